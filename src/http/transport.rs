@@ -1,0 +1,266 @@
+//! The send loop: one logical request, possibly several attempts.
+
+use std::fmt;
+use std::time::{Duration, SystemTime};
+
+use bytes::Bytes;
+use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderValue, RETRY_AFTER, USER_AGENT};
+use reqwest::{Method, StatusCode};
+use tracing::Instrument;
+use url::Url;
+
+use super::RequestOptions;
+use super::retry::{Decision, Failure, RetryPolicy, decide, parse_retry_after};
+use crate::error::{ApiError, Error, Result, truncate};
+
+/// A request body that can be sent again on retry.
+#[derive(Debug, Clone)]
+pub(crate) enum Body {
+    /// `application/json`.
+    Json(Bytes),
+}
+
+/// One logical request, before sending.
+pub(crate) struct RawRequest {
+    pub(crate) method: Method,
+    pub(crate) url: Url,
+    /// The path template recorded in traces (`/contact/attribute/{contactKey}`).
+    pub(crate) template: &'static str,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: Option<Body>,
+    /// Whether the request may be sent again after it may have reached the server.
+    pub(crate) retry_safe: bool,
+    pub(crate) options: RequestOptions,
+}
+
+impl fmt::Debug for RawRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RawRequest")
+            .field("method", &self.method)
+            .field("template", &self.template)
+            .field("retry_safe", &self.retry_safe)
+            .finish_non_exhaustive()
+    }
+}
+
+impl RawRequest {
+    pub(crate) fn new(method: Method, url: Url, template: &'static str) -> Self {
+        let retry_safe = matches!(
+            method,
+            Method::GET | Method::PUT | Method::DELETE | Method::HEAD
+        );
+        Self {
+            method,
+            url,
+            template,
+            headers: HeaderMap::new(),
+            body: None,
+            retry_safe,
+            options: RequestOptions::default(),
+        }
+    }
+}
+
+/// A successful (2xx) response, fully read.
+#[derive(Debug, Clone)]
+pub(crate) struct RawResponse {
+    pub(crate) status: u16,
+    pub(crate) body: Bytes,
+}
+
+impl RawResponse {
+    /// Decodes the body as JSON, reporting the JSON path and a truncated body on failure.
+    pub(crate) fn json<T: serde::de::DeserializeOwned>(&self) -> Result<T> {
+        decode_json(self.status, &self.body)
+    }
+}
+
+/// Decodes JSON with the failing path in the error.
+pub(crate) fn decode_json<T: serde::de::DeserializeOwned>(status: u16, body: &[u8]) -> Result<T> {
+    let de = &mut serde_json::Deserializer::from_slice(body);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        Error::Decode {
+            status,
+            path,
+            body: truncate(&String::from_utf8_lossy(body)),
+            source: e.into_inner(),
+        }
+    })
+}
+
+/// The shared HTTP machinery of one provider client.
+#[derive(Clone)]
+pub(crate) struct HttpCore {
+    provider: &'static str,
+    client: reqwest::Client,
+    base: Url,
+    timeout: Option<Duration>,
+    retry: RetryPolicy,
+    user_agent: HeaderValue,
+}
+
+impl fmt::Debug for HttpCore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HttpCore")
+            .field("base_url", &self.base.as_str())
+            .field("timeout", &self.timeout)
+            .field("retry", &self.retry)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The outcome of one attempt.
+enum Attempt {
+    Done(RawResponse),
+    Failed(Failure, Error),
+}
+
+impl HttpCore {
+    pub(crate) fn new(
+        provider: &'static str,
+        client: reqwest::Client,
+        base: Url,
+        timeout: Option<Duration>,
+        retry: RetryPolicy,
+        user_agent: HeaderValue,
+    ) -> Self {
+        Self {
+            provider,
+            client,
+            base,
+            timeout,
+            retry,
+            user_agent,
+        }
+    }
+
+    /// The validated base URL.
+    pub(crate) fn base(&self) -> &Url {
+        &self.base
+    }
+
+    /// Sends `req`, retrying per the policy when the request is retry-safe.
+    ///
+    /// Returns the response for any 2xx status; a non-2xx status becomes
+    /// [`Error::Api`] (or [`Error::RateLimited`] for 429) whatever its body.
+    pub(crate) async fn execute(&self, req: RawRequest) -> Result<RawResponse> {
+        let span = tracing::debug_span!(
+            "relance.request",
+            provider = self.provider,
+            method = %req.method,
+            path = req.template,
+            status = tracing::field::Empty,
+            attempt = tracing::field::Empty,
+            elapsed_ms = tracing::field::Empty,
+        );
+        self.execute_inner(req).instrument(span).await
+    }
+
+    async fn execute_inner(&self, req: RawRequest) -> Result<RawResponse> {
+        let policy = req.options.retry.as_ref().unwrap_or(&self.retry);
+        let timeout = req.options.timeout.or(self.timeout);
+        let start = tokio::time::Instant::now();
+        let span = tracing::Span::current();
+        let mut attempt = 1u32;
+        loop {
+            span.record("attempt", attempt);
+            let outcome = self.attempt(&req, timeout).await;
+            let elapsed = start.elapsed();
+            span.record(
+                "elapsed_ms",
+                u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX),
+            );
+            let (failure, error) = match outcome {
+                Attempt::Done(resp) => {
+                    span.record("status", resp.status);
+                    tracing::debug!("request succeeded");
+                    return Ok(resp);
+                }
+                Attempt::Failed(failure, error) => (failure, error),
+            };
+            if let Failure::Status(status, _) = failure {
+                span.record("status", status);
+            }
+            match decide(
+                policy,
+                req.retry_safe,
+                attempt,
+                elapsed,
+                failure,
+                fastrand::f64(),
+            ) {
+                Decision::RetryAfter(delay) => {
+                    tracing::warn!(
+                        attempt,
+                        delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
+                        failure = ?failure,
+                        "retrying request"
+                    );
+                    tokio::time::sleep(delay).await;
+                    attempt += 1;
+                }
+                Decision::Stop => {
+                    tracing::debug!(failure = ?failure, "request failed");
+                    return Err(error);
+                }
+            }
+        }
+    }
+
+    async fn attempt(&self, req: &RawRequest, timeout: Option<Duration>) -> Attempt {
+        let mut builder = self
+            .client
+            .request(req.method.clone(), req.url.clone())
+            .header(USER_AGENT, self.user_agent.clone())
+            .headers(req.headers.clone());
+        if let Some(timeout) = timeout {
+            builder = builder.timeout(timeout);
+        }
+        builder = match &req.body {
+            None => builder,
+            Some(Body::Json(bytes)) => builder
+                .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
+                .body(bytes.clone()),
+        };
+        let response = match builder.send().await {
+            Ok(r) => r,
+            Err(e) => return transport_failure(e),
+        };
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = match response.bytes().await {
+            Ok(b) => b,
+            Err(e) => return transport_failure(e),
+        };
+        if status.is_success() {
+            return Attempt::Done(RawResponse {
+                status: status.as_u16(),
+                body,
+            });
+        }
+        let retry_after = headers
+            .get(RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| parse_retry_after(v, SystemTime::now()));
+        let error = if status == StatusCode::TOO_MANY_REQUESTS {
+            Error::RateLimited {
+                retry_after,
+                body: truncate(&String::from_utf8_lossy(&body)),
+            }
+        } else {
+            ApiError::from_http(status.as_u16(), &body).into()
+        };
+        Attempt::Failed(Failure::Status(status.as_u16(), retry_after), error)
+    }
+}
+
+fn transport_failure(e: reqwest::Error) -> Attempt {
+    if e.is_connect() {
+        Attempt::Failed(Failure::Connect, Error::Transport(e))
+    } else if e.is_timeout() {
+        Attempt::Failed(Failure::Timeout, Error::Timeout { source: Some(e) })
+    } else {
+        Attempt::Failed(Failure::Transport, Error::Transport(e))
+    }
+}

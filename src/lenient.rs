@@ -1,0 +1,93 @@
+//! Lenient deserializers shared by both providers: numbers sent as strings, booleans sent as
+//! `"true"`/`"yes1"`/`"no"`/`0`/`1`, and `null` where a value was expected.
+
+use serde::Deserialize;
+use serde::de::{self, Deserializer, Visitor};
+use std::fmt;
+
+struct IntVisitor;
+
+impl<'de> Visitor<'de> for IntVisitor {
+    type Value = Option<i64>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an integer, a numeric string or null")
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(Some(v))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        i64::try_from(v)
+            .map(Some)
+            .map_err(|_| E::custom("integer out of range"))
+    }
+    #[allow(clippy::cast_possible_truncation)]
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        if v.fract() == 0.0 && v.abs() < 9.0e15 {
+            Ok(Some(v as i64))
+        } else {
+            Err(E::custom("expected an integer"))
+        }
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        let v = v.trim();
+        if v.is_empty() {
+            return Ok(None);
+        }
+        v.parse::<i64>()
+            .map(Some)
+            .map_err(|_| E::custom(format!("expected a numeric string, got `{v}`")))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+/// An `i64` from a number or a numeric string; `null`/missing/empty become `0`.
+pub(crate) fn int<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
+    Ok(d.deserialize_any(IntVisitor)?.unwrap_or(0))
+}
+
+/// An optional string that may arrive as a string, a number or a boolean.
+pub(crate) fn opt_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    let v = Option::<serde_json::Value>::deserialize(d)?;
+    Ok(match v {
+        None | Some(serde_json::Value::Null) => None,
+        Some(serde_json::Value::String(s)) => Some(s),
+        Some(other) => Some(other.to_string()),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use serde::Deserialize;
+
+    #[derive(Deserialize, Debug)]
+    struct T {
+        #[serde(deserialize_with = "super::int", default)]
+        a: i64,
+        #[serde(deserialize_with = "super::opt_string", default)]
+        c: Option<String>,
+    }
+
+    #[test]
+    fn numbers_strings_and_nulls() {
+        let t: T = serde_json::from_str(r#"{"a":"42","c":12}"#).unwrap();
+        assert_eq!((t.a, t.c.as_deref()), (42, Some("12")));
+        let t: T = serde_json::from_str(r#"{"a":null,"c":null}"#).unwrap();
+        assert_eq!((t.a, t.c), (0, None));
+        let t: T = serde_json::from_str(r#"{"a":""}"#).unwrap();
+        assert_eq!(t.a, 0);
+        let t: T = serde_json::from_str(r"{}").unwrap();
+        assert_eq!(t.a, 0);
+        assert!(serde_json::from_str::<T>(r#"{"a":"x"}"#).is_err());
+        let t: T = serde_json::from_str(r#"{"a":3.0}"#).unwrap();
+        assert_eq!(t.a, 3);
+    }
+}

@@ -1,0 +1,668 @@
+//! Contact fields: `/account/contactattribute` and selection values.
+
+use std::fmt;
+
+use reqwest::Method;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use super::types::{FieldId, FieldValueId, ServerMessage, Timestamp};
+use super::{Client, Request};
+use crate::error::{Error, Result};
+
+/// The format of a contact field (`ContactField.format`).
+///
+/// Server-sent: match on [`as_str`](Self::as_str) or keep a wildcard arm, since Sendethic may
+/// add formats; an unknown value decodes to [`FieldFormat::Unknown`] instead of failing.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
+pub enum FieldFormat {
+    /// Free text (the default).
+    #[default]
+    ShortText,
+    /// A number (plain decimal with `.`).
+    Number,
+    /// A date and time (`yyyy-MM-dd HH:mm:ss`).
+    DateTime,
+    /// One value among a list (values by id).
+    SingleSelection,
+    /// Several values among a list (comma-separated value ids).
+    MultipleSelection,
+    /// A format this version of `relance` does not know.
+    Unknown(String),
+}
+
+impl FieldFormat {
+    /// The wire name.
+    ///
+    /// ```
+    /// assert_eq!(relance::sendethic::FieldFormat::Number.as_str(), "Number");
+    /// ```
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ShortText => "ShortText",
+            Self::Number => "Number",
+            Self::DateTime => "DateTime",
+            Self::SingleSelection => "SingleSelection",
+            Self::MultipleSelection => "MultipleSelection",
+            Self::Unknown(s) => s,
+        }
+    }
+
+    /// Parses a wire name (case-insensitive; a `|tag` suffix is ignored).
+    ///
+    /// ```
+    /// use relance::sendethic::FieldFormat;
+    /// assert_eq!(FieldFormat::parse("Number|relance_revenue"), FieldFormat::Number);
+    /// assert_eq!(FieldFormat::parse("Geo"), FieldFormat::Unknown("Geo".into()));
+    /// ```
+    #[must_use]
+    pub fn parse(raw: &str) -> Self {
+        let name = raw.split('|').next().unwrap_or("").trim();
+        match name.to_ascii_lowercase().as_str() {
+            "shorttext" => Self::ShortText,
+            "number" => Self::Number,
+            "datetime" => Self::DateTime,
+            "singleselection" => Self::SingleSelection,
+            "multipleselection" => Self::MultipleSelection,
+            _ => Self::Unknown(raw.to_owned()),
+        }
+    }
+
+    /// Whether values of this format are selection value ids.
+    ///
+    /// ```
+    /// assert!(relance::sendethic::FieldFormat::SingleSelection.is_selection());
+    /// ```
+    #[must_use]
+    pub fn is_selection(&self) -> bool {
+        matches!(self, Self::SingleSelection | Self::MultipleSelection)
+    }
+}
+
+impl fmt::Display for FieldFormat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for FieldFormat {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for FieldFormat {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        Ok(crate::lenient::opt_string(d)?
+            .map(|s| Self::parse(&s))
+            .unwrap_or_default())
+    }
+}
+
+/// A contact field (`ContactField`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct ContactField {
+    /// Field id (custom fields are written to contacts by this id).
+    #[serde(default)]
+    pub id: FieldId,
+    /// Display name (unique in the account).
+    #[serde(default)]
+    pub name: String,
+    /// Format.
+    #[serde(default)]
+    pub format: FieldFormat,
+    /// Hidden description; holds the provisioning tag of the `Format|tag` convention.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Format options: a display format for `DateTime`, `"true"`/`"false"` for selections.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::lenient::opt_string"
+    )]
+    pub options: Option<String>,
+    /// Creation date (`yyyy-MM-dd HH:mm:ss`, UTC).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub creation_date: Option<Timestamp>,
+    /// Properties this version of `relance` does not model, kept for round trips.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl ContactField {
+    /// The provisioning tag (the `description`, or its part after `|`), if any.
+    ///
+    /// ```
+    /// # fn show(f: relance::sendethic::ContactField) {
+    /// if f.tag() == Some("relance_revenue") { /* ours */ }
+    /// # }
+    /// ```
+    #[must_use]
+    pub fn tag(&self) -> Option<&str> {
+        let d = self.description.as_deref()?.trim();
+        let tag = d.rsplit('|').next().unwrap_or(d).trim();
+        (!tag.is_empty()).then_some(tag)
+    }
+}
+
+/// A value of a selection field (`ContactFieldValue`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct FieldValue {
+    /// Value id (what contacts store).
+    #[serde(default)]
+    pub id: FieldValueId,
+    /// Position in the list.
+    #[serde(default, deserialize_with = "crate::lenient::int")]
+    pub index: i64,
+    /// Label.
+    #[serde(default)]
+    pub text: String,
+    /// Creation date (format undocumented; parsed leniently).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub creation_date: Option<Timestamp>,
+}
+
+/// A field to create.
+///
+/// ```
+/// use relance::sendethic::{FieldFormat, NewField};
+/// let field = NewField::new("Revenue", FieldFormat::Number).tag("relance_revenue");
+/// # let _ = field;
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewField {
+    name: String,
+    format: FieldFormat,
+    tag: Option<String>,
+    options: Option<String>,
+}
+
+impl NewField {
+    /// A field with a display name and a format.
+    ///
+    /// ```
+    /// let f = relance::sendethic::NewField::new("Loyalty", relance::sendethic::FieldFormat::ShortText);
+    /// # let _ = f;
+    /// ```
+    #[must_use]
+    pub fn new(name: impl Into<String>, format: FieldFormat) -> Self {
+        Self {
+            name: name.into(),
+            format,
+            tag: None,
+            options: None,
+        }
+    }
+
+    /// A hidden tag, sent as `Format|tag` and stored by the server in `description`, to find
+    /// the field again without relying on its (renamable) name.
+    ///
+    /// ```
+    /// let f = relance::sendethic::NewField::new("Revenue", relance::sendethic::FieldFormat::Number)
+    ///     .tag("relance_revenue");
+    /// # let _ = f;
+    /// ```
+    #[must_use]
+    pub fn tag(mut self, tag: impl Into<String>) -> Self {
+        self.tag = Some(tag.into());
+        self
+    }
+
+    /// Format options: a display format for `DateTime` (`dd.mm.yyyy`, ...), or
+    /// `"true"`/`"false"` for selections (whether new values found in imports are added).
+    ///
+    /// ```
+    /// let f = relance::sendethic::NewField::new("Opt-in", relance::sendethic::FieldFormat::SingleSelection)
+    ///     .options("false");
+    /// # let _ = f;
+    /// ```
+    #[must_use]
+    pub fn options(mut self, options: impl Into<String>) -> Self {
+        self.options = Some(options.into());
+        self
+    }
+
+    fn validate(&self) -> Result<()> {
+        if self.name.trim().is_empty() {
+            return Err(Error::invalid("name", "a field name must not be empty"));
+        }
+        if let Some(tag) = &self.tag
+            && (tag.trim().is_empty() || tag.contains('|'))
+        {
+            return Err(Error::invalid(
+                tag.clone(),
+                "a field tag must be non-empty and must not contain `|`",
+            ));
+        }
+        if let FieldFormat::Unknown(f) = &self.format {
+            return Err(Error::invalid(f.clone(), "unknown field format"));
+        }
+        Ok(())
+    }
+
+    fn into_wire(self) -> WireNewField {
+        let format = match &self.tag {
+            Some(tag) => format!("{}|{}", self.format.as_str(), tag.trim()),
+            None => self.format.as_str().to_owned(),
+        };
+        WireNewField {
+            id: 0,
+            name: self.name.trim().to_owned(),
+            format,
+            options: self.options,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct WireNewField {
+    id: i64,
+    name: String,
+    format: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    options: Option<String>,
+}
+
+/// A selection value to add.
+///
+/// ```
+/// let v = relance::sendethic::NewFieldValue::new("Yes").index(1);
+/// # let _ = v;
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewFieldValue {
+    text: String,
+    index: Option<i64>,
+}
+
+impl NewFieldValue {
+    /// A value with its label (added last unless [`index`](Self::index) is set).
+    ///
+    /// ```
+    /// let v = relance::sendethic::NewFieldValue::new("Gold");
+    /// # let _ = v;
+    /// ```
+    #[must_use]
+    pub fn new(text: impl Into<String>) -> Self {
+        Self {
+            text: text.into(),
+            index: None,
+        }
+    }
+
+    /// The position in the list.
+    ///
+    /// ```
+    /// let v = relance::sendethic::NewFieldValue::new("No").index(0);
+    /// # let _ = v;
+    /// ```
+    #[must_use]
+    pub fn index(mut self, index: i64) -> Self {
+        self.index = Some(index);
+        self
+    }
+}
+
+#[derive(Serialize)]
+struct WireValue<'a> {
+    id: i64,
+    text: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    index: Option<i64>,
+}
+
+/// What [`FieldsHandler::ensure`] should find or create.
+///
+/// ```
+/// use relance::sendethic::{FieldFormat, FieldSpec};
+/// let spec = FieldSpec::new("relance_optin", "Newsletter opt-in", FieldFormat::SingleSelection)
+///     .values(["No", "Yes"]);
+/// # let _ = spec;
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldSpec {
+    tag: String,
+    name: String,
+    format: FieldFormat,
+    options: Option<String>,
+    values: Vec<String>,
+}
+
+impl FieldSpec {
+    /// A field identified by `tag`, created as `name` with `format` when missing.
+    ///
+    /// ```
+    /// let s = relance::sendethic::FieldSpec::new("relance_revenue", "Revenue", relance::sendethic::FieldFormat::Number);
+    /// # let _ = s;
+    /// ```
+    #[must_use]
+    pub fn new(tag: impl Into<String>, name: impl Into<String>, format: FieldFormat) -> Self {
+        Self {
+            tag: tag.into(),
+            name: name.into(),
+            format,
+            options: None,
+            values: Vec::new(),
+        }
+    }
+
+    /// Format options used when the field is created.
+    ///
+    /// ```
+    /// let s = relance::sendethic::FieldSpec::new("t", "Born", relance::sendethic::FieldFormat::DateTime)
+    ///     .options("dd.mm.yyyy");
+    /// # let _ = s;
+    /// ```
+    #[must_use]
+    pub fn options(mut self, options: impl Into<String>) -> Self {
+        self.options = Some(options.into());
+        self
+    }
+
+    /// Selection values that must exist (matched by label, added in this order when missing).
+    ///
+    /// ```
+    /// let s = relance::sendethic::FieldSpec::new("t", "Tier", relance::sendethic::FieldFormat::SingleSelection)
+    ///     .values(["Bronze", "Silver", "Gold"]);
+    /// # let _ = s;
+    /// ```
+    #[must_use]
+    pub fn values<I, S>(mut self, values: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.values = values.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// The tag.
+    ///
+    /// ```
+    /// let s = relance::sendethic::FieldSpec::new("t", "n", relance::sendethic::FieldFormat::Number);
+    /// assert_eq!(s.tag(), "t");
+    /// ```
+    #[must_use]
+    pub fn tag(&self) -> &str {
+        &self.tag
+    }
+}
+
+/// The result of [`FieldsHandler::ensure`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct EnsuredField {
+    /// The field, found or created.
+    pub field: ContactField,
+    /// Whether this call created it.
+    pub created: bool,
+    /// Its selection values (empty for other formats), including any this call added.
+    pub values: Vec<FieldValue>,
+}
+
+/// Handler for contact fields. Created by [`Client::fields`].
+#[derive(Debug, Clone)]
+pub struct FieldsHandler {
+    client: Client,
+}
+
+impl FieldsHandler {
+    pub(crate) fn new(client: Client) -> Self {
+        Self { client }
+    }
+
+    /// Lists every field of the contact base (`GET /account/contactattribute`).
+    ///
+    /// ```no_run
+    /// # async fn run(client: relance::sendethic::Client) -> relance::Result<()> {
+    /// for field in client.fields().list().await? {
+    ///     println!("{} {} {:?}", field.id, field.name, field.tag());
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn list(&self) -> Request<Vec<ContactField>> {
+        self.client
+            .request(
+                Method::GET,
+                "/account/contactattribute",
+                &["account", "contactattribute"],
+            )
+            .decode_json()
+    }
+
+    /// Gets one field (`GET /account/contactattribute/{id}`).
+    ///
+    /// ```no_run
+    /// # async fn run(client: relance::sendethic::Client) -> relance::Result<()> {
+    /// let field = client.fields().get(relance::sendethic::FieldId(26)).await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn get(&self, id: FieldId) -> Request<ContactField> {
+        self.client
+            .request(
+                Method::GET,
+                "/account/contactattribute/{id}",
+                &["account", "contactattribute", &id.to_string()],
+            )
+            .decode_json()
+    }
+
+    /// Creates a field (`POST /account/contactattribute`, not retried). The name must be
+    /// unique in the account. Prefer [`ensure`](Self::ensure) for provisioning.
+    ///
+    /// ```no_run
+    /// # async fn run(client: relance::sendethic::Client) -> relance::Result<()> {
+    /// use relance::sendethic::{FieldFormat, NewField};
+    /// let field = client
+    ///     .fields()
+    ///     .create(NewField::new("Revenue", FieldFormat::Number).tag("relance_revenue"))
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn create(&self, field: NewField) -> Request<ContactField> {
+        let draft = self.client.request(
+            Method::POST,
+            "/account/contactattribute",
+            &["account", "contactattribute"],
+        );
+        let draft = match field.validate() {
+            Ok(()) => draft.json(&field.into_wire()),
+            Err(e) => draft.fail(e),
+        };
+        draft.decode_json()
+    }
+
+    /// Renames a field (`PUT /account/contactattribute`); its format cannot change.
+    ///
+    /// ```no_run
+    /// # async fn run(client: relance::sendethic::Client) -> relance::Result<()> {
+    /// client.fields().rename(relance::sendethic::FieldId(26), "Lifetime revenue").await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn rename(&self, id: FieldId, name: impl Into<String>) -> Request<ServerMessage> {
+        let name = name.into();
+        let draft = self.client.request(
+            Method::PUT,
+            "/account/contactattribute",
+            &["account", "contactattribute"],
+        );
+        let draft = if name.trim().is_empty() {
+            draft.fail(Error::invalid("name", "a field name must not be empty"))
+        } else {
+            draft.json(&serde_json::json!({ "id": id, "name": name.trim() }))
+        };
+        draft.message()
+    }
+
+    /// Deletes a field and its data permanently (`DELETE /account/contactattribute/{id}`).
+    ///
+    /// ```no_run
+    /// # async fn run(client: relance::sendethic::Client) -> relance::Result<()> {
+    /// client.fields().delete(relance::sendethic::FieldId(26)).await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn delete(&self, id: FieldId) -> Request<ServerMessage> {
+        self.client
+            .request(
+                Method::DELETE,
+                "/account/contactattribute/{id}",
+                &["account", "contactattribute", &id.to_string()],
+            )
+            .message()
+    }
+
+    /// Lists the values of a selection field (`GET /account/contactattribute/value/{id}`).
+    ///
+    /// ```no_run
+    /// # async fn run(client: relance::sendethic::Client) -> relance::Result<()> {
+    /// let values = client.fields().values(relance::sendethic::FieldId(30)).await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn values(&self, field: FieldId) -> Request<Vec<FieldValue>> {
+        self.client
+            .request(
+                Method::GET,
+                "/account/contactattribute/value/{id}",
+                &["account", "contactattribute", "value", &field.to_string()],
+            )
+            .decode_json()
+    }
+
+    /// Adds a value to a selection field (`POST /account/contactattribute/value/{id}`).
+    ///
+    /// ```no_run
+    /// # async fn run(client: relance::sendethic::Client) -> relance::Result<()> {
+    /// use relance::sendethic::{FieldId, NewFieldValue};
+    /// let yes = client.fields().add_value(FieldId(30), NewFieldValue::new("Yes").index(1)).await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn add_value(&self, field: FieldId, value: NewFieldValue) -> Request<FieldValue> {
+        let draft = self.client.request(
+            Method::POST,
+            "/account/contactattribute/value/{id}",
+            &["account", "contactattribute", "value", &field.to_string()],
+        );
+        let NewFieldValue { text, index } = value;
+        let draft = if text.trim().is_empty() {
+            draft.fail(Error::invalid("text", "a value label must not be empty"))
+        } else {
+            draft.json(&WireValue {
+                id: 0,
+                text: &text,
+                index,
+            })
+        };
+        draft.decode_json()
+    }
+
+    /// Renames and/or re-indexes a value (`PUT /account/contactattribute/value`). The new
+    /// index must be free.
+    ///
+    /// ```no_run
+    /// # async fn run(client: relance::sendethic::Client) -> relance::Result<()> {
+    /// use relance::sendethic::FieldValueId;
+    /// client.fields().update_value(FieldValueId(53), "Oui", Some(1)).await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn update_value(
+        &self,
+        value: FieldValueId,
+        text: impl Into<String>,
+        index: Option<i64>,
+    ) -> Request<ServerMessage> {
+        let text = text.into();
+        let draft = self.client.request(
+            Method::PUT,
+            "/account/contactattribute/value",
+            &["account", "contactattribute", "value"],
+        );
+        let draft = if text.trim().is_empty() {
+            draft.fail(Error::invalid("text", "a value label must not be empty"))
+        } else {
+            draft.json(&WireValue {
+                id: value.0,
+                text: &text,
+                index,
+            })
+        };
+        draft.message()
+    }
+
+    /// Deletes a selection value (`DELETE /account/contactattribute/value/{id}`).
+    ///
+    /// ```no_run
+    /// # async fn run(client: relance::sendethic::Client) -> relance::Result<()> {
+    /// client.fields().delete_value(relance::sendethic::FieldValueId(53)).await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn delete_value(&self, value: FieldValueId) -> Request<ServerMessage> {
+        self.client
+            .request(
+                Method::DELETE,
+                "/account/contactattribute/value/{id}",
+                &["account", "contactattribute", "value", &value.to_string()],
+            )
+            .message()
+    }
+
+    /// Finds the field whose tag is `spec.tag` (the `Format|tag` convention), or creates it;
+    /// then makes sure the listed selection values exist. Idempotent: safe on every start.
+    ///
+    /// A create that fails (for example because a concurrent caller created the field first)
+    /// is followed by one more lookup before the error is returned.
+    ///
+    /// ```no_run
+    /// # async fn run(client: relance::sendethic::Client) -> relance::Result<()> {
+    /// use relance::sendethic::{FieldFormat, FieldSpec};
+    /// let revenue = client
+    ///     .fields()
+    ///     .ensure(FieldSpec::new("relance_revenue", "Revenue", FieldFormat::Number))
+    ///     .await?;
+    /// println!("revenue is field {}", revenue.field.id);
+    /// # Ok(()) }
+    /// ```
+    pub async fn ensure(&self, spec: FieldSpec) -> Result<EnsuredField> {
+        let mut new = NewField::new(spec.name.clone(), spec.format.clone()).tag(spec.tag.clone());
+        if let Some(o) = &spec.options {
+            new = new.options(o.clone());
+        }
+        new.validate()?;
+        let find = |fields: Vec<ContactField>| {
+            fields
+                .into_iter()
+                .find(|f| f.tag() == Some(spec.tag.trim()))
+        };
+        let (field, created) = match find(self.list().await?) {
+            Some(field) => (field, false),
+            None => match self.create(new).await {
+                Ok(field) => (field, true),
+                Err(create_error) => match find(self.list().await?) {
+                    Some(field) => (field, false),
+                    None => return Err(create_error),
+                },
+            },
+        };
+        let mut values = Vec::new();
+        if field.format.is_selection() || !spec.values.is_empty() {
+            values = self.values(field.id).await?;
+            for wanted in &spec.values {
+                if !values.iter().any(|v| v.text == *wanted) {
+                    let added = self
+                        .add_value(field.id, NewFieldValue::new(wanted.clone()))
+                        .await?;
+                    values.push(added);
+                }
+            }
+        }
+        Ok(EnsuredField {
+            field,
+            created,
+            values,
+        })
+    }
+}

@@ -1,0 +1,332 @@
+//! Types shared by the Sendethic resources: typed ids, wire timestamps, bare-string replies.
+
+use std::fmt;
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::error::Result;
+use crate::http::RawResponse;
+
+macro_rules! numeric_id {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        ///
+        /// Sendethic declares ids as `int32` but sometimes sends them as strings; both decode.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+        pub struct $name(pub i64);
+
+        impl $name {
+            /// The numeric value.
+            ///
+            /// ```
+            #[doc = concat!("assert_eq!(relance::sendethic::", stringify!($name), "(26).get(), 26);")]
+            /// ```
+            #[must_use]
+            pub fn get(self) -> i64 {
+                self.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                fmt::Display::fmt(&self.0, f)
+            }
+        }
+
+        impl From<i64> for $name {
+            fn from(v: i64) -> Self {
+                Self(v)
+            }
+        }
+
+        impl Serialize for $name {
+            fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+                s.serialize_i64(self.0)
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+                crate::lenient::int(d).map(Self)
+            }
+        }
+    };
+}
+
+numeric_id!(
+    /// Id of a contact field (`ContactField.id`), e.g. `26` for a custom field.
+    FieldId
+);
+numeric_id!(
+    /// Id of a value of a single- or multiple-selection field (`ContactFieldValue.id`).
+    FieldValueId
+);
+
+/// A date as Sendethic sends it, parsed when possible and always kept verbatim.
+///
+/// Sendethic uses `yyyy-MM-dd HH:mm:ss` (UTC) and `yyyy-MM-dd HH:mm:ss+0000` (also with a
+/// space before the offset); other formats are undocumented. Parsing accepts all of these plus
+/// RFC 3339; an unparseable value is kept as text ([`as_str`](Self::as_str)) with
+/// [`datetime`](Self::datetime) returning `None`, so nothing is lost and decoding never fails.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Timestamp {
+    raw: String,
+    parsed: Option<DateTime<Utc>>,
+}
+
+impl Timestamp {
+    /// Parses a wire date leniently.
+    ///
+    /// ```
+    /// use relance::sendethic::Timestamp;
+    /// let a = Timestamp::parse("2024-05-01 10:00:00");
+    /// let b = Timestamp::parse("2024-05-01 10:00:00+0000");
+    /// let c = Timestamp::parse("2024-05-01 10:00:00 +0000");
+    /// assert!(a.datetime().is_some());
+    /// assert_eq!(a.datetime(), b.datetime());
+    /// assert_eq!(b.datetime(), c.datetime());
+    /// assert_eq!(Timestamp::parse("soon").datetime(), None);
+    /// ```
+    #[must_use]
+    pub fn parse(raw: impl Into<String>) -> Self {
+        let raw = raw.into();
+        let parsed = parse_wire_datetime(&raw);
+        Self { raw, parsed }
+    }
+
+    /// A timestamp in the plain format (`yyyy-MM-dd HH:mm:ss`, UTC).
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// let t = relance::sendethic::Timestamp::plain(Utc.with_ymd_and_hms(2024, 5, 1, 10, 0, 0).unwrap());
+    /// assert_eq!(t.as_str(), "2024-05-01 10:00:00");
+    /// ```
+    #[must_use]
+    pub fn plain(at: DateTime<Utc>) -> Self {
+        Self {
+            raw: format_plain(at),
+            parsed: Some(at),
+        }
+    }
+
+    /// A timestamp in the offset format (`yyyy-MM-dd HH:mm:ss+0000`).
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// let t = relance::sendethic::Timestamp::with_offset(Utc.with_ymd_and_hms(2024, 5, 1, 10, 0, 0).unwrap());
+    /// assert_eq!(t.as_str(), "2024-05-01 10:00:00+0000");
+    /// ```
+    #[must_use]
+    pub fn with_offset(at: DateTime<Utc>) -> Self {
+        Self {
+            raw: format_with_offset(at),
+            parsed: Some(at),
+        }
+    }
+
+    /// The instant, when the text could be parsed.
+    ///
+    /// ```
+    /// assert!(relance::sendethic::Timestamp::parse("2024-05-01 10:00:00").datetime().is_some());
+    /// ```
+    #[must_use]
+    pub fn datetime(&self) -> Option<DateTime<Utc>> {
+        self.parsed
+    }
+
+    /// The text exactly as received.
+    ///
+    /// ```
+    /// assert_eq!(relance::sendethic::Timestamp::parse("x").as_str(), "x");
+    /// ```
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        &self.raw
+    }
+}
+
+impl fmt::Debug for Timestamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Timestamp({:?})", self.raw)
+    }
+}
+
+impl fmt::Display for Timestamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.raw)
+    }
+}
+
+impl Serialize for Timestamp {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(&self.raw)
+    }
+}
+
+impl<'de> Deserialize<'de> for Timestamp {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let raw = crate::lenient::opt_string(d)?.unwrap_or_default();
+        Ok(Self::parse(raw))
+    }
+}
+
+/// `yyyy-MM-dd HH:mm:ss` in UTC.
+pub(crate) fn format_plain(at: DateTime<Utc>) -> String {
+    at.format("%Y-%m-%d %H:%M:%S").to_string()
+}
+
+/// `yyyy-MM-dd HH:mm:ss+0000`.
+pub(crate) fn format_with_offset(at: DateTime<Utc>) -> String {
+    at.format("%Y-%m-%d %H:%M:%S+0000").to_string()
+}
+
+fn parse_wire_datetime(raw: &str) -> Option<DateTime<Utc>> {
+    let s = raw.trim();
+    if s.is_empty() {
+        return None;
+    }
+    for fmt in ["%Y-%m-%d %H:%M:%S%z", "%Y-%m-%d %H:%M:%S %z"] {
+        if let Ok(dt) = DateTime::parse_from_str(s, fmt) {
+            return Some(dt.with_timezone(&Utc));
+        }
+    }
+    if let Ok(dt) = DateTime::parse_from_rfc3339(s) {
+        return Some(dt.with_timezone(&Utc));
+    }
+    for fmt in [
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%d %H:%M:%S%.f",
+    ] {
+        if let Ok(dt) = NaiveDateTime::parse_from_str(s, fmt) {
+            return Some(dt.and_utc());
+        }
+    }
+    None
+}
+
+/// A bare-string reply: many Sendethic writes answer with a JSON string literal such as
+/// `"1 contact(s) affected."`.
+///
+/// The text is the decoded JSON string, or the raw body when it is not a JSON string; the
+/// content is informational (its wording is undocumented beyond the contact counts).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServerMessage {
+    text: String,
+    raw: String,
+}
+
+impl ServerMessage {
+    pub(crate) fn from_body(body: &[u8]) -> Self {
+        let raw = String::from_utf8_lossy(body).into_owned();
+        let text = serde_json::from_str::<String>(&raw).unwrap_or_else(|_| raw.trim().to_owned());
+        Self { text, raw }
+    }
+
+    #[allow(clippy::unnecessary_wraps)] // the signature of a response decoder
+    pub(crate) fn decode(resp: &RawResponse) -> Result<Self> {
+        Ok(Self::from_body(&resp.body))
+    }
+
+    /// The message text (JSON string decoded).
+    ///
+    /// ```
+    /// # fn show(m: relance::sendethic::ServerMessage) {
+    /// println!("{}", m.text());
+    /// # }
+    /// ```
+    #[must_use]
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// The body exactly as received.
+    ///
+    /// ```
+    /// # fn show(m: relance::sendethic::ServerMessage) {
+    /// println!("{}", m.raw());
+    /// # }
+    /// ```
+    #[must_use]
+    pub fn raw(&self) -> &str {
+        &self.raw
+    }
+
+    /// The count in `"<N> contact(s) affected."`, when the text has that form.
+    ///
+    /// ```
+    /// # fn show(m: relance::sendethic::ServerMessage) {
+    /// if let Some(n) = m.affected() { println!("{n} contacts written"); }
+    /// # }
+    /// ```
+    #[must_use]
+    pub fn affected(&self) -> Option<u64> {
+        let rest = self.text.strip_suffix(" contact(s) affected.")?;
+        rest.trim().parse().ok()
+    }
+
+    /// The text as a number, when it is one (e.g. a refreshed segment count).
+    ///
+    /// ```
+    /// # fn show(m: relance::sendethic::ServerMessage) {
+    /// if let Some(n) = m.as_count() { println!("{n}"); }
+    /// # }
+    /// ```
+    #[must_use]
+    pub fn as_count(&self) -> Option<u64> {
+        self.text.trim().parse().ok()
+    }
+}
+
+impl fmt::Display for ServerMessage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn server_message_forms() {
+        let m = ServerMessage::from_body(br#""1 contact(s) affected.""#);
+        assert_eq!(m.text(), "1 contact(s) affected.");
+        assert_eq!(m.raw(), r#""1 contact(s) affected.""#);
+        assert_eq!(m.affected(), Some(1));
+        let m = ServerMessage::from_body(b"500 contact(s) affected.");
+        assert_eq!(m.affected(), Some(500));
+        let m = ServerMessage::from_body(br#""Done""#);
+        assert_eq!((m.affected(), m.as_count()), (None, None));
+        assert_eq!(ServerMessage::from_body(b"\"42\"").as_count(), Some(42));
+    }
+
+    #[test]
+    fn timestamps() {
+        let at = Utc.with_ymd_and_hms(2024, 5, 1, 10, 0, 0).unwrap();
+        for raw in [
+            "2024-05-01 10:00:00",
+            "2024-05-01 10:00:00+0000",
+            "2024-05-01 10:00:00 +0000",
+            "2024-05-01T10:00:00Z",
+            "2024-05-01 12:00:00+0200",
+        ] {
+            assert_eq!(Timestamp::parse(raw).datetime(), Some(at), "{raw}");
+        }
+        let t: Timestamp = serde_json::from_str("\"31/12/2024\"").unwrap();
+        assert_eq!(t.datetime(), None);
+        assert_eq!(serde_json::to_string(&t).unwrap(), "\"31/12/2024\"");
+        let t: Timestamp = serde_json::from_str("null").unwrap();
+        assert_eq!(t.as_str(), "");
+    }
+
+    #[test]
+    fn ids_are_lenient() {
+        let id: FieldId = serde_json::from_str("\"26\"").unwrap();
+        assert_eq!(id, FieldId(26));
+        let id: FieldId = serde_json::from_str("26").unwrap();
+        assert_eq!(serde_json::to_string(&id).unwrap(), "26");
+    }
+}

@@ -1,0 +1,505 @@
+//! Request shapes of the send path and of the fields/account resources (wiremock), and the
+//! retry, timeout and error behaviour.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_lines)]
+
+use std::time::Duration;
+
+use relance::Error;
+use relance::http::RetryPolicy;
+use relance::sendethic::{
+    Client, CreditType, FieldFormat, FieldId, FieldValueId, NewField, NewFieldValue,
+};
+use serde_json::json;
+use wiremock::matchers::{body_json, header, method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const PREFIX: &str = "/gw/marketing/api/rest/v4";
+// base64("12345:s3cr3t")
+const AUTH: &str = "Basic MTIzNDU6czNjcjN0";
+
+fn fast_retry() -> RetryPolicy {
+    RetryPolicy::default()
+        .initial_backoff(Duration::from_millis(1))
+        .max_backoff(Duration::from_millis(5))
+}
+
+async fn setup() -> (MockServer, Client) {
+    let server = MockServer::start().await;
+    // Anything not matched by the test's own mocks fails loudly.
+    Mock::given(wiremock::matchers::any())
+        .respond_with(ResponseTemplate::new(500).set_body_string("unexpected request"))
+        .with_priority(u8::MAX)
+        .mount(&server)
+        .await;
+    let client = Client::builder("12345", "s3cr3t")
+        .base_url(format!("{}{PREFIX}/", server.uri()))
+        .retry(fast_retry())
+        .build()
+        .unwrap();
+    (server, client)
+}
+
+fn p(rest: &str) -> String {
+    format!("{PREFIX}{rest}")
+}
+
+#[tokio::test]
+async fn sends_basic_auth_user_agent_accept_and_keeps_the_prefix() {
+    let (server, client) = setup().await;
+    Mock::given(method("GET"))
+        .and(path(p("/account/contactattribute")))
+        .and(header("authorization", AUTH))
+        .and(header("accept", "application/json"))
+        .and(header(
+            "user-agent",
+            concat!("relance/", env!("CARGO_PKG_VERSION"))
+                .to_string()
+                .as_str(),
+        ))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
+        .expect(1)
+        .mount(&server)
+        .await;
+    assert!(client.fields().list().await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn base_url_without_trailing_slash_keeps_the_prefix() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v4/account/remainingcredits/sms"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"used":"3","remaining":7,"total":10})),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = Client::builder("1", "k")
+        .base_url(format!("{}/v4", server.uri()))
+        .build()
+        .unwrap();
+    let credits = client.account().credits(CreditType::Sms).await.unwrap();
+    assert_eq!((credits.used, credits.remaining, credits.total), (3, 7, 10));
+}
+
+#[tokio::test]
+async fn every_fields_operation_has_the_documented_shape() {
+    let (server, client) = setup().await;
+    let field = json!({"id": 26, "name": "Revenue", "format": "Number", "description": "relance_revenue",
+                       "creationDate": "2024-05-01 10:00:00", "somethingNew": {"x": 1}});
+    Mock::given(method("GET"))
+        .and(path(p("/account/contactattribute/26")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(field.clone()))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(p("/account/contactattribute")))
+        .and(body_json(
+            json!({"id": 0, "name": "Revenue", "format": "Number|relance_revenue"}),
+        ))
+        .respond_with(ResponseTemplate::new(201).set_body_json(field.clone()))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(p("/account/contactattribute")))
+        .and(body_json(
+            json!({"id": 0, "name": "Born", "format": "DateTime", "options": "dd.mm.yyyy"}),
+        ))
+        .respond_with(
+            ResponseTemplate::new(201)
+                .set_body_json(json!({"id": "27", "name": "Born", "format": "DateTime"})),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("PUT"))
+        .and(path(p("/account/contactattribute")))
+        .and(body_json(json!({"id": 26, "name": "Lifetime revenue"})))
+        .respond_with(ResponseTemplate::new(200).set_body_json("Field updated."))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("DELETE"))
+        .and(path(p("/account/contactattribute/26")))
+        .respond_with(ResponseTemplate::new(200).set_body_json("1 field(s) deleted."))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(p("/account/contactattribute/value/30")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(
+            json!([{"id": 53, "index": 0, "text": "No"}, {"id": "54", "index": "1", "text": "Yes"}]),
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(p("/account/contactattribute/value/30")))
+        .and(body_json(json!({"id": 0, "text": "Maybe", "index": 2})))
+        .respond_with(
+            ResponseTemplate::new(201)
+                .set_body_json(json!({"id": 55, "index": 2, "text": "Maybe"})),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("PUT"))
+        .and(path(p("/account/contactattribute/value")))
+        .and(body_json(json!({"id": 55, "text": "Perhaps", "index": 3})))
+        .respond_with(ResponseTemplate::new(200).set_body_json("ok"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("DELETE"))
+        .and(path(p("/account/contactattribute/value/55")))
+        .respond_with(ResponseTemplate::new(200).set_body_json("ok"))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let f = client.fields().get(FieldId(26)).await.unwrap();
+    assert_eq!(
+        (f.id, f.format.clone(), f.tag()),
+        (FieldId(26), FieldFormat::Number, Some("relance_revenue"))
+    );
+    assert!(f.creation_date.as_ref().unwrap().datetime().is_some());
+    assert_eq!(f.extra["somethingNew"], json!({"x": 1}));
+    let created = client
+        .fields()
+        .create(NewField::new("Revenue", FieldFormat::Number).tag("relance_revenue"))
+        .await
+        .unwrap();
+    assert_eq!(created.id, FieldId(26));
+    let born = client
+        .fields()
+        .create(NewField::new("Born", FieldFormat::DateTime).options("dd.mm.yyyy"))
+        .await
+        .unwrap();
+    assert_eq!(born.id, FieldId(27));
+    let renamed = client
+        .fields()
+        .rename(FieldId(26), "Lifetime revenue")
+        .await
+        .unwrap();
+    assert_eq!(renamed.text(), "Field updated.");
+    client.fields().delete(FieldId(26)).await.unwrap();
+    let values = client.fields().values(FieldId(30)).await.unwrap();
+    assert_eq!(values[1].id, FieldValueId(54));
+    assert_eq!(values[1].index, 1);
+    let v = client
+        .fields()
+        .add_value(FieldId(30), NewFieldValue::new("Maybe").index(2))
+        .await
+        .unwrap();
+    assert_eq!(v.id, FieldValueId(55));
+    client
+        .fields()
+        .update_value(FieldValueId(55), "Perhaps", Some(3))
+        .await
+        .unwrap();
+    client
+        .fields()
+        .delete_value(FieldValueId(55))
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn every_account_operation_has_the_documented_shape() {
+    let (server, client) = setup().await;
+    for kind in ["transactional", "sms", "marketing"] {
+        Mock::given(method("GET"))
+            .and(path(p(&format!("/account/remainingcredits/{kind}"))))
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .set_body_json(json!({"used": 1, "remaining": 2, "total": 3})),
+            )
+            .expect(1)
+            .mount(&server)
+            .await;
+    }
+    Mock::given(method("GET"))
+        .and(path(p("/account/settingsattribute/shop%20url")))
+        .respond_with(ResponseTemplate::new(200).set_body_json("https://shop.example"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("PUT"))
+        .and(path(p("/account/settingsattribute")))
+        .and(body_json(json!({"attributeType": {"a": "1", "b": "2"}})))
+        .respond_with(ResponseTemplate::new(200).set_body_string("done"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    for kind in [
+        CreditType::Transactional,
+        CreditType::Sms,
+        CreditType::Marketing,
+    ] {
+        assert_eq!(client.account().credits(kind).await.unwrap().total, 3);
+    }
+    let s = client.account().setting("shop url").await.unwrap();
+    assert_eq!(s.text(), "https://shop.example");
+    let m = client
+        .account()
+        .update_settings([("b", "2"), ("a", "1")])
+        .await
+        .unwrap();
+    assert_eq!((m.text(), m.raw()), ("done", "done"));
+}
+
+#[tokio::test]
+async fn invalid_input_is_rejected_before_sending() {
+    let (server, client) = setup().await;
+    let err = client
+        .fields()
+        .create(NewField::new("  ", FieldFormat::Number))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::InvalidInput { ref item, .. } if item == "name"));
+    let err = client
+        .fields()
+        .create(NewField::new("X", FieldFormat::Number).tag("a|b"))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::InvalidInput { ref item, .. } if item == "a|b"));
+    let err = client.account().setting("..").await.unwrap_err();
+    assert!(matches!(err, Error::InvalidInput { ref item, .. } if item == ".."));
+    let err = client
+        .account()
+        .update_settings(Vec::<(String, String)>::new())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::InvalidInput { .. }));
+    assert!(server.received_requests().await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn a_503_then_200_is_retried() {
+    let (server, client) = setup().await;
+    Mock::given(method("GET"))
+        .and(path(p("/account/contactattribute")))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(1)
+        .expect(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(p("/account/contactattribute")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
+        .expect(1)
+        .mount(&server)
+        .await;
+    client.fields().list().await.unwrap();
+}
+
+#[tokio::test]
+async fn retries_stop_after_max_attempts() {
+    let (server, client) = setup().await;
+    Mock::given(method("GET"))
+        .and(path(p("/account/remainingcredits/sms")))
+        .respond_with(ResponseTemplate::new(504))
+        .expect(3)
+        .mount(&server)
+        .await;
+    let err = client.account().credits(CreditType::Sms).await.unwrap_err();
+    assert_eq!(err.status(), Some(504));
+    assert!(err.is_retryable());
+}
+
+#[tokio::test]
+async fn a_post_create_is_not_retried_on_503() {
+    let (server, client) = setup().await;
+    Mock::given(method("POST"))
+        .and(path(p("/account/contactattribute")))
+        .respond_with(ResponseTemplate::new(503))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let err = client
+        .fields()
+        .create(NewField::new("Revenue", FieldFormat::Number))
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), Some(503));
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_429_with_an_http_date_retry_after_is_honoured() {
+    let server = MockServer::start().await;
+    let when = std::time::SystemTime::now() + Duration::from_secs(20);
+    Mock::given(method("GET"))
+        .and(path("/v4/account/contactattribute"))
+        .respond_with(
+            ResponseTemplate::new(429).insert_header("retry-after", httpdate::fmt_http_date(when)),
+        )
+        .up_to_n_times(1)
+        .with_priority(1)
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v4/account/contactattribute"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
+        .expect(1)
+        .mount(&server)
+        .await;
+    // Paused time auto-advances while the runtime is idle: no client-side timer may be
+    // pending during real I/O, so this client has no timeouts and no pool idle timer.
+    let http = reqwest::Client::builder()
+        .pool_idle_timeout(None)
+        .build()
+        .unwrap();
+    let client = Client::builder("1", "k")
+        .base_url(format!("{}/v4/", server.uri()))
+        .http_client(http)
+        .no_timeout()
+        .build()
+        .unwrap();
+    let start = tokio::time::Instant::now();
+    client.fields().list().await.unwrap();
+    let waited = start.elapsed();
+    // HTTP dates have one-second precision.
+    assert!(waited >= Duration::from_secs(18), "waited only {waited:?}");
+    assert!(waited <= Duration::from_secs(21), "waited {waited:?}");
+}
+
+#[tokio::test]
+async fn a_429_with_delta_seconds_beyond_the_cap_gives_rate_limited() {
+    let (server, client) = setup().await;
+    Mock::given(method("GET"))
+        .and(path(p("/account/contactattribute")))
+        .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "3600"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let err = client.fields().list().await.unwrap_err();
+    assert!(matches!(err, Error::RateLimited { .. }));
+    assert_eq!(err.retry_after(), Some(Duration::from_secs(3600)));
+}
+
+#[tokio::test]
+async fn a_slow_server_gives_the_timeout_error() {
+    let (server, client) = setup().await;
+    Mock::given(method("GET"))
+        .and(path(p("/account/contactattribute")))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!([]))
+                .set_delay(Duration::from_secs(5)),
+        )
+        .mount(&server)
+        .await;
+    let err = client
+        .fields()
+        .list()
+        .timeout(Duration::from_millis(100))
+        .retry(RetryPolicy::none())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Timeout { .. }), "{err:?}");
+    assert!(err.is_retryable());
+}
+
+#[tokio::test]
+async fn an_html_502_gives_the_api_error_with_its_status() {
+    let (server, client) = setup().await;
+    Mock::given(method("GET"))
+        .and(path(p("/account/contactattribute/1")))
+        .respond_with(ResponseTemplate::new(502).set_body_raw(
+            "<html><body><h1>502 Bad Gateway</h1>nginx</body></html>",
+            "text/html",
+        ))
+        .mount(&server)
+        .await;
+    let err = client.fields().get(FieldId(1)).await.unwrap_err();
+    let Error::Api(api) = &err else {
+        panic!("expected an API error, got {err:?}")
+    };
+    assert_eq!(api.status, 502);
+    assert!(api.body.contains("nginx"));
+    assert_eq!(api.message, "Bad Gateway");
+}
+
+#[tokio::test]
+async fn malformed_json_gives_the_decode_error_with_its_path() {
+    let (server, client) = setup().await;
+    Mock::given(method("GET"))
+        .and(path(p("/account/contactattribute")))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(
+            r#"[{"id": 1, "name": "A"}, {"id": 2, "name": ["not", "a", "string"]}]"#,
+            "application/json",
+        ))
+        .mount(&server)
+        .await;
+    let err = client.fields().list().await.unwrap_err();
+    let Error::Decode {
+        status, path, body, ..
+    } = &err
+    else {
+        panic!("{err:?}")
+    };
+    assert_eq!(*status, 200);
+    assert_eq!(path, "[1].name");
+    assert!(body.contains("not"));
+}
+
+#[tokio::test]
+async fn an_unknown_field_format_decodes_to_unknown() {
+    let (server, client) = setup().await;
+    Mock::given(method("GET"))
+        .and(path(p("/account/contactattribute")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(
+            json!([{"id": 1, "name": "Where", "format": "GeoPoint"}, {"id": 2, "name": "N", "format": null}]),
+        ))
+        .mount(&server)
+        .await;
+    let fields = client.fields().list().await.unwrap();
+    assert_eq!(fields[0].format, FieldFormat::Unknown("GeoPoint".into()));
+    assert_eq!(fields[0].format.as_str(), "GeoPoint");
+    assert_eq!(fields[1].format, FieldFormat::ShortText);
+}
+
+#[tokio::test]
+async fn a_401_text_body_is_an_auth_api_error() {
+    let (server, client) = setup().await;
+    Mock::given(method("GET"))
+        .and(path(p("/account/contactattribute")))
+        .respond_with(ResponseTemplate::new(401).set_body_string("Unauthorized"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let err = client.fields().list().await.unwrap_err();
+    assert!(err.api().unwrap().is_auth());
+    assert!(!err.is_retryable());
+}
+
+#[test]
+fn debug_of_client_builder_and_config_never_contains_the_key() {
+    let builder = Client::builder("12345", "very-secret-key").retry(RetryPolicy::none());
+    assert!(!format!("{builder:?}").contains("very-secret-key"));
+    let client = builder.build().unwrap();
+    let debug = format!("{client:?}{client:#?}");
+    assert!(!debug.contains("very-secret-key"));
+    assert!(!debug.contains("MTIzNDU6dmVyeS1zZWNyZXQta2V5")); // base64 of the credentials
+    assert!(debug.contains("<redacted>"));
+}
+
+#[test]
+fn a_non_loopback_http_base_url_is_refused() {
+    let err = Client::builder("1", "k")
+        .base_url("http://services.message-business.com/api/rest/v4/")
+        .build()
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::Config(ref m) if m.contains("http")),
+        "{err}"
+    );
+    Client::builder("1", "k")
+        .base_url("http://127.0.0.1:9/api/")
+        .build()
+        .unwrap();
+}
