@@ -203,3 +203,38 @@ macro_rules! common_builder_methods {
     };
 }
 pub(crate) use common_builder_methods;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_30s_10s_and_the_crate_user_agent() {
+        let core = CommonBuilder::default()
+            .build("test", "https://x.example/")
+            .unwrap();
+        assert_eq!(core.timeout(), Some(DEFAULT_TIMEOUT));
+        assert_eq!(DEFAULT_TIMEOUT, Duration::from_secs(30));
+        assert_eq!(DEFAULT_CONNECT_TIMEOUT, Duration::from_secs(10));
+        assert_eq!(USER_AGENT, concat!("relance/", env!("CARGO_PKG_VERSION")));
+        let core = CommonBuilder {
+            timeout: TimeoutSetting::Disabled,
+            ..CommonBuilder::default()
+        }
+        .build("test", "https://x.example/")
+        .unwrap();
+        assert_eq!(core.timeout(), None);
+        let zero = CommonBuilder {
+            timeout: TimeoutSetting::Fixed(Duration::ZERO),
+            ..CommonBuilder::default()
+        }
+        .build("test", "https://x.example/");
+        assert!(matches!(zero, Err(Error::Config(_))));
+        let bad_ua = CommonBuilder {
+            user_agent_suffix: Some("bad\nvalue\u{7f}".into()),
+            ..CommonBuilder::default()
+        }
+        .build("test", "https://x.example/");
+        assert!(matches!(bad_ua, Err(Error::Config(_))));
+    }
+}

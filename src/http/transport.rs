@@ -135,6 +135,12 @@ impl HttpCore {
         }
     }
 
+    /// The per-attempt timeout.
+    #[cfg(test)]
+    pub(crate) fn timeout(&self) -> Option<Duration> {
+        self.timeout
+    }
+
     /// The validated base URL.
     pub(crate) fn base(&self) -> &Url {
         &self.base

@@ -1,0 +1,61 @@
+//! The request span records method, path template, status, attempt and elapsed time, and
+//! never a key, a header or a real path value (which may be an email).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
+use relance::testing::{FakeSendethic, Fault};
+
+#[derive(Clone, Default)]
+struct Capture(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Capture {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn spans_record_the_template_and_never_secrets() {
+    let capture = Capture::default();
+    let writer = capture.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let fake = FakeSendethic::with_credentials("4242", "never-log-this-key").await;
+    fake.inject(Fault::status(503).times(1));
+    let client = fake
+        .client_builder()
+        .retry(
+            relance::http::RetryPolicy::default()
+                .initial_backoff(std::time::Duration::from_millis(1)),
+        )
+        .build()
+        .unwrap();
+    let _ = client.account().setting("jane.doe@example.com").await;
+
+    let out = String::from_utf8(capture.0.lock().unwrap().clone()).unwrap();
+    assert!(out.contains("relance.request"), "{out}");
+    assert!(
+        out.contains("/account/settingsattribute/{setting}"),
+        "{out}"
+    );
+    assert!(out.contains("method=GET"), "{out}");
+    assert!(out.contains("attempt=2"), "{out}");
+    assert!(out.contains("status=404"), "{out}");
+    assert!(out.contains("retrying request"), "{out}");
+    assert!(!out.contains("jane.doe"), "{out}");
+    assert!(!out.contains("never-log-this-key"), "{out}");
+    assert!(!out.to_ascii_lowercase().contains("authorization"), "{out}");
+    assert!(!out.contains("NDI0MjpuZXZlci1sb2ctdGhpcy1rZXk"), "{out}"); // base64 credentials
+}
