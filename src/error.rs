@@ -75,6 +75,27 @@ pub enum Error {
         source: serde_json::Error,
     },
 
+    /// A server-side job (import, export, purge, activity export) finished with a failure.
+    #[error("server job {job} failed with status `{status}`")]
+    JobFailed {
+        /// The job (`"import 42"`).
+        job: String,
+        /// The status text as received.
+        status: String,
+    },
+
+    /// A server-side job was still running when the caller's deadline passed. The job may
+    /// still finish: poll it again later.
+    #[error("server job {job} not finished after {waited:?} (status `{status}`)")]
+    JobTimeout {
+        /// The job (`"export 7"`).
+        job: String,
+        /// The last status text received.
+        status: String,
+        /// How long `relance` waited.
+        waited: Duration,
+    },
+
     /// An input was rejected before anything was sent.
     #[error("invalid input `{item}`: {reason}")]
     InvalidInput {

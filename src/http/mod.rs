@@ -17,7 +17,7 @@ use std::time::Duration;
 
 pub use retry::RetryPolicy;
 
-pub(crate) use path::{endpoint, validate_base_url};
+pub(crate) use path::{endpoint, percent_decode, validate_base_url};
 pub(crate) use transport::{Body, HttpCore, RawRequest, RawResponse};
 
 use crate::error::{Error, Result};

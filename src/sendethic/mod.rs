@@ -17,6 +17,9 @@
 
 mod account;
 mod fields;
+mod jobs;
+mod records;
+mod stats;
 mod types;
 
 use std::fmt;
@@ -35,7 +38,12 @@ pub use fields::{
     ContactField, EnsuredField, FieldFormat, FieldSpec, FieldValue, FieldsHandler, NewField,
     NewFieldValue,
 };
-pub use types::{FieldId, FieldValueId, ServerMessage, Timestamp};
+pub use jobs::JobWait;
+pub use records::{Record, RecordReader};
+pub use stats::{
+    Activity, ActivityExport, ActivityRange, CampaignStats, ColumnStats, StatsHandler,
+};
+pub use types::{ExportId, FieldId, FieldValueId, OperationId, ServerMessage, Timestamp};
 
 use crate::error::{Error, Result};
 use crate::http::{self, Body, CommonBuilder, HttpCore, RawRequest, RawResponse, RetryPolicy};
@@ -131,6 +139,18 @@ impl Client {
     #[must_use]
     pub fn account(&self) -> AccountHandler {
         AccountHandler::new(self.clone())
+    }
+
+    /// Campaign statistics: activity exports, parsed and aggregated.
+    ///
+    /// ```no_run
+    /// # async fn run(client: relance::sendethic::Client) -> relance::Result<()> {
+    /// let exports = client.stats().activity_exports(10).await?;
+    /// # Ok(()) }
+    /// ```
+    #[must_use]
+    pub fn stats(&self) -> StatsHandler {
+        StatsHandler::new(self.clone())
     }
 
     /// The account id this client authenticates as.
@@ -281,6 +301,21 @@ impl ClientBuilder {
                 auth,
             }),
         })
+    }
+}
+
+/// The largest `{size}` of the list endpoints.
+pub const MAX_LIST_SIZE: u16 = 500;
+
+/// Rejects a list `size` outside `1..=500` before sending.
+pub(crate) fn check_size(draft: RequestDraft, size: u16) -> RequestDraft {
+    if (1..=MAX_LIST_SIZE).contains(&size) {
+        draft
+    } else {
+        draft.fail(Error::invalid(
+            format!("size {size}"),
+            "list sizes go from 1 to 500 (Sendethic has no pagination)",
+        ))
     }
 }
 

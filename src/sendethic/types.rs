@@ -62,6 +62,14 @@ numeric_id!(
     /// Id of a value of a single- or multiple-selection field (`ContactFieldValue.id`).
     FieldValueId
 );
+numeric_id!(
+    /// Id of an email or SMS operation (campaign).
+    OperationId
+);
+numeric_id!(
+    /// Id of an activity export (`EmailingOperationExport.id`).
+    ExportId
+);
 
 /// A date as Sendethic sends it, parsed when possible and always kept verbatim.
 ///

@@ -10,7 +10,8 @@ use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, Respond, ResponseTemplate};
 
 use super::RecordedRequest;
-use super::faults::{Fault, Faults, decode_segment, lock};
+use super::faults::{Fault, Faults, lock};
+use crate::http::percent_decode as decode_segment;
 use crate::sendethic::{
     Client, ClientBuilder, ContactField, CreditType, Credits, FieldFormat, FieldId, FieldValue,
     FieldValueId, Timestamp,
