@@ -198,6 +198,20 @@ impl Letter {
         self.push_attach(serde_json::json!({ "url": url.into() }))
     }
 
+    /// Attaches a file described as the service expects it (`name`, `content`, `encoding`,
+    /// `charset`, `mime-type`, or `url`), passed as is.
+    ///
+    /// ```
+    /// let l = relance::sendsay::Letter::inline("Hi", "shop@example.com").attach_raw(serde_json::json!(
+    ///     {"name": "img.png", "content": "aW1n", "encoding": "base64", "charset": "utf-8"}
+    /// ));
+    /// # let _ = l;
+    /// ```
+    #[must_use]
+    pub fn attach_raw(self, attachment: Value) -> Self {
+        self.push_attach(attachment)
+    }
+
     fn push_attach(mut self, a: Value) -> Self {
         if let Value::Array(list) = self
             .obj

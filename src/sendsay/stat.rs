@@ -220,7 +220,7 @@ impl StatRows {
 }
 
 fn rows(mut v: Value) -> Result<StatRows> {
-    let list = match v.get_mut("list").map(Value::take) {
+    let list = match v.as_object_mut().and_then(|m| m.remove("list")) {
         Some(Value::Array(items)) => items
             .into_iter()
             .map(|r| match r {
@@ -233,7 +233,6 @@ fn rows(mut v: Value) -> Result<StatRows> {
     };
     let mut out: StatRows = types::from_value(v)?;
     out.rows = list;
-    out.extra.remove("list");
     Ok(out)
 }
 
