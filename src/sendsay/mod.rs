@@ -15,15 +15,15 @@
 //!   executed), the client logs in again — once, serialised behind a mutex so concurrent
 //!   calls share one re-login — and replays the call once.
 //! - **`errors[]`** (or a singular `error`) in a 200 body becomes
-//!   [`Error::Api`](crate::Error::Api) with `code` = the error id and `details` = the
+//!   [`Error::Api`] with `code` = the error id and `details` = the
 //!   `explain` value (a string, an array or an object). They are checked *before* `REDIRECT`.
 //!   See [`SendsayErrorId`] and [`SendsayErrorExt`].
 //! - **`REDIRECT`**: the same body is posted again to `origin + <REDIRECT> +
 //!   /general/api/v100/json/<account>`; the prefix is remembered by the client (and its
 //!   clones) so later calls go straight there. At most 10 are followed, then
-//!   [`Error::Protocol`](crate::Error::Protocol). A value that is not a path on the same origin
+//!   [`Error::Protocol`]. A value that is not a path on the same origin
 //!   (`https://other.host/…`, `//host`, `scheme:`) is refused with
-//!   [`Error::Protocol`](crate::Error::Protocol) and nothing is sent there.
+//!   [`Error::Protocol`] and nothing is sent there.
 //! - **Retries** are decided per *action* (every call is a POST): read-only actions (`ping`,
 //!   `pong`, `*.get`, `*.list`, `member.exists`, `member.find`, `track.get`, `stat.uni` with
 //!   `result: "response"`, `sys.settings.get`) are retried per the policy; sends, imports,
