@@ -371,6 +371,11 @@ async fn sessions_expire_and_are_renewed_once() {
     assert_eq!(fake.login_count(), 2);
     assert_eq!(client.login_count(), 2);
     assert!(fake.member("a@b.ru").is_some());
+    // Logging out forgets the session; the next call logs in again.
+    client.logout().await.unwrap();
+    assert_eq!(fake.hits("logout"), 1);
+    client.pong().await.unwrap();
+    assert_eq!(fake.login_count(), 3);
     // Wrong credentials are final.
     let bad = relance::sendsay::Client::builder(
         relance::testing::sendsay_fake::ACCOUNT,

@@ -422,6 +422,31 @@ impl Client {
         self.action("pong", Ok(Map::new()), types::from_value)
     }
 
+    /// `logout`: ends the current session (password authentication) and forgets it; the next
+    /// call logs in again. Does nothing for API-key clients or when no session is open.
+    ///
+    /// ```no_run
+    /// # async fn run(client: relance::sendsay::Client) -> relance::Result<()> {
+    /// client.logout().await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn logout(&self) -> Result<()> {
+        let AuthState::Password { session, .. } = &self.inner.auth else {
+            return Ok(());
+        };
+        let mut current = session.lock().await;
+        let Some(open) = current.take() else {
+            return Ok(());
+        };
+        let mut body = Map::new();
+        body.insert("action".into(), "logout".into());
+        body.insert("session".into(), open.expose_secret().into());
+        match self.post(&body, false, &RequestOptions::default()).await {
+            Err(Error::Api(api)) if api.is_auth() => Ok(()), // already expired
+            other => other.map(|_| ()),
+        }
+    }
+
     /// `sys.settings.get`: account settings by key (`about.id`, `member.hard.limit`,
     /// `member.hard.rest`, ...).
     ///
