@@ -105,6 +105,12 @@ pub enum Error {
         reason: Cow<'static, str>,
     },
 
+    /// The service broke the protocol in a way `relance` refuses to follow: a Sendsay
+    /// `REDIRECT` to another origin (credentials are never sent there), more than 10
+    /// `REDIRECT`s in a row, or a `login` answer without a session.
+    #[error("protocol error: {0}")]
+    Protocol(Cow<'static, str>),
+
     /// The client configuration is invalid (bad base URL, plain `http://` to a remote host,
     /// missing credentials...).
     #[error("invalid configuration: {0}")]

@@ -64,6 +64,42 @@ pub(crate) fn opt_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Strin
     })
 }
 
+/// An optional `i64` from a number or a numeric string; `null`/missing/empty become `None`.
+pub(crate) fn opt_int<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+    d.deserialize_any(IntVisitor)
+}
+
+/// A flag sent as `0`/`1`, `"0"`/`"1"`, `true`/`false`, `"true"`/`"false"`, `"yes"`/`"no"`;
+/// `null`, missing and empty become `false`.
+pub(crate) fn flag<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    let v = Option::<serde_json::Value>::deserialize(d)?;
+    Ok(match v {
+        None | Some(serde_json::Value::Null) => false,
+        Some(serde_json::Value::Bool(b)) => b,
+        Some(serde_json::Value::Number(n)) => n.as_f64().is_some_and(|f| f != 0.0),
+        Some(serde_json::Value::String(s)) => {
+            let s = s.trim().to_ascii_lowercase();
+            !(s.is_empty() || s == "0" || s == "false" || s == "no" || s == "off")
+        }
+        Some(_) => true,
+    })
+}
+
+/// The integer in a JSON value that may be a number or a numeric string.
+pub(crate) fn value_int(v: &serde_json::Value) -> Option<i64> {
+    match v {
+        serde_json::Value::Number(n) => n.as_i64().or_else(|| {
+            #[allow(clippy::cast_possible_truncation)]
+            n.as_f64()
+                .filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15)
+                .map(|f| f as i64)
+        }),
+        serde_json::Value::String(s) => s.trim().parse().ok(),
+        serde_json::Value::Bool(b) => Some(i64::from(*b)),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use serde::Deserialize;
@@ -89,5 +125,37 @@ mod tests {
         assert!(serde_json::from_str::<T>(r#"{"a":"x"}"#).is_err());
         let t: T = serde_json::from_str(r#"{"a":3.0}"#).unwrap();
         assert_eq!(t.a, 3);
+    }
+
+    #[derive(Deserialize, Debug)]
+    struct F {
+        #[serde(deserialize_with = "super::flag", default)]
+        f: bool,
+        #[serde(deserialize_with = "super::opt_int", default)]
+        n: Option<i64>,
+    }
+
+    #[test]
+    fn flags_and_optional_ints() {
+        for (raw, want) in [
+            (r#"{"f":"1"}"#, true),
+            (r#"{"f":1}"#, true),
+            (r#"{"f":true}"#, true),
+            (r#"{"f":"0"}"#, false),
+            (r#"{"f":0}"#, false),
+            (r#"{"f":"false"}"#, false),
+            (r#"{"f":null}"#, false),
+            (r"{}", false),
+        ] {
+            assert_eq!(serde_json::from_str::<F>(raw).unwrap().f, want, "{raw}");
+        }
+        assert_eq!(
+            serde_json::from_str::<F>(r#"{"n":"-2"}"#).unwrap().n,
+            Some(-2)
+        );
+        assert_eq!(serde_json::from_str::<F>(r"{}").unwrap().n, None);
+        assert_eq!(super::value_int(&serde_json::json!("7")), Some(7));
+        assert_eq!(super::value_int(&serde_json::json!(7.0)), Some(7));
+        assert_eq!(super::value_int(&serde_json::json!("x")), None);
     }
 }

@@ -6,6 +6,7 @@ pub mod error;
 pub mod http;
 mod lenient;
 pub mod sendethic;
+pub mod sendsay;
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
 pub mod testing;

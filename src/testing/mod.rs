@@ -1,4 +1,5 @@
-//! Stateful fake servers for tests and offline examples (feature `mock`).
+//! Stateful fake servers for tests and offline examples (feature `mock`): [`FakeSendethic`]
+//! and [`FakeSendsay`].
 //!
 //! The fakes listen on loopback through [`wiremock`], keep real state (ids, uniqueness,
 //! not-found answers, credentials), expose that state for assertions, and inject faults
@@ -19,9 +20,15 @@
 
 mod faults;
 mod sendethic;
+mod sendsay;
 
 pub use faults::Fault;
 pub use sendethic::{API_ROOT as SENDETHIC_API_ROOT, FakeSendethic};
+pub use sendsay::FakeSendsay;
+/// Credentials and settings of [`FakeSendsay`].
+pub mod sendsay_fake {
+    pub use super::sendsay::{ACCOUNT, API_KEY, PASSWORD, REDIRECT, SUBLOGIN};
+}
 
 /// A request received by a fake.
 #[derive(Debug, Clone, PartialEq, Eq)]
