@@ -1784,6 +1784,10 @@ where
     }
 }
 
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1846,8 +1850,4 @@ mod tests {
         assert_eq!(back.email_optin, Patch::Set(OptIn::Yes1));
         assert_eq!(back.custom_value(FieldId(26)), Some("12.5"));
     }
-}
-
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }

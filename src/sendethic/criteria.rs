@@ -115,7 +115,7 @@ impl FieldRef {
         }
     }
 
-    /// Reads a wire id: all digits means a custom field.
+    /// Reads a wire id: a canonical integer (`"26"`, not `"026"`) means a custom field.
     ///
     /// ```
     /// use relance::sendethic::FieldRef;
@@ -123,11 +123,12 @@ impl FieldRef {
     /// ```
     #[must_use]
     pub fn parse(raw: &str) -> Self {
-        let t = raw.trim();
-        if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) {
-            if let Ok(n) = t.parse() {
-                return Self::Custom(FieldId(n));
-            }
+        if !raw.is_empty()
+            && raw.bytes().all(|b| b.is_ascii_digit())
+            && let Ok(n) = raw.parse::<i64>()
+            && n.to_string() == raw
+        {
+            return Self::Custom(FieldId(n));
         }
         Self::Standard(raw.to_owned())
     }
