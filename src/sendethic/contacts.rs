@@ -1516,7 +1516,11 @@ impl BulkReport {
 }
 
 /// A bulk write being configured. Created by [`ContactsHandler::upsert_many`] and friends;
-/// `.await` it to run it.
+/// `.await` it to run it (that needs a `Send + 'static` source, such as an owning iterator
+/// or `Vec`); [`send`](Self::send) also accepts a borrowing one.
+///
+/// The source is pulled lazily: at most `concurrency` chunks (each at most `chunk_size`
+/// contacts) are held at a time, plus the rejected items' keys and reasons for the report.
 #[must_use = "a bulk write does nothing until it is awaited"]
 pub struct Bulk<S> {
     client: Client,
