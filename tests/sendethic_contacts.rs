@@ -746,3 +746,53 @@ async fn bulk_options_are_checked() {
         .unwrap();
     assert_eq!((report.rejected.len(), report.chunks.len()), (1, 0));
 }
+
+#[tokio::test]
+async fn bulk_pulls_the_input_lazily() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    struct Observe {
+        pulled: Arc<AtomicUsize>,
+        seen: Arc<std::sync::Mutex<Vec<usize>>>,
+    }
+    impl wiremock::Respond for Observe {
+        fn respond(&self, _: &wiremock::Request) -> ResponseTemplate {
+            self.seen
+                .lock()
+                .unwrap()
+                .push(self.pulled.load(Ordering::SeqCst));
+            ResponseTemplate::new(200).set_body_json("10 contact(s) affected.")
+        }
+    }
+    let (server, client) = setup().await;
+    let pulled = Arc::new(AtomicUsize::new(0));
+    let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
+    Mock::given(method("POST"))
+        .and(path(p("/contacts/attribute")))
+        .respond_with(Observe {
+            pulled: pulled.clone(),
+            seen: seen.clone(),
+        })
+        .expect(10)
+        .mount(&server)
+        .await;
+    let counter = pulled.clone();
+    let contacts = (0..100).map(move |i| {
+        counter.fetch_add(1, Ordering::SeqCst);
+        Contact::new(format!("c{i}@b.fr"))
+    });
+    let report = client
+        .contacts()
+        .upsert_many(contacts)
+        .chunk_size(10)
+        .concurrency(1)
+        .await
+        .unwrap();
+    assert!(report.is_complete());
+    let seen = seen.lock().unwrap().clone();
+    // While chunk k is in flight, at most (k + 1) chunks have been read from the input.
+    for (k, n) in seen.iter().enumerate() {
+        assert!(*n <= (k + 1) * 10, "request {k} saw {n} contacts pulled");
+    }
+}
