@@ -100,6 +100,11 @@ pub(crate) fn value_int(v: &serde_json::Value) -> Option<i64> {
     }
 }
 
+/// A string that may arrive as a string, a number or a boolean; `null`/missing become `""`.
+pub(crate) fn string<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    Ok(opt_string(d)?.unwrap_or_default())
+}
+
 #[cfg(test)]
 mod tests {
     use serde::Deserialize;

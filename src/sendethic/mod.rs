@@ -1,7 +1,8 @@
 //! Sendethic REST API v4 (formerly Message Business).
 //!
 //! Start with [`Client::builder`] (or [`Client::from_env`]), then reach each resource through
-//! its handler: [`Client::fields`], [`Client::account`]. Every operation returns a
+//! its handler: [`Client::fields`], [`Client::contacts`], [`Client::segments`],
+//! [`Client::account`]. Every operation returns a
 //! [`Request`] that you `.await` directly (or `.send().await`), after optionally overriding
 //! the timeout or retry policy for that call.
 //!
@@ -16,9 +17,12 @@
 //! ```
 
 mod account;
+mod contacts;
+mod criteria;
 mod fields;
 mod jobs;
 mod records;
+mod segments;
 mod stats;
 mod types;
 
@@ -34,16 +38,26 @@ use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderValue};
 use secrecy::{ExposeSecret, SecretString};
 
 pub use account::{AccountHandler, CreditType, Credits};
+pub use contacts::{
+    Bulk, BulkOptions, BulkReport, BulkTotals, ChunkOutcome, Contact, ContactHistory, ContactLog,
+    ContactsHandler, FieldCatalog, MAX_BULK_CHUNK, MAX_HISTORY_SIZE, NewContactLog, OptIn,
+    Rejected, Upsert, validate,
+};
+pub use criteria::{Condition, Criteria, CriteriaItem, Criterion, FieldRef, Mode};
 pub use fields::{
     ContactField, EnsuredField, FieldFormat, FieldSpec, FieldValue, FieldsHandler, NewField,
     NewFieldValue,
 };
 pub use jobs::JobWait;
 pub use records::{Record, RecordReader};
+pub use segments::{EnsuredSegment, NewSegment, Segment, SegmentSpec, SegmentsHandler};
 pub use stats::{
     Activity, ActivityExport, ActivityRange, CampaignStats, ColumnStats, StatsHandler,
 };
-pub use types::{ExportId, FieldId, FieldValueId, OperationId, ServerMessage, Timestamp};
+pub use types::{
+    ContactId, ExportId, FieldId, FieldValueId, OperationId, Patch, SegmentId, ServerMessage,
+    Timestamp,
+};
 
 use crate::error::{Error, Result};
 use crate::http::{self, Body, CommonBuilder, HttpCore, RawRequest, RawResponse, RetryPolicy};
@@ -127,6 +141,30 @@ impl Client {
     #[must_use]
     pub fn fields(&self) -> FieldsHandler {
         FieldsHandler::new(self.clone())
+    }
+
+    /// Contacts: single (`/contact/...`), bulk (`/contacts/attribute`) and history.
+    ///
+    /// ```no_run
+    /// # async fn run(client: relance::sendethic::Client) -> relance::Result<()> {
+    /// let contact = client.contacts().get("ann@example.com").await?;
+    /// # Ok(()) }
+    /// ```
+    #[must_use]
+    pub fn contacts(&self) -> ContactsHandler {
+        ContactsHandler::new(self.clone())
+    }
+
+    /// Segments (`/segment`) and their criteria.
+    ///
+    /// ```no_run
+    /// # async fn run(client: relance::sendethic::Client) -> relance::Result<()> {
+    /// let segments = client.segments().list().await?;
+    /// # Ok(()) }
+    /// ```
+    #[must_use]
+    pub fn segments(&self) -> SegmentsHandler {
+        SegmentsHandler::new(self.clone())
     }
 
     /// Account credits and settings (`/account/remainingcredits`, `/account/settingsattribute`).

@@ -70,6 +70,90 @@ numeric_id!(
     /// Id of an activity export (`EmailingOperationExport.id`).
     ExportId
 );
+numeric_id!(
+    /// Id of a contact (`ContactData.id`), assigned by Sendethic.
+    ContactId
+);
+numeric_id!(
+    /// Id of a segment (`Segment.id`).
+    SegmentId
+);
+
+/// A tri-state update of one value: leave it untouched, clear it, or set it.
+///
+/// Sendethic's writes are partial: an attribute that is not sent keeps its value (the
+/// reference says PUT ignores nulls). So clearing must be an explicit value:
+/// `relance` sends [`Patch::Clear`] as the attribute with an empty `fieldValue` (`""`), and
+/// omits [`Patch::Unset`] attributes entirely.
+///
+/// When a contact is *read*, an attribute absent from (or `null` in) the reply is `Unset`,
+/// an empty value is `Clear`, anything else is `Set`; [`value`](Self::value) gives the value
+/// in both the read and the write sense.
+///
+/// ```
+/// use relance::sendethic::Patch;
+/// let keep: Patch<String> = Patch::Unset;
+/// let wipe: Patch<String> = Patch::Clear;
+/// let set = Patch::Set("Ann".to_owned());
+/// assert_eq!((keep.value(), wipe.value(), set.value().map(String::as_str)), (None, None, Some("Ann")));
+/// assert!(keep.is_unset() && !wipe.is_unset());
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub enum Patch<T> {
+    /// Leave the value untouched (nothing is sent).
+    #[default]
+    Unset,
+    /// Clear the value (an empty value is sent).
+    Clear,
+    /// Set the value.
+    Set(T),
+}
+
+impl<T> Patch<T> {
+    /// The value when [`Patch::Set`].
+    ///
+    /// ```
+    /// assert_eq!(relance::sendethic::Patch::Set(3).value(), Some(&3));
+    /// ```
+    #[must_use]
+    pub fn value(&self) -> Option<&T> {
+        match self {
+            Self::Set(v) => Some(v),
+            _ => None,
+        }
+    }
+
+    /// Whether this is [`Patch::Unset`].
+    ///
+    /// ```
+    /// assert!(relance::sendethic::Patch::<u8>::Unset.is_unset());
+    /// ```
+    #[must_use]
+    pub fn is_unset(&self) -> bool {
+        matches!(self, Self::Unset)
+    }
+
+    /// Maps the set value.
+    ///
+    /// ```
+    /// use relance::sendethic::Patch;
+    /// assert_eq!(Patch::Set(2).map(|v| v * 2), Patch::Set(4));
+    /// ```
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Patch<U> {
+        match self {
+            Self::Unset => Patch::Unset,
+            Self::Clear => Patch::Clear,
+            Self::Set(v) => Patch::Set(f(v)),
+        }
+    }
+}
+
+impl<T> From<Option<T>> for Patch<T> {
+    /// `Some(v)` sets, `None` clears.
+    fn from(v: Option<T>) -> Self {
+        v.map_or(Self::Clear, Self::Set)
+    }
+}
 
 /// A date as Sendethic sends it, parsed when possible and always kept verbatim.
 ///

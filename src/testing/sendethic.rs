@@ -13,8 +13,9 @@ use super::RecordedRequest;
 use super::faults::{Fault, Faults, lock};
 use crate::http::percent_decode as decode_segment;
 use crate::sendethic::{
-    Client, ClientBuilder, ContactField, CreditType, Credits, FieldFormat, FieldId, FieldValue,
-    FieldValueId, Timestamp,
+    Client, ClientBuilder, Condition, Contact, ContactField, ContactLog, CreditType, Credits,
+    Criteria, CriteriaItem, FieldFormat, FieldId, FieldValue, FieldValueId, Mode, OptIn, Segment,
+    Timestamp,
 };
 
 /// The API root under the fake's origin, so clients exercise a base-URL path prefix.
@@ -25,6 +26,23 @@ pub const API_ROOT: &str = "/api/rest/v4";
 /// It implements the covered resources with real semantics: ids are assigned, field names are
 /// unique, unknown ids answer 404, HTTP Basic credentials are checked (401 otherwise). Its
 /// state can be read for assertions, and [`Fault`]s can be injected per path.
+///
+/// Contacts (choices where the real service is undocumented):
+/// - contacts are keyed by `contactKey`, trimmed and lower-cased; `POST` upserts, `PUT`
+///   updates only (a single `PUT` on an unknown contact answers 404; a bulk `PUT` counts only
+///   the contacts that exist); replies are `"N contact(s) affected."`; more than 500 contacts
+///   in one bulk call answer 400; a new contact without an `email` attribute gets its key;
+/// - an attribute sent with an empty value is stored empty (and read back empty);
+/// - `GET /contact/attribute/{key}` answers `[]` for an unknown key; selection fields come
+///   back as labels there and as value ids from the `attributevalueid` variants;
+/// - history: `POST /contact/history` appends (404 for an unknown contact, 400 when a
+///   `LogDate` lacks its `+0000` offset), `GET` returns the last N (≤ 500), newest first.
+///
+/// Segments: names are unique (400 otherwise), `mode` must be `intersect` or `union`,
+/// `details` must be criteria XML; `GET /segment/updatecache/{id}` answers the count (as a JSON
+/// string) computed by evaluating the criteria against the stored contacts. Every known
+/// operator is evaluated (dates against the current time); a segment with an unknown
+/// (raw) criterion counts 0.
 ///
 /// ```
 /// # #[tokio::main(flavor = "current_thread")]
@@ -76,10 +94,40 @@ struct ValueRec {
     created: String,
 }
 
+#[derive(Debug, Clone)]
+struct ContactRec {
+    id: i64,
+    key: String,
+    attrs: BTreeMap<String, String>,
+    history: Vec<LogRec>,
+}
+
+#[derive(Debug, Clone)]
+struct LogRec {
+    id: i64,
+    title: String,
+    operation_id: i64,
+    log_date: String,
+    date: String,
+}
+
+#[derive(Debug, Clone)]
+struct SegmentRec {
+    id: i64,
+    name: String,
+    mode: String,
+    description: Option<String>,
+    details: String,
+    created: String,
+    extra: serde_json::Map<String, Value>,
+}
+
 #[derive(Debug)]
 struct State {
     next_id: i64,
     fields: BTreeMap<i64, FieldRec>,
+    contacts: BTreeMap<String, ContactRec>,
+    segments: BTreeMap<i64, SegmentRec>,
     credits: BTreeMap<&'static str, (i64, i64)>,
     settings: BTreeMap<String, String>,
     requests: Vec<RecordedRequest>,
@@ -97,6 +145,8 @@ impl Default for State {
         Self {
             next_id: 100,
             fields: BTreeMap::new(),
+            contacts: BTreeMap::new(),
+            segments: BTreeMap::new(),
             credits,
             settings: BTreeMap::new(),
             requests: Vec::new(),
@@ -364,6 +414,163 @@ impl FakeSendethic {
     }
 }
 
+impl FakeSendethic {
+    /// Every stored contact, as read with value ids (`/contact/attributevalueid`), by key.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let fake = relance::testing::FakeSendethic::start().await;
+    /// assert!(fake.contacts().is_empty());
+    /// # }
+    /// ```
+    #[must_use]
+    pub fn contacts(&self) -> Vec<Contact> {
+        let state = lock(&self.shared.state);
+        state
+            .contacts
+            .values()
+            .filter_map(|c| serde_json::from_value(contact_json(&state, c, false)).ok())
+            .collect()
+    }
+
+    /// One stored contact by key (case-insensitive), as read with value ids.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let fake = relance::testing::FakeSendethic::start().await;
+    /// assert!(fake.contact("ann@example.com").is_none());
+    /// # }
+    /// ```
+    #[must_use]
+    pub fn contact(&self, key: &str) -> Option<Contact> {
+        let state = lock(&self.shared.state);
+        let c = state.contacts.get(&normalize_key(key))?;
+        serde_json::from_value(contact_json(&state, c, false)).ok()
+    }
+
+    /// The number of stored contacts.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let fake = relance::testing::FakeSendethic::start().await;
+    /// assert_eq!(fake.contact_count(), 0);
+    /// # }
+    /// ```
+    #[must_use]
+    pub fn contact_count(&self) -> usize {
+        lock(&self.shared.state).contacts.len()
+    }
+
+    /// A contact's history, newest first (empty for an unknown contact).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let fake = relance::testing::FakeSendethic::start().await;
+    /// assert!(fake.contact_history("ann@example.com").is_empty());
+    /// # }
+    /// ```
+    #[must_use]
+    pub fn contact_history(&self, key: &str) -> Vec<ContactLog> {
+        let state = lock(&self.shared.state);
+        state
+            .contacts
+            .get(&normalize_key(key))
+            .map(|c| {
+                history_json(c, usize::MAX)
+                    .into_iter()
+                    .filter_map(|v| serde_json::from_value(v).ok())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Every segment.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let fake = relance::testing::FakeSendethic::start().await;
+    /// assert!(fake.segments().is_empty());
+    /// # }
+    /// ```
+    #[must_use]
+    pub fn segments(&self) -> Vec<Segment> {
+        lock(&self.shared.state)
+            .segments
+            .values()
+            .filter_map(|s| serde_json::from_value(segment_json(s)).ok())
+            .collect()
+    }
+}
+
+fn normalize_key(key: &str) -> String {
+    key.trim().to_lowercase()
+}
+
+/// A stored contact as `ContactData`; selection fields as labels unless `value_ids`.
+fn contact_json(state: &State, c: &ContactRec, value_ids: bool) -> Value {
+    let attributes: Vec<Value> = c
+        .attrs
+        .iter()
+        .map(|(id, value)| {
+            let mut value = value.clone();
+            let mut name = id.clone();
+            if let Some(field) = id.parse::<i64>().ok().and_then(|n| state.fields.get(&n)) {
+                name.clone_from(&field.name);
+                if !value_ids && field.format.is_selection() && !value.is_empty() {
+                    value = value
+                        .split(',')
+                        .map(|v| {
+                            field
+                                .values
+                                .iter()
+                                .find(|x| x.id.to_string() == v.trim())
+                                .map_or_else(|| v.to_owned(), |x| x.text.clone())
+                        })
+                        .collect::<Vec<_>>()
+                        .join(",");
+                }
+            }
+            json!({ "id": id, "fieldName": name, "fieldValue": value })
+        })
+        .collect();
+    json!({ "id": c.id, "contactKey": c.key, "attributes": attributes })
+}
+
+fn history_json(c: &ContactRec, size: usize) -> Vec<Value> {
+    let mut logs = c.history.clone();
+    logs.sort_by(|a, b| {
+        let key = |l: &LogRec| Timestamp::parse(l.log_date.clone()).datetime();
+        key(b).cmp(&key(a)).then(b.id.cmp(&a.id))
+    });
+    logs.iter()
+        .take(size)
+        .map(|l| {
+            json!({ "Id": l.id, "Type": "Custom", "Object": null, "Title": l.title,
+                    "Date": l.date, "Group": null, "OperationId": l.operation_id,
+                    "LogDate": l.log_date })
+        })
+        .collect()
+}
+
+fn segment_json(s: &SegmentRec) -> Value {
+    let mut v = serde_json::Map::new();
+    v.insert("id".into(), json!(s.id));
+    v.insert("name".into(), json!(s.name));
+    v.insert("mode".into(), json!(s.mode));
+    v.insert("description".into(), json!(s.description));
+    v.insert("creationDate".into(), json!(s.created));
+    v.insert("details".into(), json!(s.details));
+    for (k, x) in &s.extra {
+        v.entry(k.clone()).or_insert_with(|| x.clone());
+    }
+    Value::Object(v)
+}
+
 fn field_model(f: &FieldRec) -> ContactField {
     ContactField {
         id: FieldId(f.id),
@@ -441,6 +648,9 @@ impl Respond for Router {
 fn route(state: &mut State, method: &str, segs: &[&str], body: Option<&Value>) -> Reply {
     match (method, segs) {
         (_, ["account", "contactattribute", rest @ ..]) => fields(state, method, rest, body),
+        (_, ["contact", rest @ ..]) => contact(state, method, rest, body),
+        (_, ["contacts", "attribute"]) => contacts_bulk(state, method, body),
+        (_, ["segment", rest @ ..]) => segments(state, method, rest, body),
         ("GET", ["account", "remainingcredits", kind]) => match state.credits.get(kind) {
             Some((used, total)) => Reply::Json(
                 200,
@@ -638,4 +848,382 @@ fn parse_id(s: &str) -> Option<i64> {
 
 fn json_of<T: serde::Serialize>(v: &T) -> Value {
     serde_json::to_value(v).unwrap_or(Value::Null)
+}
+
+fn affected(n: usize) -> Reply {
+    message(format!("{n} contact(s) affected."))
+}
+
+/// Applies one `ContactData` to the store. `Ok(true)` when a contact was written.
+fn write_contact(state: &mut State, item: &Value, create: bool) -> Result<bool, String> {
+    let key = item
+        .get("contactKey")
+        .and_then(Value::as_str)
+        .map_or("", str::trim);
+    let id = int_field(Some(item), "id").unwrap_or(0);
+    let Some(attributes) = item.get("attributes").and_then(Value::as_array) else {
+        return Err("attributes is required.".into());
+    };
+    let mut attrs = Vec::new();
+    for a in attributes {
+        let aid = match a.get("id") {
+            Some(Value::String(s)) => s.trim().to_owned(),
+            Some(Value::Number(n)) => n.to_string(),
+            _ => return Err("every attribute needs an id.".into()),
+        };
+        let value = match a.get("fieldValue") {
+            None | Some(Value::Null) => continue, // nulls are ignored
+            Some(Value::String(s)) => s.clone(),
+            Some(other) => other.to_string(),
+        };
+        if let Ok(n) = aid.parse::<i64>()
+            && !state.fields.contains_key(&n)
+        {
+            return Err(format!("Unknown field {aid}."));
+        }
+        attrs.push((aid, value));
+    }
+    let existing = if id > 0 {
+        state
+            .contacts
+            .iter()
+            .find(|(_, c)| c.id == id)
+            .map(|(k, _)| k.clone())
+    } else {
+        let norm = normalize_key(key);
+        state.contacts.contains_key(&norm).then_some(norm)
+    };
+    let norm = match existing {
+        Some(k) => k,
+        None if create && !key.is_empty() => {
+            state.next_id += 1;
+            let mut rec = ContactRec {
+                id: state.next_id,
+                key: key.to_owned(),
+                attrs: BTreeMap::new(),
+                history: Vec::new(),
+            };
+            rec.attrs.insert("email".into(), key.to_owned());
+            let norm = normalize_key(key);
+            state.contacts.insert(norm.clone(), rec);
+            norm
+        }
+        None => return Ok(false),
+    };
+    if let Some(rec) = state.contacts.get_mut(&norm) {
+        for (k, v) in attrs {
+            rec.attrs.insert(k, v);
+        }
+    }
+    Ok(true)
+}
+
+#[allow(clippy::too_many_lines)]
+fn contact(state: &mut State, method: &str, rest: &[&str], body: Option<&Value>) -> Reply {
+    let by_id = |state: &State, id: &str| -> Option<String> {
+        let id = parse_id(id)?;
+        state
+            .contacts
+            .iter()
+            .find(|(_, c)| c.id == id)
+            .map(|(k, _)| k.clone())
+    };
+    match (method, rest) {
+        ("POST" | "PUT", ["attribute"]) => {
+            let Some(item) = body.filter(|b| b.is_object()) else {
+                return bad_request("A ContactData object is expected.");
+            };
+            match write_contact(state, item, method == "POST") {
+                Ok(true) => affected(1),
+                Ok(false) if method == "PUT" => not_found("Contact"),
+                Ok(false) => bad_request("contactKey is required."),
+                Err(e) => bad_request(e),
+            }
+        }
+        ("GET", [kind @ ("attribute" | "attributevalueid"), key]) => {
+            let found = state.contacts.get(&normalize_key(key));
+            let list: Vec<Value> = found
+                .map(|c| contact_json(state, c, *kind == "attributevalueid"))
+                .into_iter()
+                .collect();
+            Reply::Json(200, Value::Array(list))
+        }
+        ("GET", [kind @ ("attributebycid" | "attributevalueidbycid"), id]) => {
+            let list: Vec<Value> = by_id(state, id)
+                .and_then(|k| state.contacts.get(&k))
+                .map(|c| contact_json(state, c, *kind == "attributevalueidbycid"))
+                .into_iter()
+                .collect();
+            Reply::Json(200, Value::Array(list))
+        }
+        ("DELETE", ["attribute", key]) => match state.contacts.remove(&normalize_key(key)) {
+            Some(_) => affected(1),
+            None => not_found("Contact"),
+        },
+        ("DELETE", ["attributebycid", id]) => {
+            match by_id(state, id).and_then(|k| state.contacts.remove(&k)) {
+                Some(_) => affected(1),
+                None => not_found("Contact"),
+            }
+        }
+        ("GET", ["history", key, size]) => {
+            let Some(size) = size.parse::<usize>().ok().filter(|s| (1..=500).contains(s)) else {
+                return bad_request("size must be 1 to 500.");
+            };
+            match state.contacts.get(&normalize_key(key)) {
+                Some(c) => Reply::Json(
+                    200,
+                    json!({ "contactKey": c.key, "contactFound": 1, "records": c.history.len(),
+                            "logs": history_json(c, size) }),
+                ),
+                None => Reply::Json(
+                    200,
+                    json!({ "contactKey": key, "contactFound": 0, "records": 0, "logs": [] }),
+                ),
+            }
+        }
+        ("POST", ["history"]) => {
+            let key = body
+                .and_then(|b| b.get("contactKey"))
+                .and_then(Value::as_str)
+                .unwrap_or("");
+            let Some(logs) = body.and_then(|b| b.get("logs")).and_then(Value::as_array) else {
+                return bad_request("logs is required.");
+            };
+            let mut new = Vec::new();
+            for l in logs {
+                let title = l.get("Title").and_then(Value::as_str).unwrap_or("");
+                let date = l.get("LogDate").and_then(Value::as_str).unwrap_or("");
+                if title.trim().is_empty() {
+                    return bad_request("Title is required.");
+                }
+                if !date.trim_end().ends_with("+0000")
+                    || Timestamp::parse(date).datetime().is_none()
+                {
+                    return bad_request("LogDate must be yyyy-MM-dd HH:mm:ss+0000.");
+                }
+                new.push((
+                    title.to_owned(),
+                    int_field(Some(l), "OperationId").unwrap_or(0),
+                    date.to_owned(),
+                ));
+            }
+            let norm = normalize_key(key);
+            if !state.contacts.contains_key(&norm) {
+                return not_found("Contact");
+            }
+            let count = new.len();
+            for (title, operation_id, log_date) in new {
+                state.next_id += 1;
+                let id = state.next_id;
+                if let Some(c) = state.contacts.get_mut(&norm) {
+                    c.history.push(LogRec {
+                        id,
+                        title,
+                        operation_id,
+                        log_date,
+                        date: now(),
+                    });
+                }
+            }
+            message(format!("{count} log(s) added."))
+        }
+        _ => Reply::Json(405, json!({ "Message": "Method not allowed." })),
+    }
+}
+
+fn contacts_bulk(state: &mut State, method: &str, body: Option<&Value>) -> Reply {
+    if method != "POST" && method != "PUT" {
+        return Reply::Json(405, json!({ "Message": "Method not allowed." }));
+    }
+    let Some(items) = body.and_then(Value::as_array) else {
+        return bad_request("An array of ContactData is expected.");
+    };
+    if items.len() > 500 {
+        return bad_request("You can send up to 500 contacts per call.");
+    }
+    let mut count = 0;
+    for item in items {
+        match write_contact(state, item, method == "POST") {
+            Ok(true) => count += 1,
+            Ok(false) => {}
+            Err(e) => return bad_request(e),
+        }
+    }
+    affected(count)
+}
+
+fn segments(state: &mut State, method: &str, rest: &[&str], body: Option<&Value>) -> Reply {
+    let str_of = |key: &str| body.and_then(|b| b.get(key)).and_then(Value::as_str);
+    let check = |state: &State, id: i64| -> Result<(String, String, String), Reply> {
+        let Some(name) = str_of("name").map(str::trim).filter(|n| !n.is_empty()) else {
+            return Err(bad_request("name is required."));
+        };
+        if state
+            .segments
+            .values()
+            .any(|s| s.name == name && s.id != id)
+        {
+            return Err(bad_request(format!(
+                "A segment named {name} already exists."
+            )));
+        }
+        let mode = str_of("mode").unwrap_or("");
+        if !matches!(Mode::parse(mode), Mode::Intersect | Mode::Union) {
+            return Err(bad_request("mode must be intersect or union."));
+        }
+        let details = str_of("details").unwrap_or("");
+        if Criteria::parse(details).is_err() {
+            return Err(bad_request("details is not valid criteria XML."));
+        }
+        Ok((name.to_owned(), mode.to_owned(), details.to_owned()))
+    };
+    let extra_of = || {
+        body.and_then(Value::as_object)
+            .map(|m| {
+                m.iter()
+                    .filter(|(k, _)| {
+                        !matches!(
+                            k.as_str(),
+                            "id" | "name" | "mode" | "description" | "details" | "creationDate"
+                        )
+                    })
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    match (method, rest) {
+        ("GET", []) => Reply::Json(
+            200,
+            Value::Array(state.segments.values().map(segment_json).collect()),
+        ),
+        ("GET", ["updatecache", id]) => match parse_id(id).and_then(|id| state.segments.get(&id)) {
+            Some(s) => message(segment_count(state, s).to_string()),
+            None => not_found("Segment"),
+        },
+        ("GET", [id]) => match parse_id(id).and_then(|id| state.segments.get(&id)) {
+            Some(s) => Reply::Json(200, segment_json(s)),
+            None => not_found("Segment"),
+        },
+        ("POST", []) => {
+            let (name, mode, details) = match check(state, 0) {
+                Ok(v) => v,
+                Err(r) => return r,
+            };
+            state.next_id += 1;
+            let rec = SegmentRec {
+                id: state.next_id,
+                name,
+                mode,
+                description: str_of("description").map(str::to_owned),
+                details,
+                created: now(),
+                extra: extra_of(),
+            };
+            let reply = segment_json(&rec);
+            state.segments.insert(rec.id, rec);
+            Reply::Json(201, reply)
+        }
+        ("PUT", []) => {
+            let Some(id) = int_field(body, "id").filter(|id| state.segments.contains_key(id))
+            else {
+                return not_found("Segment");
+            };
+            let (name, mode, details) = match check(state, id) {
+                Ok(v) => v,
+                Err(r) => return r,
+            };
+            let description = str_of("description").map(str::to_owned);
+            let extra = extra_of();
+            if let Some(s) = state.segments.get_mut(&id) {
+                s.name = name;
+                s.mode = mode;
+                s.details = details;
+                if description.is_some() {
+                    s.description = description;
+                }
+                s.extra = extra;
+            }
+            message("Segment updated.")
+        }
+        ("DELETE", [id]) => match parse_id(id).and_then(|id| state.segments.remove(&id)) {
+            Some(_) => message("Segment deleted."),
+            None => not_found("Segment"),
+        },
+        _ => Reply::Json(405, json!({ "Message": "Method not allowed." })),
+    }
+}
+
+/// Counts the contacts a segment selects; 0 when a criterion is unknown.
+fn segment_count(state: &State, s: &SegmentRec) -> usize {
+    let Ok(criteria) = Criteria::parse(&s.details) else {
+        return 0;
+    };
+    let mut conditions = Vec::new();
+    for item in criteria.items() {
+        match item {
+            CriteriaItem::Known(c) => conditions.push(c.condition().clone()),
+            _ => return 0,
+        }
+    }
+    if conditions.is_empty() {
+        return 0;
+    }
+    let union = Mode::parse(&s.mode) == Mode::Union;
+    state
+        .contacts
+        .values()
+        .filter(|c| {
+            let mut results = conditions.iter().map(|cond| evaluate(cond, &c.attrs));
+            if union {
+                results.any(|r| r)
+            } else {
+                results.all(|r| r)
+            }
+        })
+        .count()
+}
+
+fn evaluate(condition: &Condition, attrs: &BTreeMap<String, String>) -> bool {
+    let get = |f: &crate::sendethic::FieldRef| {
+        attrs
+            .get(&f.as_wire())
+            .map(|v| v.trim())
+            .filter(|v| !v.is_empty())
+    };
+    let num = |f: &crate::sendethic::FieldRef| get(f).and_then(|v| v.parse::<f64>().ok());
+    let date = |f: &crate::sendethic::FieldRef| get(f).and_then(|v| Timestamp::parse(v).datetime());
+    let days_ago = |d: u32| Utc::now() - chrono::Duration::days(i64::from(d));
+    match condition {
+        Condition::SelectionEquals { field, value } => {
+            get(field).is_some_and(|v| v.split(',').any(|x| x.trim() == value.to_string()))
+        }
+        Condition::TextNotEmpty { field } => get(field).is_some(),
+        Condition::TextEmpty { field } => get(field).is_none(),
+        Condition::NumberEquals { field, value } => num(field)
+            .zip(value.parse::<f64>().ok())
+            .is_some_and(|(a, b)| (a - b).abs() < 1e-9),
+        Condition::NumberAtLeast { field, value } => num(field)
+            .zip(value.parse::<f64>().ok())
+            .is_some_and(|(a, b)| a >= b),
+        Condition::NumberGreaterThan { field, value } => num(field)
+            .zip(value.parse::<f64>().ok())
+            .is_some_and(|(a, b)| a > b),
+        Condition::DateSet { field } => date(field).is_some(),
+        Condition::DateWithinLastDays { field, days } => {
+            date(field).is_some_and(|d| d > days_ago(*days))
+        }
+        Condition::DateOlderThanDays { field, days } => {
+            date(field).is_some_and(|d| d < days_ago(*days))
+        }
+        Condition::UnsubscribedFromEmail => {
+            attrs
+                .get("emailunsubscriptiondate")
+                .is_some_and(|v| !v.trim().is_empty())
+                || attrs
+                    .get("emailoptin")
+                    .is_some_and(|v| !v.is_empty() && OptIn::parse(v).is_opted_in() == Some(false))
+        }
+    }
 }
