@@ -1,6 +1,7 @@
 //! The send loop: one logical request, possibly several attempts.
 
 use std::fmt;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
@@ -13,11 +14,25 @@ use super::RequestOptions;
 use super::retry::{Decision, Failure, RetryPolicy, decide, parse_retry_after};
 use crate::error::{ApiError, Error, Result, truncate};
 
-/// A request body that can be sent again on retry.
+/// A request body.
 #[derive(Debug, Clone)]
 pub(crate) enum Body {
-    /// `application/json`.
+    /// `application/json`, sent again as is on retry.
     Json(Bytes),
+    /// A `multipart/form-data` body that may stream (a generated CSV file): it can be sent
+    /// only once, so a request carrying it is never retried.
+    Multipart(Arc<Mutex<Option<reqwest::multipart::Form>>>),
+}
+
+impl Body {
+    /// A one-shot multipart body.
+    pub(crate) fn multipart(form: reqwest::multipart::Form) -> Self {
+        Self::Multipart(Arc::new(Mutex::new(Some(form))))
+    }
+
+    fn is_one_shot(&self) -> bool {
+        matches!(self, Self::Multipart(_))
+    }
 }
 
 /// One logical request, before sending.
@@ -112,7 +127,8 @@ impl fmt::Debug for HttpCore {
 
 /// The outcome of one attempt.
 enum Attempt {
-    Done(RawResponse),
+    /// A 2xx response whose body has not been read yet.
+    Done(reqwest::Response),
     Failed(Failure, Error),
 }
 
@@ -151,6 +167,21 @@ impl HttpCore {
     /// Returns the response for any 2xx status; a non-2xx status becomes
     /// [`Error::Api`] (or [`Error::RateLimited`] for 429) whatever its body.
     pub(crate) async fn execute(&self, req: RawRequest) -> Result<RawResponse> {
+        let response = self.execute_streaming(req).await?;
+        let status = response.status().as_u16();
+        let body = response.bytes().await.map_err(|e| {
+            if e.is_timeout() {
+                Error::Timeout { source: Some(e) }
+            } else {
+                Error::Transport(e)
+            }
+        })?;
+        Ok(RawResponse { status, body })
+    }
+
+    /// Like [`execute`](Self::execute), but returns the 2xx response with its body unread,
+    /// for downloads that must not be buffered whole.
+    pub(crate) async fn execute_streaming(&self, req: RawRequest) -> Result<reqwest::Response> {
         let span = tracing::debug_span!(
             "relance.request",
             provider = self.provider,
@@ -163,8 +194,13 @@ impl HttpCore {
         self.execute_inner(req).instrument(span).await
     }
 
-    async fn execute_inner(&self, req: RawRequest) -> Result<RawResponse> {
-        let policy = req.options.retry.as_ref().unwrap_or(&self.retry);
+    async fn execute_inner(&self, req: RawRequest) -> Result<reqwest::Response> {
+        let one_shot = RetryPolicy::none();
+        let policy = if req.body.as_ref().is_some_and(Body::is_one_shot) {
+            &one_shot
+        } else {
+            req.options.retry.as_ref().unwrap_or(&self.retry)
+        };
         let timeout = req.options.timeout.or(self.timeout);
         let start = tokio::time::Instant::now();
         let span = tracing::Span::current();
@@ -179,7 +215,7 @@ impl HttpCore {
             );
             let (failure, error) = match outcome {
                 Attempt::Done(resp) => {
-                    span.record("status", resp.status);
+                    span.record("status", resp.status().as_u16());
                     tracing::debug!("request succeeded");
                     return Ok(resp);
                 }
@@ -228,23 +264,35 @@ impl HttpCore {
             Some(Body::Json(bytes)) => builder
                 .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
                 .body(bytes.clone()),
+            Some(Body::Multipart(form)) => {
+                let taken = form
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .take();
+                match taken {
+                    Some(form) => builder.multipart(form),
+                    None => {
+                        return Attempt::Failed(
+                            Failure::Status(0, None),
+                            Error::config("a streamed request body can only be sent once"),
+                        );
+                    }
+                }
+            }
         };
         let response = match builder.send().await {
             Ok(r) => r,
             Err(e) => return transport_failure(e),
         };
         let status = response.status();
+        if status.is_success() {
+            return Attempt::Done(response);
+        }
         let headers = response.headers().clone();
         let body = match response.bytes().await {
             Ok(b) => b,
             Err(e) => return transport_failure(e),
         };
-        if status.is_success() {
-            return Attempt::Done(RawResponse {
-                status: status.as_u16(),
-                body,
-            });
-        }
         let retry_after = headers
             .get(RETRY_AFTER)
             .and_then(|v| v.to_str().ok())

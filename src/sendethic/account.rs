@@ -130,7 +130,7 @@ impl AccountHandler {
                 "a setting name must not be empty",
             ))
         } else {
-            draft.json(&serde_json::json!({ "attributeType": map }))
+            draft.json(serde_json::json!({ "attributeType": map }))
         };
         draft.message()
     }

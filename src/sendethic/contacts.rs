@@ -686,7 +686,7 @@ impl From<&[ContactField]> for FieldCatalog {
 }
 
 /// Checks an email address (pragmatic syntax, see the module docs).
-fn check_email(v: &str) -> std::result::Result<(), &'static str> {
+pub(crate) fn check_email(v: &str) -> std::result::Result<(), &'static str> {
     if v.len() > 254 {
         return Err("email is longer than 254 characters");
     }
@@ -707,7 +707,7 @@ fn check_email(v: &str) -> std::result::Result<(), &'static str> {
 }
 
 /// Checks an E.164 number: `+`, then 8 to 15 digits, the first one 1–9.
-fn check_mobile(v: &str) -> std::result::Result<(), &'static str> {
+pub(crate) fn check_mobile(v: &str) -> std::result::Result<(), &'static str> {
     let digits = v
         .strip_prefix('+')
         .ok_or("mobile must start with `+` (E.164)")?;
@@ -1033,7 +1033,7 @@ impl ContactsHandler {
             validate(contact, None)
         };
         match checked {
-            Ok(()) => draft.json(&contact.to_wire()),
+            Ok(()) => draft.json(contact.to_wire()),
             Err(e) => draft.fail(e),
         }
         .message()

@@ -471,7 +471,7 @@ impl FieldsHandler {
             &["account", "contactattribute"],
         );
         let draft = match field.validate() {
-            Ok(()) => draft.json(&field.into_wire()),
+            Ok(()) => draft.json(field.into_wire()),
             Err(e) => draft.fail(e),
         };
         draft.decode_json()
@@ -494,7 +494,7 @@ impl FieldsHandler {
         let draft = if name.trim().is_empty() {
             draft.fail(Error::invalid("name", "a field name must not be empty"))
         } else {
-            draft.json(&serde_json::json!({ "id": id, "name": name.trim() }))
+            draft.json(serde_json::json!({ "id": id, "name": name.trim() }))
         };
         draft.message()
     }

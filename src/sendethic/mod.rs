@@ -19,10 +19,14 @@
 mod account;
 mod contacts;
 mod criteria;
+mod emailing;
 mod fields;
 mod jobs;
+mod lists;
+mod operations;
 mod records;
 mod segments;
+mod sms;
 mod stats;
 mod types;
 
@@ -44,13 +48,26 @@ pub use contacts::{
     Rejected, Upsert, validate,
 };
 pub use criteria::{Condition, Criteria, CriteriaItem, Criterion, FieldRef, Mode};
+pub use emailing::{
+    Analytics, ContentFormat, Culture, EmailOperation, EmailOptions, EmailUpdate, EmailingHandler,
+    Importance, MAX_NAME_CHARS, Mirror, NewEmail, TestEmail, TransactionalEmail,
+};
 pub use fields::{
     ContactField, EnsuredField, FieldFormat, FieldSpec, FieldValue, FieldsHandler, NewField,
     NewFieldValue,
 };
 pub use jobs::JobWait;
+pub use lists::{
+    ContactExport, ContactImport, ContactPurge, DuplicateOption, ExportFilter, ExportJob,
+    ExportJobId, FileEncoding, FileSource, ImportColumn, ImportId, ImportJob, ListsHandler,
+    PurgeId, PurgeJob, SEPARATORS,
+};
+pub use operations::{
+    OperationStatus, Receivers, Schedule, ScheduleInfo, ScheduleKind, TriggerDelay,
+};
 pub use records::{Record, RecordReader};
 pub use segments::{EnsuredSegment, NewSegment, Segment, SegmentSpec, SegmentsHandler};
+pub use sms::{NewSms, SmsHandler, SmsMessage, SmsOperation, SmsUpdate};
 pub use stats::{
     Activity, ActivityExport, ActivityRange, CampaignStats, ColumnStats, StatsHandler,
 };
@@ -177,6 +194,43 @@ impl Client {
     #[must_use]
     pub fn account(&self) -> AccountHandler {
         AccountHandler::new(self.clone())
+    }
+
+    /// Email operations (campaigns), test and transactional sends (`/emailing`).
+    ///
+    /// ```no_run
+    /// # async fn run(client: relance::sendethic::Client) -> relance::Result<()> {
+    /// let latest = client.emailing().list(10).await?;
+    /// # Ok(()) }
+    /// ```
+    #[must_use]
+    pub fn emailing(&self) -> EmailingHandler {
+        EmailingHandler::new(self.clone())
+    }
+
+    /// SMS: single sends and SMS operations (`/sms`).
+    ///
+    /// ```no_run
+    /// # async fn run(client: relance::sendethic::Client) -> relance::Result<()> {
+    /// let latest = client.sms().list(10).await?;
+    /// # Ok(()) }
+    /// ```
+    #[must_use]
+    pub fn sms(&self) -> SmsHandler {
+        SmsHandler::new(self.clone())
+    }
+
+    /// Contact imports, exports and purges (`/contacts/import`, `/contacts/export`,
+    /// `/contacts/purge`).
+    ///
+    /// ```no_run
+    /// # async fn run(client: relance::sendethic::Client) -> relance::Result<()> {
+    /// let imports = client.lists().imports().await?;
+    /// # Ok(()) }
+    /// ```
+    #[must_use]
+    pub fn lists(&self) -> ListsHandler {
+        ListsHandler::new(self.clone())
     }
 
     /// Campaign statistics: activity exports, parsed and aggregated.
@@ -365,9 +419,9 @@ pub(crate) struct RequestDraft {
 
 impl RequestDraft {
     /// Sets a JSON body.
-    pub(crate) fn json<B: serde::Serialize + ?Sized>(mut self, body: &B) -> Self {
+    pub(crate) fn json<B: serde::Serialize>(mut self, body: B) -> Self {
         self.raw = self.raw.and_then(|mut raw| {
-            let bytes = serde_json::to_vec(body)
+            let bytes = serde_json::to_vec(&body)
                 .map_err(|e| Error::invalid("request body", e.to_string()))?;
             raw.body = Some(Body::Json(bytes.into()));
             Ok(raw)
@@ -381,6 +435,27 @@ impl RequestDraft {
             self.raw = Err(error);
         }
         self
+    }
+
+    /// Sets a body.
+    pub(crate) fn body(mut self, body: Body) -> Self {
+        if let Ok(raw) = &mut self.raw {
+            raw.body = Some(body);
+        }
+        self
+    }
+
+    /// Overrides whether the request may be sent again once it may have reached the server.
+    pub(crate) fn retry_safe(mut self, safe: bool) -> Self {
+        if let Ok(raw) = &mut self.raw {
+            raw.retry_safe = safe;
+        }
+        self
+    }
+
+    /// The request itself, for callers that stream the response.
+    pub(crate) fn into_raw(self) -> Result<RawRequest> {
+        self.raw
     }
 
     /// Finishes with a decoder.

@@ -28,9 +28,9 @@ macro_rules! numeric_id {
             }
         }
 
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                fmt::Display::fmt(&self.0, f)
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                std::fmt::Display::fmt(&self.0, f)
             }
         }
 
@@ -40,19 +40,88 @@ macro_rules! numeric_id {
             }
         }
 
-        impl Serialize for $name {
-            fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
                 s.serialize_i64(self.0)
             }
         }
 
-        impl<'de> Deserialize<'de> for $name {
-            fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
                 crate::lenient::int(d).map(Self)
             }
         }
     };
 }
+
+macro_rules! open_enum {
+    (
+        $(#[$doc:meta])*
+        $name:ident { $($(#[$vdoc:meta])* $variant:ident => $wire:literal),+ $(,)? }
+    ) => {
+        $(#[$doc])*
+        ///
+        /// Server-sent: match on [`as_str`](Self::as_str) or keep a wildcard arm; a value this
+        /// version does not know decodes to `Unknown` instead of failing.
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum $name {
+            $($(#[$vdoc])* $variant,)+
+            /// A value this version of `relance` does not know, kept verbatim.
+            Unknown(String),
+        }
+
+        impl $name {
+            /// The wire value.
+            ///
+            /// ```
+            #[doc = concat!("let v = relance::sendethic::", stringify!($name), "::parse(\"x-unknown\");")]
+            /// assert_eq!(v.as_str(), "x-unknown");
+            /// ```
+            #[must_use]
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $(Self::$variant => $wire,)+
+                    Self::Unknown(s) => s,
+                }
+            }
+
+            /// Parses a wire value (case-insensitive).
+            ///
+            /// ```
+            #[doc = concat!("let v = relance::sendethic::", stringify!($name), "::parse(\"x-unknown\");")]
+            #[doc = concat!("assert!(matches!(v, relance::sendethic::", stringify!($name), "::Unknown(_)));")]
+            /// ```
+            #[must_use]
+            pub fn parse(raw: &str) -> Self {
+                let t = raw.trim();
+                $(if t.eq_ignore_ascii_case($wire) { return Self::$variant; })+
+                Self::Unknown(raw.to_owned())
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+                Ok(Self::parse(&crate::lenient::opt_string(d)?.unwrap_or_default()))
+            }
+        }
+    };
+}
+pub(crate) use open_enum;
+
+pub(crate) use numeric_id;
 
 numeric_id!(
     /// Id of a contact field (`ContactField.id`), e.g. `26` for a custom field.
@@ -145,6 +214,20 @@ impl<T> Patch<T> {
             Self::Clear => Patch::Clear,
             Self::Set(v) => Patch::Set(f(v)),
         }
+    }
+}
+
+impl From<String> for Patch<String> {
+    /// Sets the value.
+    fn from(v: String) -> Self {
+        Self::Set(v)
+    }
+}
+
+impl From<&str> for Patch<String> {
+    /// Sets the value.
+    fn from(v: &str) -> Self {
+        Self::Set(v.to_owned())
     }
 }
 

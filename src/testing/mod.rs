@@ -18,11 +18,15 @@
 //! # Ok(()) }
 //! ```
 
+mod campaigns;
 mod faults;
+mod lists;
 mod sendethic;
 mod sendsay;
 
+pub use campaigns::SentMessage;
 pub use faults::Fault;
+pub use lists::{MultipartPart, parse_multipart};
 pub use sendethic::{API_ROOT as SENDETHIC_API_ROOT, FakeSendethic};
 pub use sendsay::FakeSendsay;
 /// Credentials and settings of [`FakeSendsay`].

@@ -10,7 +10,9 @@ use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, Respond, ResponseTemplate};
 
 use super::RecordedRequest;
+use super::campaigns::{Campaigns, Env, Out, SentMessage};
 use super::faults::{Fault, Faults, lock};
+use super::lists::{ContactStore, ListOut, Lists};
 use crate::http::percent_decode as decode_segment;
 use crate::sendethic::{
     Client, ClientBuilder, Condition, Contact, ContactField, ContactLog, CreditType, Credits,
@@ -69,6 +71,7 @@ pub struct FakeSendethic {
 #[derive(Debug)]
 struct Shared {
     auth: String,
+    base_url: String,
     account_id: String,
     api_key: String,
     state: Mutex<State>,
@@ -131,6 +134,8 @@ struct State {
     credits: BTreeMap<&'static str, (i64, i64)>,
     settings: BTreeMap<String, String>,
     requests: Vec<RecordedRequest>,
+    campaigns: Campaigns,
+    lists: Lists,
 }
 
 impl Default for State {
@@ -150,6 +155,8 @@ impl Default for State {
             credits,
             settings: BTreeMap::new(),
             requests: Vec::new(),
+            campaigns: Campaigns::default(),
+            lists: Lists::default(),
         }
     }
 }
@@ -158,6 +165,15 @@ impl Default for State {
 enum Reply {
     Json(u16, Value),
     Text(u16, &'static str),
+    Bytes(u16, Vec<u8>, &'static str),
+}
+
+/// What a route sees of the request beyond its method and path.
+struct Ctx<'a> {
+    body: Option<&'a Value>,
+    raw: &'a [u8],
+    content_type: &'a str,
+    base_url: &'a str,
 }
 
 fn not_found(what: &str) -> Reply {
@@ -203,6 +219,7 @@ impl FakeSendethic {
         );
         let shared = Arc::new(Shared {
             auth,
+            base_url: format!("{}{API_ROOT}/", server.uri()),
             account_id: account_id.to_owned(),
             api_key: api_key.to_owned(),
             state: Mutex::new(State::default()),
@@ -505,6 +522,63 @@ impl FakeSendethic {
             .filter_map(|s| serde_json::from_value(segment_json(s)).ok())
             .collect()
     }
+
+    /// Every send the fake recorded: tests, transactional mails, single SMS and approved
+    /// operations with their recipients.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let fake = relance::testing::FakeSendethic::start().await;
+    /// assert!(fake.sent().is_empty());
+    /// # }
+    /// ```
+    #[must_use]
+    pub fn sent(&self) -> Vec<SentMessage> {
+        lock(&self.shared.state).campaigns.sent.clone()
+    }
+
+    /// How many reads of a running operation it takes to complete (default 1).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let fake = relance::testing::FakeSendethic::start().await;
+    /// fake.set_operations_complete_after(3);
+    /// # }
+    /// ```
+    pub fn set_operations_complete_after(&self, reads: u32) {
+        lock(&self.shared.state).campaigns.complete_after = reads.max(1);
+    }
+
+    /// How many polls of an activity export, import, export or purge job it takes to be
+    /// ready (default 1).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let fake = relance::testing::FakeSendethic::start().await;
+    /// fake.set_jobs_ready_after(2);
+    /// # }
+    /// ```
+    pub fn set_jobs_ready_after(&self, polls: u32) {
+        let mut state = lock(&self.shared.state);
+        state.campaigns.export_ready_after = polls.max(1);
+        state.lists.ready_after = polls.max(1);
+    }
+
+    /// Whether the account allows duplicate contacts (`allowdup` imports; default no).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let fake = relance::testing::FakeSendethic::start().await;
+    /// fake.set_allow_duplicates(true);
+    /// # }
+    /// ```
+    pub fn set_allow_duplicates(&self, allow: bool) {
+        lock(&self.shared.state).lists.allow_duplicates = allow;
+    }
 }
 
 fn normalize_key(key: &str) -> String {
@@ -627,12 +701,26 @@ impl Respond for Router {
             let reply = if authorized {
                 let body: Option<Value> = serde_json::from_slice(&request.body).ok();
                 let segs: Vec<&str> = segments.iter().map(String::as_str).collect();
-                route(&mut lock(&shared.state), &method, &segs, body.as_ref())
+                let content_type = request
+                    .headers
+                    .get("content-type")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("");
+                let ctx = Ctx {
+                    body: body.as_ref(),
+                    raw: &request.body,
+                    content_type,
+                    base_url: &shared.base_url,
+                };
+                route(&mut lock(&shared.state), &method, &segs, &ctx)
             } else {
                 Reply::Text(401, "Unauthorized")
             };
             match reply {
                 Reply::Json(status, body) => ResponseTemplate::new(status).set_body_json(body),
+                Reply::Bytes(status, bytes, content_type) => {
+                    ResponseTemplate::new(status).set_body_raw(bytes, content_type)
+                }
                 Reply::Text(status, text) => {
                     ResponseTemplate::new(status).set_body_raw(text, "text/plain")
                 }
@@ -645,8 +733,45 @@ impl Respond for Router {
     }
 }
 
-fn route(state: &mut State, method: &str, segs: &[&str], body: Option<&Value>) -> Reply {
+fn route(state: &mut State, method: &str, segs: &[&str], ctx: &Ctx<'_>) -> Reply {
+    let body = ctx.body;
     match (method, segs) {
+        (_, ["emailing" | "sms", ..]) => campaign_route(state, method, segs, ctx),
+        (
+            _,
+            [
+                "contacts",
+                rest @ ("import" | "export" | "purge"),
+                more @ ..,
+            ],
+        ) => {
+            let mut segs = vec![*rest];
+            segs.extend_from_slice(more);
+            let State {
+                contacts,
+                segments,
+                lists,
+                next_id,
+                ..
+            } = state;
+            let mut store = Store {
+                contacts,
+                segments,
+                next_id,
+            };
+            match lists.route(
+                &mut store,
+                ctx.base_url,
+                method,
+                &segs,
+                ctx.content_type,
+                ctx.raw,
+                body,
+            ) {
+                ListOut::Json(status, v) => Reply::Json(status, v),
+                ListOut::Bytes(bytes) => Reply::Bytes(200, bytes, "application/zip"),
+            }
+        }
         (_, ["account", "contactattribute", rest @ ..]) => fields(state, method, rest, body),
         (_, ["contact", rest @ ..]) => contact(state, method, rest, body),
         (_, ["contacts", "attribute"]) => contacts_bulk(state, method, body),
@@ -1157,24 +1282,28 @@ fn segments(state: &mut State, method: &str, rest: &[&str], body: Option<&Value>
 
 /// Counts the contacts a segment selects; 0 when a criterion is unknown.
 fn segment_count(state: &State, s: &SegmentRec) -> usize {
+    segment_members(&state.contacts, s).len()
+}
+
+/// The keys of the contacts a segment selects; none when a criterion is unknown.
+fn segment_members(contacts: &BTreeMap<String, ContactRec>, s: &SegmentRec) -> Vec<String> {
     let Ok(criteria) = Criteria::parse(&s.details) else {
-        return 0;
+        return Vec::new();
     };
     let mut conditions = Vec::new();
     for item in criteria.items() {
         match item {
             CriteriaItem::Known(c) => conditions.push(c.condition().clone()),
-            _ => return 0,
+            _ => return Vec::new(),
         }
     }
     if conditions.is_empty() {
-        return 0;
+        return Vec::new();
     }
     let union = Mode::parse(&s.mode) == Mode::Union;
-    state
-        .contacts
-        .values()
-        .filter(|c| {
+    contacts
+        .iter()
+        .filter(|(_, c)| {
             let mut results = conditions.iter().map(|cond| evaluate(cond, &c.attrs));
             if union {
                 results.any(|r| r)
@@ -1182,7 +1311,122 @@ fn segment_count(state: &State, s: &SegmentRec) -> usize {
                 results.all(|r| r)
             }
         })
-        .count()
+        .map(|(k, _)| k.clone())
+        .collect()
+}
+
+/// The contact store as the list jobs see it.
+struct Store<'a> {
+    contacts: &'a mut BTreeMap<String, ContactRec>,
+    segments: &'a BTreeMap<i64, SegmentRec>,
+    next_id: &'a mut i64,
+}
+
+impl ContactStore for Store<'_> {
+    fn contains(&self, key: &str) -> bool {
+        self.contacts.contains_key(&normalize_key(key))
+    }
+
+    fn put(&mut self, key: &str, attrs: Vec<(String, String)>) {
+        let norm = normalize_key(key);
+        let rec = self.contacts.entry(norm).or_insert_with(|| {
+            *self.next_id += 1;
+            ContactRec {
+                id: *self.next_id,
+                key: key.to_owned(),
+                attrs: BTreeMap::from([("email".to_owned(), key.to_owned())]),
+                history: Vec::new(),
+            }
+        });
+        for (k, v) in attrs {
+            if k != "email" {
+                rec.attrs.insert(k, v);
+            }
+        }
+    }
+
+    fn remove(&mut self, key: &str) -> bool {
+        self.contacts.remove(&normalize_key(key)).is_some()
+    }
+
+    fn keys(&self, segment: Option<i64>) -> Option<Vec<String>> {
+        match segment {
+            None => Some(self.contacts.keys().cloned().collect()),
+            Some(id) => self
+                .segments
+                .get(&id)
+                .map(|s| segment_members(self.contacts, s)),
+        }
+    }
+
+    fn value(&self, key: &str, field: &str) -> Option<String> {
+        self.contacts
+            .get(&normalize_key(key))
+            .and_then(|c| c.attrs.get(field).cloned())
+    }
+
+    fn next_id(&mut self) -> i64 {
+        *self.next_id += 1;
+        *self.next_id
+    }
+}
+
+/// Email and SMS operations, with receivers resolved against the contact store.
+fn campaign_route(state: &mut State, method: &str, segs: &[&str], ctx: &Ctx<'_>) -> Reply {
+    let State {
+        contacts,
+        segments,
+        campaigns,
+        credits,
+        next_id,
+        ..
+    } = state;
+    let resolve = |receivers: &Value| -> Vec<(String, Option<String>)> {
+        let ids = |key: &str| -> Vec<i64> {
+            receivers
+                .get(key)
+                .and_then(Value::as_array)
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|v| int_field(Some(&json!({ "v": v })), "v"))
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let mut keys: Vec<String> = Vec::new();
+        for id in ids("segmentIds") {
+            if let Some(s) = segments.get(&id) {
+                keys.extend(segment_members(contacts, s));
+            }
+        }
+        let wanted = ids("contactIds");
+        keys.extend(
+            contacts
+                .iter()
+                .filter(|(_, c)| wanted.contains(&c.id))
+                .map(|(k, _)| k.clone()),
+        );
+        keys.sort();
+        keys.dedup();
+        keys.into_iter()
+            .map(|k| {
+                let mobile = contacts
+                    .get(&k)
+                    .and_then(|c| c.attrs.get("mobile").cloned());
+                (k, mobile)
+            })
+            .collect()
+    };
+    let mut env = Env {
+        next_id,
+        credits,
+        resolve: &resolve,
+        base_url: ctx.base_url,
+    };
+    match campaigns.route(&mut env, method, segs, ctx.body) {
+        Out::Json(status, v) => Reply::Json(status, v),
+        Out::Bytes(status, bytes, content_type) => Reply::Bytes(status, bytes, content_type),
+    }
 }
 
 fn evaluate(condition: &Condition, attrs: &BTreeMap<String, String>) -> bool {
