@@ -334,6 +334,30 @@ impl StatsHandler {
         Self { client }
     }
 
+    /// A contact's activity timeline (opens, clicks, sends...): the same call as
+    /// [`ContactsHandler::history`](super::ContactsHandler::history), reachable from here.
+    ///
+    /// ```no_run
+    /// # async fn run(client: relance::sendethic::Client) -> relance::Result<()> {
+    /// let history = client.stats().contact_activity("jane@example.com", 50).await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn contact_activity(&self, contact_key: &str, size: u32) -> Request<super::ContactHistory> {
+        self.client.contacts().history(contact_key, size)
+    }
+
+    /// Remaining credits of one kind: the same call as
+    /// [`AccountHandler::credits`](super::AccountHandler::credits), reachable from here.
+    ///
+    /// ```no_run
+    /// # async fn run(client: relance::sendethic::Client) -> relance::Result<()> {
+    /// let sms = client.stats().credits(relance::sendethic::CreditType::Sms).await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn credits(&self, kind: super::CreditType) -> Request<super::Credits> {
+        self.client.account().credits(kind)
+    }
+
     /// Starts an activity export of an email operation (`POST /emailing/export/add/{id}`).
     /// Not retried (each call starts a new export).
     ///
