@@ -517,14 +517,7 @@ impl NewEmail {
         if let Some(from) = &self.from_mail {
             check_address("fromMail", from)?;
         }
-        let (schedule, date) = match &self.schedule {
-            Some(s) => {
-                s.validate()?;
-                let (info, date) = s.to_wire();
-                (Some(info), date)
-            }
-            None => (None, None),
-        };
+        let (schedule, date) = Schedule::wire(self.schedule.as_ref())?;
         Ok(WireEmail {
             id: None,
             name: Some(self.name),
@@ -674,13 +667,6 @@ impl EmailUpdate {
     }
 
     fn into_wire(self) -> Result<WireEmail> {
-        fn text(p: Patch<String>) -> Option<String> {
-            match p {
-                Patch::Unset => None,
-                Patch::Clear => Some(String::new()),
-                Patch::Set(v) => Some(v),
-            }
-        }
         if let Patch::Set(name) = &self.name {
             check_name(name)?;
         }
@@ -709,27 +695,20 @@ impl EmailUpdate {
         if let Patch::Set(v) = &self.from_mail {
             check_address("fromMail", v)?;
         }
-        let (schedule, date) = match &self.schedule {
-            Some(s) => {
-                s.validate()?;
-                let (info, date) = s.to_wire();
-                (Some(info), date)
-            }
-            None => (None, None),
-        };
+        let (schedule, date) = Schedule::wire(self.schedule.as_ref())?;
         Ok(WireEmail {
             id: Some(self.id),
-            name: text(self.name),
+            name: self.name.into_wire_text(),
             culture: self.culture,
-            description: text(self.description),
+            description: self.description.into_wire_text(),
             date,
-            subject: text(self.subject),
-            from_name: text(self.from_name),
-            from_mail: text(self.from_mail),
-            reply_to: text(self.reply_to),
-            html_editor: text(self.html_editor),
-            html: text(self.html),
-            text: text(self.text),
+            subject: self.subject.into_wire_text(),
+            from_name: self.from_name.into_wire_text(),
+            from_mail: self.from_mail.into_wire_text(),
+            reply_to: self.reply_to.into_wire_text(),
+            html_editor: self.html_editor.into_wire_text(),
+            html: self.html.into_wire_text(),
+            text: self.text.into_wire_text(),
             receivers: self.receivers,
             schedule,
             options: self.options,

@@ -364,6 +364,18 @@ impl Schedule {
         }
     }
 
+    /// Validates an optional schedule and gives its wire form and the `date` it needs.
+    pub(crate) fn wire(schedule: Option<&Self>) -> Result<(Option<ScheduleInfo>, Option<String>)> {
+        match schedule {
+            Some(s) => {
+                s.validate()?;
+                let (info, date) = s.to_wire();
+                Ok((Some(info), date))
+            }
+            None => Ok((None, None)),
+        }
+    }
+
     pub(crate) fn validate(&self) -> Result<()> {
         if let Self::Triggered { criteria, .. } = self
             && criteria.is_empty()

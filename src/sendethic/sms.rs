@@ -240,14 +240,7 @@ impl NewSms {
         if self.message.trim().is_empty() {
             return Err(Error::invalid("message", "the SMS text is empty"));
         }
-        let (schedule, date) = match &self.schedule {
-            Some(s) => {
-                s.validate()?;
-                let (info, date) = s.to_wire();
-                (Some(info), date)
-            }
-            None => (None, None),
-        };
+        let (schedule, date) = Schedule::wire(self.schedule.as_ref())?;
         Ok(WireSms {
             id: None,
             name: Some(self.name),
@@ -371,13 +364,6 @@ impl SmsUpdate {
     }
 
     fn into_wire(self) -> Result<WireSms> {
-        fn text(p: Patch<String>) -> Option<String> {
-            match p {
-                Patch::Unset => None,
-                Patch::Clear => Some(String::new()),
-                Patch::Set(v) => Some(v),
-            }
-        }
         for (item, p) in [("name", &self.name), ("message", &self.message)] {
             match p {
                 Patch::Clear => {
@@ -395,20 +381,13 @@ impl SmsUpdate {
         if let Patch::Set(name) = &self.name {
             check_name(name)?;
         }
-        let (schedule, date) = match &self.schedule {
-            Some(s) => {
-                s.validate()?;
-                let (info, date) = s.to_wire();
-                (Some(info), date)
-            }
-            None => (None, None),
-        };
+        let (schedule, date) = Schedule::wire(self.schedule.as_ref())?;
         Ok(WireSms {
             id: Some(self.id),
-            name: text(self.name),
-            description: text(self.description),
-            message: text(self.message),
-            oadc: text(self.oadc),
+            name: self.name.into_wire_text(),
+            description: self.description.into_wire_text(),
+            message: self.message.into_wire_text(),
+            oadc: self.oadc.into_wire_text(),
             date,
             receivers: self.receivers,
             schedule,

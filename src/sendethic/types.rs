@@ -217,6 +217,17 @@ impl<T> Patch<T> {
     }
 }
 
+impl Patch<String> {
+    /// The wire text: `None` (omitted) when unset, `""` when cleared.
+    pub(crate) fn into_wire_text(self) -> Option<String> {
+        match self {
+            Self::Unset => None,
+            Self::Clear => Some(String::new()),
+            Self::Set(v) => Some(v),
+        }
+    }
+}
+
 impl From<String> for Patch<String> {
     /// Sets the value.
     fn from(v: String) -> Self {
