@@ -7,6 +7,7 @@ pub mod http;
 mod lenient;
 pub mod sendethic;
 pub mod sendsay;
+pub mod sync;
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
 pub mod testing;

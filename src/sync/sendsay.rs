@@ -1,0 +1,200 @@
+//! The Sendsay target: a `relance` questionnaire and `member.set` with data keys.
+
+use futures_util::StreamExt;
+use serde_json::Value;
+
+use super::record::{FieldKind, SyncField, SyncRecord, SyncValue};
+use super::{PushOutcome, SyncTarget};
+use crate::error::{Error, Result};
+use crate::sendsay::{Client, IfExists, MemberSet, NewQuestion};
+
+/// The questionnaire (anketa) id `relance` provisions for its fields.
+pub const ANKETA_ID: &str = "relance";
+
+/// Pushes [`SyncRecord`]s to Sendsay.
+///
+/// - First name, last name, civility and birth date go to the built-in `base.firstName`,
+///   `base.lastName`, `base.gender` and `base.birthDate`.
+/// - Every other field is a question of a questionnaire `relance` (created when missing,
+///   questions added when missing), written as the data key `relance.<name>`: `dt` with second
+///   precision for dates (converted to the account timezone, which the client must be
+///   configured with), `int` for the order count, `free` text for amounts (decimal strings),
+///   ids and groups, and a `1m` choice `1`/`0` for the opt-in. The exact naming of custom
+///   data-key paths is unverified against a live account: check a pushed member with
+///   `member.get` on first use.
+/// - Each record is one `member.set` (`if_exists: update`, no confirmation letter), sent with
+///   bounded concurrency. The Sendsay client retries only read-only actions, so a failed
+///   `member.set` is not resent within the run: the contact stays dirty and is pushed on the
+///   next run. [`SyncValue::Empty`] deletes the value (data-key mode `delete`).
+///
+/// ```no_run
+/// # fn f(client: relance::sendsay::Client) {
+/// let target = relance::sync::SendsayTarget::new(client);
+/// # let _ = target;
+/// # }
+/// ```
+#[derive(Debug, Clone)]
+pub struct SendsayTarget {
+    client: Client,
+    concurrency: usize,
+}
+
+impl SendsayTarget {
+    /// A target writing through `client` (configure its account timezone when date fields
+    /// are pushed).
+    ///
+    /// ```no_run
+    /// # fn f(client: relance::sendsay::Client) {
+    /// let target = relance::sync::SendsayTarget::new(client);
+    /// # let _ = target;
+    /// # }
+    /// ```
+    #[must_use]
+    pub fn new(client: Client) -> Self {
+        Self {
+            client,
+            concurrency: 4,
+        }
+    }
+
+    /// `member.set` calls in flight at once (default 4, at least 1).
+    ///
+    /// ```no_run
+    /// # fn f(client: relance::sendsay::Client) {
+    /// let target = relance::sync::SendsayTarget::new(client).concurrency(8);
+    /// # let _ = target;
+    /// # }
+    /// ```
+    #[must_use]
+    pub fn concurrency(mut self, n: usize) -> Self {
+        self.concurrency = n.max(1);
+        self
+    }
+
+    /// The data-key path a field is written to.
+    ///
+    /// ```
+    /// use relance::sync::{SendsayTarget, SyncField};
+    /// assert_eq!(SendsayTarget::path(SyncField::FirstName), "base.firstName");
+    /// assert_eq!(SendsayTarget::path(SyncField::Revenue), "relance.revenue");
+    /// ```
+    #[must_use]
+    pub fn path(field: SyncField) -> String {
+        match field {
+            SyncField::FirstName => "base.firstName".into(),
+            SyncField::LastName => "base.lastName".into(),
+            SyncField::Civility => "base.gender".into(),
+            SyncField::BirthDate => "base.birthDate".into(),
+            other => format!("{ANKETA_ID}.{}", other.name()),
+        }
+    }
+
+    fn is_builtin(field: SyncField) -> bool {
+        Self::path(field).starts_with("base.")
+    }
+
+    fn question(field: SyncField) -> NewQuestion {
+        let q = match (field, field.kind()) {
+            (_, FieldKind::DateTime) => NewQuestion::datetime(field.label(), "ys"),
+            (_, FieldKind::Date) => NewQuestion::date(field.label()),
+            (SyncField::OrdersCount, _) => NewQuestion::int(field.label()),
+            (_, FieldKind::OptIn) => NewQuestion::boolean(field.label()),
+            _ => NewQuestion::text(field.label(), 256),
+        };
+        q.id(field.name())
+    }
+
+    fn value(&self, value: &SyncValue) -> Result<Option<Value>> {
+        Ok(Some(match value {
+            SyncValue::Empty => return Ok(None),
+            SyncValue::Text(t) | SyncValue::Number(t) => Value::String(t.clone()),
+            SyncValue::DateTime(d) => Value::String(self.client.wire_datetime(*d)?),
+            SyncValue::Date(d) => Value::String(d.format("%Y-%m-%d").to_string()),
+            SyncValue::OptIn(yes) => Value::String(if *yes { "1" } else { "0" }.into()),
+        }))
+    }
+
+    fn member(&self, record: &SyncRecord) -> Result<MemberSet> {
+        let mut set = MemberSet::new(record.email())
+            .if_exists(IfExists::Update)
+            .newbie_confirm(false);
+        for (field, value) in record.values() {
+            let path = Self::path(field);
+            set = match self.value(value)? {
+                Some(v) => set.set(path, v),
+                None => set.datakey(crate::sendsay::Datakey::new(
+                    path,
+                    crate::sendsay::DatakeyMode::Delete,
+                    Value::Null,
+                )),
+            };
+        }
+        Ok(set)
+    }
+}
+
+impl SyncTarget for SendsayTarget {
+    async fn prepare(&mut self, fields: &[SyncField]) -> Result<()> {
+        let custom: Vec<SyncField> = fields
+            .iter()
+            .copied()
+            .filter(|f| !Self::is_builtin(*f))
+            .collect();
+        if custom.is_empty() {
+            return Ok(());
+        }
+        if custom.iter().any(|f| f.kind() == FieldKind::DateTime)
+            && self.client.timezone().is_none()
+        {
+            return Err(Error::config(
+                "pushing dates to Sendsay needs the account timezone (ClientBuilder::timezone)",
+            ));
+        }
+        let anketas = self.client.fields().list().await?;
+        if !anketas.iter().any(|a| a.id.as_deref() == Some(ANKETA_ID)) {
+            self.client
+                .fields()
+                .create("relance", Some(ANKETA_ID))
+                .await?;
+        }
+        let existing = self.client.fields().get(ANKETA_ID).await?;
+        let missing: Vec<NewQuestion> = custom
+            .iter()
+            .filter(|f| !existing.quests.contains_key(f.name()))
+            .map(|f| Self::question(*f))
+            .collect();
+        if !missing.is_empty() {
+            self.client
+                .fields()
+                .add_questions(ANKETA_ID, &missing)
+                .await?;
+        }
+        Ok(())
+    }
+
+    async fn push(&self, records: &[SyncRecord]) -> Result<PushOutcome> {
+        let mut outcome = PushOutcome::default();
+        let mut requests = Vec::with_capacity(records.len());
+        for (i, record) in records.iter().enumerate() {
+            match self.member(record) {
+                Ok(set) => requests.push((i, set)),
+                Err(e) => outcome.rejected.push((i, e)),
+            }
+        }
+        let members = self.client.members();
+        let mut results = futures_util::stream::iter(requests.into_iter().map(|(i, set)| {
+            let members = members.clone();
+            async move { (i, members.set(set).await) }
+        }))
+        .buffer_unordered(self.concurrency);
+        while let Some((i, result)) = results.next().await {
+            match result {
+                Ok(_) => outcome.written.push(i),
+                Err(e @ Error::InvalidInput { .. }) => outcome.rejected.push((i, e)),
+                Err(e) => outcome.failed.push((vec![i], e)),
+            }
+        }
+        outcome.written.sort_unstable();
+        Ok(outcome)
+    }
+}
