@@ -29,7 +29,7 @@ fn record(i: u32, orders: i64) -> SyncRecord {
         .with(SyncField::LastAbandonedCartAt, SyncValue::Empty)
 }
 
-fn attr<'a>(contact: &'a relance::sendethic::Contact, field: FieldId) -> Option<&'a str> {
+fn attr(contact: &relance::sendethic::Contact, field: FieldId) -> Option<&str> {
     contact.custom_value(field)
 }
 
@@ -106,12 +106,10 @@ async fn sendethic_provisions_once_and_pushes_only_changes() {
         .run((0..120).map(|i| {
             record(
                 i,
-                if i == 7 {
-                    3
-                } else if i == 8 {
-                    0
-                } else {
-                    1
+                match i {
+                    7 => 3,
+                    8 => 0,
+                    _ => 1,
                 },
             )
         }))
