@@ -17,7 +17,8 @@ use std::io::{Seek, Write};
 use std::path::Path;
 
 use bytes::Bytes;
-use futures_util::StreamExt;
+use futures_util::stream::BoxStream;
+use futures_util::{Stream, StreamExt};
 use reqwest::Method;
 use reqwest::multipart::{Form, Part};
 use serde::{Deserialize, Serialize};
@@ -26,7 +27,7 @@ use super::jobs::{JobWait, Progress, wait_for};
 use super::records::RecordReader;
 use super::stats::{file_name_of, looks_failed};
 use super::types::{ServerMessage, Timestamp, numeric_id, open_enum};
-use super::{Client, Request, RequestDraft};
+use super::{Client, Contact, Request, RequestDraft};
 use crate::error::{Error, Result};
 use crate::http::Body;
 
@@ -237,7 +238,7 @@ pub struct FileSource {
 enum SourceKind {
     Bytes(Bytes, String),
     Path(std::path::PathBuf),
-    Rows(Box<dyn Iterator<Item = Vec<String>> + Send + 'static>),
+    Rows(BoxStream<'static, Vec<String>>),
 }
 
 impl fmt::Debug for FileSource {
@@ -292,9 +293,71 @@ impl FileSource {
         I: IntoIterator<Item = Vec<String>>,
         I::IntoIter: Send + 'static,
     {
+        Self::row_stream(futures_util::stream::iter(rows))
+    }
+
+    /// Like [`rows`](Self::rows), from an asynchronous stream (for example rows read from a
+    /// database cursor): each row is pulled only when the upload needs more data.
+    ///
+    /// ```
+    /// use futures_util::stream;
+    /// let rows = stream::iter(vec![vec!["email".to_owned()], vec!["a@example.com".to_owned()]]);
+    /// let src = relance::sendethic::FileSource::row_stream(rows);
+    /// # let _ = src;
+    /// ```
+    #[must_use]
+    pub fn row_stream<S>(rows: S) -> Self
+    where
+        S: Stream<Item = Vec<String>> + Send + 'static,
+    {
         Self {
-            kind: SourceKind::Rows(Box::new(rows.into_iter())),
+            kind: SourceKind::Rows(rows.boxed()),
         }
+    }
+
+    /// Typed contacts written as CSV while uploading: a header line with the wire id of
+    /// each column (`email`, `firstname`, `26`...), then one line per contact with its value
+    /// for each column (a [`Patch::Set`](super::Patch::Set) value as written on the wire;
+    /// [`Patch::Unset`](super::Patch::Unset) and [`Patch::Clear`](super::Patch::Clear) as
+    /// an empty cell). An `email` column falls back to the contact key when the contact's
+    /// `email` is unset. Contacts are pulled lazily: memory stays flat in their number.
+    ///
+    /// [`ContactImport::from_contacts`] builds the whole import (matchings included).
+    ///
+    /// ```
+    /// use relance::sendethic::{Contact, FieldId, FileSource, ImportColumn};
+    /// let contacts = (0..100_000).map(|i| Contact::new(format!("u{i}@example.com")).first_name(format!("User {i}")));
+    /// let columns = [ImportColumn::standard("email"), ImportColumn::standard("firstname"), ImportColumn::Custom(FieldId(26))];
+    /// let src = FileSource::contacts(contacts, &columns);
+    /// # let _ = src;
+    /// ```
+    #[must_use]
+    pub fn contacts<I>(contacts: I, columns: &[ImportColumn]) -> Self
+    where
+        I: IntoIterator<Item = Contact>,
+        I::IntoIter: Send + 'static,
+    {
+        Self::contact_stream(futures_util::stream::iter(contacts), columns)
+    }
+
+    /// Like [`contacts`](Self::contacts), from an asynchronous stream of contacts.
+    ///
+    /// ```
+    /// use futures_util::stream;
+    /// use relance::sendethic::{Contact, FileSource, ImportColumn};
+    /// let contacts = stream::iter((0..10).map(|i| Contact::new(format!("u{i}@example.com"))));
+    /// let src = FileSource::contact_stream(contacts, &[ImportColumn::standard("email")]);
+    /// # let _ = src;
+    /// ```
+    #[must_use]
+    pub fn contact_stream<S>(contacts: S, columns: &[ImportColumn]) -> Self
+    where
+        S: Stream<Item = Contact> + Send + 'static,
+    {
+        let ids: Vec<String> = columns.iter().map(ImportColumn::wire).collect();
+        let header = futures_util::stream::iter([ids.clone()]);
+        let rows = contacts.map(move |c| contact_row(&c, &ids));
+        Self::row_stream(header.chain(rows))
     }
 
     /// The multipart file part. Rows are written with `separator`.
@@ -333,6 +396,17 @@ impl FileSource {
     }
 }
 
+/// One CSV row of a contact: its wire value for each column id.
+fn contact_row(contact: &Contact, ids: &[String]) -> Vec<String> {
+    ids.iter()
+        .map(|id| match contact.wire_value(id) {
+            Some(v) => v,
+            None if id == "email" => contact.key.clone(),
+            None => String::new(),
+        })
+        .collect()
+}
+
 /// Reads a file in 64 KiB chunks, blocking I/O on a small file read per chunk.
 fn file_chunks(
     file: std::fs::File,
@@ -351,28 +425,27 @@ fn file_chunks(
     })
 }
 
-/// Writes rows as CSV into ~64 KiB chunks, lazily.
+/// Writes rows as CSV into ~64 KiB chunks, pulling rows only when the upload asks for the
+/// next chunk.
 fn csv_chunks(
-    rows: Box<dyn Iterator<Item = Vec<String>> + Send>,
+    rows: BoxStream<'static, Vec<String>>,
     separator: char,
-) -> impl futures_util::Stream<Item = std::io::Result<Bytes>> + Send + 'static {
-    let state = std::sync::Mutex::new(rows);
-    futures_util::stream::unfold(Some(state), move |state| async move {
-        let state = state?;
+) -> impl Stream<Item = std::io::Result<Bytes>> + Send + 'static {
+    futures_util::stream::unfold(Some(rows), move |state| async move {
+        let mut rows = state?;
         let mut chunk = String::with_capacity(72 * 1024);
-        {
-            let mut rows = state
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
-            while chunk.len() < 64 * 1024 {
-                let Some(row) = rows.next() else { break };
-                write_csv_row(&mut chunk, &row, separator);
-            }
+        let mut ended = false;
+        while chunk.len() < 64 * 1024 {
+            let Some(row) = rows.next().await else {
+                ended = true;
+                break;
+            };
+            write_csv_row(&mut chunk, &row, separator);
         }
         if chunk.is_empty() {
             None
         } else {
-            Some((Ok(Bytes::from(chunk)), Some(state)))
+            Some((Ok(Bytes::from(chunk)), (!ended).then_some(rows)))
         }
     })
 }
@@ -454,6 +527,35 @@ impl ImportColumn {
 }
 
 impl ContactImport {
+    /// An import of typed contacts (see [`FileSource::contacts`]): `columns` are both the
+    /// written columns and the matchings; the file has a header line.
+    ///
+    /// ```
+    /// use relance::sendethic::{Contact, ContactImport, FieldId, ImportColumn};
+    /// let contacts = (0..1_000_000).map(|i| Contact::new(format!("u{i}@example.com")).custom(FieldId(26), "gold"));
+    /// let import = ContactImport::from_contacts(
+    ///     "nightly",
+    ///     contacts,
+    ///     [ImportColumn::standard("email"), ImportColumn::Custom(FieldId(26))],
+    /// );
+    /// # let _ = import;
+    /// ```
+    #[must_use]
+    pub fn from_contacts<I>(
+        name: impl Into<String>,
+        contacts: I,
+        columns: impl IntoIterator<Item = ImportColumn>,
+    ) -> Self
+    where
+        I: IntoIterator<Item = Contact>,
+        I::IntoIter: Send + 'static,
+    {
+        let columns: Vec<ImportColumn> = columns.into_iter().collect();
+        Self::new(name, FileSource::contacts(contacts, &columns))
+            .columns(columns)
+            .header(true)
+    }
+
     /// An import named `name` of `source`. Defaults: first line 1, a header line, UTF-8,
     /// `;` separator, update existing contacts.
     ///
