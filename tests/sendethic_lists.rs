@@ -1,5 +1,5 @@
 //! Request shapes of the lists resource (wiremock): multipart imports and purges, export
-//! JSON, job routes and PascalCase decoding, retry safety, validation before sending, and
+//! JSON, job routes and `PascalCase` decoding, retry safety, validation before sending, and
 //! `export_records` over a downloaded archive.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_lines)]
 
@@ -80,7 +80,11 @@ fn fields(parts: &[MultipartPart]) -> Vec<(String, String)> {
 fn file(parts: &[MultipartPart]) -> &MultipartPart {
     let files: Vec<_> = parts.iter().filter(|p| p.name == "file").collect();
     assert_eq!(files.len(), 1, "exactly one file part");
-    assert_eq!(parts.last().unwrap().name, "file", "the file part comes last");
+    assert_eq!(
+        parts.last().unwrap().name,
+        "file",
+        "the file part comes last"
+    );
     files[0]
 }
 
@@ -397,7 +401,11 @@ async fn export_sends_the_exact_contact_export_nfo() {
         .await
         .unwrap();
     assert_eq!((job.id, job.total_contact), (ExportJobId(77), 1500));
-    let all = client.lists().export(ContactExport::new("all")).await.unwrap();
+    let all = client
+        .lists()
+        .export(ContactExport::new("all"))
+        .await
+        .unwrap();
     assert_eq!(all.id, ExportJobId(78));
 }
 
@@ -432,7 +440,11 @@ async fn job_routes_and_pascal_case_models() {
             .mount(&server)
             .await;
     }
-    for route in ["/contacts/import/5", "/contacts/export/8", "/contacts/purge/2"] {
+    for route in [
+        "/contacts/import/5",
+        "/contacts/export/8",
+        "/contacts/purge/2",
+    ] {
         Mock::given(method("DELETE"))
             .and(path(p(route)))
             .respond_with(ResponseTemplate::new(200).set_body_json("Job deleted."))
@@ -585,7 +597,11 @@ async fn bad_input_is_rejected_before_sending_with_the_item_named() {
             "separator '#'",
             client
                 .lists()
-                .import(ContactImport::new("n", src()).columns(email()).separator('#'))
+                .import(
+                    ContactImport::new("n", src())
+                        .columns(email())
+                        .separator('#'),
+                )
                 .await,
         ),
         (
@@ -603,7 +619,11 @@ async fn bad_input_is_rejected_before_sending_with_the_item_named() {
             "firstLine",
             client
                 .lists()
-                .import(ContactImport::new("n", src()).columns(email()).first_line(0))
+                .import(
+                    ContactImport::new("n", src())
+                        .columns(email())
+                        .first_line(0),
+                )
                 .await,
         ),
         (
@@ -677,14 +697,18 @@ async fn export_records_waits_downloads_and_streams_rows_with_malformed_lines_re
     let (server, client) = setup().await;
     Mock::given(method("POST"))
         .and(path(p("/contacts/export/add")))
-        .and(body_json(json!({"name": "vip", "description": "segment:3"})))
+        .and(body_json(
+            json!({"name": "vip", "description": "segment:3"}),
+        ))
         .respond_with(created(json!({"Id": 8, "Status": "InProgress"})))
         .expect(1)
         .mount(&server)
         .await;
     Mock::given(method("GET"))
         .and(path(p("/contacts/export/8")))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"Id": 8, "Status": "Running"})))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"Id": 8, "Status": "Running"})),
+        )
         .up_to_n_times(2)
         .with_priority(1)
         .expect(2)
@@ -694,7 +718,8 @@ async fn export_records_waits_downloads_and_streams_rows_with_malformed_lines_re
     Mock::given(method("GET"))
         .and(path(p("/contacts/export/8")))
         .respond_with(
-            ResponseTemplate::new(200).set_body_json(json!({"Id": 8, "Status": "Done", "Link": link})),
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"Id": 8, "Status": "Done", "Link": link})),
         )
         .expect(1)
         .mount(&server)
@@ -744,7 +769,8 @@ async fn a_failed_export_is_a_job_error() {
     Mock::given(method("GET"))
         .and(path(p("/contacts/export/9")))
         .respond_with(
-            ResponseTemplate::new(200).set_body_json(json!({"Id": 9, "Status": "Error: bad field"})),
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"Id": 9, "Status": "Error: bad field"})),
         )
         .mount(&server)
         .await;
