@@ -345,6 +345,7 @@ async fn purge_sends_the_key_column_and_the_keys() {
         .lists()
         .purge(
             ContactPurge::file(FileSource::bytes("id,email\n1,a@x.fr\n", "leavers.csv"), 2)
+                .first_line(2)
                 .header(true)
                 .separator(',')
                 .encoding(FileEncoding::Iso8859_15),
@@ -355,7 +356,7 @@ async fn purge_sends_the_key_column_and_the_keys() {
     assert_eq!(
         fields(&parts),
         pairs(&[
-            ("firstLine", "1"),
+            ("firstLine", "2"),
             ("firstLineAsHeader", "true"),
             ("encoding", "ISO-8859-15"),
             ("separator", ","),
@@ -652,6 +653,22 @@ async fn bad_input_is_rejected_before_sending_with_the_item_named() {
                 .map(|_| ()),
         ),
         (
+            "firstLine",
+            client
+                .lists()
+                .purge(ContactPurge::keys(["a@x.fr"]).first_line(0))
+                .await
+                .map(|_| ()),
+        ),
+        (
+            "separator '\"'",
+            client
+                .lists()
+                .purge(ContactPurge::keys(["a@x.fr"]).separator('"'))
+                .await
+                .map(|_| ()),
+        ),
+        (
             "separator '@'",
             client
                 .lists()
@@ -786,4 +803,37 @@ async fn a_failed_export_is_a_job_error() {
         matches!(err, Error::JobFailed { ref status, .. } if status == "Error: bad field"),
         "{err:?}"
     );
+}
+
+#[tokio::test]
+async fn typed_contacts_are_pulled_only_while_uploading() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let (server, client) = setup().await;
+    Mock::given(method("POST"))
+        .and(path(p("/contacts/import/add")))
+        .respond_with(created(json!({"Id": 6})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let pulled = Arc::new(AtomicUsize::new(0));
+    let counter = pulled.clone();
+    let contacts = (0..5_000).map(move |i| {
+        counter.fetch_add(1, Ordering::SeqCst);
+        Contact::new(format!("lazy{i}@x.fr"))
+    });
+    let request = client.lists().import(ContactImport::from_contacts(
+        "lazy",
+        contacts,
+        [ImportColumn::standard("email")],
+    ));
+    assert_eq!(
+        pulled.load(Ordering::SeqCst),
+        0,
+        "nothing pulled before sending"
+    );
+    request.await.unwrap();
+    assert_eq!(pulled.load(Ordering::SeqCst), 5_000);
+    let parts = parts_of(&server, "/contacts/import/add").await;
+    assert_eq!(file(&parts).text().lines().count(), 5_001);
 }

@@ -1,8 +1,10 @@
 //! Lists: contact imports, exports and purges (`/contacts/import`, `/contacts/export`,
 //! `/contacts/purge`) — asynchronous server jobs, with streamed uploads and downloads.
 //!
-//! - **Imports** upload a file (multipart). The file can be a path, bytes, or rows that
-//!   `relance` writes as CSV *while uploading*: memory stays flat in the number of contacts.
+//! - **Imports** upload a file (multipart). The file can be a path, bytes, or rows or typed
+//!   [`Contact`]s (from an iterator or a stream) that `relance` writes as CSV *while
+//!   uploading*: memory stays flat in the number of contacts. A generated file has no known
+//!   length, so its request is sent with chunked transfer encoding.
 //! - **Exports** produce a zip archive; [`ListsHandler::export_records`] waits for it,
 //!   downloads it to a temporary file, and reads its CSV one row at a time.
 //! - **Purges** delete the contacts whose keys are listed in an uploaded file.
@@ -386,6 +388,12 @@ impl FileSource {
                 }
                 .file_name(name)
             }
+            SourceKind::Rows(_) if separator == '"' => {
+                return Err(Error::invalid(
+                    "separator '\"'",
+                    "rows cannot be written as CSV with the quote character as separator",
+                ));
+            }
             SourceKind::Rows(rows) => {
                 Part::stream(reqwest::Body::wrap_stream(csv_chunks(rows, separator)))
                     .file_name("contacts.csv")
@@ -578,7 +586,9 @@ impl ContactImport {
         }
     }
 
-    /// The first line to read (1-based; `firstLine`).
+    /// The first line to read (1-based; `firstLine`). The reference says the value "must be
+    /// greater than 1" without saying whether line 1 is then excluded; `relance` accepts 1
+    /// (the whole file) and rejects 0 before sending.
     ///
     /// ```
     /// # use relance::sendethic::{ContactImport, FileSource};
@@ -851,6 +861,19 @@ impl ContactPurge {
         }
     }
 
+    /// The first line to read (1-based; `firstLine`).
+    ///
+    /// ```
+    /// use relance::sendethic::{ContactPurge, FileSource};
+    /// let p = ContactPurge::file(FileSource::path("leavers.csv"), 1).first_line(3);
+    /// # let _ = p;
+    /// ```
+    #[must_use]
+    pub fn first_line(mut self, line: u32) -> Self {
+        self.first_line = line;
+        self
+    }
+
     /// Whether the first line is a header.
     ///
     /// ```
@@ -890,6 +913,9 @@ impl ContactPurge {
 
     fn into_form(self) -> Result<Form> {
         check_separator(self.separator)?;
+        if self.first_line < 1 {
+            return Err(Error::invalid("firstLine", "lines are numbered from 1"));
+        }
         if self.key_column < 1 {
             return Err(Error::invalid("keyColumn", "columns are numbered from 1"));
         }
@@ -1134,7 +1160,8 @@ impl ListsHandler {
     /// Starts an export, waits for it, downloads the archive **to a temporary file**
     /// (streamed, never whole in memory), extracts its CSV to another temporary file, and
     /// returns a reader of its rows, one at a time. The temporary files are removed when the
-    /// reader is dropped.
+    /// reader is dropped. The download may take as long as `wait`'s deadline (a large archive
+    /// takes longer than the client's default per-attempt timeout).
     ///
     /// ```no_run
     /// # async fn run(client: relance::sendethic::Client) -> relance::Result<()> {
@@ -1173,6 +1200,7 @@ impl ListsHandler {
             .download_to_temp(
                 "/contacts/export/file/{fileName}",
                 &["contacts", "export", "file", &file],
+                wait.deadline(),
             )
             .await?;
         let csv = extract_csv(archive)?;
@@ -1183,8 +1211,12 @@ impl ListsHandler {
         &self,
         template: &'static str,
         segments: &[&str],
+        timeout: std::time::Duration,
     ) -> Result<std::fs::File> {
-        let raw = self.get(template, segments).into_raw()?;
+        let mut raw = self.get(template, segments).into_raw()?;
+        if timeout > std::time::Duration::ZERO {
+            raw.options.timeout = Some(timeout);
+        }
         let response = self.client.inner.core.execute_streaming(raw).await?;
         let mut file = tempfile::tempfile()
             .map_err(|e| Error::config(format!("cannot create a temporary file: {e}")))?;
