@@ -249,6 +249,15 @@ macro_rules! contact_struct {
                 )*
             }
 
+            /// The wire value of a standard field: `None` when the id is not a typed
+            /// standard field, `Some(None)` when unset.
+            fn standard_value(&self, id: &str) -> Option<Option<String>> {
+                match id {
+                    $( $wire => Some(patch_to_wire(&self.$name)), )*
+                    _ => None,
+                }
+            }
+
             fn set_standard(&mut self, id: &str, raw: String) -> bool {
                 match id {
                     $( $wire => { self.$name = patch_from_wire(raw); true } )*
@@ -468,8 +477,20 @@ impl Contact {
         }
     }
 
+    /// The value written on the wire for an attribute id (`email`, `remoteip`, `"26"`):
+    /// `Some("")` when cleared, `None` when unset. `key` reads the contact key.
+    pub(crate) fn wire_value(&self, id: &str) -> Option<String> {
+        if let Some(v) = self.standard_value(id) {
+            return v;
+        }
+        match FieldRef::parse(id) {
+            FieldRef::Custom(field) => self.custom.get(&field).and_then(patch_to_wire),
+            FieldRef::Standard(name) => self.other.get(&name).and_then(patch_to_wire),
+        }
+    }
+
     /// Sets one attribute from its wire id and value.
-    fn set_wire(&mut self, id: &str, raw: String) {
+    pub(crate) fn set_wire(&mut self, id: &str, raw: String) {
         if self.set_standard(id, raw.clone()) {
             return;
         }

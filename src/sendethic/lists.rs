@@ -1,8 +1,10 @@
 //! Lists: contact imports, exports and purges (`/contacts/import`, `/contacts/export`,
 //! `/contacts/purge`) — asynchronous server jobs, with streamed uploads and downloads.
 //!
-//! - **Imports** upload a file (multipart). The file can be a path, bytes, or rows that
-//!   `relance` writes as CSV *while uploading*: memory stays flat in the number of contacts.
+//! - **Imports** upload a file (multipart). The file can be a path, bytes, or rows or typed
+//!   [`Contact`]s (from an iterator or a stream) that `relance` writes as CSV *while
+//!   uploading*: memory stays flat in the number of contacts. A generated file has no known
+//!   length, so its request is sent with chunked transfer encoding.
 //! - **Exports** produce a zip archive; [`ListsHandler::export_records`] waits for it,
 //!   downloads it to a temporary file, and reads its CSV one row at a time.
 //! - **Purges** delete the contacts whose keys are listed in an uploaded file.
@@ -17,7 +19,8 @@ use std::io::{Seek, Write};
 use std::path::Path;
 
 use bytes::Bytes;
-use futures_util::StreamExt;
+use futures_util::stream::BoxStream;
+use futures_util::{Stream, StreamExt};
 use reqwest::Method;
 use reqwest::multipart::{Form, Part};
 use serde::{Deserialize, Serialize};
@@ -26,7 +29,7 @@ use super::jobs::{JobWait, Progress, wait_for};
 use super::records::RecordReader;
 use super::stats::{file_name_of, looks_failed};
 use super::types::{ServerMessage, Timestamp, numeric_id, open_enum};
-use super::{Client, Request, RequestDraft};
+use super::{Client, Contact, Request, RequestDraft};
 use crate::error::{Error, Result};
 use crate::http::Body;
 
@@ -237,7 +240,7 @@ pub struct FileSource {
 enum SourceKind {
     Bytes(Bytes, String),
     Path(std::path::PathBuf),
-    Rows(Box<dyn Iterator<Item = Vec<String>> + Send + 'static>),
+    Rows(BoxStream<'static, Vec<String>>),
 }
 
 impl fmt::Debug for FileSource {
@@ -292,9 +295,71 @@ impl FileSource {
         I: IntoIterator<Item = Vec<String>>,
         I::IntoIter: Send + 'static,
     {
+        Self::row_stream(futures_util::stream::iter(rows))
+    }
+
+    /// Like [`rows`](Self::rows), from an asynchronous stream (for example rows read from a
+    /// database cursor): each row is pulled only when the upload needs more data.
+    ///
+    /// ```
+    /// use futures_util::stream;
+    /// let rows = stream::iter(vec![vec!["email".to_owned()], vec!["a@example.com".to_owned()]]);
+    /// let src = relance::sendethic::FileSource::row_stream(rows);
+    /// # let _ = src;
+    /// ```
+    #[must_use]
+    pub fn row_stream<S>(rows: S) -> Self
+    where
+        S: Stream<Item = Vec<String>> + Send + 'static,
+    {
         Self {
-            kind: SourceKind::Rows(Box::new(rows.into_iter())),
+            kind: SourceKind::Rows(rows.boxed()),
         }
+    }
+
+    /// Typed contacts written as CSV while uploading: a header line with the wire id of
+    /// each column (`email`, `firstname`, `26`...), then one line per contact with its value
+    /// for each column (a [`Patch::Set`](super::Patch::Set) value as written on the wire;
+    /// [`Patch::Unset`](super::Patch::Unset) and [`Patch::Clear`](super::Patch::Clear) as
+    /// an empty cell). An `email` column falls back to the contact key when the contact's
+    /// `email` is unset. Contacts are pulled lazily: memory stays flat in their number.
+    ///
+    /// [`ContactImport::from_contacts`] builds the whole import (matchings included).
+    ///
+    /// ```
+    /// use relance::sendethic::{Contact, FieldId, FileSource, ImportColumn};
+    /// let contacts = (0..100_000).map(|i| Contact::new(format!("u{i}@example.com")).first_name(format!("User {i}")));
+    /// let columns = [ImportColumn::standard("email"), ImportColumn::standard("firstname"), ImportColumn::Custom(FieldId(26))];
+    /// let src = FileSource::contacts(contacts, &columns);
+    /// # let _ = src;
+    /// ```
+    #[must_use]
+    pub fn contacts<I>(contacts: I, columns: &[ImportColumn]) -> Self
+    where
+        I: IntoIterator<Item = Contact>,
+        I::IntoIter: Send + 'static,
+    {
+        Self::contact_stream(futures_util::stream::iter(contacts), columns)
+    }
+
+    /// Like [`contacts`](Self::contacts), from an asynchronous stream of contacts.
+    ///
+    /// ```
+    /// use futures_util::stream;
+    /// use relance::sendethic::{Contact, FileSource, ImportColumn};
+    /// let contacts = stream::iter((0..10).map(|i| Contact::new(format!("u{i}@example.com"))));
+    /// let src = FileSource::contact_stream(contacts, &[ImportColumn::standard("email")]);
+    /// # let _ = src;
+    /// ```
+    #[must_use]
+    pub fn contact_stream<S>(contacts: S, columns: &[ImportColumn]) -> Self
+    where
+        S: Stream<Item = Contact> + Send + 'static,
+    {
+        let ids: Vec<String> = columns.iter().map(ImportColumn::wire).collect();
+        let header = futures_util::stream::iter([ids.clone()]);
+        let rows = contacts.map(move |c| contact_row(&c, &ids));
+        Self::row_stream(header.chain(rows))
     }
 
     /// The multipart file part. Rows are written with `separator`.
@@ -323,6 +388,12 @@ impl FileSource {
                 }
                 .file_name(name)
             }
+            SourceKind::Rows(_) if separator == '"' => {
+                return Err(Error::invalid(
+                    "separator '\"'",
+                    "rows cannot be written as CSV with the quote character as separator",
+                ));
+            }
             SourceKind::Rows(rows) => {
                 Part::stream(reqwest::Body::wrap_stream(csv_chunks(rows, separator)))
                     .file_name("contacts.csv")
@@ -331,6 +402,17 @@ impl FileSource {
         part.mime_str("text/csv")
             .map_err(|e| Error::invalid("file", format!("bad content type: {e}")))
     }
+}
+
+/// One CSV row of a contact: its wire value for each column id.
+fn contact_row(contact: &Contact, ids: &[String]) -> Vec<String> {
+    ids.iter()
+        .map(|id| match contact.wire_value(id) {
+            Some(v) => v,
+            None if id == "email" => contact.key.clone(),
+            None => String::new(),
+        })
+        .collect()
 }
 
 /// Reads a file in 64 KiB chunks, blocking I/O on a small file read per chunk.
@@ -351,28 +433,27 @@ fn file_chunks(
     })
 }
 
-/// Writes rows as CSV into ~64 KiB chunks, lazily.
+/// Writes rows as CSV into ~64 KiB chunks, pulling rows only when the upload asks for the
+/// next chunk.
 fn csv_chunks(
-    rows: Box<dyn Iterator<Item = Vec<String>> + Send>,
+    rows: BoxStream<'static, Vec<String>>,
     separator: char,
-) -> impl futures_util::Stream<Item = std::io::Result<Bytes>> + Send + 'static {
-    let state = std::sync::Mutex::new(rows);
-    futures_util::stream::unfold(Some(state), move |state| async move {
-        let state = state?;
+) -> impl Stream<Item = std::io::Result<Bytes>> + Send + 'static {
+    futures_util::stream::unfold(Some(rows), move |state| async move {
+        let mut rows = state?;
         let mut chunk = String::with_capacity(72 * 1024);
-        {
-            let mut rows = state
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
-            while chunk.len() < 64 * 1024 {
-                let Some(row) = rows.next() else { break };
-                write_csv_row(&mut chunk, &row, separator);
-            }
+        let mut ended = false;
+        while chunk.len() < 64 * 1024 {
+            let Some(row) = rows.next().await else {
+                ended = true;
+                break;
+            };
+            write_csv_row(&mut chunk, &row, separator);
         }
         if chunk.is_empty() {
             None
         } else {
-            Some((Ok(Bytes::from(chunk)), Some(state)))
+            Some((Ok(Bytes::from(chunk)), (!ended).then_some(rows)))
         }
     })
 }
@@ -454,6 +535,35 @@ impl ImportColumn {
 }
 
 impl ContactImport {
+    /// An import of typed contacts (see [`FileSource::contacts`]): `columns` are both the
+    /// written columns and the matchings; the file has a header line.
+    ///
+    /// ```
+    /// use relance::sendethic::{Contact, ContactImport, FieldId, ImportColumn};
+    /// let contacts = (0..1_000_000).map(|i| Contact::new(format!("u{i}@example.com")).custom(FieldId(26), "gold"));
+    /// let import = ContactImport::from_contacts(
+    ///     "nightly",
+    ///     contacts,
+    ///     [ImportColumn::standard("email"), ImportColumn::Custom(FieldId(26))],
+    /// );
+    /// # let _ = import;
+    /// ```
+    #[must_use]
+    pub fn from_contacts<I>(
+        name: impl Into<String>,
+        contacts: I,
+        columns: impl IntoIterator<Item = ImportColumn>,
+    ) -> Self
+    where
+        I: IntoIterator<Item = Contact>,
+        I::IntoIter: Send + 'static,
+    {
+        let columns: Vec<ImportColumn> = columns.into_iter().collect();
+        Self::new(name, FileSource::contacts(contacts, &columns))
+            .columns(columns)
+            .header(true)
+    }
+
     /// An import named `name` of `source`. Defaults: first line 1, a header line, UTF-8,
     /// `;` separator, update existing contacts.
     ///
@@ -476,7 +586,9 @@ impl ContactImport {
         }
     }
 
-    /// The first line to read (1-based; `firstLine`).
+    /// The first line to read (1-based; `firstLine`). The reference says the value "must be
+    /// greater than 1" without saying whether line 1 is then excluded; `relance` accepts 1
+    /// (the whole file) and rejects 0 before sending.
     ///
     /// ```
     /// # use relance::sendethic::{ContactImport, FileSource};
@@ -749,6 +861,19 @@ impl ContactPurge {
         }
     }
 
+    /// The first line to read (1-based; `firstLine`).
+    ///
+    /// ```
+    /// use relance::sendethic::{ContactPurge, FileSource};
+    /// let p = ContactPurge::file(FileSource::path("leavers.csv"), 1).first_line(3);
+    /// # let _ = p;
+    /// ```
+    #[must_use]
+    pub fn first_line(mut self, line: u32) -> Self {
+        self.first_line = line;
+        self
+    }
+
     /// Whether the first line is a header.
     ///
     /// ```
@@ -788,6 +913,9 @@ impl ContactPurge {
 
     fn into_form(self) -> Result<Form> {
         check_separator(self.separator)?;
+        if self.first_line < 1 {
+            return Err(Error::invalid("firstLine", "lines are numbered from 1"));
+        }
         if self.key_column < 1 {
             return Err(Error::invalid("keyColumn", "columns are numbered from 1"));
         }
@@ -1032,7 +1160,8 @@ impl ListsHandler {
     /// Starts an export, waits for it, downloads the archive **to a temporary file**
     /// (streamed, never whole in memory), extracts its CSV to another temporary file, and
     /// returns a reader of its rows, one at a time. The temporary files are removed when the
-    /// reader is dropped.
+    /// reader is dropped. The download may take as long as `wait`'s deadline (a large archive
+    /// takes longer than the client's default per-attempt timeout).
     ///
     /// ```no_run
     /// # async fn run(client: relance::sendethic::Client) -> relance::Result<()> {
@@ -1071,6 +1200,7 @@ impl ListsHandler {
             .download_to_temp(
                 "/contacts/export/file/{fileName}",
                 &["contacts", "export", "file", &file],
+                wait.deadline(),
             )
             .await?;
         let csv = extract_csv(archive)?;
@@ -1081,8 +1211,12 @@ impl ListsHandler {
         &self,
         template: &'static str,
         segments: &[&str],
+        timeout: std::time::Duration,
     ) -> Result<std::fs::File> {
-        let raw = self.get(template, segments).into_raw()?;
+        let mut raw = self.get(template, segments).into_raw()?;
+        if timeout > std::time::Duration::ZERO {
+            raw.options.timeout = Some(timeout);
+        }
         let response = self.client.inner.core.execute_streaming(raw).await?;
         let mut file = tempfile::tempfile()
             .map_err(|e| Error::config(format!("cannot create a temporary file: {e}")))?;

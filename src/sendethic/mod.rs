@@ -65,7 +65,7 @@ pub use lists::{
 pub use operations::{
     OperationStatus, Receivers, Schedule, ScheduleInfo, ScheduleKind, TriggerDelay,
 };
-pub use records::{Record, RecordReader};
+pub use records::{MAX_RECORD_LINES, Record, RecordReader};
 pub use segments::{EnsuredSegment, NewSegment, Segment, SegmentSpec, SegmentsHandler};
 pub use sms::{NewSms, SmsHandler, SmsMessage, SmsOperation, SmsUpdate};
 pub use stats::{

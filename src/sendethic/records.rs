@@ -7,9 +7,28 @@
 //!   encoding (or a mix) reads correctly; a UTF-8 byte-order mark is dropped;
 //! - quoted fields (with doubled quotes and embedded separators or line breaks) are supported;
 //! - a row with more fields than the header keeps them under `column_<n>` names; a row with
-//!   fewer simply lacks the missing columns ([`Record::get`] returns `None`);
+//!   fewer simply lacks the missing columns ([`Record::get`] returns `None`). A field count
+//!   different from the header's is **not** an error (exports may carry trailing separators):
+//!   [`Record::field_count_matches`] flags it;
 //! - rows are read one at a time: memory stays flat in the number of rows.
+//!
+//! # Malformed lines
+//!
+//! A row is **malformed** when its quoting is broken:
+//! - a quoted field is never closed (end of file, or still open after
+//!   [`MAX_RECORD_LINES`] physical lines), or
+//! - a quoted field that spans several lines is closed by a quote followed by something other
+//!   than a separator or the end of the line (the typical trace of a quote left open that
+//!   swallowed the next lines).
+//!
+//! Text after a closing quote on the field's own line is tolerated and kept
+//! (`"c,d"@x.fr` reads `c,d@x.fr`), as is a quote inside an unquoted field (`Bo"b`).
+//!
+//! The reader then yields an [`Error::InvalidInput`] whose `item` is `line <n>` (the 1-based
+//! line where the row starts) and **carries on** with the next physical line, so one bad
+//! line never hides the rest of the file.
 
+use std::collections::VecDeque;
 use std::io::{BufRead, BufReader, Read};
 use std::sync::Arc;
 
@@ -21,6 +40,7 @@ pub struct Record {
     headers: Arc<[String]>,
     values: Vec<String>,
     line: u64,
+    columns: usize,
 }
 
 impl Record {
@@ -90,6 +110,20 @@ impl Record {
     #[must_use]
     pub fn len(&self) -> usize {
         self.values.len()
+    }
+
+    /// Whether the row has exactly as many fields as the header line (rows with more or
+    /// fewer fields are still yielded; see the module docs).
+    ///
+    /// ```
+    /// let mut rows = relance::sendethic::RecordReader::new("a;b\n1;2\n3\n".as_bytes())?;
+    /// assert!(rows.next().unwrap()?.field_count_matches());
+    /// assert!(!rows.next().unwrap()?.field_count_matches());
+    /// # Ok::<(), relance::Error>(())
+    /// ```
+    #[must_use]
+    pub fn field_count_matches(&self) -> bool {
+        self.values.len() == self.columns
     }
 
     /// Whether the row has no field.
@@ -209,6 +243,110 @@ impl Record {
     }
 }
 
+/// The standard field ids a contact export may name as columns (§5.2 and §5.5 of the
+/// reference), lower case.
+const STANDARD_COLUMNS: &[&str] = &[
+    "salutation",
+    "firstname",
+    "lastname",
+    "companyname",
+    "jobtitle",
+    "email",
+    "mobile",
+    "phone",
+    "fax",
+    "address1",
+    "address2",
+    "zipcode",
+    "city",
+    "country",
+    "emailoptin",
+    "emailunsubscriptiondate",
+    "emailunsubscriptionreason",
+    "emailstatus",
+    "emailstatusdate",
+    "emailstatusdetail",
+    "emailcapping",
+    "mobileoptin",
+    "mobileunsubscriptiondate",
+    "mobileunsubscriptionreason",
+    "mobilestatus",
+    "mobilestatusdate",
+    "mobilestatusdetail",
+    "mobilecapping",
+    "emailoptinpartners",
+    "mobileoptinpartners",
+    "creationdate",
+    "importcreation",
+    "modificationdate",
+    "importmodification",
+    "type",
+    "activity",
+    "comments",
+    "source",
+    "activityrank",
+    "influencerank",
+    "remotedate",
+    "remoteos",
+    "remoteip",
+    "remoteuamail",
+    "remoteuaweb",
+    "emailopenings",
+    "emailopeninglastdate",
+    "emailopeninglastname",
+    "emailclicks",
+    "emailclickinglastdate",
+    "emailclickinglastname",
+    "emailclickinglastlink",
+];
+
+/// A typed view of a contact export row.
+impl Record {
+    /// The row as a [`Contact`](super::Contact).
+    ///
+    /// How Sendethic names the columns of a contact export is **undocumented**, so the
+    /// mapping is lenient: a column whose header is a standard field id (§5.2/§5.5 of the
+    /// reference, compared case-insensitively: `email`, `FirstName`, `emailopenings`...)
+    /// fills the typed member (or [`Contact::other`](super::Contact::other) for ids without
+    /// one, such as `creationdate`), and a column whose header is a number fills that custom
+    /// field ([`Contact::custom`](super::Contact::custom)). Empty cells read as
+    /// [`Patch::Clear`](super::Patch::Clear). Other columns are ignored here and stay
+    /// readable through [`get`](Self::get) and [`iter`](Self::iter). The contact key is the
+    /// `email` column (or a `contactkey` column), empty when neither is present.
+    ///
+    /// ```
+    /// use relance::sendethic::{FieldId, RecordReader};
+    /// let mut rows = RecordReader::new("Email;firstname;26;Segment\nann@x.fr;Ann;gold;VIP\n".as_bytes())?;
+    /// let row = rows.next().unwrap()?;
+    /// let contact = row.to_contact();
+    /// assert_eq!(contact.key, "ann@x.fr");
+    /// assert_eq!(contact.first_name.value().map(String::as_str), Some("Ann"));
+    /// assert_eq!(contact.custom_value(FieldId(26)), Some("gold"));
+    /// assert_eq!(row.get("Segment"), Some("VIP"));
+    /// # Ok::<(), relance::Error>(())
+    /// ```
+    #[must_use]
+    pub fn to_contact(&self) -> super::Contact {
+        let key = self
+            .non_empty("email")
+            .or_else(|| self.non_empty("contactkey"))
+            .unwrap_or_default();
+        let mut contact = super::Contact::new(key);
+        for (header, value) in self.iter() {
+            let id = header.trim();
+            if !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()) {
+                contact.set_wire(id, value.to_owned());
+            } else {
+                let lower = id.to_ascii_lowercase();
+                if STANDARD_COLUMNS.contains(&lower.as_str()) {
+                    contact.set_wire(&lower, value.to_owned());
+                }
+            }
+        }
+        contact
+    }
+}
+
 /// Parses `12`, `12.5` or `12,5` (decimal comma) as a number.
 pub(crate) fn parse_number(s: &str) -> Option<f64> {
     let s = s.trim();
@@ -218,7 +356,12 @@ pub(crate) fn parse_number(s: &str) -> Option<f64> {
         .filter(|v| v.is_finite())
 }
 
-/// A streaming reader of [`Record`]s over any `Read`.
+/// How many physical lines one row may span (quoted fields with line breaks) before an
+/// unclosed quote is reported as a malformed line.
+pub const MAX_RECORD_LINES: usize = 100;
+
+/// A streaming reader of [`Record`]s over any `Read`. Malformed lines are reported with
+/// their line number and reading goes on (see the module docs).
 ///
 /// ```
 /// use relance::sendethic::RecordReader;
@@ -233,10 +376,24 @@ pub(crate) fn parse_number(s: &str) -> Option<f64> {
 /// ```
 #[derive(Debug)]
 pub struct RecordReader<R: Read> {
-    csv: csv::Reader<BufReader<R>>,
+    input: BufReader<R>,
     headers: Arc<[String]>,
     separator: u8,
-    record: csv::ByteRecord,
+    /// Physical lines read ahead by a malformed row, to be read again.
+    pending: VecDeque<(u64, Vec<u8>)>,
+    /// The number of the next line read from `input`.
+    next_line: u64,
+    /// Whether `input` returned an error (then reading stops).
+    failed: bool,
+}
+
+/// A row's first line number and raw fields.
+type RawRow = (u64, Vec<Vec<u8>>);
+
+/// Why a row could not be read.
+enum RowError {
+    Malformed(u64, &'static str),
+    Io(std::io::Error),
 }
 
 impl<R: Read> RecordReader<R> {
@@ -267,20 +424,29 @@ impl<R: Read> RecordReader<R> {
         Self::with_separator_inner(BufReader::with_capacity(64 * 1024, reader), separator)
     }
 
-    fn with_separator_inner(reader: BufReader<R>, separator: u8) -> Result<Self> {
-        let mut csv = csv::ReaderBuilder::new()
-            .delimiter(separator)
-            .has_headers(false)
-            .flexible(true)
-            .from_reader(reader);
-        let mut header = csv::ByteRecord::new();
-        let found = csv
-            .read_byte_record(&mut header)
-            .map_err(|e| csv_error(&e))?;
-        if !found {
-            return Err(Error::invalid("file", "the file is empty (no header line)"));
-        }
-        let mut headers: Vec<String> = header.iter().map(decode_field).collect();
+    fn with_separator_inner(input: BufReader<R>, separator: u8) -> Result<Self> {
+        let mut this = Self {
+            input,
+            headers: Arc::from(Vec::new()),
+            separator,
+            pending: VecDeque::new(),
+            next_line: 1,
+            failed: false,
+        };
+        let header = match this.read_row() {
+            Ok(Some((_, fields))) => fields,
+            Ok(None) => {
+                return Err(Error::invalid("file", "the file is empty (no header line)"));
+            }
+            Err(RowError::Io(e)) => return Err(file_error(&e)),
+            Err(RowError::Malformed(line, why)) => {
+                return Err(Error::invalid(
+                    format!("line {line}"),
+                    format!("cannot read the header line: {why}"),
+                ));
+            }
+        };
+        let mut headers: Vec<String> = header.iter().map(|h| decode_field(h)).collect();
         if let Some(first) = headers.first_mut()
             && let Some(stripped) = first.strip_prefix('\u{feff}')
         {
@@ -289,12 +455,8 @@ impl<R: Read> RecordReader<R> {
         for h in &mut headers {
             *h = h.trim().to_owned();
         }
-        Ok(Self {
-            csv,
-            headers: headers.into(),
-            separator,
-            record: csv::ByteRecord::new(),
-        })
+        this.headers = headers.into();
+        Ok(this)
     }
 
     /// The header names.
@@ -320,37 +482,168 @@ impl<R: Read> RecordReader<R> {
     pub fn separator(&self) -> u8 {
         self.separator
     }
+
+    /// The next physical line (with its terminator) and its number.
+    fn physical_line(&mut self) -> std::io::Result<Option<(u64, Vec<u8>)>> {
+        if let Some(line) = self.pending.pop_front() {
+            return Ok(Some(line));
+        }
+        if self.failed {
+            return Ok(None);
+        }
+        let mut buf = Vec::new();
+        match self.input.read_until(b'\n', &mut buf) {
+            Ok(0) => Ok(None),
+            Ok(_) => {
+                let n = self.next_line;
+                self.next_line += 1;
+                Ok(Some((n, buf)))
+            }
+            Err(e) => {
+                self.failed = true;
+                Err(e)
+            }
+        }
+    }
+
+    /// Reads one row (skipping blank lines): its first line number and raw fields.
+    fn read_row(&mut self) -> std::result::Result<Option<RawRow>, RowError> {
+        loop {
+            let Some((start, first)) = self.physical_line().map_err(RowError::Io)? else {
+                return Ok(None);
+            };
+            if first.iter().all(u8::is_ascii_whitespace) {
+                continue;
+            }
+            let mut used = vec![(start, first)];
+            match parse_row(&mut used, self.separator, |lines| {
+                if lines.len() >= MAX_RECORD_LINES {
+                    return Ok(None);
+                }
+                self.physical_line()
+            }) {
+                Ok(fields) => return Ok(Some((start, fields))),
+                Err(e) => {
+                    // Read the lines after the row's first line again.
+                    for line in used.into_iter().skip(1).rev() {
+                        self.pending.push_front(line);
+                    }
+                    return Err(match e {
+                        RowError::Malformed(_, why) => RowError::Malformed(start, why),
+                        io @ RowError::Io(_) => io,
+                    });
+                }
+            }
+        }
+    }
+}
+
+/// Splits the row starting with `lines[0]` into raw fields, pulling more physical lines
+/// with `more` while a quoted field is open (appending them to `lines`).
+fn parse_row(
+    lines: &mut Vec<(u64, Vec<u8>)>,
+    sep: u8,
+    mut more: impl FnMut(&[(u64, Vec<u8>)]) -> std::io::Result<Option<(u64, Vec<u8>)>>,
+) -> std::result::Result<Vec<Vec<u8>>, RowError> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum State {
+        Start,
+        Unquoted,
+        Quoted,
+        QuoteInQuoted,
+    }
+    let mut fields = Vec::new();
+    let mut cur = Vec::new();
+    let mut state = State::Start;
+    let mut index = 0;
+    let mut quote_start = 0;
+    loop {
+        let line = &lines[index].1;
+        let body_len =
+            line.len() - usize::from(line.ends_with(b"\n")) - usize::from(line.ends_with(b"\r\n"));
+        let (body, terminator) = line.split_at(body_len);
+        for &b in body {
+            state = match (state, b) {
+                (State::Start, b'"') => {
+                    quote_start = index;
+                    State::Quoted
+                }
+                (State::Start | State::Unquoted | State::QuoteInQuoted, b) if b == sep => {
+                    fields.push(std::mem::take(&mut cur));
+                    State::Start
+                }
+                (State::Start | State::Unquoted, b) => {
+                    cur.push(b);
+                    State::Unquoted
+                }
+                (State::Quoted, b'"') => State::QuoteInQuoted,
+                (State::Quoted, b) => {
+                    cur.push(b);
+                    State::Quoted
+                }
+                (State::QuoteInQuoted, b'"') => {
+                    cur.push(b'"');
+                    State::Quoted
+                }
+                (State::QuoteInQuoted, b) if quote_start == index => {
+                    cur.push(b);
+                    State::Unquoted
+                }
+                (State::QuoteInQuoted, _) => {
+                    return Err(RowError::Malformed(
+                        0,
+                        "a quoted field spanning lines is closed by a quote followed by more text",
+                    ));
+                }
+            };
+        }
+        if state != State::Quoted {
+            fields.push(cur);
+            return Ok(fields);
+        }
+        // A quoted field goes on on the next line.
+        cur.extend_from_slice(terminator);
+        match more(lines).map_err(RowError::Io)? {
+            Some(next) => {
+                lines.push(next);
+                index += 1;
+            }
+            None => {
+                return Err(RowError::Malformed(0, "a quoted field is never closed"));
+            }
+        }
+    }
 }
 
 impl<R: Read> Iterator for RecordReader<R> {
     type Item = Result<Record>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        loop {
-            match self.csv.read_byte_record(&mut self.record) {
-                Ok(false) => return None,
-                Err(e) => return Some(Err(csv_error(&e))),
-                Ok(true) => {}
+        let (line, fields) = match self.read_row() {
+            Ok(Some(row)) => row,
+            Ok(None) => return None,
+            Err(RowError::Io(e)) => return Some(Err(file_error(&e))),
+            Err(RowError::Malformed(line, why)) => {
+                return Some(Err(Error::invalid(
+                    format!("line {line}"),
+                    format!("malformed CSV line: {why}"),
+                )));
             }
-            // Skip blank lines.
-            if self.record.len() == 1 && self.record[0].iter().all(u8::is_ascii_whitespace) {
-                continue;
-            }
-            let line = self.record.position().map_or(0, csv::Position::line);
-            let values: Vec<String> = self.record.iter().map(decode_field).collect();
-            let headers = if values.len() > self.headers.len() {
-                let mut h = self.headers.to_vec();
-                h.extend((h.len()..values.len()).map(|i| format!("column_{}", i + 1)));
-                h.into()
-            } else {
-                self.headers.clone()
-            };
-            return Some(Ok(Record {
-                headers,
-                values,
-                line,
-            }));
-        }
+        };
+        let values: Vec<String> = fields.iter().map(|f| decode_field(f)).collect();
+        let headers = if values.len() > self.headers.len() {
+            let mut h = self.headers.to_vec();
+            h.extend((h.len()..values.len()).map(|i| format!("column_{}", i + 1)));
+            h.into()
+        } else {
+            self.headers.clone()
+        };
+        Some(Ok(Record {
+            headers,
+            values,
+            line,
+            columns: self.headers.len(),
+        }))
     }
 }
 
@@ -387,14 +680,6 @@ fn detect_separator(head: &[u8]) -> u8 {
     } else {
         candidates[best]
     }
-}
-
-fn csv_error(e: &csv::Error) -> Error {
-    let line = e.position().map(csv::Position::line);
-    Error::invalid(
-        line.map_or_else(|| "file".to_owned(), |l| format!("line {l}")),
-        format!("cannot read the CSV file: {e}"),
-    )
 }
 
 fn file_error(e: &std::io::Error) -> Error {
@@ -472,6 +757,117 @@ mod tests {
         assert_eq!(r[1].get("a"), Some("1"));
         assert_eq!(r[1].get("c"), None);
         assert_eq!(r[2].get("c"), Some("9"));
+    }
+
+    fn outcomes(data: &[u8]) -> Vec<std::result::Result<(u64, Vec<String>), String>> {
+        RecordReader::new(data)
+            .unwrap()
+            .map(|r| match r {
+                Ok(r) => Ok((r.line(), r.values.clone())),
+                Err(Error::InvalidInput { item, .. }) => Err(item),
+                Err(e) => Err(e.to_string()),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn an_unclosed_quote_is_reported_and_the_next_lines_still_read() {
+        let out = outcomes(b"email;name\na@x.fr;Ann\nb@x.fr;\"Bob\nc@x.fr;Carl\nd@x.fr;\"Dee\"\n");
+        assert_eq!(
+            out,
+            vec![
+                Ok((2, vec!["a@x.fr".into(), "Ann".into()])),
+                Err("line 3".into()),
+                Ok((4, vec!["c@x.fr".into(), "Carl".into()])),
+                Ok((5, vec!["d@x.fr".into(), "Dee".into()])),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_quote_left_open_that_swallows_the_next_line_is_malformed() {
+        let out = outcomes(b"a;b\nb@x.fr;\"Bob\nc@x.fr;\"Carl\";2\nx;3\n");
+        assert_eq!(
+            out,
+            vec![
+                Err("line 2".into()),
+                Ok((3, vec!["c@x.fr".into(), "Carl".into(), "2".into()])),
+                Ok((4, vec!["x".into(), "3".into()])),
+            ]
+        );
+        // On its own line, text after a closing quote is kept.
+        let out = outcomes(b"a;b\n\"Bob \"the man\";1\n");
+        assert_eq!(out, vec![Ok((2, vec!["Bob the man\"".into(), "1".into()]))]);
+    }
+
+    #[test]
+    fn an_unclosed_quote_at_the_end_of_the_file() {
+        let out = outcomes(b"a;b\n1;2\n3;\"4\n");
+        assert_eq!(
+            out,
+            vec![Ok((2, vec!["1".into(), "2".into()])), Err("line 3".into())]
+        );
+    }
+
+    #[test]
+    fn an_unclosed_quote_gives_up_after_max_record_lines() {
+        let mut data = b"a;b\n1;\"open\n".to_vec();
+        for i in 0..(MAX_RECORD_LINES + 5) {
+            data.extend_from_slice(format!("r{i};v\n").as_bytes());
+        }
+        let out = outcomes(&data);
+        assert_eq!(out[0], Err("line 2".into()));
+        assert_eq!(
+            out.len(),
+            1 + MAX_RECORD_LINES + 5,
+            "every other line is read"
+        );
+        assert_eq!(out[1], Ok((3, vec!["r0".into(), "v".into()])));
+        assert!(out[1..].iter().all(Result::is_ok));
+    }
+
+    #[test]
+    fn literal_quotes_inside_unquoted_fields_are_kept() {
+        let out = outcomes(b"a;b\nBo\"b;1\n");
+        assert_eq!(out, vec![Ok((2, vec!["Bo\"b".into(), "1".into()]))]);
+    }
+
+    #[test]
+    fn field_count_is_a_flag_not_an_error() {
+        let rows: Vec<Record> = RecordReader::new(&b"a;b\n1;2\n1\n1;2;3\n"[..])
+            .unwrap()
+            .collect::<Result<_>>()
+            .unwrap();
+        let flags: Vec<bool> = rows.iter().map(Record::field_count_matches).collect();
+        assert_eq!(flags, [true, false, false]);
+    }
+
+    #[test]
+    fn rows_map_to_typed_contacts() {
+        let data = "EMAIL;FirstName;emailoptin;26;creationdate;Mystery\nann@x.fr;Ann;yes1;;2024-01-02 10:00:00;42\n";
+        let row = RecordReader::new(data.as_bytes())
+            .unwrap()
+            .next()
+            .unwrap()
+            .unwrap();
+        let c = row.to_contact();
+        assert_eq!(c.key, "ann@x.fr");
+        assert_eq!(c.email, crate::sendethic::Patch::Set("ann@x.fr".into()));
+        assert_eq!(c.first_name, crate::sendethic::Patch::Set("Ann".into()));
+        assert_eq!(
+            c.email_optin,
+            crate::sendethic::Patch::Set(crate::sendethic::OptIn::Yes1)
+        );
+        assert_eq!(
+            c.custom.get(&crate::sendethic::FieldId(26)),
+            Some(&crate::sendethic::Patch::Clear)
+        );
+        assert_eq!(
+            c.other.get("creationdate"),
+            Some(&crate::sendethic::Patch::Set("2024-01-02 10:00:00".into()))
+        );
+        assert!(!c.other.contains_key("mystery"));
+        assert_eq!(row.get("Mystery"), Some("42"));
     }
 
     #[test]

@@ -513,7 +513,7 @@ impl Lists {
                         store.value(key, f)
                     };
                     let v = v.unwrap_or_default();
-                    if v.contains(';') || v.contains('"') {
+                    if v.contains([';', '"', '\n', '\r']) {
                         format!("\"{}\"", v.replace('"', "\"\""))
                     } else {
                         v
