@@ -2,6 +2,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(clippy::missing_panics_doc)]
 
+pub mod customer;
 pub mod error;
 pub mod http;
 mod lenient;

@@ -1,0 +1,185 @@
+//! Consolidates a shop directory of CSV files into one profile row per contact.
+//!
+//! ```text
+//! cargo run --release --example consolidate_csv -- --in DIR --as-of RFC3339 [--tz IANA_NAME]
+//!     --out profiles.csv [--currency CUR] [--rate CUR=x]... [--threads N] [--rfm Q]
+//! ```
+//!
+//! - `--tz`: shop timezone for calendar days (default `UTC`).
+//! - `--currency`: reporting currency (default: the most common currency of `orders.csv`).
+//! - `--rate CUR=x`: 1 `CUR` = `x` reporting units; adds to / overrides `DIR/rates.csv`.
+//! - `--rfm Q`: also compute RFM scores with `Q` quantiles (default 4; `0` = skip).
+//! - `--repeat N`: consolidate `N` times (default 1) and report the median time (the runs after
+//!   the first reuse memory the allocator kept, so they are "warm").
+//!
+//! Input files (only `orders.csv` is required; header line first, columns matched by name):
+//! - `orders.csv`: `order_id,customer_id,email,placed_at,status,amount,currency,refunded_amount`
+//!   (optional `cart_id,delivered_at`); `customer_id` empty for guest orders (`email` is then
+//!   the key); `placed_at` RFC 3339; `amount`/`refunded_amount` decimals with `.`; `status`
+//!   one of `pending, paid, processing, shipped, completed, cancelled, refunded` or any other
+//!   string; `currency` ISO 4217;
+//! - `customers.csv`: `customer_id,email,first_name,last_name,civility,birth_date,phone,postcode,signed_up_at,updated_at,newsletter_optin,group_ids,shop_id`
+//!   (optional `newsletter_optin_at,last_login_at,is_guest`);
+//! - `carts.csv`: `cart_id,customer_id,email,created_at,updated_at,item_count,total,currency,converted_order_id`;
+//! - `logins.csv`: `customer_id,at`;
+//! - `deliveries.csv`: `order_id,delivered_at`;
+//! - `rates.csv`: `currency,rate`.
+//!
+//! Output `profiles.csv` columns (instants RFC 3339 UTC, amounts decimals in the reporting
+//! currency, empty when undefined): `customer_id, email, first_name, last_name, civility,
+//! birth_date, phone, postcode, signed_up_at, last_login_at, revenue, currency,
+//! last_abandoned_cart_at, first_order_at, last_order_at, last_order_amount, last_order_id,
+//! last_delivery_at, orders_count, avg_days_between_orders, newsletter_optin,
+//! newsletter_optin_at, customer_group_ids, shop_id, btyd_frequency, btyd_recency, btyd_t,
+//! btyd_monetary_value, rfm_r, rfm_f, rfm_m`.
+//!
+//! Prints to stderr `consolidate: <seconds> s, <orders> orders, <customers> customers`, timing
+//! the consolidation alone (wall clock, not CSV I/O; `<customers>` = profiles = contacts), then
+//! its CPU time, the RFM time and memory figures (Linux).
+
+use std::error::Error;
+use std::path::PathBuf;
+use std::time::Instant;
+
+use relance::customer::{ConsolidationPolicy, Currency, RfmConfig, csv};
+
+fn status_mib(key: &str) -> Option<f64> {
+    let s = std::fs::read_to_string("/proc/self/status").ok()?;
+    let kb: f64 = s
+        .lines()
+        .find(|l| l.starts_with(key))?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()?;
+    Some(kb / 1024.0)
+}
+
+/// User + system CPU seconds of this process so far (Linux; `None` elsewhere).
+fn cpu_secs() -> Option<f64> {
+    let s = std::fs::read_to_string("/proc/self/stat").ok()?;
+    let rest = s.rsplit_once(')')?.1;
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: f64 = f.get(11)?.parse::<f64>().ok()? + f.get(12)?.parse::<f64>().ok()?;
+    Some(ticks / 100.0)
+}
+
+/// Prints the memory figures (Linux `/proc/self/status`).
+fn report_memory(
+    ds: &relance::customer::Dataset,
+    rss_loaded: Option<f64>,
+    hwm_loaded: Option<f64>,
+) {
+    if let (Some(a), Some(ha), Some(b), Some(hb)) = (
+        rss_loaded,
+        hwm_loaded,
+        status_mib("VmRSS:"),
+        status_mib("VmHWM:"),
+    ) {
+        #[allow(clippy::cast_precision_loss)]
+        let input = ds.approx_input_bytes() as f64 / 1_048_576.0;
+        eprintln!(
+            "memory: input in-memory ~{input:.0} MiB; RSS {a:.0} MiB after load, {b:.0} MiB after consolidation; peak RSS {ha:.0} MiB after load, {hb:.0} MiB after consolidation (+{:.0} MiB)",
+            hb - a.max(0.0)
+        );
+    }
+}
+
+fn main() -> Result<(), Box<dyn Error>> {
+    let (mut dir, mut out, mut as_of, mut tz) = (None, None, None, chrono_tz::UTC);
+    let (mut currency, mut extra_rates, mut threads, mut rfm) = (None, Vec::new(), None, 4u8);
+    let mut repeat = 1usize;
+    let mut args = std::env::args().skip(1);
+    while let Some(a) = args.next() {
+        let mut val = || args.next().ok_or_else(|| format!("{a} needs a value"));
+        match a.as_str() {
+            "--in" => dir = Some(PathBuf::from(val()?)),
+            "--out" => out = Some(PathBuf::from(val()?)),
+            "--as-of" => as_of = Some(csv::parse_instant(&val()?).ok_or("bad --as-of (RFC 3339)")?),
+            "--tz" => tz = val()?.parse().map_err(|e| format!("bad --tz: {e}"))?,
+            "--currency" => currency = Some(Currency::from_code(&val()?).ok_or("bad --currency")?),
+            "--rate" => {
+                let v = val()?;
+                let (c, r) = v.split_once('=').ok_or("--rate CUR=x")?;
+                extra_rates.push((
+                    Currency::from_code(c).ok_or("bad --rate currency")?,
+                    r.parse::<f64>()?,
+                ));
+            }
+            "--threads" => threads = Some(val()?.parse::<usize>()?),
+            "--rfm" => rfm = val()?.parse()?,
+            "--repeat" => repeat = val()?.parse::<usize>()?.max(1),
+            _ => return Err(format!("unknown argument {a}").into()),
+        }
+    }
+    let (dir, out, as_of) = (
+        dir.ok_or("--in DIR is required")?,
+        out.ok_or("--out FILE is required")?,
+        as_of.ok_or("--as-of RFC3339 is required")?,
+    );
+    let (ds, rates) = csv::read_dir(&dir)?;
+    let currency = currency.unwrap_or_else(|| {
+        let mut counts: Vec<(Currency, usize)> = Vec::new();
+        for o in ds.orders() {
+            match counts.iter_mut().find(|(c, _)| *c == o.amount.currency) {
+                Some(e) => e.1 += 1,
+                None => counts.push((o.amount.currency, 1)),
+            }
+        }
+        counts
+            .into_iter()
+            .max_by_key(|e| e.1)
+            .map_or(Currency::EUR, |e| e.0)
+    });
+    let mut policy = ConsolidationPolicy::new(currency, as_of, tz);
+    for r in rates {
+        policy = policy.rate(r.from, r.rate);
+    }
+    for (c, r) in extra_rates {
+        policy = policy.rate(c, r);
+    }
+    if let Some(t) = threads {
+        policy = policy.threads(t);
+    }
+    let rss_loaded = status_mib("VmRSS:");
+    let hwm_loaded = status_mib("VmHWM:");
+    let mut times = Vec::with_capacity(repeat);
+    let mut cpu = Vec::with_capacity(repeat);
+    let mut result = None;
+    for _ in 0..repeat {
+        drop(result.take());
+        let cpu0 = cpu_secs();
+        let t = Instant::now();
+        result = Some(ds.consolidate(&policy)?);
+        times.push(t.elapsed().as_secs_f64());
+        if let (Some(a), Some(b)) = (cpu0, cpu_secs()) {
+            cpu.push(b - a);
+        }
+    }
+    let mut profiles = result.ok_or("no consolidation")?;
+    let mut sorted = times.clone();
+    sorted.sort_by(f64::total_cmp);
+    let secs = sorted[sorted.len() / 2];
+    eprintln!(
+        "consolidate: {secs:.3} s, {} orders, {} customers",
+        ds.orders().len(),
+        profiles.len()
+    );
+    if repeat > 1 {
+        eprintln!("consolidate runs: {times:.3?} s (median above)");
+    }
+    if !cpu.is_empty() {
+        eprintln!("consolidate cpu: {cpu:.2?} s user+sys");
+    }
+    if rfm > 0 {
+        let t = Instant::now();
+        let n = profiles.apply_rfm(&RfmConfig {
+            quantiles: rfm,
+            ..RfmConfig::default()
+        });
+        eprintln!("rfm: {:.3} s, {n} scored", t.elapsed().as_secs_f64());
+    }
+    report_memory(&ds, rss_loaded, hwm_loaded);
+    csv::write_profiles_file(&profiles, &out)?;
+    Ok(())
+}

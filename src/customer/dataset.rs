@@ -1,0 +1,517 @@
+//! The dataset builder: interns customers and guest emails into dense indices.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+
+use crate::customer::{
+    Buyer, Cart, ContactIdx, CustomStatus, Customer, CustomerIdx, Delivery, GuestIdx, Login, Order,
+    OrderIdx, OrderStatus,
+};
+
+pub(crate) const NONE: u32 = u32::MAX;
+
+/// All input records of one shop, keyed by dense indices.
+///
+/// Identity (reference §3.10): every customer row and every guest email is attached to a
+/// **contact** keyed by the normalised email (trim + ASCII/Unicode lowercase). Rows sharing an
+/// email share a contact; a guest email equal to a customer's email maps to the same contact.
+/// A customer row whose email is blank gets a contact of its own (never merged).
+///
+/// One dataset = one shop scope: build one dataset per shop for per-shop metrics.
+///
+/// ```
+/// use chrono::{TimeZone, Utc};
+/// use relance::customer::*;
+/// let mut ds = Dataset::new();
+/// let alice = ds.add_customer(Customer { id: "1".into(), email: "Alice@Example.com ".into(), ..Customer::default() });
+/// let guest = ds.guest("alice@example.com").unwrap();
+/// assert_eq!(ds.contact_of(Buyer::Customer(alice)), ds.contact_of(Buyer::Guest(guest)));
+/// ds.add_order(Order::new(OrderId(7), Buyer::Guest(guest),
+///     Utc.with_ymd_and_hms(2024, 1, 1, 9, 0, 0).unwrap(), OrderStatus::Paid, Money::new(1000, Currency::EUR)));
+/// assert_eq!(ds.contact_count(), 1);
+/// ```
+#[derive(Debug, Default)]
+pub struct Dataset {
+    pub(crate) customers: Vec<Customer>,
+    /// contact of each customer row.
+    pub(crate) customer_contact: Vec<u32>,
+    /// next customer row with the same contact (linked list), `NONE` at the end.
+    pub(crate) customer_next: Vec<u32>,
+    /// first customer row of each contact, `NONE` for guest-only contacts.
+    pub(crate) contact_head: Vec<u32>,
+    /// normalised email of each contact.
+    pub(crate) contact_email: Vec<String>,
+    email_index: HashMap<String, u32>,
+    pub(crate) orders: Vec<Order>,
+    /// contact of each order's buyer, resolved at insertion (keeps the hot loop free of
+    /// random lookups).
+    pub(crate) order_contact: Vec<u32>,
+    /// number of orders with a cart link.
+    pub(crate) orders_with_cart: usize,
+    pub(crate) carts: Vec<Cart>,
+    pub(crate) cart_contact: Vec<u32>,
+    pub(crate) logins: Vec<Login>,
+    pub(crate) login_contact: Vec<u32>,
+    pub(crate) deliveries: Vec<Delivery>,
+    statuses: Vec<String>,
+}
+
+/// Normalises an email for the identity key: trim, then lowercase.
+///
+/// ```
+/// assert_eq!(relance::customer::normalize_email("  Bob@Example.COM "), "bob@example.com");
+/// ```
+#[must_use]
+pub fn normalize_email(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+fn is_normalized(email: &str) -> bool {
+    email.trim().len() == email.len() && !email.chars().any(char::is_uppercase)
+}
+
+impl Dataset {
+    /// An empty dataset.
+    ///
+    /// ```
+    /// let ds = relance::customer::Dataset::new();
+    /// assert_eq!(ds.orders().len(), 0);
+    /// ```
+    #[must_use]
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// An empty dataset with room for the given numbers of customers and orders.
+    ///
+    /// ```
+    /// let ds = relance::customer::Dataset::with_capacity(100, 1000);
+    /// assert!(ds.customers().is_empty());
+    /// ```
+    #[must_use]
+    pub fn with_capacity(customers: usize, orders: usize) -> Self {
+        Self {
+            customers: Vec::with_capacity(customers),
+            customer_contact: Vec::with_capacity(customers),
+            customer_next: Vec::with_capacity(customers),
+            contact_head: Vec::with_capacity(customers),
+            contact_email: Vec::with_capacity(customers),
+            email_index: HashMap::with_capacity(customers),
+            orders: Vec::with_capacity(orders),
+            order_contact: Vec::with_capacity(orders),
+            ..Self::default()
+        }
+    }
+
+    fn new_contact(&mut self, email: String) -> u32 {
+        let idx = u32::try_from(self.contact_email.len()).unwrap_or(NONE);
+        assert!(idx != NONE, "too many contacts");
+        self.contact_email.push(email);
+        self.contact_head.push(NONE);
+        idx
+    }
+
+    fn intern(&mut self, email: &str) -> Option<u32> {
+        if email.trim().is_empty() {
+            return None;
+        }
+        let found = if is_normalized(email) {
+            self.email_index.get(email).copied()
+        } else {
+            self.email_index.get(&normalize_email(email)).copied()
+        };
+        if let Some(c) = found {
+            return Some(c);
+        }
+        let key = normalize_email(email);
+        let c = self.new_contact(key.clone());
+        self.email_index.insert(key, c);
+        Some(c)
+    }
+
+    /// Adds a customer row. Its group ids are sorted and deduplicated.
+    ///
+    /// # Panics
+    /// Past `u32::MAX - 1` rows.
+    ///
+    /// ```
+    /// use relance::customer::{Customer, Dataset};
+    /// let mut ds = Dataset::new();
+    /// let a = ds.add_customer(Customer { id: "1".into(), email: "a@x.io".into(), ..Customer::default() });
+    /// let b = ds.add_customer(Customer { id: "2".into(), email: "A@X.io".into(), ..Customer::default() });
+    /// assert_ne!(a, b);
+    /// assert_eq!(ds.contact_count(), 1); // duplicate email: one contact
+    /// ```
+    pub fn add_customer(&mut self, mut customer: Customer) -> CustomerIdx {
+        let idx = u32::try_from(self.customers.len()).unwrap_or(NONE);
+        assert!(idx != NONE, "too many customers");
+        customer.group_ids.sort_unstable();
+        customer.group_ids.dedup();
+        let contact = match self.intern(&customer.email) {
+            Some(c) => c,
+            None => self.new_contact(String::new()),
+        };
+        // append at the tail of the contact's row list (keeps insertion order)
+        let head = self.contact_head[contact as usize];
+        if head == NONE {
+            self.contact_head[contact as usize] = idx;
+        } else {
+            let mut cur = head;
+            while self.customer_next[cur as usize] != NONE {
+                cur = self.customer_next[cur as usize];
+            }
+            self.customer_next[cur as usize] = idx;
+        }
+        self.customers.push(customer);
+        self.customer_contact.push(contact);
+        self.customer_next.push(NONE);
+        CustomerIdx(idx)
+    }
+
+    /// Interns a guest email (normalised). Returns `None` for a blank email. Allocates only the
+    /// first time an email is seen.
+    ///
+    /// ```
+    /// let mut ds = relance::customer::Dataset::new();
+    /// assert_eq!(ds.guest(" G@x.io"), ds.guest("g@x.io"));
+    /// assert!(ds.guest("  ").is_none());
+    /// ```
+    pub fn guest(&mut self, email: &str) -> Option<GuestIdx> {
+        self.intern(email).map(GuestIdx)
+    }
+
+    /// Interns an order status name: standard names give the standard variant
+    /// ([`OrderStatus::parse_standard`]), anything else an [`OrderStatus::Other`] shared by all
+    /// orders with that (trimmed, case-sensitive) name.
+    ///
+    /// # Panics
+    /// Past 65 535 distinct custom statuses.
+    ///
+    /// ```
+    /// use relance::customer::{Dataset, OrderStatus};
+    /// let mut ds = Dataset::new();
+    /// assert_eq!(ds.status("paid"), OrderStatus::Paid);
+    /// let hold = ds.status("on-hold");
+    /// assert_eq!(ds.status("on-hold"), hold);
+    /// assert_eq!(ds.status_name(hold), "on-hold");
+    /// ```
+    pub fn status(&mut self, name: &str) -> OrderStatus {
+        if let Some(s) = OrderStatus::parse_standard(name) {
+            return s;
+        }
+        let t = name.trim();
+        if let Some(i) = self.statuses.iter().position(|s| s == t) {
+            return OrderStatus::Other(CustomStatus(u16::try_from(i).unwrap_or(u16::MAX)));
+        }
+        let i = u16::try_from(self.statuses.len()).unwrap_or(u16::MAX);
+        assert!(i != u16::MAX, "too many custom statuses");
+        self.statuses.push(t.to_owned());
+        OrderStatus::Other(CustomStatus(i))
+    }
+
+    /// Name of a status (the interned name for [`OrderStatus::Other`]; `"?"` if unknown here).
+    ///
+    /// ```
+    /// use relance::customer::{Dataset, OrderStatus};
+    /// assert_eq!(Dataset::new().status_name(OrderStatus::Refunded), "refunded");
+    /// ```
+    #[must_use]
+    pub fn status_name(&self, status: OrderStatus) -> &str {
+        match status {
+            OrderStatus::Other(CustomStatus(i)) => {
+                self.statuses.get(i as usize).map_or("?", String::as_str)
+            }
+            s => s.standard_name().unwrap_or("?"),
+        }
+    }
+
+    /// Custom status names in interning order.
+    ///
+    /// ```
+    /// let mut ds = relance::customer::Dataset::new();
+    /// ds.status("on-hold");
+    /// assert_eq!(ds.custom_statuses(), ["on-hold".to_string()]);
+    /// ```
+    #[must_use]
+    pub fn custom_statuses(&self) -> &[String] {
+        &self.statuses
+    }
+
+    /// Adds an order.
+    ///
+    /// # Panics
+    /// Past `u32::MAX - 1` orders.
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use relance::customer::*;
+    /// let mut ds = Dataset::new();
+    /// let g = ds.guest("g@x.io").unwrap();
+    /// let idx = ds.add_order(Order::new(OrderId(1), Buyer::Guest(g),
+    ///     Utc.with_ymd_and_hms(2024, 1, 1, 0, 0, 0).unwrap(), OrderStatus::Paid, Money::new(100, Currency::EUR)));
+    /// assert_eq!(idx, OrderIdx(0));
+    /// ```
+    pub fn add_order(&mut self, order: Order) -> OrderIdx {
+        let idx = u32::try_from(self.orders.len()).unwrap_or(NONE);
+        assert!(idx != NONE, "too many orders");
+        self.order_contact.push(self.resolve(order.buyer));
+        self.orders_with_cart += usize::from(order.cart.is_some());
+        self.orders.push(order);
+        OrderIdx(idx)
+    }
+
+    /// Adds a cart.
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use relance::customer::*;
+    /// let mut ds = Dataset::new();
+    /// let g = ds.guest("g@x.io").unwrap();
+    /// let t = Utc.with_ymd_and_hms(2024, 1, 1, 0, 0, 0).unwrap();
+    /// ds.add_cart(Cart { id: CartId(1), owner: Buyer::Guest(g), created_at: t, updated_at: t,
+    ///     item_count: 2, total: None, converted_order: None });
+    /// assert_eq!(ds.carts().len(), 1);
+    /// ```
+    pub fn add_cart(&mut self, cart: Cart) {
+        self.cart_contact.push(self.resolve(cart.owner));
+        self.carts.push(cart);
+    }
+
+    /// Adds a login event.
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use relance::customer::*;
+    /// let mut ds = Dataset::new();
+    /// let c = ds.add_customer(Customer { id: "1".into(), email: "a@x.io".into(), ..Customer::default() });
+    /// ds.add_login(Login { customer: c, at: Utc.with_ymd_and_hms(2024, 1, 1, 0, 0, 0).unwrap() });
+    /// assert_eq!(ds.logins().len(), 1);
+    /// ```
+    pub fn add_login(&mut self, login: Login) {
+        self.login_contact
+            .push(self.resolve(Buyer::Customer(login.customer)));
+        self.logins.push(login);
+    }
+
+    /// Adds a delivery event (prefer [`Order::delivered_at`] when building orders).
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use relance::customer::*;
+    /// let mut ds = Dataset::new();
+    /// let g = ds.guest("g@x.io").unwrap();
+    /// let t = Utc.with_ymd_and_hms(2024, 1, 1, 0, 0, 0).unwrap();
+    /// let o = ds.add_order(Order::new(OrderId(1), Buyer::Guest(g), t, OrderStatus::Paid, Money::new(1, Currency::EUR)));
+    /// ds.add_delivery(Delivery { order: o, delivered_at: t });
+    /// assert_eq!(ds.deliveries().len(), 1);
+    /// ```
+    pub fn add_delivery(&mut self, delivery: Delivery) {
+        self.deliveries.push(delivery);
+    }
+
+    /// Sets (or moves later) an order's delivery instant: keeps the latest of the current
+    /// value and `at`. Returns `false` if the index is unknown.
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use relance::customer::*;
+    /// let mut ds = Dataset::new();
+    /// let g = ds.guest("g@x.io").unwrap();
+    /// let t = Utc.with_ymd_and_hms(2024, 1, 1, 0, 0, 0).unwrap();
+    /// let o = ds.add_order(Order::new(OrderId(1), Buyer::Guest(g), t, OrderStatus::Paid, Money::new(1, Currency::EUR)));
+    /// assert!(ds.set_delivered_at(o, t));
+    /// assert_eq!(ds.orders()[0].delivered_at, Some(t));
+    /// ```
+    pub fn set_delivered_at(&mut self, idx: OrderIdx, at: DateTime<Utc>) -> bool {
+        match self.orders.get_mut(idx.0 as usize) {
+            Some(o) => {
+                o.delivered_at = Some(o.delivered_at.map_or(at, |d| d.max(at)));
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// The customer rows, indexed by [`CustomerIdx`].
+    ///
+    /// ```
+    /// assert!(relance::customer::Dataset::new().customers().is_empty());
+    /// ```
+    #[must_use]
+    pub fn customers(&self) -> &[Customer] {
+        &self.customers
+    }
+
+    /// The orders, indexed by [`OrderIdx`].
+    ///
+    /// ```
+    /// assert!(relance::customer::Dataset::new().orders().is_empty());
+    /// ```
+    #[must_use]
+    pub fn orders(&self) -> &[Order] {
+        &self.orders
+    }
+
+    /// The carts.
+    ///
+    /// ```
+    /// assert!(relance::customer::Dataset::new().carts().is_empty());
+    /// ```
+    #[must_use]
+    pub fn carts(&self) -> &[Cart] {
+        &self.carts
+    }
+
+    /// The login events.
+    ///
+    /// ```
+    /// assert!(relance::customer::Dataset::new().logins().is_empty());
+    /// ```
+    #[must_use]
+    pub fn logins(&self) -> &[Login] {
+        &self.logins
+    }
+
+    /// The delivery events.
+    ///
+    /// ```
+    /// assert!(relance::customer::Dataset::new().deliveries().is_empty());
+    /// ```
+    #[must_use]
+    pub fn deliveries(&self) -> &[Delivery] {
+        &self.deliveries
+    }
+
+    /// Number of contacts (distinct normalised emails, plus blank-email customer rows).
+    ///
+    /// ```
+    /// let mut ds = relance::customer::Dataset::new();
+    /// ds.guest("a@x.io");
+    /// ds.guest("b@x.io");
+    /// assert_eq!(ds.contact_count(), 2);
+    /// ```
+    #[must_use]
+    pub fn contact_count(&self) -> usize {
+        self.contact_email.len()
+    }
+
+    /// Contact of a buyer; `NONE` for an index this dataset never handed out.
+    fn resolve(&self, buyer: Buyer) -> u32 {
+        match buyer {
+            Buyer::Customer(c) => self
+                .customer_contact
+                .get(c.0 as usize)
+                .copied()
+                .unwrap_or(NONE),
+            Buyer::Guest(g) if (g.0 as usize) < self.contact_email.len() => g.0,
+            Buyer::Guest(_) => NONE,
+        }
+    }
+
+    /// The contact of a buyer.
+    ///
+    /// ```
+    /// let mut ds = relance::customer::Dataset::new();
+    /// let g = ds.guest("a@x.io").unwrap();
+    /// assert_eq!(ds.contact_of(relance::customer::Buyer::Guest(g)).0, 0);
+    /// ```
+    #[must_use]
+    pub fn contact_of(&self, buyer: Buyer) -> ContactIdx {
+        ContactIdx(match buyer {
+            Buyer::Customer(c) => self.customer_contact[c.0 as usize],
+            Buyer::Guest(g) => g.0,
+        })
+    }
+
+    /// The normalised email of a contact (empty for a blank-email customer row).
+    ///
+    /// ```
+    /// let mut ds = relance::customer::Dataset::new();
+    /// let g = ds.guest("A@x.io").unwrap();
+    /// assert_eq!(ds.contact_email(relance::customer::ContactIdx(g.0)), "a@x.io");
+    /// ```
+    #[must_use]
+    pub fn contact_email(&self, contact: ContactIdx) -> &str {
+        &self.contact_email[contact.0 as usize]
+    }
+
+    /// The contact of a normalised-or-not email, if known.
+    ///
+    /// ```
+    /// let mut ds = relance::customer::Dataset::new();
+    /// let g = ds.guest("a@x.io").unwrap();
+    /// assert_eq!(ds.find_contact(" A@X.IO").map(|c| c.0), Some(g.0));
+    /// ```
+    #[must_use]
+    pub fn find_contact(&self, email: &str) -> Option<ContactIdx> {
+        self.email_index
+            .get(&normalize_email(email))
+            .map(|&c| ContactIdx(c))
+    }
+
+    /// Customer rows of a contact, in insertion order.
+    ///
+    /// ```
+    /// use relance::customer::{Customer, Dataset, ContactIdx};
+    /// let mut ds = Dataset::new();
+    /// ds.add_customer(Customer { id: "1".into(), email: "a@x.io".into(), ..Customer::default() });
+    /// ds.add_customer(Customer { id: "2".into(), email: "a@x.io".into(), ..Customer::default() });
+    /// assert_eq!(ds.contact_rows(ContactIdx(0)).count(), 2);
+    /// ```
+    pub fn contact_rows(&self, contact: ContactIdx) -> impl Iterator<Item = CustomerIdx> + '_ {
+        let mut cur = self
+            .contact_head
+            .get(contact.0 as usize)
+            .copied()
+            .unwrap_or(NONE);
+        std::iter::from_fn(move || {
+            if cur == NONE {
+                None
+            } else {
+                let c = cur;
+                cur = self.customer_next[c as usize];
+                Some(CustomerIdx(c))
+            }
+        })
+    }
+
+    /// Approximate in-memory size of the input records in bytes (struct sizes × counts plus
+    /// string heap bytes), for memory budgeting.
+    ///
+    /// ```
+    /// assert!(relance::customer::Dataset::new().approx_input_bytes() < 1024);
+    /// ```
+    #[must_use]
+    pub fn approx_input_bytes(&self) -> usize {
+        use std::mem::size_of;
+        let opt = |s: &Option<String>| s.as_ref().map_or(0, String::capacity);
+        let strings: usize = self
+            .customers
+            .iter()
+            .map(|c| {
+                c.id.capacity()
+                    + c.email.capacity()
+                    + opt(&c.first_name)
+                    + opt(&c.last_name)
+                    + opt(&c.phone)
+                    + opt(&c.postcode)
+                    + opt(&c.shop_id)
+                    + c.group_ids.capacity() * size_of::<String>()
+                    + c.group_ids.iter().map(String::capacity).sum::<usize>()
+            })
+            .sum();
+        self.customers.len() * (size_of::<Customer>() + 3 * size_of::<u32>())
+            + strings
+            + self
+                .contact_email
+                .iter()
+                .map(|e| 2 * e.capacity())
+                .sum::<usize>()
+            + self.contact_email.len() * (2 * size_of::<String>() + 12)
+            + self.orders.len() * (size_of::<Order>() + 4)
+            + self.carts.len() * (size_of::<Cart>() + 4)
+            + self.logins.len() * (size_of::<Login>() + 4)
+            + self.deliveries.len() * size_of::<Delivery>()
+    }
+}

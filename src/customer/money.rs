@@ -1,0 +1,249 @@
+//! Currencies and integer money amounts.
+
+use std::fmt;
+
+/// An ISO 4217 currency: its 3-letter code and its minor-unit exponent.
+///
+/// `Copy` and 4 bytes, so every order can carry one for free.
+///
+/// ```
+/// use relance::customer::Currency;
+/// let eur = Currency::from_code("EUR").unwrap();
+/// assert_eq!(eur.code(), "EUR");
+/// assert_eq!(eur.exponent(), 2);
+/// assert_eq!(Currency::from_code("jpy").unwrap().exponent(), 0);
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Currency {
+    code: [u8; 3],
+    exponent: u8,
+}
+
+/// Currencies whose minor unit is not 1/100 (ISO 4217 table, common subset).
+const ZERO_DECIMALS: [&str; 16] = [
+    "BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF", "UGX", "UYI", "VND",
+    "VUV", "XAF", "XOF",
+];
+const THREE_DECIMALS: [&str; 7] = ["BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"];
+
+impl Currency {
+    /// Euro.
+    pub const EUR: Currency = Currency::new(*b"EUR", 2);
+    /// US dollar.
+    pub const USD: Currency = Currency::new(*b"USD", 2);
+    /// Pound sterling.
+    pub const GBP: Currency = Currency::new(*b"GBP", 2);
+
+    /// A currency from an upper-case code and an explicit exponent (number of minor-unit digits).
+    ///
+    /// ```
+    /// use relance::customer::Currency;
+    /// const CHF: Currency = Currency::new(*b"CHF", 2);
+    /// assert_eq!(CHF.code(), "CHF");
+    /// ```
+    #[must_use]
+    pub const fn new(code: [u8; 3], exponent: u8) -> Self {
+        Self { code, exponent }
+    }
+
+    /// Parses a 3-letter code (case-insensitive, surrounding spaces ignored). The exponent comes
+    /// from a built-in ISO 4217 table: 0 for e.g. JPY, KRW, CLP, VND; 3 for BHD, KWD, JOD, OMR,
+    /// TND, IQD, LYD; 2 otherwise. Returns `None` if the text is not 3 ASCII letters.
+    ///
+    /// ```
+    /// use relance::customer::Currency;
+    /// assert_eq!(Currency::from_code(" usd "), Some(Currency::USD));
+    /// assert_eq!(Currency::from_code("KWD").unwrap().exponent(), 3);
+    /// assert_eq!(Currency::from_code("EURO"), None);
+    /// ```
+    #[must_use]
+    pub fn from_code(code: &str) -> Option<Self> {
+        let b = code.trim().as_bytes();
+        if b.len() != 3 || !b.iter().all(u8::is_ascii_alphabetic) {
+            return None;
+        }
+        let up = [
+            b[0].to_ascii_uppercase(),
+            b[1].to_ascii_uppercase(),
+            b[2].to_ascii_uppercase(),
+        ];
+        let s = std::str::from_utf8(&up).ok()?;
+        let exponent = if ZERO_DECIMALS.contains(&s) {
+            0
+        } else if THREE_DECIMALS.contains(&s) {
+            3
+        } else {
+            2
+        };
+        Some(Self::new(up, exponent))
+    }
+
+    /// The 3-letter code.
+    ///
+    /// ```
+    /// use relance::customer::Currency;
+    /// assert_eq!(Currency::GBP.code(), "GBP");
+    /// ```
+    #[must_use]
+    pub fn code(&self) -> &str {
+        std::str::from_utf8(&self.code).unwrap_or("???")
+    }
+
+    /// Number of minor-unit digits (2 for EUR: 1 EUR = 100 cents).
+    ///
+    /// ```
+    /// use relance::customer::Currency;
+    /// assert_eq!(Currency::EUR.exponent(), 2);
+    /// ```
+    #[must_use]
+    pub const fn exponent(&self) -> u8 {
+        self.exponent
+    }
+}
+
+impl fmt::Debug for Currency {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}({})", self.code(), self.exponent)
+    }
+}
+
+impl fmt::Display for Currency {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+/// An amount in integer minor units (cents for EUR) with its currency.
+///
+/// ```
+/// use relance::customer::{Currency, Money};
+/// let m = Money::new(6500, Currency::EUR);
+/// assert_eq!(m.to_decimal_string(), "65.00");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Money {
+    /// Amount in minor units.
+    pub minor: i64,
+    /// Currency of the amount.
+    pub currency: Currency,
+}
+
+impl Money {
+    /// Builds an amount from minor units.
+    ///
+    /// ```
+    /// use relance::customer::{Currency, Money};
+    /// assert_eq!(Money::new(-5, Currency::EUR).to_decimal_string(), "-0.05");
+    /// ```
+    #[must_use]
+    pub const fn new(minor: i64, currency: Currency) -> Self {
+        Self { minor, currency }
+    }
+
+    /// Zero in `currency`.
+    ///
+    /// ```
+    /// use relance::customer::{Currency, Money};
+    /// assert_eq!(Money::zero(Currency::USD).minor, 0);
+    /// ```
+    #[must_use]
+    pub const fn zero(currency: Currency) -> Self {
+        Self { minor: 0, currency }
+    }
+
+    /// Plain decimal text with `.` as separator, no thousands separator and exactly
+    /// `currency.exponent()` decimals (the Sendethic `Number` wire form).
+    ///
+    /// ```
+    /// use relance::customer::{Currency, Money};
+    /// assert_eq!(Money::new(123_456, Currency::EUR).to_decimal_string(), "1234.56");
+    /// let jpy = Currency::from_code("JPY").unwrap();
+    /// assert_eq!(Money::new(1500, jpy).to_decimal_string(), "1500");
+    /// ```
+    #[must_use]
+    pub fn to_decimal_string(&self) -> String {
+        let mut s = String::with_capacity(24);
+        write_decimal(&mut s, self.minor, self.currency.exponent);
+        s
+    }
+
+    /// Amount in major units as `f64` (e.g. 65.0 for 6500 cents).
+    ///
+    /// ```
+    /// use relance::customer::{Currency, Money};
+    /// assert!((Money::new(2550, Currency::EUR).to_major_f64() - 25.5).abs() < 1e-12);
+    /// ```
+    #[must_use]
+    #[allow(clippy::cast_precision_loss)]
+    pub fn to_major_f64(&self) -> f64 {
+        self.minor as f64 / 10f64.powi(i32::from(self.currency.exponent))
+    }
+
+    /// Parses a plain decimal (`"65"`, `"65.5"`, `"-0.05"`; `.` separator, no thousands
+    /// separator, at most `currency.exponent()` decimals) into minor units.
+    ///
+    /// ```
+    /// use relance::customer::{Currency, Money};
+    /// assert_eq!(Money::parse_decimal("65.5", Currency::EUR), Some(Money::new(6550, Currency::EUR)));
+    /// assert_eq!(Money::parse_decimal("1,5", Currency::EUR), None);
+    /// assert_eq!(Money::parse_decimal("1.234", Currency::EUR), None);
+    /// ```
+    #[must_use]
+    pub fn parse_decimal(text: &str, currency: Currency) -> Option<Self> {
+        parse_decimal_minor(text, currency.exponent).map(|minor| Self::new(minor, currency))
+    }
+}
+
+impl fmt::Display for Money {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.to_decimal_string(), self.currency)
+    }
+}
+
+/// Appends `minor` formatted with `exponent` decimals to `out`.
+pub(crate) fn write_decimal(out: &mut String, minor: i64, exponent: u8) {
+    use std::fmt::Write as _;
+    if exponent == 0 {
+        let _ = write!(out, "{minor}");
+        return;
+    }
+    let scale = 10u64.pow(u32::from(exponent));
+    let abs = minor.unsigned_abs();
+    let sign = if minor < 0 { "-" } else { "" };
+    let _ = write!(
+        out,
+        "{sign}{}.{:0width$}",
+        abs / scale,
+        abs % scale,
+        width = exponent as usize
+    );
+}
+
+/// Parses a plain decimal into minor units with `exponent` digits.
+pub(crate) fn parse_decimal_minor(text: &str, exponent: u8) -> Option<i64> {
+    let t = text.trim();
+    let (neg, t) = match t.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, t.strip_prefix('+').unwrap_or(t)),
+    };
+    let (int, frac) = match t.split_once('.') {
+        Some((i, f)) => (i, f),
+        None => (t, ""),
+    };
+    if (int.is_empty() && frac.is_empty())
+        || frac.len() > exponent as usize
+        || !int.bytes().all(|b| b.is_ascii_digit())
+        || !frac.bytes().all(|b| b.is_ascii_digit())
+    {
+        return None;
+    }
+    let mut v: i64 = 0;
+    for b in int.bytes() {
+        v = v.checked_mul(10)?.checked_add(i64::from(b - b'0'))?;
+    }
+    for i in 0..exponent as usize {
+        let d = frac.as_bytes().get(i).map_or(0, |b| i64::from(b - b'0'));
+        v = v.checked_mul(10)?.checked_add(d)?;
+    }
+    Some(if neg { -v } else { v })
+}

@@ -1,0 +1,188 @@
+//! The example pipeline on a tiny dataset, through the library: generate → CSV → read →
+//! consolidate → profiles CSV.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::many_single_char_names
+)]
+
+use std::path::PathBuf;
+
+use relance::customer::*;
+
+fn temp_dir(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("relance-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    d
+}
+
+fn policy(rates: &[FxRate]) -> ConsolidationPolicy {
+    let mut p = ConsolidationPolicy::new(
+        Currency::EUR,
+        csv::parse_instant("2024-06-01T00:00:00Z").unwrap(),
+        chrono_tz::Europe::Paris,
+    );
+    for r in rates {
+        p = p.rate(r.from, r.rate);
+    }
+    p
+}
+
+fn profiles_csv(ds: &Dataset, rates: &[FxRate]) -> String {
+    let mut c = ds.consolidate(&policy(rates)).unwrap();
+    c.apply_rfm(&RfmConfig::default());
+    let mut out = Vec::new();
+    csv::write_profiles(&c, &mut out).unwrap();
+    String::from_utf8(out).unwrap()
+}
+
+#[test]
+fn generate_write_read_consolidate() {
+    let cfg = synth::SynthConfig::new(3_000, 300, 11);
+    let shop = synth::generate(&cfg);
+    let d1 = temp_dir("a");
+    let d2 = temp_dir("b");
+    csv::write_dir(&shop.dataset, &shop.rates, &d1).unwrap();
+    csv::write_dir(&synth::generate(&cfg).dataset, &shop.rates, &d2).unwrap();
+    for f in [
+        "customers.csv",
+        "orders.csv",
+        "carts.csv",
+        "logins.csv",
+        "deliveries.csv",
+        "rates.csv",
+    ] {
+        let (a, b) = (
+            std::fs::read(d1.join(f)).unwrap(),
+            std::fs::read(d2.join(f)).unwrap(),
+        );
+        assert!(!a.is_empty());
+        assert_eq!(a, b, "{f} is not deterministic");
+    }
+    let header = std::fs::read_to_string(d1.join("orders.csv")).unwrap();
+    assert!(header.starts_with(
+        "order_id,customer_id,email,placed_at,status,amount,currency,refunded_amount\n"
+    ));
+    let (ds, rates) = csv::read_dir(&d1).unwrap();
+    assert_eq!(ds.orders().len(), 3_000);
+    assert_eq!(ds.customers().len(), 300);
+    assert_eq!(rates, shop.rates);
+    // the CSV round trip gives the same profiles as the in-memory dataset
+    // (contacts may be numbered in another order: compare sorted rows)
+    let direct = profiles_csv(&shop.dataset, &shop.rates);
+    let via_csv = profiles_csv(&ds, &rates);
+    let sorted = |s: &str| {
+        let mut v: Vec<String> = s.lines().map(str::to_owned).collect();
+        v.sort();
+        v
+    };
+    // guest emails interned by the generator but never used are absent from the CSV files
+    let unused_guest = |l: &String| l.starts_with(',') && l.contains(",0.00,EUR,,,,,,,0,,Unknown,");
+    let b = sorted(&via_csv);
+    let email = |l: &str| l.split(',').nth(1).unwrap_or("").to_owned();
+    let known: std::collections::HashSet<String> = b.iter().map(|l| email(l)).collect();
+    let (a, absent): (Vec<String>, Vec<String>) = sorted(&direct)
+        .into_iter()
+        .partition(|l| known.contains(&email(l)));
+    assert!(absent.iter().all(unused_guest), "{absent:?}");
+    assert!(b.len() > 300);
+    assert_eq!(a.len(), b.len());
+    for (x, y) in a.iter().zip(&b) {
+        assert_eq!(x, y);
+    }
+    let mut lines = via_csv.lines();
+    let cols: Vec<&str> = lines.next().unwrap().split(',').collect();
+    for want in [
+        "customer_id",
+        "orders_count",
+        "revenue",
+        "first_order_at",
+        "last_order_at",
+        "last_order_amount",
+        "avg_days_between_orders",
+        "last_abandoned_cart_at",
+        "last_login_at",
+        "last_delivery_at",
+        "btyd_frequency",
+        "btyd_recency",
+        "btyd_t",
+        "btyd_monetary_value",
+    ] {
+        assert!(cols.contains(&want), "missing column {want}");
+    }
+    assert_eq!(lines.count(), ds.contact_count());
+    assert!(ds.contact_count() < shop.dataset.contact_count());
+    // some of every kind of value is present in the output
+    let c = ds.consolidate(&policy(&rates)).unwrap();
+    assert!(
+        c.iter()
+            .any(|p| p.customer_id().is_none() && p.orders_count > 0)
+    );
+    assert!(c.iter().any(|p| p.last_abandoned_cart_at.is_some()));
+    assert!(c.iter().any(|p| p.last_delivery_at.is_some()));
+    assert!(c.iter().any(|p| p.last_login_at.is_some()));
+    assert!(c.iter().any(|p| p.orders_count == 0));
+    // only orders.csv is required
+    let d3 = temp_dir("c");
+    std::fs::create_dir_all(&d3).unwrap();
+    std::fs::copy(d1.join("orders.csv"), d3.join("orders.csv")).unwrap();
+    let (only_orders, _) = csv::read_dir(&d3).unwrap();
+    assert_eq!(only_orders.orders().len(), 3_000);
+    assert!(only_orders.consolidate(&policy(&rates)).is_ok());
+    // a USD order without rates.csv is an error naming an order
+    let err = only_orders.consolidate(&policy(&[])).unwrap_err();
+    assert!(matches!(
+        err,
+        ConsolidationError::MissingRate {
+            currency: Currency::USD,
+            ..
+        }
+    ));
+    for d in [d1, d2, d3] {
+        let _ = std::fs::remove_dir_all(d);
+    }
+}
+
+#[test]
+fn csv_quoting_and_optional_columns() {
+    let d = temp_dir("q");
+    std::fs::create_dir_all(&d).unwrap();
+    std::fs::write(
+        d.join("customers.csv"),
+        "customer_id,email,first_name,group_ids,newsletter_optin,birth_date\n\
+         7,Ann@X.io,\"Ann, \"\"the\"\" first\",\"2,1\",1,1990-02-03\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("orders.csv"),
+        "order_id,customer_id,email,placed_at,status,amount,currency,refunded_amount\n\
+         1,7,,2024-01-01T10:00:00+01:00,on-hold,10.5,EUR,\n\
+         2,,ANN@x.io ,2024-01-02T10:00:00Z,completed,20,EUR,5.25\n\
+         3,8,new@x.io,2024-01-03T10:00:00Z,paid,1,EUR,\n",
+    )
+    .unwrap();
+    let (ds, _) = csv::read_dir(&d).unwrap();
+    assert_eq!(ds.contact_count(), 2);
+    let c = ds
+        .consolidate(&ConsolidationPolicy::new(
+            Currency::EUR,
+            csv::parse_instant("2024-02-01T00:00:00Z").unwrap(),
+            chrono_tz::UTC,
+        ))
+        .unwrap();
+    let ann = c.by_email("ann@x.io").unwrap();
+    assert_eq!(ann.first_name(), Some("Ann, \"the\" first"));
+    assert_eq!(ann.customer_group_ids(), ["1", "2"]);
+    assert_eq!(ann.newsletter_optin(), OptIn::Yes);
+    assert_eq!((ann.orders_count, ann.revenue.minor), (1, 1475)); // on-hold not counted
+    assert_eq!(c.by_email("new@x.io").unwrap().customer_id(), Some("8"));
+    let mut out = Vec::new();
+    csv::write_profiles(&c, &mut out).unwrap();
+    let text = String::from_utf8(out).unwrap();
+    assert!(text.contains("\"Ann, \"\"the\"\" first\""));
+    assert!(text.contains(",\"1,2\","));
+    std::fs::write(d.join("orders.csv"), "order_id,placed_at\nx,2024\n").unwrap();
+    let err = csv::read_dir(&d).unwrap_err();
+    assert!(err.to_string().contains("orders.csv:2"), "{err}");
+    let _ = std::fs::remove_dir_all(d);
+}
