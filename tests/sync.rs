@@ -245,3 +245,56 @@ async fn sendsay_provisions_a_questionnaire_and_sets_members() {
     let err = syncer.run([record(1, 1)]).await.unwrap_err();
     assert!(matches!(err, relance::Error::Config(_)), "{err:?}");
 }
+
+#[tokio::test]
+async fn sendsay_segments_from_domain_specs() {
+    use relance::customer::segment::{self, Condition, Match, Op, ProfileField, SegmentSpec};
+    let fake = FakeSendsay::start().await;
+    let mut syncer = Syncer::new(SendsayTarget::new(fake.client()), SyncState::default());
+    let repeat = segment::repeat_customers();
+    let lapsed = segment::inactive_customers(90);
+    let either = SegmentSpec {
+        tag: "relance_either".into(),
+        name: "Either".into(),
+        mode: Match::Any,
+        conditions: vec![
+            Condition::new(ProfileField::OrdersCount, Op::AtLeast(2.0)),
+            Condition::new(ProfileField::Revenue, Op::GreaterThan(100.0)),
+        ],
+        note: None,
+    };
+    let outcomes = syncer
+        .ensure_segments(&[repeat.clone(), lapsed.clone(), either])
+        .await
+        .unwrap();
+    let ids: Vec<_> = outcomes
+        .iter()
+        .map(|o| o.result.as_ref().map(|(id, _)| id.clone()))
+        .collect();
+    assert_eq!(
+        ids[0].as_deref().unwrap(),
+        SendsayTarget::group_id(&repeat.tag)
+    );
+    assert_eq!(
+        ids[1].as_deref().unwrap(),
+        SendsayTarget::group_id(&lapsed.tag)
+    );
+    // OR segments cannot be expressed (undocumented syntax): reported, not fatal.
+    assert!(
+        matches!(&ids[2], Err(relance::Error::InvalidInput { item, .. }) if item.contains("relance_either"))
+    );
+    assert!(
+        fake.groups()
+            .contains(&SendsayTarget::group_id(&repeat.tag))
+    );
+    let sets: Vec<_> = fake
+        .requests()
+        .into_iter()
+        .filter(|r| r.body.contains("\"relance.orders_count\"") && r.body.contains("group."))
+        .collect();
+    assert!(!sets.is_empty());
+    assert!(sets.iter().any(|r| r.body.contains("\">=\"")), "{sets:?}");
+    // Idempotent.
+    let again = syncer.ensure_segments(&[repeat]).await.unwrap();
+    assert!(matches!(again[0].result, Ok((_, false))));
+}

@@ -33,12 +33,15 @@
 //! # Ok(()) }
 //! ```
 
+mod profile;
 mod record;
 mod sendethic;
 mod sendsay;
 mod state;
 
 use std::future::Future;
+
+use crate::customer::segment::SegmentSpec;
 
 pub use record::{FieldKind, SyncField, SyncRecord, SyncValue};
 pub use sendethic::SendethicTarget;
@@ -66,6 +69,25 @@ pub trait SyncTarget {
 
     /// Pushes records (fields already prepared); reports every record's fate.
     fn push(&self, records: &[SyncRecord]) -> impl Future<Output = Result<PushOutcome>> + Send;
+
+    /// Creates each segment on the service unless one with its tag exists (fields already
+    /// prepared). A segment the service cannot express is reported with the reason; the
+    /// others still go through.
+    fn ensure_segments(
+        &self,
+        segments: &[SegmentSpec],
+    ) -> impl Future<Output = Result<Vec<SegmentOutcome>>> + Send;
+}
+
+/// What [`SyncTarget::ensure_segments`] did with one segment.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct SegmentOutcome {
+    /// The segment's tag.
+    pub tag: String,
+    /// The service's id of the segment and whether this call created it, or why it could
+    /// not be provisioned.
+    pub result: Result<(String, bool)>,
 }
 
 /// The result of one [`Syncer::run`].
@@ -222,6 +244,28 @@ impl<T: SyncTarget> Syncer<T> {
             .map(|(indices, e)| (indices.into_iter().map(email).collect(), e))
             .collect();
         Ok(report)
+    }
+
+    /// Prepares the fields if needed, then provisions the segments (for example
+    /// [`relance_defaults`](crate::customer::segment::relance_defaults)) on the service.
+    ///
+    /// ```no_run
+    /// # async fn f(mut syncer: relance::sync::Syncer<relance::sync::SendethicTarget>, policy: relance::customer::ConsolidationPolicy) -> relance::Result<()> {
+    /// let outcomes = syncer.ensure_segments(&relance::customer::segment::relance_defaults(&policy)).await?;
+    /// for o in outcomes {
+    ///     if let Err(e) = &o.result { eprintln!("{}: {e}", o.tag); }
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub async fn ensure_segments(
+        &mut self,
+        segments: &[SegmentSpec],
+    ) -> Result<Vec<SegmentOutcome>> {
+        if !self.prepared {
+            self.target.prepare(&self.fields).await?;
+            self.prepared = true;
+        }
+        self.target.ensure_segments(segments).await
     }
 
     fn restrict(&self, mut record: SyncRecord) -> SyncRecord {

@@ -2,11 +2,15 @@
 
 use std::collections::BTreeMap;
 
+use super::profile::field_of;
 use super::record::{FieldKind, SyncField, SyncRecord, SyncValue};
-use super::{PushOutcome, SyncTarget};
+use super::{PushOutcome, SegmentOutcome, SyncTarget};
+use crate::customer::OptIn;
+use crate::customer::segment::{self as domain, Match, Op, Value};
 use crate::error::{Error, Result};
 use crate::sendethic::{
-    BulkOptions, Client, Contact, FieldFormat, FieldId, FieldSpec, FieldValueId, Patch,
+    BulkOptions, Client, Contact, Criteria, Criterion, FieldFormat, FieldId, FieldRef, FieldSpec,
+    FieldValueId, Mode, Patch, SegmentSpec,
 };
 
 /// Where a field lives on Sendethic.
@@ -127,6 +131,71 @@ impl SendethicTarget {
         }
     }
 
+    /// The Sendethic criterion of a domain condition.
+    fn criterion(&self, c: &domain::Condition) -> Result<Criterion> {
+        let unsupported = || {
+            Error::invalid(
+                format!("{:?} {:?}", c.field, c.op),
+                "Sendethic has no known criterion for this condition",
+            )
+        };
+        let field: FieldRef = match field_of(c.field) {
+            None => FieldRef::from("email"),
+            Some(f) => match self.slots.get(&f) {
+                Some(Slot::Standard(id)) => FieldRef::from(*id),
+                Some(Slot::Custom(id)) => FieldRef::from(*id),
+                None => {
+                    return Err(Error::invalid(
+                        f.tag(),
+                        "the field was not prepared: add it to the syncer's fields",
+                    ));
+                }
+            },
+        };
+        let kind = field_of(c.field).map_or(FieldKind::Text, SyncField::kind);
+        Ok(match (&c.op, kind) {
+            (Op::IsSet, FieldKind::Text) => Criterion::text_not_empty(field),
+            (Op::IsEmpty, FieldKind::Text) => Criterion::text_empty(field),
+            (Op::IsSet, FieldKind::DateTime | FieldKind::Date) => Criterion::date_set(field),
+            (Op::Equals(Value::Number(n)), FieldKind::Number) => Criterion::number_equals(field, n),
+            (Op::AtLeast(n), FieldKind::Number) => Criterion::number_at_least(field, n),
+            (Op::GreaterThan(n), FieldKind::Number) => Criterion::number_greater_than(field, n),
+            (Op::WithinLastDays(n), FieldKind::DateTime | FieldKind::Date) => {
+                Criterion::date_within_last_days(field, *n)
+            }
+            (Op::MoreThanDaysAgo(n), FieldKind::DateTime | FieldKind::Date) => {
+                Criterion::date_older_than_days(field, *n)
+            }
+            (Op::Equals(Value::OptIn(o @ (OptIn::Yes | OptIn::No))), FieldKind::OptIn) => {
+                let (yes, no) = self.optin.ok_or_else(unsupported)?;
+                Criterion::selection_equals(field, if *o == OptIn::Yes { yes } else { no })
+            }
+            _ => return Err(unsupported()),
+        })
+    }
+
+    fn segment(&self, spec: &domain::SegmentSpec) -> Result<SegmentSpec> {
+        let mut criteria = Criteria::new();
+        for c in &spec.conditions {
+            criteria.push(self.criterion(c).map_err(|e| match e {
+                Error::InvalidInput { item, reason } => {
+                    Error::invalid(format!("segment {}: {item}", spec.tag), reason)
+                }
+                other => other,
+            })?);
+        }
+        let mode = match spec.mode {
+            Match::All => Mode::Intersect,
+            Match::Any => Mode::Union,
+        };
+        Ok(SegmentSpec::new(
+            spec.tag.clone(),
+            spec.name.clone(),
+            mode,
+            criteria,
+        ))
+    }
+
     fn contact(&self, record: &SyncRecord) -> Contact {
         let mut contact = Contact::new(record.email()).email(record.email());
         for (field, value) in record.values() {
@@ -202,5 +271,28 @@ impl SyncTarget for SendethicTarget {
             }
         }
         Ok(outcome)
+    }
+
+    async fn ensure_segments(
+        &self,
+        segments: &[domain::SegmentSpec],
+    ) -> Result<Vec<SegmentOutcome>> {
+        let mut out = Vec::with_capacity(segments.len());
+        for spec in segments {
+            let result = match self.segment(spec) {
+                Ok(s) => self
+                    .client
+                    .segments()
+                    .ensure(s)
+                    .await
+                    .map(|e| (e.segment.id.to_string(), e.created)),
+                Err(e) => Err(e),
+            };
+            out.push(SegmentOutcome {
+                tag: spec.tag.clone(),
+                result,
+            });
+        }
+        Ok(out)
     }
 }

@@ -3,10 +3,13 @@
 use futures_util::StreamExt;
 use serde_json::Value;
 
+use super::profile::field_of;
 use super::record::{FieldKind, SyncField, SyncRecord, SyncValue};
-use super::{PushOutcome, SyncTarget};
+use super::{PushOutcome, SegmentOutcome, SyncTarget};
+use crate::customer::OptIn;
+use crate::customer::segment::{self as domain, Match, Op, Value as Operand};
 use crate::error::{Error, Result};
-use crate::sendsay::{Client, IfExists, MemberSet, NewQuestion};
+use crate::sendsay::{Client, Condition, Filter, IfExists, MemberSet, NewQuestion};
 
 /// The questionnaire (anketa) id `relance` provisions for its fields.
 pub const ANKETA_ID: &str = "relance";
@@ -114,6 +117,69 @@ impl SendsayTarget {
         }))
     }
 
+    /// The Sendsay group id of a segment tag: its letters and digits (ids must match
+    /// `[a-zA-Z0-9]`), at most 32 of them.
+    ///
+    /// ```
+    /// assert_eq!(relance::sync::SendsayTarget::group_id("relance_repeat"), "relancerepeat");
+    /// ```
+    #[must_use]
+    pub fn group_id(tag: &str) -> String {
+        tag.chars()
+            .filter(char::is_ascii_alphanumeric)
+            .take(32)
+            .collect()
+    }
+
+    /// The filter condition of a domain condition. Relative dates use the `current - N DAY`
+    /// syntax documented for `stat.uni`; its acceptance in segment filters is unverified.
+    fn condition(c: &domain::Condition) -> Result<Condition> {
+        let unsupported = || {
+            Error::invalid(
+                format!("{:?} {:?}", c.field, c.op),
+                "no known Sendsay filter operator for this condition",
+            )
+        };
+        let path = field_of(c.field).map_or_else(|| "member.email".to_owned(), Self::path);
+        let kind = field_of(c.field).map_or(FieldKind::Text, SyncField::kind);
+        Ok(match (&c.op, kind) {
+            (Op::IsSet, _) => Condition::not_null(path),
+            (Op::Equals(Operand::Number(n)), FieldKind::Number) => Condition::eq(path, *n),
+            (Op::Equals(Operand::Text(t)), FieldKind::Text) => Condition::eq(path, t.clone()),
+            (Op::Equals(Operand::OptIn(OptIn::Yes)), FieldKind::OptIn) => Condition::eq(path, "1"),
+            (Op::Equals(Operand::OptIn(OptIn::No)), FieldKind::OptIn) => Condition::eq(path, "0"),
+            (Op::AtLeast(n), FieldKind::Number) => Condition::ge(path, *n),
+            (Op::GreaterThan(n), FieldKind::Number) => Condition::gt(path, *n),
+            (Op::WithinLastDays(n), FieldKind::DateTime | FieldKind::Date) => {
+                Condition::gt(path, format!("current - {n} DAY"))
+            }
+            (Op::MoreThanDaysAgo(n), FieldKind::DateTime | FieldKind::Date) => {
+                Condition::le(path, format!("current - {n} DAY"))
+            }
+            _ => return Err(unsupported()),
+        })
+    }
+
+    fn filter(spec: &domain::SegmentSpec) -> Result<Filter> {
+        if spec.mode == Match::Any && spec.conditions.len() > 1 {
+            return Err(Error::invalid(
+                format!("segment {}", spec.tag),
+                "Sendsay's OR syntax for filters is undocumented; only AND segments are provisioned",
+            ));
+        }
+        let mut filter = Filter::new();
+        for c in &spec.conditions {
+            let cond = Self::condition(c).map_err(|e| match e {
+                Error::InvalidInput { item, reason } => {
+                    Error::invalid(format!("segment {}: {item}", spec.tag), reason)
+                }
+                other => other,
+            })?;
+            filter = filter.and(cond);
+        }
+        Ok(filter)
+    }
+
     fn member(&self, record: &SyncRecord) -> Result<MemberSet> {
         let mut set = MemberSet::new(record.email())
             .if_exists(IfExists::Update)
@@ -196,5 +262,41 @@ impl SyncTarget for SendsayTarget {
         }
         outcome.written.sort_unstable();
         Ok(outcome)
+    }
+
+    async fn ensure_segments(
+        &self,
+        segments: &[domain::SegmentSpec],
+    ) -> Result<Vec<SegmentOutcome>> {
+        let existing: Vec<String> = self
+            .client
+            .groups()
+            .list()
+            .await?
+            .into_iter()
+            .filter_map(|g| g.id)
+            .collect();
+        let mut out = Vec::with_capacity(segments.len());
+        for spec in segments {
+            let id = Self::group_id(&spec.tag);
+            let result = async {
+                let filter = Self::filter(spec)?;
+                if existing.contains(&id) {
+                    Ok((id.clone(), false))
+                } else {
+                    self.client
+                        .segments()
+                        .create_with_filter(Some(&id), &spec.name, filter)
+                        .await
+                        .map(|created| (created, true))
+                }
+            }
+            .await;
+            out.push(SegmentOutcome {
+                tag: spec.tag.clone(),
+                result,
+            });
+        }
+        Ok(out)
     }
 }
