@@ -2,11 +2,12 @@
 //! never-a-double-send rules.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_lines)]
 
+mod common;
+
 use std::time::Duration;
 
 use chrono::{TimeZone, Utc};
 use relance::Error;
-use relance::http::RetryPolicy;
 use relance::sendethic::{
     ActivityRange, Analytics, Client, Criteria, Criterion, Culture, EmailOptions, EmailUpdate,
     ExportId, FieldId, Importance, Mode, NewEmail, NewSms, OperationId, OperationStatus, Patch,
@@ -18,22 +19,7 @@ use wiremock::matchers::{body_json, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 async fn setup() -> (MockServer, Client) {
-    let server = MockServer::start().await;
-    Mock::given(wiremock::matchers::any())
-        .respond_with(ResponseTemplate::new(500).set_body_string("unexpected request"))
-        .with_priority(u8::MAX)
-        .mount(&server)
-        .await;
-    let client = Client::builder("12345", "key")
-        .base_url(format!("{}/v4/", server.uri()))
-        .retry(
-            RetryPolicy::default()
-                .initial_backoff(Duration::from_millis(1))
-                .max_backoff(Duration::from_millis(2)),
-        )
-        .build()
-        .unwrap();
-    (server, client)
+    common::sendethic("/v4").await
 }
 
 async fn expect(

@@ -2,10 +2,9 @@
 //! chunking and reports, validation, path safety and retry safety.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_lines)]
 
-use std::time::Duration;
+mod common;
 
 use relance::Error;
-use relance::http::RetryPolicy;
 use relance::sendethic::{
     BulkOptions, Client, Contact, ContactField, ContactId, FieldCatalog, FieldId, FieldValue,
     FieldValueId, NewContactLog, OptIn, Patch, Timestamp,
@@ -16,25 +15,8 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const PREFIX: &str = "/api/rest/v4";
 
-fn fast_retry() -> RetryPolicy {
-    RetryPolicy::default()
-        .initial_backoff(Duration::from_millis(1))
-        .max_backoff(Duration::from_millis(5))
-}
-
 async fn setup() -> (MockServer, Client) {
-    let server = MockServer::start().await;
-    Mock::given(wiremock::matchers::any())
-        .respond_with(ResponseTemplate::new(500).set_body_string("unexpected request"))
-        .with_priority(u8::MAX)
-        .mount(&server)
-        .await;
-    let client = Client::builder("12345", "s3cr3t")
-        .base_url(format!("{}{PREFIX}/", server.uri()))
-        .retry(fast_retry())
-        .build()
-        .unwrap();
-    (server, client)
+    common::sendethic(PREFIX).await
 }
 
 fn p(rest: &str) -> String {

@@ -2,6 +2,8 @@
 //! retry, timeout and error behaviour.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_lines)]
 
+mod common;
+
 use std::time::Duration;
 
 use relance::Error;
@@ -17,26 +19,8 @@ const PREFIX: &str = "/gw/marketing/api/rest/v4";
 // base64("12345:s3cr3t")
 const AUTH: &str = "Basic MTIzNDU6czNjcjN0";
 
-fn fast_retry() -> RetryPolicy {
-    RetryPolicy::default()
-        .initial_backoff(Duration::from_millis(1))
-        .max_backoff(Duration::from_millis(5))
-}
-
 async fn setup() -> (MockServer, Client) {
-    let server = MockServer::start().await;
-    // Anything not matched by the test's own mocks fails loudly.
-    Mock::given(wiremock::matchers::any())
-        .respond_with(ResponseTemplate::new(500).set_body_string("unexpected request"))
-        .with_priority(u8::MAX)
-        .mount(&server)
-        .await;
-    let client = Client::builder("12345", "s3cr3t")
-        .base_url(format!("{}{PREFIX}/", server.uri()))
-        .retry(fast_retry())
-        .build()
-        .unwrap();
-    (server, client)
+    common::sendethic(PREFIX).await
 }
 
 fn p(rest: &str) -> String {

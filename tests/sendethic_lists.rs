@@ -3,6 +3,8 @@
 //! `export_records` over a downloaded archive.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_lines)]
 
+mod common;
+
 use std::io::Write;
 use std::time::Duration;
 
@@ -21,22 +23,7 @@ use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 const PREFIX: &str = "/api/rest/v4";
 
 async fn setup() -> (MockServer, Client) {
-    let server = MockServer::start().await;
-    Mock::given(wiremock::matchers::any())
-        .respond_with(ResponseTemplate::new(500).set_body_string("unexpected request"))
-        .with_priority(u8::MAX)
-        .mount(&server)
-        .await;
-    let client = Client::builder("12345", "s3cr3t")
-        .base_url(format!("{}{PREFIX}/", server.uri()))
-        .retry(
-            RetryPolicy::default()
-                .initial_backoff(Duration::from_millis(1))
-                .max_backoff(Duration::from_millis(5)),
-        )
-        .build()
-        .unwrap();
-    (server, client)
+    common::sendethic(PREFIX).await
 }
 
 fn p(rest: &str) -> String {

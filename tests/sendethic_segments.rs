@@ -1,10 +1,9 @@
 //! Request shapes of the segments resource (wiremock) and `ensure`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_lines)]
 
-use std::time::Duration;
+mod common;
 
 use relance::Error;
-use relance::http::RetryPolicy;
 use relance::sendethic::{
     Client, Condition, Criteria, Criterion, FieldId, Mode, NewSegment, SegmentId, SegmentSpec,
 };
@@ -15,22 +14,7 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 const PREFIX: &str = "/api/rest/v4";
 
 async fn setup() -> (MockServer, Client) {
-    let server = MockServer::start().await;
-    Mock::given(wiremock::matchers::any())
-        .respond_with(ResponseTemplate::new(500).set_body_string("unexpected request"))
-        .with_priority(u8::MAX)
-        .mount(&server)
-        .await;
-    let client = Client::builder("12345", "s3cr3t")
-        .base_url(format!("{}{PREFIX}/", server.uri()))
-        .retry(
-            RetryPolicy::default()
-                .initial_backoff(Duration::from_millis(1))
-                .max_backoff(Duration::from_millis(5)),
-        )
-        .build()
-        .unwrap();
-    (server, client)
+    common::sendethic(PREFIX).await
 }
 
 fn p(rest: &str) -> String {

@@ -2,36 +2,15 @@
 //! password, the session or contact data (the body holds all of them).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
+mod common;
+use common::Capture;
 
 use relance::sendsay::MemberSet;
 use relance::testing::{FakeSendsay, Fault};
 
-#[derive(Clone, Default)]
-struct Capture(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Capture {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 #[tokio::test]
 async fn traces_name_the_action_and_never_secrets_or_bodies() {
-    let capture = Capture::default();
-    let writer = capture.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (capture, _guard) = Capture::install();
 
     let fake = FakeSendsay::start().await;
     let client = fake
@@ -51,7 +30,7 @@ async fn traces_name_the_action_and_never_secrets_or_bodies() {
     fake.expire_sessions();
     client.members().get("jane.doe@example.com").await.unwrap();
 
-    let out = String::from_utf8(capture.0.lock().unwrap().clone()).unwrap();
+    let out = capture.text();
     assert!(out.contains("relance.sendsay"), "{out}");
     assert!(out.contains("action=member.set"), "{out}");
     assert!(out.contains("request_id=relance-"), "{out}");

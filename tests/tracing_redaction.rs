@@ -2,35 +2,14 @@
 //! never a key, a header or a real path value (which may be an email).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
+mod common;
+use common::Capture;
 
 use relance::testing::{FakeSendethic, Fault};
 
-#[derive(Clone, Default)]
-struct Capture(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Capture {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 #[tokio::test]
 async fn spans_record_the_template_and_never_secrets() {
-    let capture = Capture::default();
-    let writer = capture.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (capture, _guard) = Capture::install();
 
     let fake = FakeSendethic::with_credentials("4242", "never-log-this-key").await;
     fake.inject(Fault::status(503).times(1));
@@ -44,7 +23,7 @@ async fn spans_record_the_template_and_never_secrets() {
         .unwrap();
     let _ = client.account().setting("jane.doe@example.com").await;
 
-    let out = String::from_utf8(capture.0.lock().unwrap().clone()).unwrap();
+    let out = capture.text();
     assert!(out.contains("relance.request"), "{out}");
     assert!(
         out.contains("/account/settingsattribute/{setting}"),
