@@ -713,8 +713,8 @@ impl Criteria {
                         ("value2", ""),
                     ] {
                         el.push_attribute(quick_xml::events::attributes::Attribute {
-                            key: quick_xml::name::QName(k),
-                            value: escape_attr(v).into(),
+                            key: quick_xml::name::QName(k.as_bytes()),
+                            value: escape_attr(v).into_bytes().into(),
                         });
                     }
                     let _ = writer.write_event(Event::Empty(el));
@@ -759,14 +759,14 @@ impl Criteria {
                 .map_err(|e| bad(format!("malformed XML at byte {start}: {e}")))?;
             match event {
                 Event::Start(el) if depth == 0 => {
-                    if el.name().as_ref() != "Criterias" || seen_root {
+                    if el.name().as_ref() != b"Criterias" || seen_root {
                         return Err(bad("the root element must be <Criterias>".into()));
                     }
                     seen_root = true;
                     depth = 1;
                 }
                 Event::Empty(el) if depth == 0 => {
-                    if el.name().as_ref() != "Criterias" || seen_root {
+                    if el.name().as_ref() != b"Criterias" || seen_root {
                         return Err(bad("the root element must be <Criterias>".into()));
                     }
                     seen_root = true;
@@ -774,7 +774,7 @@ impl Criteria {
                 Event::End(_) if depth == 1 => depth = 0,
                 Event::Empty(el) if depth == 1 => {
                     let end = pos(&reader);
-                    let known = if el.name().as_ref() == "Criteria" {
+                    let known = if el.name().as_ref() == b"Criteria" {
                         read_attrs(&el).and_then(|a| Criterion::from_attrs(&a))
                     } else {
                         None
@@ -793,7 +793,7 @@ impl Criteria {
                     let end = pos(&reader);
                     items.push(CriteriaItem::Raw(xml[start..end].to_owned()));
                 }
-                Event::Text(t) if t.trim().is_empty() => {}
+                Event::Text(t) if t.iter().all(u8::is_ascii_whitespace) => {}
                 Event::Text(_) | Event::CData(_) | Event::Comment(_) if depth == 1 => {
                     let end = pos(&reader);
                     items.push(CriteriaItem::Raw(xml[start..end].to_owned()));
@@ -819,7 +819,7 @@ fn read_attrs(el: &BytesStart<'_>) -> Option<Vec<(String, String)>> {
     let mut out = Vec::new();
     for attr in el.attributes() {
         let attr = attr.ok()?;
-        let key = attr.key.as_ref().to_owned();
+        let key = String::from_utf8(attr.key.as_ref().to_vec()).ok()?;
         let value = attr
             .normalized_value(quick_xml::XmlVersion::Implicit1_0)
             .ok()?
