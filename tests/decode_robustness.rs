@@ -58,6 +58,15 @@ fn arb_json() -> impl Strategy<Value = Value> {
                     Just("Type".to_owned()),
                     Just("mode".to_owned()),
                     Just("details".to_owned()),
+                    Just("receivers".to_owned()),
+                    Just("segmentIds".to_owned()),
+                    Just("conditionsXml".to_owned()),
+                    Just("schedule".to_owned()),
+                    Just("status".to_owned()),
+                    Just("Status".to_owned()),
+                    Just("Link".to_owned()),
+                    Just("LineRead".to_owned()),
+                    Just("link".to_owned()),
                     "[a-z]{1,8}",
                 ],
                 inner,
@@ -89,6 +98,20 @@ fn decode_all(v: &Value) {
     }
     if let Value::String(s) = v {
         let _ = Criteria::parse(s);
+    }
+    // Campaigns, statistics and list jobs.
+    let _ = serde_json::from_str::<relance::sendethic::EmailOperation>(&text);
+    let _ = serde_json::from_str::<Vec<relance::sendethic::EmailOperation>>(&text);
+    let _ = serde_json::from_str::<relance::sendethic::SmsOperation>(&text);
+    let _ = serde_json::from_str::<relance::sendethic::Receivers>(&text);
+    let _ = serde_json::from_str::<relance::sendethic::ScheduleInfo>(&text);
+    let _ = serde_json::from_str::<relance::sendethic::OperationStatus>(&text);
+    let _ = serde_json::from_str::<relance::sendethic::ActivityExport>(&text);
+    let _ = serde_json::from_str::<relance::sendethic::ImportJob>(&text);
+    let _ = serde_json::from_str::<relance::sendethic::ExportJob>(&text);
+    let _ = serde_json::from_str::<Vec<relance::sendethic::PurgeJob>>(&text);
+    if let Ok(r) = serde_json::from_str::<relance::sendethic::Receivers>(&text) {
+        let _ = r.parsed_conditions();
     }
 }
 
