@@ -1036,7 +1036,7 @@ impl ListsHandler {
             "/contacts/import/file/{fileName}",
             &["contacts", "import", "file", file_name],
         )
-        .decode(|r| Ok(r.body.clone()))
+        .bytes()
     }
 
     /// Waits until an import job finishes (see the module docs for how status is read).
@@ -1136,7 +1136,7 @@ impl ListsHandler {
             "/contacts/export/file/{fileName}",
             &["contacts", "export", "file", file_name],
         )
-        .decode(|r| Ok(r.body.clone()))
+        .bytes()
     }
 
     /// Waits until an export's archive is ready.
@@ -1310,7 +1310,7 @@ impl ListsHandler {
             "/contacts/purge/file/{fileName}",
             &["contacts", "purge", "file", file_name],
         )
-        .decode(|r| Ok(r.body.clone()))
+        .bytes()
     }
 
     /// Waits until a purge job finishes.

@@ -472,6 +472,11 @@ impl RequestDraft {
         self.decode(RawResponse::json::<T>)
     }
 
+    /// Finishes with the raw body (file downloads).
+    pub(crate) fn bytes(self) -> Request<bytes::Bytes> {
+        self.decode(|r| Ok(r.body.clone()))
+    }
+
     /// Finishes with the bare-string decoder.
     pub(crate) fn message(self) -> Request<ServerMessage> {
         self.decode(ServerMessage::decode)

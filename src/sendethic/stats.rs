@@ -445,7 +445,7 @@ impl StatsHandler {
                 "/emailing/export/file/{fileName}",
                 &["emailing", "export", "file", file_name],
             )
-            .decode(|r| Ok(r.body.clone()))
+            .bytes()
     }
 
     /// The whole pipeline: starts an activity export of `operation` for `range`, waits until
