@@ -221,6 +221,26 @@ pub const SEPARATORS: &[char] = &[
     ',', ';', ' ', '\t', '-', '|', '*', ':', '.', '&', '/', '\\', '+', '"',
 ];
 
+/// Checks the layout of an uploaded file and appends its parts (`firstLine`,
+/// `firstLineAsHeader`, `encoding`, `separator`), shared by imports and purges.
+fn layout_parts(
+    form: Form,
+    first_line: u32,
+    header: bool,
+    encoding: &FileEncoding,
+    separator: char,
+) -> Result<Form> {
+    if first_line < 1 {
+        return Err(Error::invalid("firstLine", "lines are numbered from 1"));
+    }
+    check_separator(separator)?;
+    Ok(form
+        .text("firstLine", first_line.to_string())
+        .text("firstLineAsHeader", header.to_string())
+        .text("encoding", encoding.as_str().to_owned())
+        .text("separator", separator.to_string()))
+}
+
 fn check_separator(sep: char) -> Result<()> {
     if SEPARATORS.contains(&sep) {
         Ok(())
@@ -670,10 +690,6 @@ impl ContactImport {
         if self.name.trim().is_empty() {
             return Err(Error::invalid("name", "the import name is required"));
         }
-        if self.first_line < 1 {
-            return Err(Error::invalid("firstLine", "lines are numbered from 1"));
-        }
-        check_separator(self.separator)?;
         if self.columns.is_empty() {
             return Err(Error::invalid(
                 "matchings",
@@ -690,13 +706,16 @@ impl ContactImport {
         let matchings: Vec<String> = self.columns.iter().map(ImportColumn::wire).collect();
         let matchings = serde_json::to_string(&matchings)
             .map_err(|e| Error::invalid("matchings", e.to_string()))?;
+        let form = Form::new().text("name", self.name);
+        let form = layout_parts(
+            form,
+            self.first_line,
+            self.header,
+            &self.encoding,
+            self.separator,
+        )?;
         let file = self.source.into_part(self.separator)?;
-        Ok(Form::new()
-            .text("name", self.name)
-            .text("firstLine", self.first_line.to_string())
-            .text("firstLineAsHeader", self.header.to_string())
-            .text("encoding", self.encoding.as_str().to_owned())
-            .text("separator", self.separator.to_string())
+        Ok(form
             .text("duplicateOption", self.duplicates.as_str().to_owned())
             .text("matchings", matchings)
             .part("file", file))
@@ -912,19 +931,18 @@ impl ContactPurge {
     }
 
     fn into_form(self) -> Result<Form> {
-        check_separator(self.separator)?;
-        if self.first_line < 1 {
-            return Err(Error::invalid("firstLine", "lines are numbered from 1"));
-        }
+        let form = layout_parts(
+            Form::new(),
+            self.first_line,
+            self.header,
+            &self.encoding,
+            self.separator,
+        )?;
         if self.key_column < 1 {
             return Err(Error::invalid("keyColumn", "columns are numbered from 1"));
         }
         let file = self.source.into_part(self.separator)?;
-        Ok(Form::new()
-            .text("firstLine", self.first_line.to_string())
-            .text("firstLineAsHeader", self.header.to_string())
-            .text("encoding", self.encoding.as_str().to_owned())
-            .text("separator", self.separator.to_string())
+        Ok(form
             .text("keyColumn", self.key_column.to_string())
             .part("file", file))
     }
