@@ -427,7 +427,7 @@ impl<'d> CustomerProfile<'d> {
 }
 
 /// The result of [`Dataset::consolidate`](crate::customer::Dataset::consolidate): one profile
-/// per contact, in [`ContactIdx`] order. Stored in per-thread chunks (no final copy).
+/// per contact, in [`ContactIdx`] order. Stored in chunks of a few MB (no final copy).
 #[derive(Clone, Debug)]
 pub struct Consolidation<'d> {
     pub(crate) as_of: DateTime<Utc>,
