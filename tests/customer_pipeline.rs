@@ -186,3 +186,44 @@ fn csv_quoting_and_optional_columns() {
     assert!(err.to_string().contains("orders.csv:2"), "{err}");
     let _ = std::fs::remove_dir_all(d);
 }
+
+/// Enough contacts for the profiles to span several output chunks (and both threads): every
+/// lookup, the iteration order and the per-contact values must not depend on the chunking.
+#[test]
+fn many_contacts_span_several_chunks() {
+    use chrono::TimeZone;
+    let n: u32 = 100_000;
+    let mut ds = Dataset::new();
+    let at = chrono::Utc.with_ymd_and_hms(2024, 1, 1, 0, 0, 0).unwrap();
+    for i in 0..n {
+        let g = ds.guest(&format!("g{i}@example.com")).unwrap();
+        for k in 0..=(i % 3) {
+            ds.add_order(Order::new(
+                OrderId(u64::from(i) * 4 + u64::from(k)),
+                Buyer::Guest(g),
+                at + chrono::Duration::minutes(i64::from(i)) + chrono::Duration::days(i64::from(k)),
+                OrderStatus::Paid,
+                Money::new(i64::from(i) + 1, Currency::EUR),
+            ));
+        }
+    }
+    for threads in [1, 2, 3] {
+        let c = ds.consolidate(&policy(&[]).threads(threads)).unwrap();
+        assert_eq!(c.len(), n as usize);
+        for (pos, p) in c.iter().enumerate() {
+            assert_eq!(p.contact.0 as usize, pos);
+        }
+        for i in [0, 1, 37_448, 37_449, 37_450, 74_899, 74_900, 99_999] {
+            let p = c.get(ContactIdx(i)).unwrap();
+            assert_eq!(p.contact, ContactIdx(i));
+            assert_eq!(p.email, format!("g{i}@example.com"));
+            assert_eq!(p.orders_count, i % 3 + 1);
+            assert_eq!(p.revenue.minor, i64::from(i % 3 + 1) * (i64::from(i) + 1));
+            let last = at
+                + chrono::Duration::minutes(i64::from(i))
+                + chrono::Duration::days(i64::from(i % 3));
+            assert_eq!(p.last_order_at, Some(last));
+        }
+        assert!(c.get(ContactIdx(n)).is_none());
+    }
+}

@@ -832,11 +832,15 @@ impl Dataset {
             if threads == 1 {
                 ctx.stage1(0, &mut parts[0], b_lo, b_hi);
             } else {
+                // share 0 runs on the calling thread (one thread less to start, and its
+                // allocations come from the caller's arena, usually warm)
                 std::thread::scope(|s| {
-                    for (p, out) in parts.iter_mut().enumerate() {
+                    let (first, rest) = parts.split_at_mut(1);
+                    for (p, out) in rest.iter_mut().enumerate() {
                         let ctx = &ctx;
-                        s.spawn(move || ctx.stage1(p, out, b_lo, b_hi));
+                        s.spawn(move || ctx.stage1(p + 1, out, b_lo, b_hi));
                     }
+                    ctx.stage1(0, &mut first[0], b_lo, b_hi);
                 });
             }
             skipped += parts.iter().map(|p| p.skipped).sum::<usize>();
@@ -922,18 +926,24 @@ impl Dataset {
             if threads == 1 {
                 chunks.extend(shared.stage2(b_lo, b_hi));
             } else {
+                // the first run of buckets on the calling thread (see stage 1)
                 let out: Vec<Vec<Vec<CustomerProfile<'_>>>> = std::thread::scope(|s| {
                     let handles: Vec<_> = cuts
                         .windows(2)
+                        .skip(1)
                         .map(|w| {
                             let (a, b) = (w[0], w[1]);
                             let shared = &shared;
                             s.spawn(move || shared.stage2(a, b))
                         })
                         .collect();
-                    handles
-                        .into_iter()
-                        .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                    let first = shared.stage2(cuts[0], cuts[1]);
+                    std::iter::once(first)
+                        .chain(
+                            handles
+                                .into_iter()
+                                .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))),
+                        )
                         .collect()
                 });
                 chunks.extend(out.into_iter().flatten());
@@ -943,9 +953,12 @@ impl Dataset {
         // page freeing runs in parallel instead of after the last thread.
         if threads > 1 {
             std::thread::scope(|s| {
+                let mut parts = parts.into_iter();
+                let first = parts.next();
                 for p in parts {
                     s.spawn(move || drop(p));
                 }
+                drop(first);
             });
         }
         Ok(Consolidation {
