@@ -15,7 +15,7 @@
 //!    the same table.
 //!
 //! Memory comes in blocks of at most a few MB (one per bucket, output in chunks of
-//! [`SEGMENT_BYTES`]), which the allocator can serve from memory it already holds: fresh
+//! [`CHUNK_BYTES`]), which the allocator can serve from memory it already holds: fresh
 //! mappings cost a kernel page fault per 4 KiB page, a large share of the time on a
 //! virtualised 2-core machine.
 //!
@@ -184,7 +184,7 @@ impl Packed for Ev {
 /// Bytes of one output chunk of profiles: small enough for the allocator to serve it from
 /// memory it already holds (large blocks are mapped fresh and returned to the system on free,
 /// and each new page costs a kernel fault).
-const SEGMENT_BYTES: usize = 8 << 20;
+const CHUNK_BYTES: usize = 8 << 20;
 
 /// Records of one kind partitioned by bucket, one exactly reserved `Vec` per bucket. The
 /// buckets are small enough for the allocator to serve them from memory it already holds
@@ -1016,8 +1016,8 @@ impl<'d> Shared<'_, 'd> {
         let size = 1usize << shift;
         let lo_all = (from << shift).min(self.n);
         let hi_all = (to << shift).min(self.n);
-        // output in chunks of about `SEGMENT_BYTES` (see there)
-        let per_chunk = (SEGMENT_BYTES / std::mem::size_of::<CustomerProfile<'_>>()).max(1);
+        // output in chunks of about `CHUNK_BYTES` (see there)
+        let per_chunk = (CHUNK_BYTES / std::mem::size_of::<CustomerProfile<'_>>()).max(1);
         let mut remaining = hi_all - lo_all;
         let mut done: Vec<Vec<CustomerProfile<'d>>> = Vec::new();
         let mut out = Vec::with_capacity(remaining.min(per_chunk));

@@ -970,11 +970,7 @@ impl EmailingHandler {
         let draft = self
             .client
             .request(Method::POST, "/emailing", &["emailing"]);
-        match email.into_wire() {
-            Ok(wire) => draft.json(&wire),
-            Err(e) => draft.fail(e),
-        }
-        .decode_json()
+        draft.try_json(email.into_wire()).decode_json()
     }
 
     /// Updates an operation (`PUT /emailing`).
@@ -987,11 +983,7 @@ impl EmailingHandler {
     /// ```
     pub fn update(&self, update: EmailUpdate) -> Request<ServerMessage> {
         let draft = self.client.request(Method::PUT, "/emailing", &["emailing"]);
-        match update.into_wire() {
-            Ok(wire) => draft.json(&wire),
-            Err(e) => draft.fail(e),
-        }
-        .message()
+        draft.try_json(update.into_wire()).message()
     }
 
     /// Approves an operation: **this sends it** (now or at its schedule). Never retried; on a

@@ -430,6 +430,15 @@ impl RequestDraft {
     }
 
     /// Replaces the request by an input error, reported when sending (before any I/O).
+    /// [`json`](Self::json) for a body that passed validation, or [`fail`](Self::fail) with
+    /// the validation error (nothing is sent).
+    pub(crate) fn try_json<B: serde::Serialize>(self, body: Result<B>) -> Self {
+        match body {
+            Ok(body) => self.json(body),
+            Err(e) => self.fail(e),
+        }
+    }
+
     pub(crate) fn fail(mut self, error: Error) -> Self {
         if self.raw.is_ok() {
             self.raw = Err(error);

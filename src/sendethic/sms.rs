@@ -420,11 +420,7 @@ impl SmsHandler {
         let draft = self
             .client
             .request(Method::POST, "/sms/send", &["sms", "send"]);
-        match sms.validate() {
-            Ok(()) => draft.json(sms),
-            Err(e) => draft.fail(e),
-        }
-        .message()
+        draft.try_json(sms.validate().map(|()| sms)).message()
     }
 
     /// Creates an SMS operation (`POST /sms`, not retried); approve it to send.
@@ -440,11 +436,7 @@ impl SmsHandler {
     /// ```
     pub fn create(&self, sms: NewSms) -> Request<SmsOperation> {
         let draft = self.client.request(Method::POST, "/sms", &["sms"]);
-        match sms.into_wire() {
-            Ok(wire) => draft.json(&wire),
-            Err(e) => draft.fail(e),
-        }
-        .decode_json()
+        draft.try_json(sms.into_wire()).decode_json()
     }
 
     /// Updates an SMS operation (`PUT /sms`).
@@ -457,11 +449,7 @@ impl SmsHandler {
     /// ```
     pub fn update(&self, update: SmsUpdate) -> Request<ServerMessage> {
         let draft = self.client.request(Method::PUT, "/sms", &["sms"]);
-        match update.into_wire() {
-            Ok(wire) => draft.json(&wire),
-            Err(e) => draft.fail(e),
-        }
-        .message()
+        draft.try_json(update.into_wire()).message()
     }
 
     /// Approves an SMS operation: **this sends it**. Never retried.
