@@ -188,7 +188,8 @@ fn csv_quoting_and_optional_columns() {
 }
 
 /// Enough contacts for the profiles to span several output chunks (and both threads): every
-/// lookup, the iteration order and the per-contact values must not depend on the chunking.
+/// lookup, the iteration order, the per-contact values and the RFM scores must not depend on
+/// the chunking.
 #[test]
 fn many_contacts_span_several_chunks() {
     use chrono::TimeZone;
@@ -207,9 +208,36 @@ fn many_contacts_span_several_chunks() {
             ));
         }
     }
+    let mut expected_rfm: Option<Vec<RfmScore>> = None;
     for threads in [1, 2, 3] {
-        let c = ds.consolidate(&policy(&[]).threads(threads)).unwrap();
+        let mut c = ds.consolidate(&policy(&[]).threads(threads)).unwrap();
         assert_eq!(c.len(), n as usize);
+        // RFM scores gathered and applied per group of chunks equal a flat qcut
+        #[allow(clippy::cast_precision_loss, clippy::cast_possible_truncation)]
+        let expected = expected_rfm.get_or_insert_with(|| {
+            let as_of = c.as_of();
+            let days = |p: &CustomerProfile<'_>| {
+                (as_of - p.last_order_at.unwrap())
+                    .num_microseconds()
+                    .unwrap() as f64
+                    / 86_400e6
+            };
+            let r: Vec<f64> = c.iter().map(days).collect();
+            let f: Vec<f64> = c.iter().map(|p| f64::from(p.orders_count)).collect();
+            let m: Vec<f64> = c.iter().map(|p| p.revenue.minor as f64).collect();
+            let ((rb, rk), (fb, _), (mb, _)) =
+                (rfm::qcut(&r, 4), rfm::qcut(&f, 4), rfm::qcut(&m, 4));
+            (0..r.len())
+                .map(|i| RfmScore {
+                    r: rk as u8 + 1 - rb[i],
+                    f: fb[i],
+                    m: mb[i],
+                })
+                .collect()
+        });
+        assert_eq!(c.apply_rfm(&RfmConfig::default()), n as usize);
+        let got: Vec<RfmScore> = c.iter().map(|p| p.rfm.unwrap()).collect();
+        assert!(got == *expected, "RFM with {threads} threads");
         for (pos, p) in c.iter().enumerate() {
             assert_eq!(p.contact.0 as usize, pos);
         }

@@ -966,6 +966,7 @@ impl Dataset {
             currency: rep,
             chunks,
             skipped_orders: skipped,
+            threads,
         })
     }
 

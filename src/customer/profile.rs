@@ -434,6 +434,8 @@ pub struct Consolidation<'d> {
     pub(crate) currency: Currency,
     pub(crate) chunks: Vec<Vec<CustomerProfile<'d>>>,
     pub(crate) skipped_orders: usize,
+    /// threads of the consolidation, reused by [`Consolidation::apply_rfm`]
+    pub(crate) threads: usize,
 }
 
 impl<'d> Consolidation<'d> {

@@ -191,7 +191,9 @@ pub fn qcut(values: &[f64], q: usize) -> (Vec<u8>, usize) {
 impl Consolidation<'_> {
     /// Scores every contact with ≥ 1 counted order (sets [`CustomerProfile::rfm`](crate::customer::CustomerProfile));
     /// others get `None`. R = fractional days from the last counted order to `as_of`.
-    /// Returns the number of scored contacts.
+    /// Returns the number of scored contacts. Runs on as many threads as the consolidation
+    /// ([`ConsolidationPolicy::threads`](crate::customer::ConsolidationPolicy::threads)); the
+    /// scores do not depend on it.
     ///
     /// ```
     /// # use chrono::{TimeZone, Utc}; use relance::customer::*;
@@ -209,27 +211,49 @@ impl Consolidation<'_> {
     #[allow(clippy::many_single_char_names)]
     pub fn apply_rfm(&mut self, config: &RfmConfig) -> usize {
         let as_of = self.as_of;
-        let mut r = Vec::new();
-        let mut f = Vec::new();
-        let mut m = Vec::new();
-        for p in self.iter() {
-            let Some(last) = p.last_order_at.filter(|_| p.orders_count > 0) else {
-                continue;
-            };
-            #[allow(clippy::cast_precision_loss)]
-            r.push((as_of - last).num_microseconds().unwrap_or(i64::MAX) as f64 / 86_400e6);
-            f.push(match config.frequency {
-                RfmFrequency::Orders => f64::from(p.orders_count),
-                RfmFrequency::Days => f64::from(p.btyd.map_or(0, |b| b.frequency) + 1),
-            });
-            #[allow(clippy::cast_precision_loss)]
-            m.push(match config.monetary {
-                RfmMonetary::Revenue => p.revenue.minor as f64,
-                RfmMonetary::MeanOrderValue => p.revenue.minor as f64 / f64::from(p.orders_count),
-            });
-        }
+        let groups = chunk_groups(&self.chunks, self.threads);
+        // R, F and M of each scored profile, gathered group by group in parallel
+        let gathered = in_parallel(split_groups(&mut self.chunks, &groups), |chunks| {
+            let mut rfm: [Vec<f64>; 3] = Default::default();
+            for p in chunks.iter().flat_map(|c| c.iter()) {
+                let Some(last) = p.last_order_at.filter(|_| p.orders_count > 0) else {
+                    continue;
+                };
+                #[allow(clippy::cast_precision_loss)]
+                rfm[0]
+                    .push((as_of - last).num_microseconds().unwrap_or(i64::MAX) as f64 / 86_400e6);
+                rfm[1].push(match config.frequency {
+                    RfmFrequency::Orders => f64::from(p.orders_count),
+                    RfmFrequency::Days => f64::from(p.btyd.map_or(0, |b| b.frequency) + 1),
+                });
+                #[allow(clippy::cast_precision_loss)]
+                rfm[2].push(match config.monetary {
+                    RfmMonetary::Revenue => p.revenue.minor as f64,
+                    RfmMonetary::MeanOrderValue => {
+                        p.revenue.minor as f64 / f64::from(p.orders_count)
+                    }
+                });
+            }
+            rfm
+        });
+        let starts: Vec<usize> = gathered
+            .iter()
+            .scan(0, |k, g| {
+                let start = *k;
+                *k += g[0].len();
+                Some(start)
+            })
+            .collect();
+        let [r, f, m] = [0, 1, 2].map(|d| {
+            gathered
+                .iter()
+                .flat_map(|g| &g[d])
+                .copied()
+                .collect::<Vec<f64>>()
+        });
+        drop(gathered);
         let q = usize::from(config.quantiles.max(1));
-        // the three binnings are independent: run two of them on another thread
+        // the three binnings are independent: run two of them on other threads
         let ((rb, rk), (fb, _), (mb, _)) = std::thread::scope(|s| {
             let rh = s.spawn(|| qcut(&r, q));
             let fh = s.spawn(|| qcut(&f, q));
@@ -240,20 +264,79 @@ impl Consolidation<'_> {
                 mq,
             )
         });
-        let mut k = 0;
-        #[allow(clippy::cast_possible_truncation)]
-        for p in self.iter_mut() {
-            if p.orders_count == 0 || p.last_order_at.is_none() {
-                p.rfm = None;
-                continue;
+        let work = split_groups(&mut self.chunks, &groups)
+            .into_iter()
+            .zip(starts)
+            .collect::<Vec<_>>();
+        in_parallel(work, |(chunks, mut k)| {
+            #[allow(clippy::cast_possible_truncation)]
+            for p in chunks.iter_mut().flat_map(|c| c.iter_mut()) {
+                if p.orders_count == 0 || p.last_order_at.is_none() {
+                    p.rfm = None;
+                    continue;
+                }
+                p.rfm = Some(RfmScore {
+                    r: (rk + 1) as u8 - rb[k],
+                    f: fb[k],
+                    m: mb[k],
+                });
+                k += 1;
             }
-            p.rfm = Some(RfmScore {
-                r: (rk + 1) as u8 - rb[k],
-                f: fb[k],
-                m: mb[k],
-            });
-            k += 1;
-        }
-        k
+        });
+        r.len()
     }
+}
+
+/// Splits `chunks` into at most `threads` contiguous runs of about equal profile counts
+/// (chunk index ranges).
+fn chunk_groups<T>(chunks: &[Vec<T>], threads: usize) -> Vec<std::ops::Range<usize>> {
+    let total: usize = chunks.iter().map(Vec::len).sum();
+    let threads = threads.clamp(1, chunks.len().max(1));
+    let mut groups = Vec::with_capacity(threads);
+    let (mut start, mut seen) = (0, 0);
+    for (i, c) in chunks.iter().enumerate() {
+        seen += c.len();
+        if seen * threads >= total * (groups.len() + 1) && groups.len() + 1 < threads {
+            groups.push(start..i + 1);
+            start = i + 1;
+        }
+    }
+    groups.push(start..chunks.len());
+    groups
+}
+
+/// The chunk runs of `groups` as disjoint mutable slices.
+fn split_groups<'a, T>(
+    mut chunks: &'a mut [Vec<T>],
+    groups: &[std::ops::Range<usize>],
+) -> Vec<&'a mut [Vec<T>]> {
+    let mut out = Vec::with_capacity(groups.len());
+    let mut at = 0;
+    for g in groups {
+        let (head, tail) = std::mem::take(&mut chunks).split_at_mut(g.end - at);
+        out.push(head);
+        chunks = tail;
+        at = g.end;
+    }
+    out
+}
+
+/// Runs `f` on each item, the first on the calling thread and the others on scoped threads;
+/// results in item order.
+fn in_parallel<I: Send, R: Send>(items: Vec<I>, f: impl Fn(I) -> R + Sync) -> Vec<R> {
+    let mut items = items.into_iter();
+    let Some(first) = items.next() else {
+        return Vec::new();
+    };
+    std::thread::scope(|s| {
+        let f = &f;
+        let handles: Vec<_> = items.map(|i| s.spawn(move || f(i))).collect();
+        let mut out = vec![f(first)];
+        out.extend(
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))),
+        );
+        out
+    })
 }
