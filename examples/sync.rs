@@ -79,7 +79,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let changed_email = profiles
         .iter()
         .next()
-        .map(|p| p.email.to_owned())
+        .map(|p| p.email().to_owned())
         .unwrap_or_default();
     let records = SyncRecord::all(&profiles).map(|mut r| {
         if r.email() == changed_email {

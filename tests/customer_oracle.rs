@@ -62,7 +62,7 @@ fn matches_lifetimes_and_pandas() {
     let days = ds.consolidate(&days_policy).unwrap();
     let expected = read_expected(&dir.join("expected.csv"));
     assert!(expected.len() > 50);
-    let with_orders = out.iter().filter(|p| p.orders_count > 0).count();
+    let with_orders = out.iter().filter(|p| p.orders_count() > 0).count();
     assert_eq!(with_orders, expected.len(), "same set of buyers");
 
     let mut rfm = HashMap::new();
@@ -72,8 +72,8 @@ fn matches_lifetimes_and_pandas() {
             ..RfmConfig::default()
         });
         for p in out.iter() {
-            if let Some(s) = p.rfm {
-                rfm.insert((q, p.email.to_owned()), s);
+            if let Some(s) = p.rfm() {
+                rfm.insert((q, p.email().to_owned()), s);
             }
         }
     }
@@ -83,17 +83,21 @@ fn matches_lifetimes_and_pandas() {
             .by_email(email)
             .unwrap_or_else(|| panic!("missing {email}"));
         assert_eq!(
-            f64::from(p.orders_count),
+            f64::from(p.orders_count()),
             num(row, "orders_count"),
             "{email}"
         );
-        assert_eq!(p.revenue.minor.to_string(), row["revenue_cents"], "{email}");
         assert_eq!(
-            csv::format_instant(p.first_order_at.unwrap()),
+            p.revenue().minor.to_string(),
+            row["revenue_cents"],
+            "{email}"
+        );
+        assert_eq!(
+            csv::format_instant(p.first_order_at().unwrap()),
             row["first_order_at"]
         );
         assert_eq!(
-            csv::format_instant(p.last_order_at.unwrap()),
+            csv::format_instant(p.last_order_at().unwrap()),
             row["last_order_at"]
         );
         assert_eq!(
@@ -101,18 +105,18 @@ fn matches_lifetimes_and_pandas() {
             row["last_order_id"]
         );
         assert_eq!(
-            p.last_order_amount.unwrap().minor.to_string(),
+            p.last_order_amount().unwrap().minor.to_string(),
             row["last_order_amount_cents"]
         );
-        match p.avg_days_between_orders {
+        match p.avg_days_between_orders() {
             Some(v) => close(v, num(row, "avg_days_instants"), "avg instants", email),
             None => assert_eq!(row["avg_days_instants"], "", "{email}"),
         }
-        match days.by_email(email).unwrap().avg_days_between_orders {
+        match days.by_email(email).unwrap().avg_days_between_orders() {
             Some(v) => close(v, num(row, "avg_days_days"), "avg days", email),
             None => assert_eq!(row["avg_days_days"], "", "{email}"),
         }
-        let b = p.btyd.unwrap();
+        let b = p.btyd().unwrap();
         assert_eq!(
             f64::from(b.frequency),
             num(row, "frequency"),

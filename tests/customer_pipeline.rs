@@ -116,12 +116,12 @@ fn generate_write_read_consolidate() {
     let c = ds.consolidate(&policy(&rates)).unwrap();
     assert!(
         c.iter()
-            .any(|p| p.customer_id().is_none() && p.orders_count > 0)
+            .any(|p| p.customer_id().is_none() && p.orders_count() > 0)
     );
-    assert!(c.iter().any(|p| p.last_abandoned_cart_at.is_some()));
-    assert!(c.iter().any(|p| p.last_delivery_at.is_some()));
-    assert!(c.iter().any(|p| p.last_login_at.is_some()));
-    assert!(c.iter().any(|p| p.orders_count == 0));
+    assert!(c.iter().any(|p| p.last_abandoned_cart_at().is_some()));
+    assert!(c.iter().any(|p| p.last_delivery_at().is_some()));
+    assert!(c.iter().any(|p| p.last_login_at().is_some()));
+    assert!(c.iter().any(|p| p.orders_count() == 0));
     // only orders.csv is required
     let d3 = temp_dir("c");
     std::fs::create_dir_all(&d3).unwrap();
@@ -174,7 +174,7 @@ fn csv_quoting_and_optional_columns() {
     assert_eq!(ann.first_name(), Some("Ann, \"the\" first"));
     assert_eq!(ann.customer_group_ids(), ["1", "2"]);
     assert_eq!(ann.newsletter_optin(), OptIn::Yes);
-    assert_eq!((ann.orders_count, ann.revenue.minor), (1, 1475)); // on-hold not counted
+    assert_eq!((ann.orders_count(), ann.revenue().minor), (1, 1475)); // on-hold not counted
     assert_eq!(c.by_email("new@x.io").unwrap().customer_id(), Some("8"));
     let mut out = Vec::new();
     csv::write_profiles(&c, &mut out).unwrap();
@@ -217,14 +217,14 @@ fn many_contacts_span_several_chunks() {
         let expected = expected_rfm.get_or_insert_with(|| {
             let as_of = c.as_of();
             let days = |p: &CustomerProfile<'_>| {
-                (as_of - p.last_order_at.unwrap())
+                (as_of - p.last_order_at().unwrap())
                     .num_microseconds()
                     .unwrap() as f64
                     / 86_400e6
             };
             let r: Vec<f64> = c.iter().map(days).collect();
-            let f: Vec<f64> = c.iter().map(|p| f64::from(p.orders_count)).collect();
-            let m: Vec<f64> = c.iter().map(|p| p.revenue.minor as f64).collect();
+            let f: Vec<f64> = c.iter().map(|p| f64::from(p.orders_count())).collect();
+            let m: Vec<f64> = c.iter().map(|p| p.revenue().minor as f64).collect();
             let ((rb, rk), (fb, _), (mb, _)) =
                 (rfm::qcut(&r, 4), rfm::qcut(&f, 4), rfm::qcut(&m, 4));
             (0..r.len())
@@ -236,21 +236,21 @@ fn many_contacts_span_several_chunks() {
                 .collect()
         });
         assert_eq!(c.apply_rfm(&RfmConfig::default()), n as usize);
-        let got: Vec<RfmScore> = c.iter().map(|p| p.rfm.unwrap()).collect();
+        let got: Vec<RfmScore> = c.iter().map(|p| p.rfm().unwrap()).collect();
         assert!(got == *expected, "RFM with {threads} threads");
         for (pos, p) in c.iter().enumerate() {
-            assert_eq!(p.contact.0 as usize, pos);
+            assert_eq!(p.contact().0 as usize, pos);
         }
         for i in [0, 1, 37_448, 37_449, 37_450, 74_899, 74_900, 99_999] {
             let p = c.get(ContactIdx(i)).unwrap();
-            assert_eq!(p.contact, ContactIdx(i));
-            assert_eq!(p.email, format!("g{i}@example.com"));
-            assert_eq!(p.orders_count, i % 3 + 1);
-            assert_eq!(p.revenue.minor, i64::from(i % 3 + 1) * (i64::from(i) + 1));
+            assert_eq!(p.contact(), ContactIdx(i));
+            assert_eq!(p.email(), format!("g{i}@example.com"));
+            assert_eq!(p.orders_count(), i % 3 + 1);
+            assert_eq!(p.revenue().minor, i64::from(i % 3 + 1) * (i64::from(i) + 1));
             let last = at
                 + chrono::Duration::minutes(i64::from(i))
                 + chrono::Duration::days(i64::from(i % 3));
-            assert_eq!(p.last_order_at, Some(last));
+            assert_eq!(p.last_order_at(), Some(last));
         }
         assert!(c.get(ContactIdx(n)).is_none());
     }

@@ -161,21 +161,21 @@ fn check(ds: &Dataset, p: &ConsolidationPolicy, label: &str) {
     let as_of_day = p.as_of.with_timezone(&p.shop_tz).date_naive();
     let mut checked = 0;
     for prof in out.iter() {
-        let e = want.get(&prof.contact).cloned().unwrap_or_default();
-        let ctx = format!("{label} {}", prof.email);
-        assert_eq!(prof.orders_count, e.n, "{ctx}");
-        assert_eq!(prof.revenue.minor, e.revenue, "{ctx}");
-        assert_eq!(prof.first_order_at, e.first, "{ctx}");
-        assert_eq!(prof.last_order_at, e.last.map(|l| l.0), "{ctx}");
+        let e = want.get(&prof.contact()).cloned().unwrap_or_default();
+        let ctx = format!("{label} {}", prof.email());
+        assert_eq!(prof.orders_count(), e.n, "{ctx}");
+        assert_eq!(prof.revenue().minor, e.revenue, "{ctx}");
+        assert_eq!(prof.first_order_at(), e.first, "{ctx}");
+        assert_eq!(prof.last_order_at(), e.last.map(|l| l.0), "{ctx}");
         assert_eq!(prof.last_order_id(), e.last.map(|l| l.1), "{ctx}");
         assert_eq!(
-            prof.last_order_amount.map(|m| m.minor),
+            prof.last_order_amount().map(|m| m.minor),
             e.last.map(|l| l.2),
             "{ctx}"
         );
-        assert_eq!(prof.last_login_at, e.login, "{ctx}");
-        assert_eq!(prof.last_delivery_at, e.delivery, "{ctx}");
-        assert_eq!(prof.last_abandoned_cart_at, e.cart, "{ctx}");
+        assert_eq!(prof.last_login_at(), e.login, "{ctx}");
+        assert_eq!(prof.last_delivery_at(), e.delivery, "{ctx}");
+        assert_eq!(prof.last_abandoned_cart_at(), e.cart, "{ctx}");
         let mut days: Vec<NaiveDate> = e.days.iter().map(|d| d.0).collect();
         days.sort();
         days.dedup();
@@ -196,11 +196,11 @@ fn check(ds: &Dataset, p: &ConsolidationPolicy, label: &str) {
                 r / k
             }),
         };
-        match (prof.avg_days_between_orders, avg) {
+        match (prof.avg_days_between_orders(), avg) {
             (Some(a), Some(b)) => assert!((a - b).abs() < 1e-9, "{ctx} avg {a} {b}"),
             (a, b) => assert_eq!(a, b, "{ctx}"),
         }
-        match prof.btyd {
+        match prof.btyd() {
             None => assert!(days.is_empty(), "{ctx}"),
             Some(b) => {
                 let first = days[0];

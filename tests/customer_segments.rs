@@ -89,7 +89,15 @@ fn population() -> Dataset {
 fn emails(spec: &SegmentSpec, c: &Consolidation<'_>) -> Vec<String> {
     spec.members(c)
         .into_iter()
-        .map(|i| c.get(i).unwrap().email.chars().next().unwrap().to_string())
+        .map(|i| {
+            c.get(i)
+                .unwrap()
+                .email()
+                .chars()
+                .next()
+                .unwrap()
+                .to_string()
+        })
         .collect()
 }
 

@@ -37,17 +37,17 @@ async fn profiles_sync_and_segments_agree_with_the_local_evaluator() {
         target.field_id(SyncField::LastOrderAt).unwrap(),
     );
     for p in consolidation.iter().take(50) {
-        let c = fake.contact(p.email).unwrap();
+        let c = fake.contact(p.email()).unwrap();
         assert_eq!(
             c.custom_value(revenue),
-            Some(p.revenue.to_decimal_string().as_str())
+            Some(p.revenue().to_decimal_string().as_str())
         );
         assert_eq!(
             c.custom_value(orders),
-            Some(p.orders_count.to_string().as_str())
+            Some(p.orders_count().to_string().as_str())
         );
         let expected = p
-            .last_order_at
+            .last_order_at()
             .map(|d| d.format("%Y-%m-%d %H:%M:%S").to_string());
         assert_eq!(c.custom_value(last).map(str::to_owned), expected);
     }
@@ -83,10 +83,10 @@ async fn profiles_sync_and_segments_agree_with_the_local_evaluator() {
     // A change in one profile pushes one contact.
     let first = consolidation.iter().next().unwrap();
     let changed = SyncRecord::all(&consolidation).map(|mut r| {
-        if r.email() == first.email {
+        if r.email() == first.email() {
             r.set(
                 SyncField::OrdersCount,
-                SyncValue::int(i64::from(first.orders_count) + 1),
+                SyncValue::int(i64::from(first.orders_count()) + 1),
             );
         }
         r

@@ -10,9 +10,9 @@
 //!    compact contact arrays);
 //! 2. each thread takes a contiguous run of buckets (balanced by record count), groups each
 //!    bucket's records by contact with a counting sort into a cache-sized buffer, and scans
-//!    each contact once to build its profile. Calendar days come from a cached per-day
-//!    UTC-offset table (exact across DST), and instants are turned back into dates through
-//!    the same table.
+//!    each contact once to build its compact profile (instants stay microseconds; the
+//!    profile's accessors turn them into dates). Calendar days come from a cached per-day
+//!    UTC-offset table (exact across DST).
 //!
 //! Memory comes in blocks of at most a few MB (one per bucket, output in chunks of
 //! [`CHUNK_BYTES`]), which the allocator can serve from memory it already holds: fresh
@@ -28,11 +28,12 @@ use std::fmt;
 use chrono::{DateTime, Utc};
 
 use crate::customer::dataset::NONE;
+use crate::customer::profile::NO_INSTANT;
 use crate::customer::tzdays::DayTable;
 use crate::customer::{
-    Btyd, Buyer, CartClock, CartScope, Consolidation, ConsolidationPolicy, ContactIdx, ConvertedBy,
-    Currency, Customer, CustomerProfile, Dataset, DeliverySource, FrequencyMode, GroupIdsMode,
-    MissingFx, Money, OrderId, OrderIdx, OrderStatus, RefundPolicy,
+    Buyer, CartClock, CartScope, Consolidation, ConsolidationPolicy, ConvertedBy, Currency,
+    Customer, CustomerProfile, Dataset, DeliverySource, FrequencyMode, GroupIdsMode, MissingFx,
+    OrderId, OrderStatus, RefundPolicy,
 };
 
 /// Why a consolidation failed.
@@ -759,9 +760,9 @@ impl Dataset {
     /// let policy = ConsolidationPolicy::new(Currency::EUR, Utc.with_ymd_and_hms(2024, 3, 1, 0, 0, 0).unwrap(), chrono_tz::UTC);
     /// let out = ds.consolidate(&policy).unwrap();
     /// let p = out.iter().next().unwrap();
-    /// assert_eq!(p.orders_count, 4);
-    /// assert_eq!(p.revenue.to_decimal_string(), "65.00");
-    /// let b = p.btyd.unwrap();
+    /// assert_eq!(p.orders_count(), 4);
+    /// assert_eq!(p.revenue().to_decimal_string(), "65.00");
+    /// let b = p.btyd().unwrap();
     /// assert_eq!((b.frequency, b.recency, b.t, b.monetary_value), (2, 30.0, 60.0, 25.0));
     /// ```
     #[allow(clippy::too_many_lines)]
@@ -1030,7 +1031,6 @@ impl<'d> Shared<'_, 'd> {
         let mut abandoned = vec![i64::MIN; size];
         let mut recent_cart: Vec<(i64, u64, usize)> = vec![(i64::MIN, 0, usize::MAX); size];
         let mut seen = DaySeen::new(self.days);
-        let days = self.days;
         let as_of = ctx.as_of;
         let delay = i64::try_from(policy.abandoned_cart_delay.as_micros()).unwrap_or(i64::MAX);
         let max_age = policy
@@ -1168,7 +1168,11 @@ impl<'d> Shared<'_, 'd> {
                 let contact = lo + i;
                 let a = &aggs[i];
                 let head = ds.contact_head[contact];
-                let row = (head != NONE).then(|| &ds.customers[chosen_row(ds, head) as usize]);
+                let row = if head == NONE {
+                    NONE
+                } else {
+                    chosen_row(ds, head)
+                };
                 let mut login = last_login[i];
                 let mut multi = false;
                 if head != NONE {
@@ -1185,33 +1189,24 @@ impl<'d> Shared<'_, 'd> {
                     }
                 }
                 let has = a.n > 0;
-                let last_order_at = if has { days.instant(a.last) } else { None };
                 let avg = match policy.frequency_mode {
                     FrequencyMode::Instants => (a.n >= min_orders)
                         .then(|| days_between(a.first, a.last) / f64::from(a.n - 1)),
                     FrequencyMode::Days => (a.n_days >= min_orders)
                         .then(|| f64::from(a.last_day - a.first_day) / f64::from(a.n_days - 1)),
+                }
+                .unwrap_or(f64::NAN);
+                let btyd_frequency = a.n_days.saturating_sub(1);
+                #[allow(clippy::cast_precision_loss)]
+                let btyd_monetary_value = if has && btyd_frequency > 0 {
+                    (a.revenue - a.first_day_sum) as f64 / f64::from(btyd_frequency) / exp
+                } else {
+                    0.0
                 };
-                let btyd = has.then(|| {
-                    let frequency = a.n_days - 1;
-                    #[allow(clippy::cast_precision_loss)]
-                    let monetary_value = if frequency > 0 {
-                        (a.revenue - a.first_day_sum) as f64 / f64::from(frequency) / exp
-                    } else {
-                        0.0
-                    };
-                    Btyd {
-                        frequency,
-                        recency: f64::from(a.last_day - a.first_day),
-                        t: f64::from(as_of_day - a.first_day),
-                        monetary_value,
-                    }
-                });
                 let last_delivery_at = match policy.last_delivery_source {
-                    DeliverySource::DeliveredAt => (last_deliv[i] != i64::MIN)
-                        .then(|| days.instant(last_deliv[i]))
-                        .flatten(),
-                    DeliverySource::OrderDate => last_order_at,
+                    DeliverySource::DeliveredAt => last_deliv[i],
+                    DeliverySource::OrderDate if has => a.last,
+                    DeliverySource::OrderDate => NO_INSTANT,
                 };
                 if out.len() == out.capacity() {
                     remaining -= out.len();
@@ -1220,26 +1215,27 @@ impl<'d> Shared<'_, 'd> {
                         Vec::with_capacity(remaining.min(per_chunk)),
                     ));
                 }
-                #[allow(clippy::cast_possible_truncation)]
+                #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
                 out.push(CustomerProfile {
-                    contact: ContactIdx(contact as u32),
-                    email: ds.contact_email[contact].as_str(),
-                    customer: row,
-                    last_login_at: (login != i64::MIN).then(|| days.instant(login)).flatten(),
-                    revenue: Money::new(a.revenue, rep),
-                    last_abandoned_cart_at: (abandoned[i] != i64::MIN)
-                        .then(|| days.instant(abandoned[i]))
-                        .flatten(),
-                    first_order_at: if has { days.instant(a.first) } else { None },
-                    last_order_at,
-                    last_order_amount: has.then(|| Money::new(a.last_value, rep)),
-                    last_order: has.then_some(OrderIdx(a.last_idx)),
-                    last_delivery_at,
-                    orders_count: a.n,
-                    avg_days_between_orders: avg,
-                    btyd,
-                    rfm: None,
                     dataset: ds,
+                    revenue: a.revenue,
+                    last_order_amount: a.last_value,
+                    first_order_at: a.first,
+                    last_order_at: a.last,
+                    last_login_at: login,
+                    last_abandoned_cart_at: abandoned[i],
+                    last_delivery_at,
+                    avg_days_between_orders: avg,
+                    btyd_monetary_value,
+                    contact: contact as u32,
+                    customer: row,
+                    last_order: a.last_idx,
+                    orders_count: a.n,
+                    btyd_frequency,
+                    btyd_recency: a.last_day.wrapping_sub(a.first_day) as u32,
+                    btyd_t: as_of_day.wrapping_sub(a.first_day) as u32,
+                    rfm: None,
+                    currency: rep,
                     union_groups: multi && policy.group_ids == GroupIdsMode::Union,
                 });
             }

@@ -29,8 +29,8 @@
 //! let policy = ConsolidationPolicy::new(Currency::EUR, as_of, chrono_tz::Europe::Paris);
 //! let profiles = ds.consolidate(&policy)?;
 //! let p = profiles.iter().next().unwrap();
-//! assert_eq!(p.revenue.to_decimal_string(), "49.90");
-//! assert_eq!(segment::first_purchase(true).members(&profiles), vec![p.contact]);
+//! assert_eq!(p.revenue().to_decimal_string(), "49.90");
+//! assert_eq!(segment::first_purchase(true).members(&profiles), vec![p.contact()]);
 //! # Ok::<(), ConsolidationError>(())
 //! ```
 

@@ -50,10 +50,12 @@ impl RfmScore {
 
 /// One consolidated contact (reference §1: 21 fields, plus BTYD and RFM).
 ///
-/// Computed metrics are public fields. Profile fields that come straight from the contact's
-/// **chosen customer row** (names, civility, birth date, phone, postcode, sign-up, opt-in,
-/// groups, shop) are accessor methods borrowing from the [`Dataset`](crate::customer::Dataset):
-/// consolidating a million contacts copies no string and keeps each profile small.
+/// Every field is an accessor method. Computed metrics are stored compactly (instants as
+/// microseconds since the epoch, amounts as minor units): a profile takes 120 bytes, so a
+/// million of them are written and read quickly. Profile fields that come straight from the
+/// contact's **chosen customer row** (names, civility, birth date, phone, postcode, sign-up,
+/// opt-in, groups, shop) borrow from the [`Dataset`](crate::customer::Dataset): consolidating
+/// a million contacts copies no string.
 ///
 /// The chosen row is the first of the contact's customer rows by (registered before
 /// shop-guest rows, latest `updated_at` — `None` oldest —, latest `signed_up_at`, then the row
@@ -61,63 +63,413 @@ impl RfmScore {
 /// [`OptIn::Unknown`].
 #[derive(Clone)]
 pub struct CustomerProfile<'d> {
-    /// The contact this profile consolidates.
-    pub contact: ContactIdx,
-    /// #5 normalised email (the identity key).
-    pub email: &'d str,
-    /// The chosen customer row (`None` for guest-only contacts).
-    pub customer: Option<&'d Customer>,
-    /// #9 latest login at or before `as_of` (events and rows' `last_login_at`, over all rows).
-    pub last_login_at: Option<DateTime<Utc>>,
-    /// #10 Σ order values of counted orders, reporting currency.
-    pub revenue: Money,
-    /// #11 latest abandoned cart `updated_at` (reference §3.8).
-    pub last_abandoned_cart_at: Option<DateTime<Utc>>,
-    /// #13 first counted order.
-    pub first_order_at: Option<DateTime<Utc>>,
-    /// #14 last counted order.
-    pub last_order_at: Option<DateTime<Utc>>,
-    /// #15 value of the last counted order (argmax by (`placed_at`, `order_id`)).
-    pub last_order_amount: Option<Money>,
-    /// That last order (see [`CustomerProfile::last_order_id`]).
-    pub last_order: Option<OrderIdx>,
-    /// #16 last delivery (reference §3.7).
-    pub last_delivery_at: Option<DateTime<Utc>>,
-    /// #17 number of counted orders.
-    pub orders_count: u32,
-    /// #18 average days between counted orders (`None` below 2 orders / 2 days).
-    pub avg_days_between_orders: Option<f64>,
-    /// BTYD summary; `None` without counted order at or before `as_of`.
-    pub btyd: Option<Btyd>,
-    /// RFM scores; filled by [`Consolidation::apply_rfm`] for contacts with ≥ 1 counted order.
-    pub rfm: Option<RfmScore>,
     pub(crate) dataset: &'d Dataset,
+    /// minor units of `currency`
+    pub(crate) revenue: i64,
+    /// minor units; meaningful when `orders_count > 0`
+    pub(crate) last_order_amount: i64,
+    /// µs since the epoch; meaningful when `orders_count > 0`
+    pub(crate) first_order_at: i64,
+    pub(crate) last_order_at: i64,
+    /// µs since the epoch or [`NO_INSTANT`]
+    pub(crate) last_login_at: i64,
+    pub(crate) last_abandoned_cart_at: i64,
+    pub(crate) last_delivery_at: i64,
+    /// NaN when undefined
+    pub(crate) avg_days_between_orders: f64,
+    pub(crate) btyd_monetary_value: f64,
+    pub(crate) contact: u32,
+    /// chosen customer row or `u32::MAX`
+    pub(crate) customer: u32,
+    /// order index; meaningful when `orders_count > 0`
+    pub(crate) last_order: u32,
+    pub(crate) orders_count: u32,
+    pub(crate) btyd_frequency: u32,
+    pub(crate) btyd_recency: u32,
+    pub(crate) btyd_t: u32,
+    pub(crate) rfm: Option<RfmScore>,
+    pub(crate) currency: Currency,
     pub(crate) union_groups: bool,
+}
+
+/// [`CustomerProfile`] instant slot without a value.
+pub(crate) const NO_INSTANT: i64 = i64::MIN;
+
+fn instant(micros: i64) -> Option<DateTime<Utc>> {
+    if micros == NO_INSTANT {
+        None
+    } else {
+        DateTime::from_timestamp_micros(micros)
+    }
 }
 
 impl fmt::Debug for CustomerProfile<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("CustomerProfile")
-            .field("contact", &self.contact)
-            .field("email", &self.email)
+            .field("contact", &self.contact())
+            .field("email", &self.email())
             .field("customer_id", &self.customer_id())
-            .field("last_login_at", &self.last_login_at)
-            .field("revenue", &self.revenue)
-            .field("last_abandoned_cart_at", &self.last_abandoned_cart_at)
-            .field("first_order_at", &self.first_order_at)
-            .field("last_order_at", &self.last_order_at)
-            .field("last_order_amount", &self.last_order_amount)
+            .field("last_login_at", &self.last_login_at())
+            .field("revenue", &self.revenue())
+            .field("last_abandoned_cart_at", &self.last_abandoned_cart_at())
+            .field("first_order_at", &self.first_order_at())
+            .field("last_order_at", &self.last_order_at())
+            .field("last_order_amount", &self.last_order_amount())
             .field("last_order_id", &self.last_order_id())
-            .field("last_delivery_at", &self.last_delivery_at)
-            .field("orders_count", &self.orders_count)
-            .field("avg_days_between_orders", &self.avg_days_between_orders)
-            .field("btyd", &self.btyd)
-            .field("rfm", &self.rfm)
+            .field("last_delivery_at", &self.last_delivery_at())
+            .field("orders_count", &self.orders_count())
+            .field("avg_days_between_orders", &self.avg_days_between_orders())
+            .field("btyd", &self.btyd())
+            .field("rfm", &self.rfm())
             .finish_non_exhaustive()
     }
 }
 
 impl<'d> CustomerProfile<'d> {
+    fn has_orders(&self) -> bool {
+        self.orders_count > 0
+    }
+
+    /// The contact this profile consolidates.
+    ///
+    /// ```
+    /// # use chrono::{TimeZone, Utc}; use relance::customer::*;
+    /// # let mut ds = Dataset::new();
+    /// # let ann = ds.add_customer(Customer { id: "42".into(), email: "Ann@x.io".into(), ..Customer::default() });
+    /// # let t = |d| Utc.with_ymd_and_hms(2024, 1, d, 12, 0, 0).unwrap();
+    /// # for (id, d, cents) in [(1, 1, 1000), (2, 11, 2000)] {
+    /// #     let mut o = Order::new(OrderId(id), Buyer::Customer(ann), t(d), OrderStatus::Paid, Money::new(cents, Currency::EUR));
+    /// #     o.delivered_at = Some(t(d + 2));
+    /// #     ds.add_order(o);
+    /// # }
+    /// # ds.add_login(Login { customer: ann, at: t(20) });
+    /// # let c = ds.consolidate(&ConsolidationPolicy::new(Currency::EUR, t(31), chrono_tz::UTC)).unwrap();
+    /// # let p = c.iter().next().unwrap();
+    /// assert_eq!(p.contact(), ContactIdx(0));
+    /// ```
+    #[must_use]
+    pub fn contact(&self) -> ContactIdx {
+        ContactIdx(self.contact)
+    }
+
+    /// #5 normalised email (the identity key).
+    ///
+    /// ```
+    /// # use chrono::{TimeZone, Utc}; use relance::customer::*;
+    /// # let mut ds = Dataset::new();
+    /// # let ann = ds.add_customer(Customer { id: "42".into(), email: "Ann@x.io".into(), ..Customer::default() });
+    /// # let t = |d| Utc.with_ymd_and_hms(2024, 1, d, 12, 0, 0).unwrap();
+    /// # for (id, d, cents) in [(1, 1, 1000), (2, 11, 2000)] {
+    /// #     let mut o = Order::new(OrderId(id), Buyer::Customer(ann), t(d), OrderStatus::Paid, Money::new(cents, Currency::EUR));
+    /// #     o.delivered_at = Some(t(d + 2));
+    /// #     ds.add_order(o);
+    /// # }
+    /// # ds.add_login(Login { customer: ann, at: t(20) });
+    /// # let c = ds.consolidate(&ConsolidationPolicy::new(Currency::EUR, t(31), chrono_tz::UTC)).unwrap();
+    /// # let p = c.iter().next().unwrap();
+    /// assert_eq!(p.email(), "ann@x.io");
+    /// ```
+    #[must_use]
+    pub fn email(&self) -> &'d str {
+        &self.dataset.contact_email[self.contact as usize]
+    }
+
+    /// The chosen customer row (`None` for guest-only contacts).
+    ///
+    /// ```
+    /// # use chrono::{TimeZone, Utc}; use relance::customer::*;
+    /// # let mut ds = Dataset::new();
+    /// # let ann = ds.add_customer(Customer { id: "42".into(), email: "Ann@x.io".into(), ..Customer::default() });
+    /// # let t = |d| Utc.with_ymd_and_hms(2024, 1, d, 12, 0, 0).unwrap();
+    /// # for (id, d, cents) in [(1, 1, 1000), (2, 11, 2000)] {
+    /// #     let mut o = Order::new(OrderId(id), Buyer::Customer(ann), t(d), OrderStatus::Paid, Money::new(cents, Currency::EUR));
+    /// #     o.delivered_at = Some(t(d + 2));
+    /// #     ds.add_order(o);
+    /// # }
+    /// # ds.add_login(Login { customer: ann, at: t(20) });
+    /// # let c = ds.consolidate(&ConsolidationPolicy::new(Currency::EUR, t(31), chrono_tz::UTC)).unwrap();
+    /// # let p = c.iter().next().unwrap();
+    /// assert_eq!(p.customer().map(|c| c.id.as_str()), Some("42"));
+    /// ```
+    #[must_use]
+    pub fn customer(&self) -> Option<&'d Customer> {
+        self.dataset.customers.get(self.customer as usize)
+    }
+
+    /// #9 latest login at or before `as_of` (events and rows' `last_login_at`, over all rows).
+    ///
+    /// ```
+    /// # use chrono::{TimeZone, Utc}; use relance::customer::*;
+    /// # let mut ds = Dataset::new();
+    /// # let ann = ds.add_customer(Customer { id: "42".into(), email: "Ann@x.io".into(), ..Customer::default() });
+    /// # let t = |d| Utc.with_ymd_and_hms(2024, 1, d, 12, 0, 0).unwrap();
+    /// # for (id, d, cents) in [(1, 1, 1000), (2, 11, 2000)] {
+    /// #     let mut o = Order::new(OrderId(id), Buyer::Customer(ann), t(d), OrderStatus::Paid, Money::new(cents, Currency::EUR));
+    /// #     o.delivered_at = Some(t(d + 2));
+    /// #     ds.add_order(o);
+    /// # }
+    /// # ds.add_login(Login { customer: ann, at: t(20) });
+    /// # let c = ds.consolidate(&ConsolidationPolicy::new(Currency::EUR, t(31), chrono_tz::UTC)).unwrap();
+    /// # let p = c.iter().next().unwrap();
+    /// assert_eq!(p.last_login_at(), Some(t(20)));
+    /// ```
+    #[must_use]
+    pub fn last_login_at(&self) -> Option<DateTime<Utc>> {
+        instant(self.last_login_at)
+    }
+
+    /// #10 Σ order values of counted orders, reporting currency.
+    ///
+    /// ```
+    /// # use chrono::{TimeZone, Utc}; use relance::customer::*;
+    /// # let mut ds = Dataset::new();
+    /// # let ann = ds.add_customer(Customer { id: "42".into(), email: "Ann@x.io".into(), ..Customer::default() });
+    /// # let t = |d| Utc.with_ymd_and_hms(2024, 1, d, 12, 0, 0).unwrap();
+    /// # for (id, d, cents) in [(1, 1, 1000), (2, 11, 2000)] {
+    /// #     let mut o = Order::new(OrderId(id), Buyer::Customer(ann), t(d), OrderStatus::Paid, Money::new(cents, Currency::EUR));
+    /// #     o.delivered_at = Some(t(d + 2));
+    /// #     ds.add_order(o);
+    /// # }
+    /// # ds.add_login(Login { customer: ann, at: t(20) });
+    /// # let c = ds.consolidate(&ConsolidationPolicy::new(Currency::EUR, t(31), chrono_tz::UTC)).unwrap();
+    /// # let p = c.iter().next().unwrap();
+    /// assert_eq!(p.revenue(), Money::new(3000, Currency::EUR));
+    /// ```
+    #[must_use]
+    pub fn revenue(&self) -> Money {
+        Money::new(self.revenue, self.currency)
+    }
+
+    /// #11 latest abandoned cart `updated_at` (reference §3.8).
+    ///
+    /// ```
+    /// # use chrono::{TimeZone, Utc}; use relance::customer::*;
+    /// # let mut ds = Dataset::new();
+    /// # let ann = ds.add_customer(Customer { id: "42".into(), email: "Ann@x.io".into(), ..Customer::default() });
+    /// # let t = |d| Utc.with_ymd_and_hms(2024, 1, d, 12, 0, 0).unwrap();
+    /// # for (id, d, cents) in [(1, 1, 1000), (2, 11, 2000)] {
+    /// #     let mut o = Order::new(OrderId(id), Buyer::Customer(ann), t(d), OrderStatus::Paid, Money::new(cents, Currency::EUR));
+    /// #     o.delivered_at = Some(t(d + 2));
+    /// #     ds.add_order(o);
+    /// # }
+    /// # ds.add_login(Login { customer: ann, at: t(20) });
+    /// # let c = ds.consolidate(&ConsolidationPolicy::new(Currency::EUR, t(31), chrono_tz::UTC)).unwrap();
+    /// # let p = c.iter().next().unwrap();
+    /// assert_eq!(p.last_abandoned_cart_at(), None);
+    /// ```
+    #[must_use]
+    pub fn last_abandoned_cart_at(&self) -> Option<DateTime<Utc>> {
+        instant(self.last_abandoned_cart_at)
+    }
+
+    /// #13 first counted order.
+    ///
+    /// ```
+    /// # use chrono::{TimeZone, Utc}; use relance::customer::*;
+    /// # let mut ds = Dataset::new();
+    /// # let ann = ds.add_customer(Customer { id: "42".into(), email: "Ann@x.io".into(), ..Customer::default() });
+    /// # let t = |d| Utc.with_ymd_and_hms(2024, 1, d, 12, 0, 0).unwrap();
+    /// # for (id, d, cents) in [(1, 1, 1000), (2, 11, 2000)] {
+    /// #     let mut o = Order::new(OrderId(id), Buyer::Customer(ann), t(d), OrderStatus::Paid, Money::new(cents, Currency::EUR));
+    /// #     o.delivered_at = Some(t(d + 2));
+    /// #     ds.add_order(o);
+    /// # }
+    /// # ds.add_login(Login { customer: ann, at: t(20) });
+    /// # let c = ds.consolidate(&ConsolidationPolicy::new(Currency::EUR, t(31), chrono_tz::UTC)).unwrap();
+    /// # let p = c.iter().next().unwrap();
+    /// assert_eq!(p.first_order_at(), Some(t(1)));
+    /// ```
+    #[must_use]
+    pub fn first_order_at(&self) -> Option<DateTime<Utc>> {
+        self.has_orders()
+            .then(|| instant(self.first_order_at))
+            .flatten()
+    }
+
+    /// #14 last counted order.
+    ///
+    /// ```
+    /// # use chrono::{TimeZone, Utc}; use relance::customer::*;
+    /// # let mut ds = Dataset::new();
+    /// # let ann = ds.add_customer(Customer { id: "42".into(), email: "Ann@x.io".into(), ..Customer::default() });
+    /// # let t = |d| Utc.with_ymd_and_hms(2024, 1, d, 12, 0, 0).unwrap();
+    /// # for (id, d, cents) in [(1, 1, 1000), (2, 11, 2000)] {
+    /// #     let mut o = Order::new(OrderId(id), Buyer::Customer(ann), t(d), OrderStatus::Paid, Money::new(cents, Currency::EUR));
+    /// #     o.delivered_at = Some(t(d + 2));
+    /// #     ds.add_order(o);
+    /// # }
+    /// # ds.add_login(Login { customer: ann, at: t(20) });
+    /// # let c = ds.consolidate(&ConsolidationPolicy::new(Currency::EUR, t(31), chrono_tz::UTC)).unwrap();
+    /// # let p = c.iter().next().unwrap();
+    /// assert_eq!(p.last_order_at(), Some(t(11)));
+    /// ```
+    #[must_use]
+    pub fn last_order_at(&self) -> Option<DateTime<Utc>> {
+        self.has_orders()
+            .then(|| instant(self.last_order_at))
+            .flatten()
+    }
+
+    /// #15 value of the last counted order (argmax by (`placed_at`, `order_id`)).
+    ///
+    /// ```
+    /// # use chrono::{TimeZone, Utc}; use relance::customer::*;
+    /// # let mut ds = Dataset::new();
+    /// # let ann = ds.add_customer(Customer { id: "42".into(), email: "Ann@x.io".into(), ..Customer::default() });
+    /// # let t = |d| Utc.with_ymd_and_hms(2024, 1, d, 12, 0, 0).unwrap();
+    /// # for (id, d, cents) in [(1, 1, 1000), (2, 11, 2000)] {
+    /// #     let mut o = Order::new(OrderId(id), Buyer::Customer(ann), t(d), OrderStatus::Paid, Money::new(cents, Currency::EUR));
+    /// #     o.delivered_at = Some(t(d + 2));
+    /// #     ds.add_order(o);
+    /// # }
+    /// # ds.add_login(Login { customer: ann, at: t(20) });
+    /// # let c = ds.consolidate(&ConsolidationPolicy::new(Currency::EUR, t(31), chrono_tz::UTC)).unwrap();
+    /// # let p = c.iter().next().unwrap();
+    /// assert_eq!(p.last_order_amount(), Some(Money::new(2000, Currency::EUR)));
+    /// ```
+    #[must_use]
+    pub fn last_order_amount(&self) -> Option<Money> {
+        self.has_orders()
+            .then(|| Money::new(self.last_order_amount, self.currency))
+    }
+
+    /// That last order (see [`CustomerProfile::last_order_id`]).
+    ///
+    /// ```
+    /// # use chrono::{TimeZone, Utc}; use relance::customer::*;
+    /// # let mut ds = Dataset::new();
+    /// # let ann = ds.add_customer(Customer { id: "42".into(), email: "Ann@x.io".into(), ..Customer::default() });
+    /// # let t = |d| Utc.with_ymd_and_hms(2024, 1, d, 12, 0, 0).unwrap();
+    /// # for (id, d, cents) in [(1, 1, 1000), (2, 11, 2000)] {
+    /// #     let mut o = Order::new(OrderId(id), Buyer::Customer(ann), t(d), OrderStatus::Paid, Money::new(cents, Currency::EUR));
+    /// #     o.delivered_at = Some(t(d + 2));
+    /// #     ds.add_order(o);
+    /// # }
+    /// # ds.add_login(Login { customer: ann, at: t(20) });
+    /// # let c = ds.consolidate(&ConsolidationPolicy::new(Currency::EUR, t(31), chrono_tz::UTC)).unwrap();
+    /// # let p = c.iter().next().unwrap();
+    /// assert_eq!(p.last_order(), Some(OrderIdx(1)));
+    /// ```
+    #[must_use]
+    pub fn last_order(&self) -> Option<OrderIdx> {
+        self.has_orders().then_some(OrderIdx(self.last_order))
+    }
+
+    /// #16 last delivery (reference §3.7).
+    ///
+    /// ```
+    /// # use chrono::{TimeZone, Utc}; use relance::customer::*;
+    /// # let mut ds = Dataset::new();
+    /// # let ann = ds.add_customer(Customer { id: "42".into(), email: "Ann@x.io".into(), ..Customer::default() });
+    /// # let t = |d| Utc.with_ymd_and_hms(2024, 1, d, 12, 0, 0).unwrap();
+    /// # for (id, d, cents) in [(1, 1, 1000), (2, 11, 2000)] {
+    /// #     let mut o = Order::new(OrderId(id), Buyer::Customer(ann), t(d), OrderStatus::Paid, Money::new(cents, Currency::EUR));
+    /// #     o.delivered_at = Some(t(d + 2));
+    /// #     ds.add_order(o);
+    /// # }
+    /// # ds.add_login(Login { customer: ann, at: t(20) });
+    /// # let c = ds.consolidate(&ConsolidationPolicy::new(Currency::EUR, t(31), chrono_tz::UTC)).unwrap();
+    /// # let p = c.iter().next().unwrap();
+    /// assert_eq!(p.last_delivery_at(), Some(t(13)));
+    /// ```
+    #[must_use]
+    pub fn last_delivery_at(&self) -> Option<DateTime<Utc>> {
+        instant(self.last_delivery_at)
+    }
+
+    /// #17 number of counted orders.
+    ///
+    /// ```
+    /// # use chrono::{TimeZone, Utc}; use relance::customer::*;
+    /// # let mut ds = Dataset::new();
+    /// # let ann = ds.add_customer(Customer { id: "42".into(), email: "Ann@x.io".into(), ..Customer::default() });
+    /// # let t = |d| Utc.with_ymd_and_hms(2024, 1, d, 12, 0, 0).unwrap();
+    /// # for (id, d, cents) in [(1, 1, 1000), (2, 11, 2000)] {
+    /// #     let mut o = Order::new(OrderId(id), Buyer::Customer(ann), t(d), OrderStatus::Paid, Money::new(cents, Currency::EUR));
+    /// #     o.delivered_at = Some(t(d + 2));
+    /// #     ds.add_order(o);
+    /// # }
+    /// # ds.add_login(Login { customer: ann, at: t(20) });
+    /// # let c = ds.consolidate(&ConsolidationPolicy::new(Currency::EUR, t(31), chrono_tz::UTC)).unwrap();
+    /// # let p = c.iter().next().unwrap();
+    /// assert_eq!(p.orders_count(), 2);
+    /// ```
+    #[must_use]
+    pub fn orders_count(&self) -> u32 {
+        self.orders_count
+    }
+
+    /// #18 average days between counted orders (`None` below 2 orders / 2 days).
+    ///
+    /// ```
+    /// # use chrono::{TimeZone, Utc}; use relance::customer::*;
+    /// # let mut ds = Dataset::new();
+    /// # let ann = ds.add_customer(Customer { id: "42".into(), email: "Ann@x.io".into(), ..Customer::default() });
+    /// # let t = |d| Utc.with_ymd_and_hms(2024, 1, d, 12, 0, 0).unwrap();
+    /// # for (id, d, cents) in [(1, 1, 1000), (2, 11, 2000)] {
+    /// #     let mut o = Order::new(OrderId(id), Buyer::Customer(ann), t(d), OrderStatus::Paid, Money::new(cents, Currency::EUR));
+    /// #     o.delivered_at = Some(t(d + 2));
+    /// #     ds.add_order(o);
+    /// # }
+    /// # ds.add_login(Login { customer: ann, at: t(20) });
+    /// # let c = ds.consolidate(&ConsolidationPolicy::new(Currency::EUR, t(31), chrono_tz::UTC)).unwrap();
+    /// # let p = c.iter().next().unwrap();
+    /// assert_eq!(p.avg_days_between_orders(), Some(10.0));
+    /// ```
+    #[must_use]
+    pub fn avg_days_between_orders(&self) -> Option<f64> {
+        (!self.avg_days_between_orders.is_nan()).then_some(self.avg_days_between_orders)
+    }
+
+    /// BTYD summary; `None` without counted order at or before `as_of`.
+    ///
+    /// ```
+    /// # use chrono::{TimeZone, Utc}; use relance::customer::*;
+    /// # let mut ds = Dataset::new();
+    /// # let ann = ds.add_customer(Customer { id: "42".into(), email: "Ann@x.io".into(), ..Customer::default() });
+    /// # let t = |d| Utc.with_ymd_and_hms(2024, 1, d, 12, 0, 0).unwrap();
+    /// # for (id, d, cents) in [(1, 1, 1000), (2, 11, 2000)] {
+    /// #     let mut o = Order::new(OrderId(id), Buyer::Customer(ann), t(d), OrderStatus::Paid, Money::new(cents, Currency::EUR));
+    /// #     o.delivered_at = Some(t(d + 2));
+    /// #     ds.add_order(o);
+    /// # }
+    /// # ds.add_login(Login { customer: ann, at: t(20) });
+    /// # let c = ds.consolidate(&ConsolidationPolicy::new(Currency::EUR, t(31), chrono_tz::UTC)).unwrap();
+    /// # let p = c.iter().next().unwrap();
+    /// assert_eq!(p.btyd(), Some(Btyd { frequency: 1, recency: 10.0, t: 30.0, monetary_value: 20.0 }));
+    /// ```
+    #[must_use]
+    pub fn btyd(&self) -> Option<Btyd> {
+        self.has_orders().then(|| Btyd {
+            frequency: self.btyd_frequency,
+            recency: f64::from(self.btyd_recency),
+            t: f64::from(self.btyd_t),
+            monetary_value: self.btyd_monetary_value,
+        })
+    }
+
+    /// RFM scores; filled by [`Consolidation::apply_rfm`] for contacts with ≥ 1 counted order.
+    ///
+    /// ```
+    /// # use chrono::{TimeZone, Utc}; use relance::customer::*;
+    /// # let mut ds = Dataset::new();
+    /// # let ann = ds.add_customer(Customer { id: "42".into(), email: "Ann@x.io".into(), ..Customer::default() });
+    /// # let t = |d| Utc.with_ymd_and_hms(2024, 1, d, 12, 0, 0).unwrap();
+    /// # for (id, d, cents) in [(1, 1, 1000), (2, 11, 2000)] {
+    /// #     let mut o = Order::new(OrderId(id), Buyer::Customer(ann), t(d), OrderStatus::Paid, Money::new(cents, Currency::EUR));
+    /// #     o.delivered_at = Some(t(d + 2));
+    /// #     ds.add_order(o);
+    /// # }
+    /// # ds.add_login(Login { customer: ann, at: t(20) });
+    /// # let c = ds.consolidate(&ConsolidationPolicy::new(Currency::EUR, t(31), chrono_tz::UTC)).unwrap();
+    /// # let p = c.iter().next().unwrap();
+    /// assert_eq!(p.rfm(), None); // until `apply_rfm`
+    /// ```
+    #[must_use]
+    pub fn rfm(&self) -> Option<RfmScore> {
+        self.rfm
+    }
+
     /// Shop id of the last counted order.
     ///
     /// ```
@@ -137,7 +489,7 @@ impl<'d> CustomerProfile<'d> {
     /// ```
     #[must_use]
     pub fn last_order_id(&self) -> Option<OrderId> {
-        self.last_order
+        self.last_order()
             .and_then(|i| self.dataset.orders().get(i.0 as usize))
             .map(|o| o.id)
     }
@@ -161,7 +513,7 @@ impl<'d> CustomerProfile<'d> {
     /// ```
     #[must_use]
     pub fn customer_id(&self) -> Option<&'d str> {
-        self.customer.map(|c| c.id.as_str())
+        self.customer().map(|c| c.id.as_str())
     }
 
     /// #2 first name.
@@ -183,7 +535,7 @@ impl<'d> CustomerProfile<'d> {
     /// ```
     #[must_use]
     pub fn first_name(&self) -> Option<&'d str> {
-        self.customer.and_then(|c| c.first_name.as_deref())
+        self.customer().and_then(|c| c.first_name.as_deref())
     }
 
     /// #1 last name.
@@ -205,7 +557,7 @@ impl<'d> CustomerProfile<'d> {
     /// ```
     #[must_use]
     pub fn last_name(&self) -> Option<&'d str> {
-        self.customer.and_then(|c| c.last_name.as_deref())
+        self.customer().and_then(|c| c.last_name.as_deref())
     }
 
     /// #3 civility.
@@ -227,7 +579,7 @@ impl<'d> CustomerProfile<'d> {
     /// ```
     #[must_use]
     pub fn civility(&self) -> Option<&'d Civility> {
-        self.customer.and_then(|c| c.civility.as_ref())
+        self.customer().and_then(|c| c.civility.as_ref())
     }
 
     /// #4 birth date.
@@ -249,7 +601,7 @@ impl<'d> CustomerProfile<'d> {
     /// ```
     #[must_use]
     pub fn birth_date(&self) -> Option<NaiveDate> {
-        self.customer.and_then(|c| c.birth_date)
+        self.customer().and_then(|c| c.birth_date)
     }
 
     /// #6 phone.
@@ -271,7 +623,7 @@ impl<'d> CustomerProfile<'d> {
     /// ```
     #[must_use]
     pub fn phone(&self) -> Option<&'d str> {
-        self.customer.and_then(|c| c.phone.as_deref())
+        self.customer().and_then(|c| c.phone.as_deref())
     }
 
     /// #7 postcode.
@@ -293,7 +645,7 @@ impl<'d> CustomerProfile<'d> {
     /// ```
     #[must_use]
     pub fn postcode(&self) -> Option<&'d str> {
-        self.customer.and_then(|c| c.postcode.as_deref())
+        self.customer().and_then(|c| c.postcode.as_deref())
     }
 
     /// #8 account creation (chosen row).
@@ -315,7 +667,7 @@ impl<'d> CustomerProfile<'d> {
     /// ```
     #[must_use]
     pub fn signed_up_at(&self) -> Option<DateTime<Utc>> {
-        self.customer.and_then(|c| c.signed_up_at)
+        self.customer().and_then(|c| c.signed_up_at)
     }
 
     /// #19 newsletter consent (chosen row; `Unknown` for guest-only contacts).
@@ -337,7 +689,8 @@ impl<'d> CustomerProfile<'d> {
     /// ```
     #[must_use]
     pub fn newsletter_optin(&self) -> OptIn {
-        self.customer.map_or(OptIn::Unknown, |c| c.newsletter_optin)
+        self.customer()
+            .map_or(OptIn::Unknown, |c| c.newsletter_optin)
     }
 
     /// When that consent was recorded (chosen row).
@@ -359,7 +712,7 @@ impl<'d> CustomerProfile<'d> {
     /// ```
     #[must_use]
     pub fn newsletter_optin_at(&self) -> Option<DateTime<Utc>> {
-        self.customer.and_then(|c| c.newsletter_optin_at)
+        self.customer().and_then(|c| c.newsletter_optin_at)
     }
 
     /// #21 shop id.
@@ -381,7 +734,7 @@ impl<'d> CustomerProfile<'d> {
     /// ```
     #[must_use]
     pub fn shop_id(&self) -> Option<&'d str> {
-        self.customer.and_then(|c| c.shop_id.as_deref())
+        self.customer().and_then(|c| c.shop_id.as_deref())
     }
 
     /// #20 customer group ids, sorted and deduplicated: the union over the contact's rows
@@ -404,7 +757,7 @@ impl<'d> CustomerProfile<'d> {
     /// ```
     #[must_use]
     pub fn customer_group_ids(&self) -> Vec<&'d str> {
-        let Some(row) = self.customer else {
+        let Some(row) = self.customer() else {
             return Vec::new();
         };
         if !self.union_groups {
@@ -412,7 +765,7 @@ impl<'d> CustomerProfile<'d> {
         }
         let ds = self.dataset;
         let mut all: Vec<&'d str> = ds
-            .contact_rows(self.contact)
+            .contact_rows(self.contact())
             .flat_map(|c| {
                 ds.customers[c.0 as usize]
                     .group_ids
@@ -477,7 +830,7 @@ impl<'d> Consolidation<'d> {
     /// ds.add_order(Order::new(OrderId(1), Buyer::Guest(g), t, OrderStatus::Paid, Money::new(100, Currency::USD)));
     /// let p = ConsolidationPolicy::new(Currency::EUR, t, chrono_tz::UTC).on_missing_fx(MissingFx::Skip);
     /// let c = ds.consolidate(&p).unwrap();
-    /// assert_eq!((c.skipped_orders(), c.iter().next().unwrap().orders_count), (1, 0));
+    /// assert_eq!((c.skipped_orders(), c.iter().next().unwrap().orders_count()), (1, 0));
     /// ```
     #[must_use]
     pub fn skipped_orders(&self) -> usize {
@@ -518,23 +871,10 @@ impl<'d> Consolidation<'d> {
     /// let mut ds = Dataset::new();
     /// ds.guest("a@x.io");
     /// let c = ds.consolidate(&ConsolidationPolicy::new(Currency::EUR, Utc.with_ymd_and_hms(2024, 1, 1, 0, 0, 0).unwrap(), chrono_tz::UTC)).unwrap();
-    /// assert_eq!(c.iter().next().unwrap().email, "a@x.io");
+    /// assert_eq!(c.iter().next().unwrap().email(), "a@x.io");
     /// ```
     pub fn iter(&self) -> impl Iterator<Item = &CustomerProfile<'d>> + '_ {
         self.chunks.iter().flatten()
-    }
-
-    /// Mutable profiles in contact order.
-    ///
-    /// ```
-    /// # use chrono::{TimeZone, Utc}; use relance::customer::*;
-    /// let mut ds = Dataset::new();
-    /// ds.guest("a@x.io");
-    /// let mut c = ds.consolidate(&ConsolidationPolicy::new(Currency::EUR, Utc.with_ymd_and_hms(2024, 1, 1, 0, 0, 0).unwrap(), chrono_tz::UTC)).unwrap();
-    /// for p in c.iter_mut() { p.rfm = None; }
-    /// ```
-    pub fn iter_mut(&mut self) -> impl Iterator<Item = &mut CustomerProfile<'d>> + '_ {
-        self.chunks.iter_mut().flatten()
     }
 
     /// The profile of a contact.
@@ -544,7 +884,7 @@ impl<'d> Consolidation<'d> {
     /// let mut ds = Dataset::new();
     /// let g = ds.guest("a@x.io").unwrap();
     /// let c = ds.consolidate(&ConsolidationPolicy::new(Currency::EUR, Utc.with_ymd_and_hms(2024, 1, 1, 0, 0, 0).unwrap(), chrono_tz::UTC)).unwrap();
-    /// assert_eq!(c.get(ContactIdx(g.0)).unwrap().orders_count, 0);
+    /// assert_eq!(c.get(ContactIdx(g.0)).unwrap().orders_count(), 0);
     /// ```
     #[must_use]
     pub fn get(&self, contact: ContactIdx) -> Option<&CustomerProfile<'d>> {
@@ -570,7 +910,7 @@ impl<'d> Consolidation<'d> {
     /// ```
     #[must_use]
     pub fn by_email(&self, email: &str) -> Option<&CustomerProfile<'d>> {
-        self.iter().find(|p| p.email == email)
+        self.iter().find(|p| p.email() == email)
     }
 
     /// All profiles in one vector (copies them once).
@@ -584,5 +924,14 @@ impl<'d> Consolidation<'d> {
     #[must_use]
     pub fn into_vec(self) -> Vec<CustomerProfile<'d>> {
         self.chunks.into_iter().flatten().collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// The compact layout is what makes a million profiles cheap to write and read.
+    #[test]
+    fn a_profile_stays_compact() {
+        assert!(std::mem::size_of::<super::CustomerProfile<'static>>() <= 120);
     }
 }

@@ -206,32 +206,29 @@ impl Consolidation<'_> {
     /// let mut c = ds.consolidate(&ConsolidationPolicy::new(Currency::EUR, t, chrono_tz::UTC)).unwrap();
     /// assert_eq!(c.apply_rfm(&RfmConfig::default()), 2);
     /// // two buyers, M quartile edges 100, 125, 150, 175, 200 (as pandas): scores 1 and 4
-    /// assert_eq!(c.iter().nth(1).unwrap().rfm.unwrap().m, 4);
+    /// assert_eq!(c.iter().nth(1).unwrap().rfm().unwrap().m, 4);
     /// ```
     #[allow(clippy::many_single_char_names)]
     pub fn apply_rfm(&mut self, config: &RfmConfig) -> usize {
-        let as_of = self.as_of;
+        let as_of = self.as_of.timestamp_micros();
         let groups = chunk_groups(&self.chunks, self.threads);
         // R, F and M of each scored profile, gathered group by group in parallel
         let gathered = in_parallel(split_groups(&mut self.chunks, &groups), |chunks| {
             let mut rfm: [Vec<f64>; 3] = Default::default();
             for p in chunks.iter().flat_map(|c| c.iter()) {
-                let Some(last) = p.last_order_at.filter(|_| p.orders_count > 0) else {
+                if p.orders_count == 0 {
                     continue;
-                };
+                }
                 #[allow(clippy::cast_precision_loss)]
-                rfm[0]
-                    .push((as_of - last).num_microseconds().unwrap_or(i64::MAX) as f64 / 86_400e6);
+                rfm[0].push(as_of.saturating_sub(p.last_order_at) as f64 / 86_400e6);
                 rfm[1].push(match config.frequency {
                     RfmFrequency::Orders => f64::from(p.orders_count),
-                    RfmFrequency::Days => f64::from(p.btyd.map_or(0, |b| b.frequency) + 1),
+                    RfmFrequency::Days => f64::from(p.btyd_frequency + 1),
                 });
                 #[allow(clippy::cast_precision_loss)]
                 rfm[2].push(match config.monetary {
-                    RfmMonetary::Revenue => p.revenue.minor as f64,
-                    RfmMonetary::MeanOrderValue => {
-                        p.revenue.minor as f64 / f64::from(p.orders_count)
-                    }
+                    RfmMonetary::Revenue => p.revenue as f64,
+                    RfmMonetary::MeanOrderValue => p.revenue as f64 / f64::from(p.orders_count),
                 });
             }
             rfm
@@ -271,7 +268,7 @@ impl Consolidation<'_> {
         in_parallel(work, |(chunks, mut k)| {
             #[allow(clippy::cast_possible_truncation)]
             for p in chunks.iter_mut().flat_map(|c| c.iter_mut()) {
-                if p.orders_count == 0 || p.last_order_at.is_none() {
+                if p.orders_count == 0 {
                     p.rfm = None;
                     continue;
                 }

@@ -140,29 +140,29 @@ fn read<'a>(p: &'a CustomerProfile<'_>, f: ProfileField) -> FieldValue<'a> {
     let text = |s: Option<&'a str>| V::Text(s.filter(|s| !s.is_empty()));
     match f {
         F::CustomerId => text(p.customer_id()),
-        F::Email => text(Some(p.email)),
+        F::Email => text(Some(p.email())),
         F::FirstName => text(p.first_name()),
         F::LastName => text(p.last_name()),
         F::Phone => text(p.phone()),
         F::Postcode => text(p.postcode()),
         F::ShopId => text(p.shop_id()),
         F::CustomerGroupIds => V::Text(
-            p.customer
+            p.customer()
                 .and_then(|c| c.group_ids.first())
                 .map(String::as_str),
         ),
         F::NewsletterOptin => V::OptIn(p.newsletter_optin()),
         F::BirthDate => V::Date(p.birth_date().map(|d| d.and_time(NaiveTime::MIN).and_utc())),
         F::SignedUpAt => V::Date(p.signed_up_at()),
-        F::LastLoginAt => V::Date(p.last_login_at),
-        F::LastAbandonedCartAt => V::Date(p.last_abandoned_cart_at),
-        F::FirstOrderAt => V::Date(p.first_order_at),
-        F::LastOrderAt => V::Date(p.last_order_at),
-        F::LastDeliveryAt => V::Date(p.last_delivery_at),
-        F::Revenue => V::Number(Some(p.revenue.to_major_f64())),
-        F::LastOrderAmount => V::Number(p.last_order_amount.map(|m| m.to_major_f64())),
-        F::OrdersCount => V::Number(Some(f64::from(p.orders_count))),
-        F::AvgDaysBetweenOrders => V::Number(p.avg_days_between_orders),
+        F::LastLoginAt => V::Date(p.last_login_at()),
+        F::LastAbandonedCartAt => V::Date(p.last_abandoned_cart_at()),
+        F::FirstOrderAt => V::Date(p.first_order_at()),
+        F::LastOrderAt => V::Date(p.last_order_at()),
+        F::LastDeliveryAt => V::Date(p.last_delivery_at()),
+        F::Revenue => V::Number(Some(p.revenue().to_major_f64())),
+        F::LastOrderAmount => V::Number(p.last_order_amount().map(|m| m.to_major_f64())),
+        F::OrdersCount => V::Number(Some(f64::from(p.orders_count()))),
+        F::AvgDaysBetweenOrders => V::Number(p.avg_days_between_orders()),
     }
 }
 
@@ -306,7 +306,7 @@ impl SegmentSpec {
         consolidation
             .iter()
             .filter(|p| self.matches(p, as_of))
-            .map(|p| p.contact)
+            .map(CustomerProfile::contact)
             .collect()
     }
 }

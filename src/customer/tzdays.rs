@@ -1,6 +1,6 @@
 //! Exact shop-local calendar days with a cached UTC-offset table.
 
-use chrono::{DateTime, NaiveDate, NaiveTime, Offset, TimeZone, Utc};
+use chrono::{DateTime, Offset, TimeZone, Utc};
 use chrono_tz::Tz;
 
 const MIXED: i32 = i32::MIN;
@@ -21,9 +21,6 @@ pub(crate) struct DayTable {
     /// first covered instant in microseconds (`None` if it does not fit `i64`)
     start_micros: Option<i64>,
     day_offsets: Vec<i32>,
-    /// the UTC calendar date of each covered day (turning an instant back into a `DateTime`
-    /// without chrono's day-number-to-date conversion)
-    dates: Vec<NaiveDate>,
 }
 
 const DAY_MICROS: i64 = 86_400_000_000;
@@ -51,21 +48,11 @@ impl DayTable {
             .windows(2)
             .map(|w| if w[0] == w[1] { w[0] } else { MIXED })
             .collect();
-        let dates = DateTime::<Utc>::from_timestamp(lo * 86_400, 0)
-            .map(|first| {
-                first
-                    .date_naive()
-                    .iter_days()
-                    .take(usize::try_from(hi - lo + 1).unwrap_or(0))
-                    .collect()
-            })
-            .unwrap_or_default();
         Self {
             tz,
             start_day: lo,
             start_micros: lo.checked_mul(DAY_MICROS),
             day_offsets,
-            dates,
         }
     }
 
@@ -97,26 +84,6 @@ impl DayTable {
             .filter(|&o| o != MIXED)
             .unwrap_or_else(|| offset_at(self.tz, secs));
         i32::try_from((secs + i64::from(off)).div_euclid(86_400)).unwrap_or(i32::MAX)
-    }
-
-    /// The instant `micros` microseconds after the epoch, as
-    /// `DateTime::<Utc>::from_timestamp_micros` gives it (a table lookup for covered days).
-    #[inline]
-    pub(crate) fn instant(&self, micros: i64) -> Option<DateTime<Utc>> {
-        let day = micros.div_euclid(DAY_MICROS);
-        let date = usize::try_from(day - self.start_day)
-            .ok()
-            .and_then(|d| self.dates.get(d));
-        let Some(&date) = date else {
-            return DateTime::<Utc>::from_timestamp_micros(micros);
-        };
-        let in_day = micros.rem_euclid(DAY_MICROS);
-        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-        let time = NaiveTime::from_num_seconds_from_midnight_opt(
-            (in_day / 1_000_000) as u32,
-            (in_day % 1_000_000) as u32 * 1_000,
-        )?;
-        Some(date.and_time(time).and_utc())
     }
 
     /// Local day number of an instant given in microseconds since the epoch.
@@ -196,17 +163,6 @@ mod tests {
                     );
                 }
                 us += 600_000_001;
-            }
-            // instants back from microseconds, in and around the table
-            let mut us = lo * 1_000_000 - 86_400_000_000 * 3 - 1;
-            while us < (hi + 86_400 * 3) * 1_000_000 {
-                for x in [us, us + 1, us + 999_999, us - 86_399_999_999] {
-                    assert_eq!(t.instant(x), DateTime::<Utc>::from_timestamp_micros(x));
-                }
-                us += 3_600_000_007;
-            }
-            for x in [i64::MIN, i64::MAX, -1, 0] {
-                assert_eq!(t.instant(x), DateTime::<Utc>::from_timestamp_micros(x));
             }
             // instants before the table fall back to chrono-tz
             for s in [lo - 400 * 86_400 + 7, lo - 86_400 * 3000 + 99] {

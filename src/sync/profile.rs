@@ -28,7 +28,7 @@ impl SyncRecord {
     pub fn from_profile(p: &CustomerProfile<'_>) -> Self {
         use SyncField as F;
         let groups = p.customer_group_ids().join(",");
-        Self::new(p.email)
+        Self::new(p.email())
             .with(F::FirstName, SyncValue::text(p.first_name()))
             .with(F::LastName, SyncValue::text(p.last_name()))
             .with(
@@ -43,25 +43,28 @@ impl SyncRecord {
             )
             .with(F::CustomerId, SyncValue::text(p.customer_id()))
             .with(F::SignedUpAt, SyncValue::instant(p.signed_up_at()))
-            .with(F::LastLoginAt, SyncValue::instant(p.last_login_at))
-            .with(F::Revenue, SyncValue::Number(p.revenue.to_decimal_string()))
+            .with(F::LastLoginAt, SyncValue::instant(p.last_login_at()))
+            .with(
+                F::Revenue,
+                SyncValue::Number(p.revenue().to_decimal_string()),
+            )
             .with(
                 F::LastAbandonedCartAt,
-                SyncValue::instant(p.last_abandoned_cart_at),
+                SyncValue::instant(p.last_abandoned_cart_at()),
             )
-            .with(F::FirstOrderAt, SyncValue::instant(p.first_order_at))
-            .with(F::LastOrderAt, SyncValue::instant(p.last_order_at))
+            .with(F::FirstOrderAt, SyncValue::instant(p.first_order_at()))
+            .with(F::LastOrderAt, SyncValue::instant(p.last_order_at()))
             .with(
                 F::LastOrderAmount,
-                p.last_order_amount.map_or(SyncValue::Empty, |m| {
+                p.last_order_amount().map_or(SyncValue::Empty, |m| {
                     SyncValue::Number(m.to_decimal_string())
                 }),
             )
-            .with(F::LastDeliveryAt, SyncValue::instant(p.last_delivery_at))
-            .with(F::OrdersCount, SyncValue::int(i64::from(p.orders_count)))
+            .with(F::LastDeliveryAt, SyncValue::instant(p.last_delivery_at()))
+            .with(F::OrdersCount, SyncValue::int(i64::from(p.orders_count())))
             .with(
                 F::AvgDaysBetweenOrders,
-                p.avg_days_between_orders
+                p.avg_days_between_orders()
                     .map_or(SyncValue::Empty, |d| SyncValue::decimal(d, 2)),
             )
             .with(
