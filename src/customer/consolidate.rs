@@ -28,6 +28,7 @@ use std::fmt;
 use chrono::{DateTime, Utc};
 
 use crate::customer::dataset::NONE;
+use crate::customer::par::in_parallel;
 use crate::customer::profile::NO_INSTANT;
 use crate::customer::tzdays::DayTable;
 use crate::customer::{
@@ -381,11 +382,10 @@ impl Ctx<'_, '_> {
     fn stage1(&self, part: usize, out: &mut Stage1, b_lo: usize, b_hi: usize) {
         let ds = self.ds;
         let t = self.threads;
-        let range = |len: usize| (len * part / t)..(len * (part + 1) / t);
         let (orders_r, carts_r, logins_r) = (
             order_share(ds.orders.len(), part, t),
-            range(ds.carts.len()),
-            range(ds.logins.len()),
+            share(ds.carts.len(), part, t),
+            share(ds.logins.len(), part, t),
         );
         let nb = b_hi - b_lo;
         #[allow(clippy::cast_possible_truncation)]
@@ -571,12 +571,10 @@ impl Ctx<'_, '_> {
     /// `Stage1::eligible`, gathered from every share by [`Ctx::stage1`]) to `out`.
     fn stage1_deliveries(&self, part: usize, out: &mut Stage1, b_lo: usize, eligible: &[u64]) {
         let ds = self.ds;
-        let t = self.threads;
         let as_of = self.as_of;
         let shift = self.shift;
         let c_lo = b_lo << shift;
-        let range = (ds.deliveries.len() * part / t)..(ds.deliveries.len() * (part + 1) / t);
-        for d in &ds.deliveries[range] {
+        for d in &ds.deliveries[share(ds.deliveries.len(), part, self.threads)] {
             let ts = micros(d.delivered_at);
             if ts > as_of {
                 continue;
@@ -591,6 +589,11 @@ impl Ctx<'_, '_> {
             }
         }
     }
+}
+
+/// Share `part` of `t` contiguous shares of `len` items.
+fn share(len: usize, part: usize, t: usize) -> std::ops::Range<usize> {
+    (len * part / t)..(len * (part + 1) / t)
 }
 
 /// The orders of share `part` of `t`: contiguous, starting at a multiple of 64 (so that the
@@ -830,43 +833,21 @@ impl Dataset {
         for b_lo in (0..n_buckets).step_by(per_pass) {
             let b_hi = (b_lo + per_pass).min(n_buckets);
             // Stage 1: partition this contact range by bucket.
-            if threads == 1 {
-                ctx.stage1(0, &mut parts[0], b_lo, b_hi);
-            } else {
-                // share 0 runs on the calling thread (one thread less to start, and its
-                // allocations come from the caller's arena, usually warm)
-                std::thread::scope(|s| {
-                    let (first, rest) = parts.split_at_mut(1);
-                    for (p, out) in rest.iter_mut().enumerate() {
-                        let ctx = &ctx;
-                        s.spawn(move || ctx.stage1(p + 1, out, b_lo, b_hi));
-                    }
-                    ctx.stage1(0, &mut first[0], b_lo, b_hi);
-                });
-            }
+            in_parallel(parts.iter_mut().enumerate().collect(), |(p, out)| {
+                ctx.stage1(p, out, b_lo, b_hi);
+            });
             skipped += parts.iter().map(|p| p.skipped).sum::<usize>();
             if parts.iter().any(|p| p.error.is_some()) {
                 return Err(self.first_error(&ctx));
             }
             // Delivery events: their orders' eligibility was recorded by the order scan.
-            let eligible: Vec<u64> = if self.deliveries.is_empty() {
-                Vec::new()
-            } else {
-                parts
+            if !self.deliveries.is_empty() {
+                let eligible: Vec<u64> = parts
                     .iter()
                     .flat_map(|p| p.eligible.iter().copied())
-                    .collect()
-            };
-            if self.deliveries.is_empty() {
-                // nothing to scan (and no threads to start)
-            } else if threads == 1 {
-                ctx.stage1_deliveries(0, &mut parts[0], b_lo, &eligible);
-            } else {
-                std::thread::scope(|s| {
-                    for (p, out) in parts.iter_mut().enumerate() {
-                        let (ctx, eligible) = (&ctx, &eligible);
-                        s.spawn(move || ctx.stage1_deliveries(p, out, b_lo, eligible));
-                    }
+                    .collect();
+                in_parallel(parts.iter_mut().enumerate().collect(), |(p, out)| {
+                    ctx.stage1_deliveries(p, out, b_lo, &eligible);
                 });
             }
             if b_lo == 0 {
@@ -924,44 +905,13 @@ impl Dataset {
                 n,
                 b_lo,
             };
-            if threads == 1 {
-                chunks.extend(shared.stage2(b_lo, b_hi));
-            } else {
-                // the first run of buckets on the calling thread (see stage 1)
-                let out: Vec<Vec<Vec<CustomerProfile<'_>>>> = std::thread::scope(|s| {
-                    let handles: Vec<_> = cuts
-                        .windows(2)
-                        .skip(1)
-                        .map(|w| {
-                            let (a, b) = (w[0], w[1]);
-                            let shared = &shared;
-                            s.spawn(move || shared.stage2(a, b))
-                        })
-                        .collect();
-                    let first = shared.stage2(cuts[0], cuts[1]);
-                    std::iter::once(first)
-                        .chain(
-                            handles
-                                .into_iter()
-                                .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))),
-                        )
-                        .collect()
-                });
-                chunks.extend(out.into_iter().flatten());
-            }
+            let runs: Vec<(usize, usize)> = cuts.windows(2).map(|w| (w[0], w[1])).collect();
+            let out = in_parallel(runs, |(from, to)| shared.stage2(from, to));
+            chunks.extend(out.into_iter().flatten());
         }
         // Release the partition buffers (~300 MB at 10 M orders) on all threads at once: the
         // page freeing runs in parallel instead of after the last thread.
-        if threads > 1 {
-            std::thread::scope(|s| {
-                let mut parts = parts.into_iter();
-                let first = parts.next();
-                for p in parts {
-                    s.spawn(move || drop(p));
-                }
-                drop(first);
-            });
-        }
+        in_parallel(parts, drop);
         Ok(Consolidation {
             as_of: policy.as_of,
             currency: rep,

@@ -39,6 +39,7 @@ pub mod csv;
 mod dataset;
 mod input;
 mod money;
+mod par;
 mod policy;
 mod profile;
 pub mod rfm;

@@ -10,6 +10,7 @@
 //! Recency is scored **reversed**: `score = bins + 1 − bin`, so the most recent buyers score
 //! highest. Only contacts with ≥ 1 counted order are scored (prospects keep `rfm = None`).
 
+use crate::customer::par::in_parallel;
 use crate::customer::{Consolidation, RfmScore};
 
 /// What F measures.
@@ -250,17 +251,9 @@ impl Consolidation<'_> {
         });
         drop(gathered);
         let q = usize::from(config.quantiles.max(1));
-        // the three binnings are independent: run two of them on other threads
-        let ((rb, rk), (fb, _), (mb, _)) = std::thread::scope(|s| {
-            let rh = s.spawn(|| qcut(&r, q));
-            let fh = s.spawn(|| qcut(&f, q));
-            let mq = qcut(&m, q);
-            (
-                rh.join().unwrap_or_else(|e| std::panic::resume_unwind(e)),
-                fh.join().unwrap_or_else(|e| std::panic::resume_unwind(e)),
-                mq,
-            )
-        });
+        // the three binnings are independent
+        let binned = in_parallel(vec![&r, &f, &m], |v| qcut(v, q));
+        let ((rb, rk), fb, mb) = (&binned[0], &binned[1].0, &binned[2].0);
         let work = split_groups(&mut self.chunks, &groups)
             .into_iter()
             .zip(starts)
@@ -316,24 +309,4 @@ fn split_groups<'a, T>(
         at = g.end;
     }
     out
-}
-
-/// Runs `f` on each item, the first on the calling thread and the others on scoped threads;
-/// results in item order.
-fn in_parallel<I: Send, R: Send>(items: Vec<I>, f: impl Fn(I) -> R + Sync) -> Vec<R> {
-    let mut items = items.into_iter();
-    let Some(first) = items.next() else {
-        return Vec::new();
-    };
-    std::thread::scope(|s| {
-        let f = &f;
-        let handles: Vec<_> = items.map(|i| s.spawn(move || f(i))).collect();
-        let mut out = vec![f(first)];
-        out.extend(
-            handles
-                .into_iter()
-                .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))),
-        );
-        out
-    })
 }
