@@ -13,6 +13,7 @@
 
 use std::time::Duration;
 
+use relance::JobWait;
 use relance::sendsay::{
     AddrType, Client, Condition, Filter, IssueSend, Letter, MemberId, MemberSet, NewDraft,
     NewGroup, StatQuery,
@@ -123,7 +124,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             .await?;
         let done = client
             .track(job.clone())
-            .wait(Duration::from_millis(10), Duration::from_secs(10))
+            .wait(JobWait::new(Duration::from_secs(10)).interval(Duration::from_millis(10)))
             .await?;
         println!(
             "transactional email job {job}: {}",
@@ -153,7 +154,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             .await?;
         let done = client
             .track(job.clone())
-            .wait(Duration::from_millis(10), Duration::from_secs(60))
+            .wait(JobWait::new(Duration::from_secs(60)).interval(Duration::from_millis(10)))
             .await?;
         println!("SMS job {job}: {}", done.status.description());
     }

@@ -8,6 +8,8 @@ use std::borrow::Cow;
 use std::fmt;
 use std::time::Duration;
 
+use crate::http::Job;
+
 /// How many bytes of a response body an error keeps.
 pub(crate) const BODY_LIMIT: usize = 2048;
 
@@ -34,14 +36,17 @@ pub enum Error {
     #[error(transparent)]
     Api(Box<ApiError>),
 
-    /// The service answered HTTP 429 and the retry policy gave up (or the request was not
-    /// retry-safe). `retry_after` is the server's hint, when it sent one.
+    /// The service throttled the request (HTTP 429, or a Sendsay `rate_limit` error) and the
+    /// retry policy gave up, or the request was not retry-safe. `retry_after` is the
+    /// server's hint, when it sent one.
     #[error("rate limited by the server{}", fmt_retry_after(*.retry_after))]
     RateLimited {
         /// The `Retry-After` delay the server asked for, if any.
         retry_after: Option<Duration>,
         /// The (truncated) response body.
         body: Box<str>,
+        /// The service's error, when it sent one in the body (Sendsay `rate_limit`).
+        api: Option<Box<ApiError>>,
     },
 
     /// The request did not complete in time: the per-attempt timeout or the retry policy's
@@ -50,15 +55,16 @@ pub enum Error {
     /// # Troubleshooting
     /// The request may or may not have reached the server. For a send (campaign approval,
     /// SMS, transactional mail) check the operation's status before sending again.
-    #[error("request timed out")]
+    #[error("request{} timed out", fmt_host(.source.as_ref()))]
     Timeout {
         /// The underlying transport error, when the timeout came from the HTTP stack.
         #[source]
         source: Option<reqwest::Error>,
     },
 
-    /// Connecting, sending or reading failed below HTTP (DNS, TLS, connection reset, ...).
-    #[error("transport error")]
+    /// Connecting, sending or reading failed below HTTP (DNS, TLS, connection refused or
+    /// reset, ...). The message names the host and the cause.
+    #[error("transport error{}: {}", fmt_host(Some(.0)), transport_cause(.0))]
     Transport(#[source] reqwest::Error),
 
     /// A 2xx response body could not be decoded into the expected type.
@@ -75,11 +81,12 @@ pub enum Error {
         source: serde_json::Error,
     },
 
-    /// A server-side job (import, export, purge, activity export) finished with a failure.
+    /// A server-side job (import, export, purge, activity export, Sendsay track) finished
+    /// with a failure.
     #[error("server job {job} failed with status `{status}`")]
     JobFailed {
-        /// The job (`"import 42"`).
-        job: String,
+        /// The job: its kind and id.
+        job: Job,
         /// The status text as received.
         status: String,
     },
@@ -88,8 +95,8 @@ pub enum Error {
     /// still finish: poll it again later.
     #[error("server job {job} not finished after {waited:?} (status `{status}`)")]
     JobTimeout {
-        /// The job (`"export 7"`).
-        job: String,
+        /// The job: its kind and id.
+        job: Job,
         /// The last status text received.
         status: String,
         /// How long `relance` waited.
@@ -111,10 +118,54 @@ pub enum Error {
     #[error("protocol error: {0}")]
     Protocol(Cow<'static, str>),
 
+    /// A local file operation failed: a temporary file for a download, an archive being
+    /// extracted, a file to upload.
+    #[error("{context}: {source}")]
+    Io {
+        /// What was being done (`cannot create a temporary file`).
+        context: Cow<'static, str>,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+
     /// The client configuration is invalid (bad base URL, plain `http://` to a remote host,
     /// missing credentials...).
     #[error("invalid configuration: {0}")]
     Config(Cow<'static, str>),
+}
+
+/// ` to <host>` for an error that knows its URL.
+fn fmt_host(e: Option<&reqwest::Error>) -> String {
+    e.and_then(reqwest::Error::url)
+        .and_then(url::Url::host_str)
+        .map(|h| format!(" to {h}"))
+        .unwrap_or_default()
+}
+
+/// What went wrong below HTTP, in words: the kind the HTTP stack reports, then the
+/// innermost cause of its source chain (`connection refused`, a DNS or TLS message).
+fn transport_cause(e: &reqwest::Error) -> String {
+    let kind = if e.is_connect() {
+        "cannot connect"
+    } else if e.is_timeout() {
+        "timed out"
+    } else if e.is_body() || e.is_decode() {
+        "the response body could not be read"
+    } else if e.is_request() {
+        "the request could not be sent"
+    } else {
+        "the exchange failed"
+    };
+    let mut innermost: &dyn std::error::Error = e;
+    while let Some(next) = innermost.source() {
+        innermost = next;
+    }
+    if std::ptr::addr_eq(innermost, e as &dyn std::error::Error) {
+        kind.to_owned()
+    } else {
+        format!("{kind} ({innermost})")
+    }
 }
 
 fn fmt_retry_after(d: Option<Duration>) -> String {
@@ -274,6 +325,14 @@ impl Error {
         }
     }
 
+    /// Shorthand for an [`Error::Io`].
+    pub(crate) fn io(context: impl Into<Cow<'static, str>>, source: std::io::Error) -> Self {
+        Self::Io {
+            context: context.into(),
+            source,
+        }
+    }
+
     /// Shorthand for an [`Error::Config`].
     pub(crate) fn config(reason: impl Into<Cow<'static, str>>) -> Self {
         Self::Config(reason.into())
@@ -289,7 +348,7 @@ impl Error {
     #[must_use]
     pub fn status(&self) -> Option<u16> {
         match self {
-            Self::Api(api) => Some(api.status),
+            Self::Api(api) | Self::RateLimited { api: Some(api), .. } => Some(api.status),
             Self::RateLimited { .. } => Some(429),
             Self::Decode { status, .. } => Some(*status),
             Self::Transport(e) | Self::Timeout { source: Some(e) } => {
@@ -334,6 +393,21 @@ impl Error {
         }
     }
 
+    /// Whether the service refused the credentials: HTTP 401 or 403, or a Sendsay
+    /// `error/auth/*` error (a wrong API key, password or expired access).
+    ///
+    /// A freshly generated Sendethic API key may take up to an hour to work.
+    ///
+    /// ```
+    /// # fn check(e: &relance::Error) {
+    /// if e.is_auth() { eprintln!("check the account id and API key"); }
+    /// # }
+    /// ```
+    #[must_use]
+    pub fn is_auth(&self) -> bool {
+        self.api().is_some_and(ApiError::is_auth)
+    }
+
     /// The API error, when this is one.
     ///
     /// ```
@@ -344,7 +418,7 @@ impl Error {
     #[must_use]
     pub fn api(&self) -> Option<&ApiError> {
         match self {
-            Self::Api(api) => Some(api),
+            Self::Api(api) | Self::RateLimited { api: Some(api), .. } => Some(api),
             _ => None,
         }
     }
@@ -409,11 +483,53 @@ mod tests {
         let e = Error::RateLimited {
             retry_after: Some(Duration::from_secs(3)),
             body: "".into(),
+            api: None,
         };
         assert_eq!(e.retry_after(), Some(Duration::from_secs(3)));
         assert_eq!(e.status(), Some(429));
         assert!(e.to_string().contains("retry after 3 s"));
         let e = Error::invalid("bob@", "not an email");
         assert_eq!(e.to_string(), "invalid input `bob@`: not an email");
+    }
+
+    #[tokio::test]
+    async fn transport_errors_name_the_host_and_the_cause() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        drop(listener);
+        let e = reqwest::Client::new()
+            .get(format!("http://127.0.0.1:{port}/"))
+            .send()
+            .await
+            .unwrap_err();
+        let text = Error::Transport(e).to_string();
+        assert!(
+            text.starts_with("transport error to 127.0.0.1: cannot connect"),
+            "{text}"
+        );
+        assert!(text.to_ascii_lowercase().contains("refused"), "{text}");
+    }
+
+    #[test]
+    fn auth_errors_are_recognised_on_the_error() {
+        let e: Error = ApiError::from_http(401, b"Unauthorized").into();
+        assert!(e.is_auth());
+        let e: Error = ApiError::from_http(500, b"boom").into();
+        assert!(!e.is_auth());
+        let mut api = ApiError::from_http(200, b"");
+        api.code = Some("error/auth/failed".into());
+        assert!(Error::from(api).is_auth());
+        assert!(!Error::invalid("x", "y").is_auth());
+    }
+
+    #[test]
+    fn io_errors_keep_their_source() {
+        let e = Error::io(
+            "cannot create a temporary file",
+            std::io::Error::new(std::io::ErrorKind::PermissionDenied, "denied"),
+        );
+        assert_eq!(e.to_string(), "cannot create a temporary file: denied");
+        let source = std::error::Error::source(&e).unwrap();
+        assert_eq!(source.to_string(), "denied");
     }
 }

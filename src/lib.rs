@@ -5,15 +5,16 @@
 pub mod customer;
 pub mod error;
 pub mod http;
-mod lenient;
 pub mod sendethic;
 pub mod sendsay;
 pub mod sync;
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
 pub mod testing;
+mod wire;
 
 pub use error::{ApiError, Error, Result};
+pub use http::{Job, JobKind, JobWait, Request, RequestOptions};
 /// The HTTP client crate `relance` is built on, re-exported so that an injected client
 /// ([`http_client`](sendethic::ClientBuilder::http_client)) is always of the right version.
 pub use reqwest;

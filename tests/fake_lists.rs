@@ -126,7 +126,8 @@ async fn allow_duplicates_depends_on_the_account() {
     let err = import(&client, dup()).await.unwrap_err();
     match err {
         Error::JobFailed { job, status } => {
-            assert!(job.starts_with("import "), "{job}");
+            assert_eq!(job.kind, relance::JobKind::Import, "{job}");
+            assert!(job.to_string().starts_with("import "), "{job}");
             assert!(status.contains("duplicates are not allowed"), "{status}");
         }
         other => panic!("{other:?}"),
@@ -422,7 +423,7 @@ async fn job_wait_polls_until_ready_and_times_out_on_a_short_deadline() {
         Error::JobTimeout {
             job: name, status, ..
         } => {
-            assert_eq!(name, format!("purge {}", job.id));
+            assert_eq!(name, relance::Job::new(relance::JobKind::Purge, job.id));
             assert_eq!(status, "InProgress");
         }
         other => panic!("{other:?}"),

@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use relance::Error;
+use relance::JobWait;
 use relance::http::RetryPolicy;
 use relance::sendsay::{
     AddrType, Condition, Filter, IfExists, IssueSend, Letter, MemberDelete, MemberId, MemberImport,
@@ -78,7 +79,11 @@ async fn members_round_trip_with_data_keys_groups_and_imports() {
         )
         .await
         .unwrap();
-    let done = client.track(job).wait(POLL, DEADLINE).await.unwrap();
+    let done = client
+        .track(job)
+        .wait(JobWait::new(DEADLINE).interval(POLL).max_interval(POLL))
+        .await
+        .unwrap();
     assert!(done.status.is_success());
     assert_eq!(done.param["imported"], 2);
     assert_eq!(
@@ -243,7 +248,11 @@ async fn email_and_sms_issues_deliver_and_feed_statistics() {
     // Jobs advance one status per track.get: 0, 1, 2, -1.
     assert_eq!(client.track(job.clone()).get().await.unwrap().status.0, 0);
     assert_eq!(client.track(job.clone()).get().await.unwrap().status.0, 1);
-    let done = client.track(job).wait(POLL, DEADLINE).await.unwrap();
+    let done = client
+        .track(job)
+        .wait(JobWait::new(DEADLINE).interval(POLL).max_interval(POLL))
+        .await
+        .unwrap();
     assert!(done.status.is_success());
 
     // A mass SMS from an SMS draft to a list of phones.
@@ -279,7 +288,11 @@ async fn email_and_sms_issues_deliver_and_feed_statistics() {
         .send(IssueSend::sms_to_group("phones", &draft_id).name("Shipping"))
         .await
         .unwrap();
-    client.track(sms_job).wait(POLL, DEADLINE).await.unwrap();
+    client
+        .track(sms_job)
+        .wait(JobWait::new(DEADLINE).interval(POLL).max_interval(POLL))
+        .await
+        .unwrap();
     client
         .issues()
         .send(IssueSend::sms_personal("79990000009", &draft_id))
@@ -292,7 +305,11 @@ async fn email_and_sms_issues_deliver_and_feed_statistics() {
         .send(IssueSend::to_group("phones", Letter::draft(&draft_id)).later_at(chrono::Utc::now()))
         .await
         .unwrap();
-    let parked = client.track(later).wait(POLL, DEADLINE).await.unwrap();
+    let parked = client
+        .track(later)
+        .wait(JobWait::new(DEADLINE).interval(POLL).max_interval(POLL))
+        .await
+        .unwrap();
     assert!(parked.status.is_parked());
     assert_eq!(
         fake.issues().last().unwrap()["later.time"]
@@ -345,7 +362,11 @@ async fn email_and_sms_issues_deliver_and_feed_statistics() {
         .uni_save(StatQuery::new(["deliv.member.email"]))
         .await
         .unwrap();
-    let report = client.track(report).wait(POLL, DEADLINE).await.unwrap();
+    let report = client
+        .track(report)
+        .wait(JobWait::new(DEADLINE).interval(POLL).max_interval(POLL))
+        .await
+        .unwrap();
     assert!(report.report_file().unwrap().starts_with("report_"));
 
     let failed = client

@@ -393,7 +393,7 @@ async fn history_add_and_single_upsert_are_not_retried_unless_asked() {
     let ok = client
         .contacts()
         .upsert(Contact::new("twice@b.fr"))
-        .retry_safe(true)
+        .idempotent(true)
         .await
         .unwrap();
     assert_eq!(ok.affected(), Some(1));
@@ -410,7 +410,7 @@ async fn validation_rejects_bad_single_contacts_before_sending() {
         Contact::new("a@b.fr").mobile("0612340001"),
         Contact::new("a@b.fr").mobile("+33 6 12 34 00 01"),
         Contact::new("a@b.fr").mobile("+0612340001"),
-        Contact::new("a@b.fr").email_optin(OptIn::Other("maybe".into())),
+        Contact::new("a@b.fr").email_optin(OptIn::Unknown("maybe".into())),
         Contact::new("a@b.fr").email_status_date(Timestamp::parse("yesterday")),
     ];
     for c in bad {
@@ -539,7 +539,7 @@ async fn bulk_rejects_each_bad_item_by_index_and_key_and_sends_the_rest() {
         Contact::new("bad-sel@b.fr").custom(FieldId(30), "99"),      // 7
         Contact::new("bad-multi@b.fr").custom(FieldId(31), "53,x"),  // 8
         Contact::new("unknown-field@b.fr").custom(FieldId(99), "1"), // 9
-        Contact::new("bad-optin@b.fr").email_optin(OptIn::Other("maybe".into())), // 10
+        Contact::new("bad-optin@b.fr").email_optin(OptIn::Unknown("maybe".into())), // 10
         Contact::new("ok2@b.fr").clear_custom(FieldId(26)),          // 11: clearing is always valid
     ];
     let report = client

@@ -614,21 +614,24 @@ async fn bad_input_is_rejected_before_sending_with_the_item_named() {
                 )
                 .await,
         ),
-        (
-            "/no/such/file.csv",
-            client
-                .lists()
-                .import(
-                    ContactImport::new("n", FileSource::path("/no/such/file.csv")).columns(email()),
-                )
-                .await,
-        ),
     ];
     for (item, result) in cases {
         match result {
             Err(Error::InvalidInput { item: got, .. }) => assert_eq!(got, item),
             other => panic!("{item}: {other:?}"),
         }
+    }
+    // A local file that cannot be opened is an I/O error naming the file.
+    match client
+        .lists()
+        .import(ContactImport::new("n", FileSource::path("/no/such/file.csv")).columns(email()))
+        .await
+    {
+        Err(Error::Io { context, source }) => {
+            assert!(context.contains("/no/such/file.csv"), "{context}");
+            assert_eq!(source.kind(), std::io::ErrorKind::NotFound);
+        }
+        other => panic!("{other:?}"),
     }
     for (item, result) in [
         (

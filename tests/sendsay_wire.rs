@@ -10,6 +10,7 @@
 use std::time::Duration;
 
 use relance::Error;
+use relance::JobWait;
 use relance::http::RetryPolicy;
 use relance::sendsay::{
     AddrType, Auth, Client, Condition, Filter, IfExists, IssueSend, Letter, MemberDelete, MemberId,
@@ -544,7 +545,7 @@ async fn every_other_action_has_the_documented_shape() {
     let got = g.get("p42").await.unwrap();
     assert_eq!(
         got.group_type,
-        Some(relance::sendsay::GroupType::Other("wormhole".into()))
+        Some(relance::sendsay::GroupType::Unknown("wormhole".into()))
     );
     g.rename("p42", "VIP 2").await.unwrap();
     g.delete("p42").await.unwrap();
@@ -577,7 +578,7 @@ async fn every_other_action_has_the_documented_shape() {
     assert_eq!(d.list().await.unwrap()[0].id.as_deref(), Some("42"));
     assert_eq!(
         d.get("42").await.unwrap().format,
-        Some(relance::sendsay::DraftFormat::Other("fax".into()))
+        Some(relance::sendsay::DraftFormat::Unknown("fax".into()))
     );
     assert_eq!(
         d.set(NewDraft::sms("Shipped", "Your order has shipped"))
@@ -1000,7 +1001,11 @@ async fn track_wait_runs_to_completion() {
         .await;
     let done = client
         .track(1234)
-        .wait(Duration::from_millis(5), Duration::from_secs(10))
+        .wait(
+            JobWait::new(Duration::from_secs(10))
+                .interval(Duration::from_millis(5))
+                .max_interval(Duration::from_millis(5)),
+        )
         .await
         .unwrap();
     assert!(done.status.is_success());
@@ -1021,10 +1026,18 @@ async fn track_wait_stops_at_the_deadline() {
     let start = std::time::Instant::now();
     let e = client
         .track("1234")
-        .wait(Duration::from_millis(20), Duration::from_millis(150))
+        .wait(
+            JobWait::new(Duration::from_millis(150))
+                .interval(Duration::from_millis(20))
+                .max_interval(Duration::from_millis(20)),
+        )
         .await
         .unwrap_err();
-    assert!(matches!(e, Error::Timeout { source: None }), "{e:?}");
+    assert!(
+        matches!(&e, Error::JobTimeout { job, status, .. }
+            if job.kind == relance::JobKind::Track && job.id == "1234" && status == "in process"),
+        "{e:?}"
+    );
     assert!(start.elapsed() < Duration::from_secs(2));
     let polls = count(&server, "track.get").await;
     assert!((2..=9).contains(&polls), "{polls}");

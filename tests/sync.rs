@@ -21,7 +21,10 @@ fn record(i: u32, orders: i64) -> SyncRecord {
             SyncField::LastOrderAt,
             SyncValue::instant(Some(Utc.with_ymd_and_hms(2024, 5, 1, 10, 0, 0).unwrap())),
         )
-        .with(SyncField::NewsletterOptIn, SyncValue::OptIn(i % 2 == 0))
+        .with(
+            SyncField::NewsletterOptIn,
+            SyncValue::OptIn(i.is_multiple_of(2)),
+        )
         .with(
             SyncField::BirthDate,
             SyncValue::Date(NaiveDate::from_ymd_opt(1990, 12, 10).unwrap()),

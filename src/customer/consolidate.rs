@@ -451,10 +451,8 @@ impl Ctx<'_, '_> {
             let Some(contact) = self.contact(resolved, o.buyer) else {
                 continue;
             };
-            if collect_carts {
-                if let Some(cart) = o.cart {
-                    out.referenced_carts.push(cart.0);
-                }
+            if collect_carts && let Some(cart) = o.cart {
+                out.referenced_carts.push(cart.0);
             }
             if !in_r {
                 continue;
@@ -1070,10 +1068,10 @@ impl<'d> Shared<'_, 'd> {
                 if c.clock > as_of.saturating_sub(delay) {
                     return false;
                 }
-                if let Some(age) = max_age {
-                    if c.clock < as_of.saturating_sub(age) {
-                        return false;
-                    }
+                if let Some(age) = max_age
+                    && c.clock < as_of.saturating_sub(age)
+                {
+                    return false;
                 }
                 true
             };

@@ -102,16 +102,15 @@ impl DayTable {
             if let Some(&off) = usize::try_from(d)
                 .ok()
                 .and_then(|d| self.day_offsets.get(d))
+                && off != MIXED
             {
-                if off != MIXED {
-                    #[allow(clippy::cast_sign_loss, clippy::cast_possible_wrap)]
-                    let local = (rel + DAY_MICROS as u64)
-                        .wrapping_add_signed(i64::from(off) * 1_000_000)
-                        / DAY_MICROS as u64;
-                    #[allow(clippy::cast_possible_wrap)]
-                    let day = self.start_day + local as i64 - 1;
-                    return i32::try_from(day).unwrap_or(i32::MAX);
-                }
+                #[allow(clippy::cast_sign_loss, clippy::cast_possible_wrap)]
+                let local = (rel + DAY_MICROS as u64)
+                    .wrapping_add_signed(i64::from(off) * 1_000_000)
+                    / DAY_MICROS as u64;
+                #[allow(clippy::cast_possible_wrap)]
+                let day = self.start_day + local as i64 - 1;
+                return i32::try_from(day).unwrap_or(i32::MAX);
             }
         }
         self.day_of_secs(micros.div_euclid(1_000_000))

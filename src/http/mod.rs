@@ -9,16 +9,23 @@
 //! the attempt and the elapsed time — never headers, keys or bodies.
 
 mod path;
+mod request;
 mod retry;
 mod transport;
+mod wait;
 
 use std::fmt;
 use std::time::Duration;
 
+pub use request::{Request, RequestOptions};
 pub use retry::RetryPolicy;
+pub use wait::{Job, JobKind, JobWait};
+
+pub(crate) use request::{BoxFuture, Call, HttpCall, Safety};
 
 pub(crate) use path::{endpoint, percent_decode, validate_base_url};
 pub(crate) use transport::{Body, HttpCore, RawRequest, RawResponse};
+pub(crate) use wait::{Progress, wait_for};
 
 use crate::error::{Error, Result};
 
@@ -29,15 +36,6 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The user agent every request carries: `relance/<version>`.
 pub const USER_AGENT: &str = concat!("relance/", env!("CARGO_PKG_VERSION"));
-
-/// Per-request overrides, applied on top of the client's configuration.
-///
-/// Every request builder exposes these through `.timeout(..)` and `.retry(..)`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub(crate) struct RequestOptions {
-    pub(crate) timeout: Option<Duration>,
-    pub(crate) retry: Option<RetryPolicy>,
-}
 
 /// The per-attempt timeout a builder was given.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

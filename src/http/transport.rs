@@ -11,6 +11,7 @@ use tracing::Instrument;
 use url::Url;
 
 use super::RequestOptions;
+use super::request::Safety;
 use super::retry::{Decision, Failure, RetryPolicy, decide, parse_retry_after};
 use crate::error::{ApiError, Error, Result, truncate};
 
@@ -60,10 +61,7 @@ impl fmt::Debug for RawRequest {
 
 impl RawRequest {
     pub(crate) fn new(method: Method, url: Url, template: &'static str) -> Self {
-        let retry_safe = matches!(
-            method,
-            Method::GET | Method::PUT | Method::DELETE | Method::HEAD
-        );
+        let retry_safe = Safety::of_method(&method) == Safety::Safe;
         Self {
             method,
             url,
@@ -155,6 +153,11 @@ impl HttpCore {
     #[cfg(test)]
     pub(crate) fn timeout(&self) -> Option<Duration> {
         self.timeout
+    }
+
+    /// The provider this core sends for (`sendethic`, `sendsay`), as traces record it.
+    pub(crate) fn provider(&self) -> &'static str {
+        self.provider
     }
 
     /// The validated base URL.
@@ -301,6 +304,7 @@ impl HttpCore {
             Error::RateLimited {
                 retry_after,
                 body: truncate(&String::from_utf8_lossy(&body)),
+                api: None,
             }
         } else {
             ApiError::from_http(status.as_u16(), &body).into()

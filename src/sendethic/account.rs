@@ -41,13 +41,13 @@ impl CreditType {
 #[non_exhaustive]
 pub struct Credits {
     /// Credits used.
-    #[serde(default, deserialize_with = "crate::lenient::int")]
+    #[serde(default, deserialize_with = "crate::wire::lenient::int")]
     pub used: i64,
     /// Credits remaining.
-    #[serde(default, deserialize_with = "crate::lenient::int")]
+    #[serde(default, deserialize_with = "crate::wire::lenient::int")]
     pub remaining: i64,
     /// Credits in total.
-    #[serde(default, deserialize_with = "crate::lenient::int")]
+    #[serde(default, deserialize_with = "crate::wire::lenient::int")]
     pub total: i64,
 }
 

@@ -40,7 +40,7 @@ use super::types::{
 };
 use super::{Client, Request};
 use crate::error::{Error, Result};
-use crate::http::{RawResponse, RetryPolicy};
+use crate::http::{RawResponse, RequestOptions, RetryPolicy, Safety};
 
 /// The most contacts Sendethic accepts in one bulk call.
 pub const MAX_BULK_CHUNK: usize = 500;
@@ -50,7 +50,7 @@ pub const MAX_HISTORY_SIZE: u32 = 500;
 /// A consent value (`emailoptin`, `mobileoptin`, `emailoptinpartners`, `mobileoptinpartners`).
 ///
 /// The documented wire strings `"true"`, `"yes1"`, `"no"` (and `"false"`) have their own
-/// variants and round-trip exactly; anything else is kept verbatim in [`OptIn::Other`].
+/// variants and round-trip exactly; anything else is kept verbatim in [`OptIn::Unknown`].
 /// [`is_opted_in`](Self::is_opted_in) reads `true|yes|yes1|1` as yes and `false|no|0|""` as
 /// no (case-insensitive). Server-sent: match on [`as_str`](Self::as_str) or keep a wildcard.
 ///
@@ -74,7 +74,7 @@ pub enum OptIn {
     /// `"false"`.
     False,
     /// Any other value, verbatim.
-    Other(String),
+    Unknown(String),
 }
 
 impl OptIn {
@@ -90,7 +90,7 @@ impl OptIn {
             "yes1" => Self::Yes1,
             "no" => Self::No,
             "false" => Self::False,
-            other => Self::Other(other.to_owned()),
+            other => Self::Unknown(other.to_owned()),
         }
     }
 
@@ -106,7 +106,7 @@ impl OptIn {
             Self::Yes1 => "yes1",
             Self::No => "no",
             Self::False => "false",
-            Self::Other(s) => s,
+            Self::Unknown(s) => s,
         }
     }
 
@@ -524,30 +524,30 @@ struct WireContact {
 
 #[derive(Deserialize)]
 struct ReadAttribute {
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::wire::lenient::opt_string")]
     id: Option<String>,
     #[serde(
         default,
         rename = "fieldName",
-        deserialize_with = "crate::lenient::opt_string"
+        deserialize_with = "crate::wire::lenient::opt_string"
     )]
     field_name: Option<String>,
     #[serde(
         default,
         rename = "fieldValue",
-        deserialize_with = "crate::lenient::opt_string"
+        deserialize_with = "crate::wire::lenient::opt_string"
     )]
     field_value: Option<String>,
 }
 
 #[derive(Deserialize)]
 struct ReadContact {
-    #[serde(default, deserialize_with = "crate::lenient::int")]
+    #[serde(default, deserialize_with = "crate::wire::lenient::int")]
     id: i64,
     #[serde(
         default,
         rename = "contactKey",
-        deserialize_with = "crate::lenient::opt_string"
+        deserialize_with = "crate::wire::lenient::opt_string"
     )]
     key: Option<String>,
     #[serde(default, deserialize_with = "null_default")]
@@ -836,13 +836,13 @@ pub fn validate(contact: &Contact, catalog: Option<&FieldCatalog>) -> Result<()>
 #[non_exhaustive]
 pub struct ContactHistory {
     /// The contact key.
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::wire::lenient::opt_string")]
     pub contact_key: Option<String>,
     /// Whether the contact was found (`contactFound`, an int).
-    #[serde(default, deserialize_with = "crate::lenient::int")]
+    #[serde(default, deserialize_with = "crate::wire::lenient::int")]
     pub contact_found: i64,
     /// Number of records (`records`).
-    #[serde(default, deserialize_with = "crate::lenient::int")]
+    #[serde(default, deserialize_with = "crate::wire::lenient::int")]
     pub records: i64,
     /// The entries, most recent first.
     #[serde(default, deserialize_with = "null_default")]
@@ -856,25 +856,25 @@ pub struct ContactHistory {
 #[non_exhaustive]
 pub struct ContactLog {
     /// Entry id.
-    #[serde(default, deserialize_with = "crate::lenient::int")]
+    #[serde(default, deserialize_with = "crate::wire::lenient::int")]
     pub id: i64,
     /// Entry type (open value set).
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::wire::lenient::opt_string")]
     pub r#type: Option<String>,
     /// Object.
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::wire::lenient::opt_string")]
     pub object: Option<String>,
     /// Title.
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::wire::lenient::opt_string")]
     pub title: Option<String>,
     /// Date (format undocumented; parsed leniently).
     #[serde(default)]
     pub date: Option<Timestamp>,
     /// Group (open value set).
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::wire::lenient::opt_string")]
     pub group: Option<String>,
     /// Operation id (important for triggers).
-    #[serde(default, deserialize_with = "crate::lenient::int")]
+    #[serde(default, deserialize_with = "crate::wire::lenient::int")]
     pub operation_id: i64,
     /// Log date (`yyyy-MM-dd HH:mm:ss+0000`).
     #[serde(default)]
@@ -941,76 +941,6 @@ struct WireHistory {
     logs: Vec<WireLog>,
 }
 
-/// A single-contact upsert (`POST /contact/attribute`). Like every [`Request`] it can be
-/// awaited directly; unlike other POSTs it may be made retry-safe with
-/// [`retry_safe`](Self::retry_safe), because an upsert by key is idempotent.
-#[must_use = "a request does nothing until it is awaited"]
-#[derive(Debug)]
-pub struct Upsert(Request<ServerMessage>);
-
-impl Upsert {
-    /// Lets the retry policy resend this upsert after a failure that may have reached the
-    /// server (off by default, as for every POST). Writing the same values twice is harmless.
-    ///
-    /// ```no_run
-    /// # async fn run(client: relance::sendethic::Client) -> relance::Result<()> {
-    /// use relance::sendethic::Contact;
-    /// client.contacts().upsert(Contact::new("a@b.fr").first_name("Ann")).retry_safe(true).await?;
-    /// # Ok(()) }
-    /// ```
-    pub fn retry_safe(mut self, yes: bool) -> Self {
-        if let Ok(raw) = &mut self.0.raw {
-            raw.retry_safe = yes;
-        }
-        self
-    }
-
-    /// Overrides the per-attempt timeout.
-    ///
-    /// ```no_run
-    /// # async fn run(client: relance::sendethic::Client) -> relance::Result<()> {
-    /// client.contacts().upsert(relance::sendethic::Contact::new("a@b.fr"))
-    ///     .timeout(std::time::Duration::from_secs(5)).await?;
-    /// # Ok(()) }
-    /// ```
-    pub fn timeout(self, timeout: Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// Overrides the retry policy (it applies only with [`retry_safe`](Self::retry_safe)).
-    ///
-    /// ```no_run
-    /// # async fn run(client: relance::sendethic::Client) -> relance::Result<()> {
-    /// client.contacts().upsert(relance::sendethic::Contact::new("a@b.fr"))
-    ///     .retry(relance::http::RetryPolicy::none()).await?;
-    /// # Ok(()) }
-    /// ```
-    pub fn retry(self, policy: RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Sends the upsert.
-    ///
-    /// ```no_run
-    /// # async fn run(client: relance::sendethic::Client) -> relance::Result<()> {
-    /// let reply = client.contacts().upsert(relance::sendethic::Contact::new("a@b.fr")).send().await?;
-    /// assert_eq!(reply.affected(), Some(1));
-    /// # Ok(()) }
-    /// ```
-    pub async fn send(self) -> Result<ServerMessage> {
-        self.0.send().await
-    }
-}
-
-impl IntoFuture for Upsert {
-    type Output = Result<ServerMessage>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Result<ServerMessage>> + Send>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        self.0.into_future()
-    }
-}
-
 /// Handler for contacts. Created by [`Client::contacts`].
 #[derive(Debug, Clone)]
 pub struct ContactsHandler {
@@ -1041,9 +971,15 @@ impl ContactsHandler {
     }
 
     fn write(&self, method: Method, contact: &Contact) -> Request<ServerMessage> {
+        let safety = if method == Method::POST {
+            Safety::OnRequest
+        } else {
+            Safety::Safe
+        };
         let draft = self
             .client
-            .request(method, "/contact/attribute", &["contact", "attribute"]);
+            .request(method, "/contact/attribute", &["contact", "attribute"])
+            .safety(safety);
         let by_id = contact.id.is_some() && contact.key.trim().is_empty();
         let checked = if by_id {
             // Update by id: the key may be absent; check the rest with a placeholder key.
@@ -1061,7 +997,8 @@ impl ContactsHandler {
     }
 
     /// Creates or updates a contact by key (`POST /contact/attribute`). Validated first;
-    /// not retried unless [`Upsert::retry_safe`] is set. Replies `"1 contact(s) affected."`
+    /// not retried unless declared [`idempotent`](Request::idempotent) (writing the same
+    /// values twice is harmless). Replies `"1 contact(s) affected."`
     /// ([`ServerMessage::affected`]).
     ///
     /// ```no_run
@@ -1074,8 +1011,8 @@ impl ContactsHandler {
     /// # Ok(()) }
     /// ```
     #[allow(clippy::needless_pass_by_value)] // by value: the natural builder-chain call
-    pub fn upsert(&self, contact: Contact) -> Upsert {
-        Upsert(self.write(Method::POST, &contact))
+    pub fn upsert(&self, contact: Contact) -> Request<ServerMessage> {
+        self.write(Method::POST, &contact)
     }
 
     /// Updates an existing contact (`PUT /contact/attribute`), selected by
@@ -1264,14 +1201,10 @@ impl ContactsHandler {
         } else if logs.iter().any(|l| l.title.trim().is_empty()) {
             draft.fail(Error::invalid(key, "a history entry has an empty title"))
         } else {
-            let mut draft = draft.json(&WireHistory {
+            draft.json(&WireHistory {
                 key: key.trim().to_owned(),
                 logs,
-            });
-            if let Ok(raw) = &mut draft.raw {
-                raw.retry_safe = false;
-            }
-            draft
+            })
         };
         draft.message()
     }
@@ -1549,8 +1482,7 @@ pub struct Bulk<S> {
     source: S,
     catalog: Option<FieldCatalog>,
     options: BulkOptions,
-    retry: Option<RetryPolicy>,
-    timeout: Option<Duration>,
+    request: RequestOptions,
 }
 
 impl<S> fmt::Debug for Bulk<S> {
@@ -1571,8 +1503,7 @@ impl<S: Stream<Item = Contact>> Bulk<S> {
             source,
             catalog: None,
             options: BulkOptions::default(),
-            retry: None,
-            timeout: None,
+            request: RequestOptions::default(),
         }
     }
 
@@ -1661,7 +1592,7 @@ impl<S: Stream<Item = Contact>> Bulk<S> {
     /// # Ok(()) }
     /// ```
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
-        self.retry = Some(policy);
+        self.request = self.request.retry(policy);
         self
     }
 
@@ -1673,7 +1604,7 @@ impl<S: Stream<Item = Contact>> Bulk<S> {
     /// # Ok(()) }
     /// ```
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.request = self.request.timeout(timeout);
         self
     }
 
@@ -1693,8 +1624,7 @@ impl<S: Stream<Item = Contact>> Bulk<S> {
             source,
             catalog,
             options,
-            retry,
-            timeout,
+            request,
         } = self;
         if !(1..=MAX_BULK_CHUNK).contains(&options.chunk_size) {
             return Err(Error::invalid(
@@ -1705,7 +1635,7 @@ impl<S: Stream<Item = Contact>> Bulk<S> {
         if options.concurrency == 0 {
             return Err(Error::invalid("concurrency", "must be at least 1"));
         }
-        let retry_safe = method != Method::POST || options.retry_upserts;
+        let request = request.idempotent(options.retry_upserts);
         let rejected = Mutex::new(Vec::new());
         let submitted = Mutex::new(0usize);
         let catalog = catalog.as_ref();
@@ -1726,26 +1656,27 @@ impl<S: Stream<Item = Contact>> Bulk<S> {
         });
         let method_ref = &method;
         let client_ref = &client;
-        let retry_ref = &retry;
+        let request_ref = &request;
         let mut chunks: Vec<ChunkOutcome> = valid
             .chunks(options.chunk_size)
             .enumerate()
             .map(|(chunk, items)| async move {
                 let (indices, body): (Vec<usize>, Vec<WireContact>) = items.into_iter().unzip();
-                let mut draft = client_ref
+                let safety = if *method_ref == Method::POST {
+                    Safety::OnRequest
+                } else {
+                    Safety::Safe
+                };
+                let draft = client_ref
                     .request(
                         method_ref.clone(),
                         "/contacts/attribute",
                         &["contacts", "attribute"],
                     )
+                    .safety(safety)
                     .json(&body);
                 drop(body);
-                if let Ok(raw) = &mut draft.raw {
-                    raw.retry_safe = retry_safe;
-                    raw.options.retry.clone_from(retry_ref);
-                    raw.options.timeout = timeout;
-                }
-                let result = draft.message().send().await;
+                let result = draft.message().options(request_ref.clone()).send().await;
                 let count = indices.len();
                 match result {
                     Ok(message) => {

@@ -78,7 +78,7 @@ impl Serialize for Mode {
 
 impl<'de> Deserialize<'de> for Mode {
     fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        Ok(crate::lenient::opt_string(d)?
+        Ok(crate::wire::lenient::opt_string(d)?
             .map(|s| Self::parse(&s))
             .unwrap_or_default())
     }

@@ -16,13 +16,15 @@ use serde::{Deserialize, Serialize};
 
 use super::operations::{OperationStatus, Receivers, Schedule, ScheduleInfo};
 use super::stats::{ActivityExport, ActivityRange};
-use super::types::{ExportId, OperationId, Patch, ServerMessage, Timestamp, open_enum};
+use super::types::{ExportId, OperationId, Patch, ServerMessage, Timestamp};
 use super::{Client, Request, RequestDraft, check_size};
 use crate::error::{Error, Result};
+use crate::http::Safety;
+use crate::wire::open_enum;
 
 open_enum!(
     /// The language of an operation (`culture`).
-    Culture {
+    Culture in "relance::sendethic" {
         /// English (US).
         EnUs => "en-us",
         /// Spanish.
@@ -46,7 +48,7 @@ open_enum!(
 
 open_enum!(
     /// Whether a mirror (web version) link is added (`EmailingOption.mirror`).
-    Mirror {
+    Mirror in "relance::sendethic" {
         /// No mirror link.
         No => "false",
         /// The account's setting.
@@ -58,7 +60,7 @@ open_enum!(
 
 open_enum!(
     /// Message importance (`EmailingOption.importance`).
-    Importance {
+    Importance in "relance::sendethic" {
         /// Normal.
         Normal => "normal",
         /// Low.
@@ -70,7 +72,7 @@ open_enum!(
 
 open_enum!(
     /// Content format (`EmailingOption.contentFormat`).
-    ContentFormat {
+    ContentFormat in "relance::sendethic" {
         /// HTML.
         Html => "html",
         /// Plain text.
@@ -80,7 +82,7 @@ open_enum!(
 
 open_enum!(
     /// Link tracking for analytics (`EmailingOption.analyticsOption`).
-    Analytics {
+    Analytics in "relance::sendethic" {
         /// None.
         No => "no",
         /// AT Internet (Xiti).
@@ -101,14 +103,14 @@ pub struct EmailOptions {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::lenient::opt_string"
+        deserialize_with = "crate::wire::lenient::opt_string"
     )]
     pub mirror_paragraph: Option<String>,
     /// Character encoding (`utf-8`, `iso-8859-15`, `windows-1252`, ...).
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::lenient::opt_string"
+        deserialize_with = "crate::wire::lenient::opt_string"
     )]
     pub encoding: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -119,25 +121,25 @@ pub struct EmailOptions {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::lenient::opt_string"
+        deserialize_with = "crate::wire::lenient::opt_string"
     )]
     pub recipient_display: Option<String>,
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::lenient::opt_string"
+        deserialize_with = "crate::wire::lenient::opt_string"
     )]
     pub redirect_bounce: Option<String>,
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::lenient::opt_string"
+        deserialize_with = "crate::wire::lenient::opt_string"
     )]
     pub redirect_validation: Option<String>,
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::lenient::opt_string"
+        deserialize_with = "crate::wire::lenient::opt_string"
     )]
     pub routing_option: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -145,49 +147,49 @@ pub struct EmailOptions {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::lenient::opt_string"
+        deserialize_with = "crate::wire::lenient::opt_string"
     )]
     pub xiti_prefix: Option<String>,
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::lenient::opt_string"
+        deserialize_with = "crate::wire::lenient::opt_string"
     )]
     pub xiti_tag: Option<String>,
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::lenient::opt_string"
+        deserialize_with = "crate::wire::lenient::opt_string"
     )]
     pub ga_source: Option<String>,
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::lenient::opt_string"
+        deserialize_with = "crate::wire::lenient::opt_string"
     )]
     pub ga_medium: Option<String>,
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::lenient::opt_string"
+        deserialize_with = "crate::wire::lenient::opt_string"
     )]
     pub ga_campaign: Option<String>,
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::lenient::opt_string"
+        deserialize_with = "crate::wire::lenient::opt_string"
     )]
     pub ga_content: Option<String>,
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::lenient::opt_string"
+        deserialize_with = "crate::wire::lenient::opt_string"
     )]
     pub ga_term: Option<String>,
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::lenient::opt_string"
+        deserialize_with = "crate::wire::lenient::opt_string"
     )]
     pub ga_prefix: Option<String>,
 }
@@ -200,7 +202,7 @@ pub struct EmailOptions {
 pub struct EmailOperation {
     #[serde(default)]
     pub id: OperationId,
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::wire::lenient::opt_string")]
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<OperationStatus>,
@@ -209,7 +211,7 @@ pub struct EmailOperation {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::lenient::opt_string"
+        deserialize_with = "crate::wire::lenient::opt_string"
     )]
     pub description: Option<String>,
     /// Sending date (`yyyy-MM-dd HH:mm:ss+0000`).
@@ -218,52 +220,52 @@ pub struct EmailOperation {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::lenient::opt_string"
+        deserialize_with = "crate::wire::lenient::opt_string"
     )]
     pub subject: Option<String>,
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::lenient::opt_string"
+        deserialize_with = "crate::wire::lenient::opt_string"
     )]
     pub from_name: Option<String>,
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::lenient::opt_string"
+        deserialize_with = "crate::wire::lenient::opt_string"
     )]
     pub from_mail: Option<String>,
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::lenient::opt_string"
+        deserialize_with = "crate::wire::lenient::opt_string"
     )]
     pub reply_to: Option<String>,
     /// HTML to edit in the Sendethic editor before sending.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::lenient::opt_string"
+        deserialize_with = "crate::wire::lenient::opt_string"
     )]
     pub html_editor: Option<String>,
     /// HTML sent as is.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::lenient::opt_string"
+        deserialize_with = "crate::wire::lenient::opt_string"
     )]
     pub html: Option<String>,
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::lenient::opt_string"
+        deserialize_with = "crate::wire::lenient::opt_string"
     )]
     pub text: Option<String>,
     /// Web page of the campaign report.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::lenient::opt_string"
+        deserialize_with = "crate::wire::lenient::opt_string"
     )]
     pub report_link: Option<String>,
     /// Receivers (always null in lists).
@@ -878,7 +880,11 @@ impl Family {
         };
         client
             .request(Method::PUT, template, &[self.root, action, &id.to_string()])
-            .retry_safe(action == "suspend")
+            .safety(if action == "suspend" {
+                Safety::Safe
+            } else {
+                Safety::Never
+            })
             .message()
     }
 
@@ -924,7 +930,7 @@ impl Family {
                 self.search,
                 &[self.root, "search", &size.to_string()],
             )
-            .retry_safe(true);
+            .safety(Safety::Safe);
         let draft = if import_ids.is_empty() {
             draft.fail(Error::invalid(
                 "importIds",

@@ -94,7 +94,7 @@ impl Serialize for FieldFormat {
 
 impl<'de> Deserialize<'de> for FieldFormat {
     fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        Ok(crate::lenient::opt_string(d)?
+        Ok(crate::wire::lenient::opt_string(d)?
             .map(|s| Self::parse(&s))
             .unwrap_or_default())
     }
@@ -121,7 +121,7 @@ pub struct ContactField {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::lenient::opt_string"
+        deserialize_with = "crate::wire::lenient::opt_string"
     )]
     pub options: Option<String>,
     /// Creation date (`yyyy-MM-dd HH:mm:ss`, UTC).
@@ -157,7 +157,7 @@ pub struct FieldValue {
     #[serde(default)]
     pub id: FieldValueId,
     /// Position in the list.
-    #[serde(default, deserialize_with = "crate::lenient::int")]
+    #[serde(default, deserialize_with = "crate::wire::lenient::int")]
     pub index: i64,
     /// Label.
     #[serde(default)]

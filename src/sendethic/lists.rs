@@ -25,25 +25,26 @@ use reqwest::Method;
 use reqwest::multipart::{Form, Part};
 use serde::{Deserialize, Serialize};
 
-use super::jobs::{JobWait, Progress, wait_for};
 use super::records::RecordReader;
 use super::stats::{file_name_of, looks_failed};
-use super::types::{ServerMessage, Timestamp, numeric_id, open_enum};
+use super::types::{ServerMessage, Timestamp};
 use super::{Client, Contact, Request, RequestDraft};
 use crate::error::{Error, Result};
 use crate::http::Body;
+use crate::http::{Job, JobKind, JobWait, Progress, RequestOptions, wait_for};
+use crate::wire::{numeric_id, open_enum};
 
 numeric_id!(
     /// Id of an import job.
-    ImportId
+    ImportId in "relance::sendethic"
 );
 numeric_id!(
     /// Id of an export job.
-    ExportJobId
+    ExportJobId in "relance::sendethic"
 );
 numeric_id!(
     /// Id of a purge job.
-    PurgeId
+    PurgeId in "relance::sendethic"
 );
 
 /// An import job (`ImportOperation`).
@@ -54,27 +55,27 @@ numeric_id!(
 pub struct ImportJob {
     #[serde(default)]
     pub id: ImportId,
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::wire::lenient::opt_string")]
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<Timestamp>,
     /// Status text (undocumented value set).
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::wire::lenient::opt_string")]
     pub status: Option<String>,
     /// Link to the report archive, once available.
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::wire::lenient::opt_string")]
     pub link: Option<String>,
-    #[serde(default, deserialize_with = "crate::lenient::int")]
+    #[serde(default, deserialize_with = "crate::wire::lenient::int")]
     pub line_read: i64,
-    #[serde(default, deserialize_with = "crate::lenient::int")]
+    #[serde(default, deserialize_with = "crate::wire::lenient::int")]
     pub line_duplicate: i64,
-    #[serde(default, deserialize_with = "crate::lenient::int")]
+    #[serde(default, deserialize_with = "crate::wire::lenient::int")]
     pub line_add: i64,
-    #[serde(default, deserialize_with = "crate::lenient::int")]
+    #[serde(default, deserialize_with = "crate::wire::lenient::int")]
     pub line_update: i64,
-    #[serde(default, deserialize_with = "crate::lenient::int")]
+    #[serde(default, deserialize_with = "crate::wire::lenient::int")]
     pub line_import: i64,
-    #[serde(default, deserialize_with = "crate::lenient::int")]
+    #[serde(default, deserialize_with = "crate::wire::lenient::int")]
     pub line_error: i64,
     /// Properties this version of `relance` does not model.
     #[serde(flatten)]
@@ -89,17 +90,17 @@ pub struct ImportJob {
 pub struct ExportJob {
     #[serde(default)]
     pub id: ExportJobId,
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::wire::lenient::opt_string")]
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<Timestamp>,
     /// Status text (undocumented value set).
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::wire::lenient::opt_string")]
     pub status: Option<String>,
     /// Link to the archive, once ready.
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::wire::lenient::opt_string")]
     pub link: Option<String>,
-    #[serde(default, deserialize_with = "crate::lenient::int")]
+    #[serde(default, deserialize_with = "crate::wire::lenient::int")]
     pub total_contact: i64,
     /// Properties this version of `relance` does not model.
     #[serde(flatten)]
@@ -117,12 +118,12 @@ pub struct PurgeJob {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<Timestamp>,
     /// Status text (undocumented value set).
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::wire::lenient::opt_string")]
     pub status: Option<String>,
     /// Link to the report archive, once available.
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::wire::lenient::opt_string")]
     pub link: Option<String>,
-    #[serde(default, deserialize_with = "crate::lenient::int")]
+    #[serde(default, deserialize_with = "crate::wire::lenient::int")]
     pub line_read: i64,
     /// Properties this version of `relance` does not model.
     #[serde(flatten)]
@@ -188,7 +189,7 @@ job_helpers!(PurgeJob);
 
 open_enum!(
     /// File encoding of an import or purge file.
-    FileEncoding {
+    FileEncoding in "relance::sendethic" {
         /// UTF-8 (what `relance` writes).
         Utf8 => "UTF-8",
         /// UTF-16 (`Unicode`).
@@ -206,7 +207,7 @@ open_enum!(
 
 open_enum!(
     /// What an import does with contacts that already exist (`duplicateOption`).
-    DuplicateOption {
+    DuplicateOption in "relance::sendethic" {
         /// Update existing contacts (`disallowdupupdate`).
         Update => "disallowdupupdate",
         /// Only add new contacts (`disallowdup`).
@@ -394,10 +395,7 @@ impl FileSource {
                     |n| n.to_string_lossy().into_owned(),
                 );
                 let file = std::fs::File::open(&path).map_err(|e| {
-                    Error::invalid(
-                        path.display().to_string(),
-                        format!("cannot open the file: {e}"),
-                    )
+                    Error::io(format!("cannot open the file {}", path.display()), e)
                 })?;
                 let len = file.metadata().map(|m| m.len()).ok();
                 let stream = file_chunks(file);
@@ -745,7 +743,7 @@ pub struct ContactExport {
 
 open_enum!(
     /// A filter of a contact export.
-    ExportFilter {
+    ExportFilter in "relance::sendethic" {
         /// Contacts opted in to email.
         EmailOptIn => "emailingoptin",
         /// Contacts opted in to SMS.
@@ -1067,7 +1065,7 @@ impl ListsHandler {
     /// ```
     pub async fn wait_import(&self, id: ImportId, wait: JobWait) -> Result<ImportJob> {
         wait_for(
-            &format!("import {id}"),
+            Job::new(JobKind::Import, id),
             wait,
             || self.import_job(id).send(),
             ImportJob::progress,
@@ -1167,7 +1165,7 @@ impl ListsHandler {
     /// ```
     pub async fn wait_export(&self, id: ExportJobId, wait: JobWait) -> Result<ExportJob> {
         wait_for(
-            &format!("export {id}"),
+            Job::new(JobKind::Export, id),
             wait,
             || self.export_job(id).send(),
             ExportJob::progress,
@@ -1231,13 +1229,14 @@ impl ListsHandler {
         segments: &[&str],
         timeout: std::time::Duration,
     ) -> Result<std::fs::File> {
-        let mut raw = self.get(template, segments).into_raw()?;
+        let mut options = RequestOptions::new();
         if timeout > std::time::Duration::ZERO {
-            raw.options.timeout = Some(timeout);
+            options = options.timeout(timeout);
         }
-        let response = self.client.inner.core.execute_streaming(raw).await?;
-        let mut file = tempfile::tempfile()
-            .map_err(|e| Error::config(format!("cannot create a temporary file: {e}")))?;
+        let (core, raw) = self.get(template, segments).into_raw(options)?;
+        let response = core.execute_streaming(raw).await?;
+        let mut file =
+            tempfile::tempfile().map_err(|e| Error::io("cannot create a temporary file", e))?;
         let mut stream = response.bytes_stream();
         while let Some(chunk) = stream.next().await {
             let chunk = chunk.map_err(|e| {
@@ -1248,10 +1247,10 @@ impl ListsHandler {
                 }
             })?;
             file.write_all(&chunk)
-                .map_err(|e| Error::config(format!("cannot write the temporary file: {e}")))?;
+                .map_err(|e| Error::io("cannot write the temporary file", e))?;
         }
         file.rewind()
-            .map_err(|e| Error::config(format!("cannot read the temporary file: {e}")))?;
+            .map_err(|e| Error::io("cannot read the temporary file", e))?;
         Ok(file)
     }
 
@@ -1341,7 +1340,7 @@ impl ListsHandler {
     /// ```
     pub async fn wait_purge(&self, id: PurgeId, wait: JobWait) -> Result<PurgeJob> {
         wait_for(
-            &format!("purge {id}"),
+            Job::new(JobKind::Purge, id),
             wait,
             || self.purge_job(id).send(),
             PurgeJob::progress,
@@ -1354,7 +1353,7 @@ impl ListsHandler {
 /// file, streaming.
 fn extract_csv(archive: std::fs::File) -> Result<std::fs::File> {
     let mut zip = zip::ZipArchive::new(archive)
-        .map_err(|e| Error::invalid("archive", format!("not a readable zip archive: {e}")))?;
+        .map_err(|e| Error::io("not a readable zip archive", std::io::Error::other(e)))?;
     let index = (0..zip.len())
         .find(|&i| {
             zip.name_for_index(i).is_some_and(|n| {
@@ -1366,13 +1365,13 @@ fn extract_csv(archive: std::fs::File) -> Result<std::fs::File> {
         .unwrap_or(0);
     let mut entry = zip
         .by_index(index)
-        .map_err(|e| Error::invalid("archive", format!("cannot open the archive entry: {e}")))?;
-    let mut out = tempfile::tempfile()
-        .map_err(|e| Error::config(format!("cannot create a temporary file: {e}")))?;
+        .map_err(|e| Error::io("cannot open the archive entry", std::io::Error::other(e)))?;
+    let mut out =
+        tempfile::tempfile().map_err(|e| Error::io("cannot create a temporary file", e))?;
     std::io::copy(&mut entry, &mut out)
-        .map_err(|e| Error::invalid("archive", format!("cannot extract the archive: {e}")))?;
+        .map_err(|e| Error::io("cannot extract the archive", std::io::Error::other(e)))?;
     out.rewind()
-        .map_err(|e| Error::config(format!("cannot read the temporary file: {e}")))?;
+        .map_err(|e| Error::io("cannot read the temporary file", e))?;
     Ok(out)
 }
 

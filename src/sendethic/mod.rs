@@ -21,7 +21,6 @@ mod contacts;
 mod criteria;
 mod emailing;
 mod fields;
-mod jobs;
 mod lists;
 mod operations;
 mod records;
@@ -31,21 +30,20 @@ mod stats;
 mod types;
 
 use std::fmt;
-use std::future::{Future, IntoFuture};
-use std::pin::Pin;
 use std::sync::Arc;
-use std::time::Duration;
 
 use base64::Engine as _;
 use reqwest::Method;
 use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderValue};
 use secrecy::{ExposeSecret, SecretString};
 
+#[doc(no_inline)]
+pub use crate::http::JobWait;
 pub use account::{AccountHandler, CreditType, Credits};
 pub use contacts::{
     Bulk, BulkOptions, BulkReport, BulkTotals, ChunkOutcome, Contact, ContactHistory, ContactLog,
     ContactsHandler, FieldCatalog, MAX_BULK_CHUNK, MAX_HISTORY_SIZE, NewContactLog, OptIn,
-    Rejected, Upsert, validate,
+    Rejected, validate,
 };
 pub use criteria::{Condition, Criteria, CriteriaItem, Criterion, FieldRef, Mode};
 pub use emailing::{
@@ -56,7 +54,6 @@ pub use fields::{
     ContactField, EnsuredField, FieldFormat, FieldSpec, FieldValue, FieldsHandler, NewField,
     NewFieldValue,
 };
-pub use jobs::JobWait;
 pub use lists::{
     ContactExport, ContactImport, ContactPurge, DuplicateOption, ExportFilter, ExportJob,
     ExportJobId, FileEncoding, FileSource, ImportColumn, ImportId, ImportJob, ListsHandler,
@@ -77,7 +74,11 @@ pub use types::{
 };
 
 use crate::error::{Error, Result};
-use crate::http::{self, Body, CommonBuilder, HttpCore, RawRequest, RawResponse, RetryPolicy};
+#[doc(no_inline)]
+pub use crate::http::Request;
+use crate::http::{
+    self, Body, CommonBuilder, HttpCall, HttpCore, RawRequest, RawResponse, RequestOptions, Safety,
+};
 
 /// The production base URL.
 pub const DEFAULT_BASE_URL: &str = "https://services.message-business.com/api/rest/v4/";
@@ -89,7 +90,7 @@ pub struct Client {
 }
 
 struct Inner {
-    core: HttpCore,
+    core: Arc<HttpCore>,
     account_id: String,
     auth: HeaderValue,
 }
@@ -320,13 +321,12 @@ impl Client {
             raw
         });
         RequestDraft {
-            client: self.clone(),
+            core: Arc::clone(&self.inner.core),
+            safety: raw
+                .as_ref()
+                .map_or(Safety::Never, |r| Safety::of_method(&r.method)),
             raw,
         }
-    }
-
-    pub(crate) async fn execute(&self, raw: RawRequest) -> Result<RawResponse> {
-        self.inner.core.execute(raw).await
     }
 }
 
@@ -388,7 +388,7 @@ impl ClientBuilder {
         let core = self.common.build("sendethic", DEFAULT_BASE_URL)?;
         Ok(Client {
             inner: Arc::new(Inner {
-                core,
+                core: Arc::new(core),
                 account_id,
                 auth,
             }),
@@ -413,8 +413,9 @@ pub(crate) fn check_size(draft: RequestDraft, size: u16) -> RequestDraft {
 
 /// A request being assembled by a handler (crate-internal).
 pub(crate) struct RequestDraft {
-    client: Client,
+    core: Arc<HttpCore>,
     raw: Result<RawRequest>,
+    safety: Safety,
 }
 
 impl RequestDraft {
@@ -429,7 +430,6 @@ impl RequestDraft {
         self
     }
 
-    /// Replaces the request by an input error, reported when sending (before any I/O).
     /// [`json`](Self::json) for a body that passed validation, or [`fail`](Self::fail) with
     /// the validation error (nothing is sent).
     pub(crate) fn try_json<B: serde::Serialize>(self, body: Result<B>) -> Self {
@@ -439,6 +439,7 @@ impl RequestDraft {
         }
     }
 
+    /// Replaces the request by an input error, reported when sending (before any I/O).
     pub(crate) fn fail(mut self, error: Error) -> Self {
         if self.raw.is_ok() {
             self.raw = Err(error);
@@ -454,30 +455,28 @@ impl RequestDraft {
         self
     }
 
-    /// Overrides whether the request may be sent again once it may have reached the server.
-    pub(crate) fn retry_safe(mut self, safe: bool) -> Self {
-        if let Ok(raw) = &mut self.raw {
-            raw.retry_safe = safe;
-        }
+    /// Overrides whether the request may be sent again once it may have reached the server
+    /// (by default: GET, PUT and DELETE may, POST may not).
+    pub(crate) fn safety(mut self, safety: Safety) -> Self {
+        self.safety = safety;
         self
     }
 
-    /// The request itself, for callers that stream the response.
-    pub(crate) fn into_raw(self) -> Result<RawRequest> {
-        self.raw
+    /// The request itself with `options` applied, for callers that stream the response.
+    pub(crate) fn into_raw(self, options: RequestOptions) -> Result<(Arc<HttpCore>, RawRequest)> {
+        let mut raw = self.raw?;
+        raw.retry_safe = self.safety == Safety::Safe;
+        raw.options = options;
+        Ok((self.core, raw))
     }
 
     /// Finishes with a decoder.
-    pub(crate) fn decode<T>(self, decode: fn(&RawResponse) -> Result<T>) -> Request<T> {
-        Request {
-            client: self.client,
-            raw: self.raw,
-            decode,
-        }
+    pub(crate) fn decode<T: 'static>(self, decode: fn(&RawResponse) -> Result<T>) -> Request<T> {
+        HttpCall::request(self.core, self.raw, self.safety, decode)
     }
 
     /// Finishes with the JSON decoder.
-    pub(crate) fn decode_json<T: serde::de::DeserializeOwned>(self) -> Request<T> {
+    pub(crate) fn decode_json<T: serde::de::DeserializeOwned + 'static>(self) -> Request<T> {
         self.decode(RawResponse::json::<T>)
     }
 
@@ -492,88 +491,10 @@ impl RequestDraft {
     }
 }
 
-/// One Sendethic operation, ready to send.
-///
-/// `.await` it directly (it implements [`IntoFuture`]) or call [`send`](Self::send). Before
-/// that, [`timeout`](Self::timeout) and [`retry`](Self::retry) override the client's settings
-/// for this call only. Input errors (for example a path value that cannot be encoded) are
-/// reported when sending, before anything goes on the wire.
-#[must_use = "a request does nothing until it is awaited"]
-pub struct Request<T> {
-    client: Client,
-    raw: Result<RawRequest>,
-    decode: fn(&RawResponse) -> Result<T>,
-}
-
-impl<T> fmt::Debug for Request<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut d = f.debug_struct("sendethic::Request");
-        match &self.raw {
-            Ok(raw) => d
-                .field("method", &raw.method)
-                .field("path", &raw.template)
-                .field("retry_safe", &raw.retry_safe),
-            Err(e) => d.field("error", e),
-        };
-        d.finish_non_exhaustive()
-    }
-}
-
-impl<T> Request<T> {
-    /// Overrides the per-attempt timeout for this request.
-    ///
-    /// ```no_run
-    /// # async fn run(client: relance::sendethic::Client) -> relance::Result<()> {
-    /// let fields = client.fields().list().timeout(std::time::Duration::from_secs(5)).await?;
-    /// # Ok(()) }
-    /// ```
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        if let Ok(raw) = &mut self.raw {
-            raw.options.timeout = Some(timeout);
-        }
-        self
-    }
-
-    /// Overrides the retry policy for this request. It never makes a send retry-safe.
-    ///
-    /// ```no_run
-    /// # async fn run(client: relance::sendethic::Client) -> relance::Result<()> {
-    /// let fields = client.fields().list().retry(relance::http::RetryPolicy::none()).await?;
-    /// # Ok(()) }
-    /// ```
-    pub fn retry(mut self, policy: RetryPolicy) -> Self {
-        if let Ok(raw) = &mut self.raw {
-            raw.options.retry = Some(policy);
-        }
-        self
-    }
-
-    /// Sends the request and decodes the reply.
-    ///
-    /// ```no_run
-    /// # async fn run(client: relance::sendethic::Client) -> relance::Result<()> {
-    /// let fields = client.fields().list().send().await?;
-    /// # Ok(()) }
-    /// ```
-    pub async fn send(self) -> Result<T> {
-        let raw = self.raw?;
-        let response = self.client.execute(raw).await?;
-        (self.decode)(&response)
-    }
-}
-
-impl<T: Send + 'static> IntoFuture for Request<T> {
-    type Output = Result<T>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Result<T>> + Send>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::Duration;
 
     #[test]
     fn debug_never_shows_the_key() {

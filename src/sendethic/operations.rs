@@ -4,12 +4,12 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Deserializer, Serialize};
 
 use super::criteria::{Criteria, Mode};
-use super::types::open_enum;
 use crate::error::{Error, Result};
+use crate::wire::open_enum;
 
 open_enum!(
     /// The status of an email or SMS operation.
-    OperationStatus {
+    OperationStatus in "relance::sendethic" {
         /// Being edited (not approved yet).
         Edited => "edited",
         /// Approved and sending.
@@ -23,7 +23,7 @@ open_enum!(
 
 open_enum!(
     /// The kind of schedule (`ScheduleOperation.type`).
-    ScheduleKind {
+    ScheduleKind in "relance::sendethic" {
         /// As soon as approved.
         Asap => "asap",
         /// At the operation's `date`.
@@ -71,7 +71,7 @@ pub struct Receivers {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::lenient::opt_string"
+        deserialize_with = "crate::wire::lenient::opt_string"
     )]
     pub conditions_xml: Option<String>,
     /// How the conditions combine.
@@ -81,7 +81,7 @@ pub struct Receivers {
 
 fn lenient_ids<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Vec<i64>, D::Error> {
     #[derive(Deserialize)]
-    struct Id(#[serde(deserialize_with = "crate::lenient::int")] i64);
+    struct Id(#[serde(deserialize_with = "crate::wire::lenient::int")] i64);
     Ok(Option::<Vec<Id>>::deserialize(d)?
         .unwrap_or_default()
         .into_iter()
@@ -311,21 +311,21 @@ pub struct ScheduleInfo {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::lenient::opt_string"
+        deserialize_with = "crate::wire::lenient::opt_string"
     )]
     pub criterias: Option<String>,
     /// Trigger delay (`h3`, `d1`...).
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::lenient::opt_string"
+        deserialize_with = "crate::wire::lenient::opt_string"
     )]
     pub criterias_time: Option<String>,
     /// `"true"` when sent at most once per recipient.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::lenient::opt_string"
+        deserialize_with = "crate::wire::lenient::opt_string"
     )]
     pub criterias_limit: Option<String>,
 }

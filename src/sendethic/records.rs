@@ -407,7 +407,7 @@ impl<R: Read> RecordReader<R> {
     pub fn new(reader: R) -> Result<Self> {
         let mut buffered = BufReader::with_capacity(64 * 1024, reader);
         let separator = {
-            let head = buffered.fill_buf().map_err(|e| file_error(&e))?;
+            let head = buffered.fill_buf().map_err(file_error)?;
             detect_separator(head)
         };
         Self::with_separator_inner(buffered, separator)
@@ -438,7 +438,7 @@ impl<R: Read> RecordReader<R> {
             Ok(None) => {
                 return Err(Error::invalid("file", "the file is empty (no header line)"));
             }
-            Err(RowError::Io(e)) => return Err(file_error(&e)),
+            Err(RowError::Io(e)) => return Err(file_error(e)),
             Err(RowError::Malformed(line, why)) => {
                 return Err(Error::invalid(
                     format!("line {line}"),
@@ -622,7 +622,7 @@ impl<R: Read> Iterator for RecordReader<R> {
         let (line, fields) = match self.read_row() {
             Ok(Some(row)) => row,
             Ok(None) => return None,
-            Err(RowError::Io(e)) => return Some(Err(file_error(&e))),
+            Err(RowError::Io(e)) => return Some(Err(file_error(e))),
             Err(RowError::Malformed(line, why)) => {
                 return Some(Err(Error::invalid(
                     format!("line {line}"),
@@ -682,14 +682,14 @@ fn detect_separator(head: &[u8]) -> u8 {
     }
 }
 
-fn file_error(e: &std::io::Error) -> Error {
-    Error::invalid("file", format!("cannot read the file: {e}"))
+fn file_error(e: std::io::Error) -> Error {
+    Error::io("cannot read the file", e)
 }
 
 /// Opens the first `.csv`/`.txt` entry (or the first entry) of a zip archive held in memory.
 pub(crate) fn csv_from_zip(bytes: bytes::Bytes) -> Result<RecordReader<std::io::Cursor<Vec<u8>>>> {
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes))
-        .map_err(|e| Error::invalid("archive", format!("not a readable zip archive: {e}")))?;
+        .map_err(|e| Error::io("not a readable zip archive", std::io::Error::other(e)))?;
     let index = (0..archive.len())
         .find(|&i| {
             archive.name_for_index(i).is_some_and(|n| {
@@ -701,11 +701,9 @@ pub(crate) fn csv_from_zip(bytes: bytes::Bytes) -> Result<RecordReader<std::io::
         .unwrap_or(0);
     let mut entry = archive
         .by_index(index)
-        .map_err(|e| Error::invalid("archive", format!("cannot open the archive entry: {e}")))?;
+        .map_err(|e| Error::io("cannot open the archive entry", std::io::Error::other(e)))?;
     let mut content = Vec::new();
-    entry
-        .read_to_end(&mut content)
-        .map_err(|e| file_error(&e))?;
+    entry.read_to_end(&mut content).map_err(file_error)?;
     RecordReader::new(std::io::Cursor::new(content))
 }
 
@@ -908,7 +906,7 @@ mod tests {
         assert_eq!(rows[0].email(), Some("a@x.fr"));
         assert!(matches!(
             csv_from_zip(bytes::Bytes::from_static(b"not a zip")),
-            Err(Error::InvalidInput { .. })
+            Err(Error::Io { ref context, .. }) if context == "not a readable zip archive"
         ));
     }
 

@@ -24,7 +24,7 @@ pub struct Segment {
     #[serde(default)]
     pub id: SegmentId,
     /// Name (required by the server).
-    #[serde(default, deserialize_with = "crate::lenient::string")]
+    #[serde(default, deserialize_with = "crate::wire::lenient::string")]
     pub name: String,
     /// How the criteria combine.
     #[serde(default)]
@@ -33,14 +33,14 @@ pub struct Segment {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::lenient::opt_string"
+        deserialize_with = "crate::wire::lenient::opt_string"
     )]
     pub description: Option<String>,
     /// Creation date (`yyyy-MM-dd HH:mm:ss`, UTC).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub creation_date: Option<Timestamp>,
     /// The criteria XML, verbatim (see [`criteria`](Self::criteria)).
-    #[serde(default, deserialize_with = "crate::lenient::string")]
+    #[serde(default, deserialize_with = "crate::wire::lenient::string")]
     pub details: String,
     /// Properties this version of `relance` does not model, kept for round trips.
     #[serde(flatten)]

@@ -85,28 +85,28 @@ impl SmsMessage {
 pub struct SmsOperation {
     #[serde(default)]
     pub id: OperationId,
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::wire::lenient::opt_string")]
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<OperationStatus>,
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::lenient::opt_string"
+        deserialize_with = "crate::wire::lenient::opt_string"
     )]
     pub description: Option<String>,
     /// The text.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::lenient::opt_string"
+        deserialize_with = "crate::wire::lenient::opt_string"
     )]
     pub message: Option<String>,
     /// The sender name.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::lenient::opt_string"
+        deserialize_with = "crate::wire::lenient::opt_string"
     )]
     pub oadc: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -114,7 +114,7 @@ pub struct SmsOperation {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::lenient::opt_string"
+        deserialize_with = "crate::wire::lenient::opt_string"
     )]
     pub report_link: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

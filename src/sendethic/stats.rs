@@ -16,12 +16,12 @@ use chrono::{DateTime, Utc};
 use reqwest::Method;
 use serde::{Deserialize, Serialize};
 
-use super::jobs::{JobWait, Progress, wait_for};
 use super::records::{Record, csv_from_zip, parse_number};
 use super::types::{ExportId, OperationId, Timestamp, format_plain};
 use super::{Client, Request};
 use crate::error::{Error, Result};
 use crate::http::percent_decode;
+use crate::http::{Job, JobKind, JobWait, Progress, wait_for};
 
 /// An activity export of an email operation (`EmailingOperationExport`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -35,10 +35,10 @@ pub struct ActivityExport {
     #[serde(default)]
     pub reference_id: OperationId,
     /// Name.
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::wire::lenient::opt_string")]
     pub name: Option<String>,
     /// Status text (value set undocumented).
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::wire::lenient::opt_string")]
     pub status: Option<String>,
     /// Start of the exported period (UTC).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -47,7 +47,7 @@ pub struct ActivityExport {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_date: Option<Timestamp>,
     /// Download link, set once the file is ready.
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::wire::lenient::opt_string")]
     pub link: Option<String>,
     /// Properties this version of `relance` does not model.
     #[serde(flatten)]
@@ -486,7 +486,7 @@ impl StatsHandler {
             started
         } else {
             wait_for(
-                &format!("activity export {id}"),
+                Job::new(JobKind::ActivityExport, id),
                 wait,
                 || self.activity_export(id).send(),
                 ActivityExport::progress,

@@ -8,144 +8,31 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use crate::error::Result;
 use crate::http::RawResponse;
 
-macro_rules! numeric_id {
-    ($(#[$doc:meta])* $name:ident) => {
-        $(#[$doc])*
-        ///
-        /// Sendethic declares ids as `int32` but sometimes sends them as strings; both decode.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
-        pub struct $name(pub i64);
-
-        impl $name {
-            /// The numeric value.
-            ///
-            /// ```
-            #[doc = concat!("assert_eq!(relance::sendethic::", stringify!($name), "(26).get(), 26);")]
-            /// ```
-            #[must_use]
-            pub fn get(self) -> i64 {
-                self.0
-            }
-        }
-
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                std::fmt::Display::fmt(&self.0, f)
-            }
-        }
-
-        impl From<i64> for $name {
-            fn from(v: i64) -> Self {
-                Self(v)
-            }
-        }
-
-        impl serde::Serialize for $name {
-            fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-                s.serialize_i64(self.0)
-            }
-        }
-
-        impl<'de> serde::Deserialize<'de> for $name {
-            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-                crate::lenient::int(d).map(Self)
-            }
-        }
-    };
-}
-
-macro_rules! open_enum {
-    (
-        $(#[$doc:meta])*
-        $name:ident { $($(#[$vdoc:meta])* $variant:ident => $wire:literal),+ $(,)? }
-    ) => {
-        $(#[$doc])*
-        ///
-        /// Server-sent: match on [`as_str`](Self::as_str) or keep a wildcard arm; a value this
-        /// version does not know decodes to `Unknown` instead of failing.
-        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-        #[non_exhaustive]
-        pub enum $name {
-            $($(#[$vdoc])* $variant,)+
-            /// A value this version of `relance` does not know, kept verbatim.
-            Unknown(String),
-        }
-
-        impl $name {
-            /// The wire value.
-            ///
-            /// ```
-            #[doc = concat!("let v = relance::sendethic::", stringify!($name), "::parse(\"x-unknown\");")]
-            /// assert_eq!(v.as_str(), "x-unknown");
-            /// ```
-            #[must_use]
-            pub fn as_str(&self) -> &str {
-                match self {
-                    $(Self::$variant => $wire,)+
-                    Self::Unknown(s) => s,
-                }
-            }
-
-            /// Parses a wire value (case-insensitive).
-            ///
-            /// ```
-            #[doc = concat!("let v = relance::sendethic::", stringify!($name), "::parse(\"x-unknown\");")]
-            #[doc = concat!("assert!(matches!(v, relance::sendethic::", stringify!($name), "::Unknown(_)));")]
-            /// ```
-            #[must_use]
-            pub fn parse(raw: &str) -> Self {
-                let t = raw.trim();
-                $(if t.eq_ignore_ascii_case($wire) { return Self::$variant; })+
-                Self::Unknown(raw.to_owned())
-            }
-        }
-
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl serde::Serialize for $name {
-            fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-                s.serialize_str(self.as_str())
-            }
-        }
-
-        impl<'de> serde::Deserialize<'de> for $name {
-            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-                Ok(Self::parse(&crate::lenient::opt_string(d)?.unwrap_or_default()))
-            }
-        }
-    };
-}
-pub(crate) use open_enum;
-
-pub(crate) use numeric_id;
+use crate::wire::numeric_id;
 
 numeric_id!(
     /// Id of a contact field (`ContactField.id`), e.g. `26` for a custom field.
-    FieldId
+    FieldId in "relance::sendethic"
 );
 numeric_id!(
     /// Id of a value of a single- or multiple-selection field (`ContactFieldValue.id`).
-    FieldValueId
+    FieldValueId in "relance::sendethic"
 );
 numeric_id!(
     /// Id of an email or SMS operation (campaign).
-    OperationId
+    OperationId in "relance::sendethic"
 );
 numeric_id!(
     /// Id of an activity export (`EmailingOperationExport.id`).
-    ExportId
+    ExportId in "relance::sendethic"
 );
 numeric_id!(
     /// Id of a contact (`ContactData.id`), assigned by Sendethic.
-    ContactId
+    ContactId in "relance::sendethic"
 );
 numeric_id!(
     /// Id of a segment (`Segment.id`).
-    SegmentId
+    SegmentId in "relance::sendethic"
 );
 
 /// A tri-state update of one value: leave it untouched, clear it, or set it.
@@ -352,7 +239,7 @@ impl Serialize for Timestamp {
 
 impl<'de> Deserialize<'de> for Timestamp {
     fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        let raw = crate::lenient::opt_string(d)?.unwrap_or_default();
+        let raw = crate::wire::lenient::opt_string(d)?.unwrap_or_default();
         Ok(Self::parse(raw))
     }
 }

@@ -5,24 +5,25 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::types::{self, Params, non_empty, open_enum};
+use super::types::{self, Params, non_empty};
 use super::{Client, Request};
 use crate::error::Error;
+use crate::wire::open_enum;
 
 open_enum! {
     /// The type of a question. There are no native boolean or date types: see
     /// [`NewQuestion::boolean`] and [`NewQuestion::date`].
-    QuestType, "1m" {
+    QuestType in "relance::sendsay" {
         /// Free text (`free`, with a `width`).
-        Free = "free",
+        Free => "free",
         /// Date/time (`dt`, with a `dtsubtype` precision).
-        DateTime = "dt",
+        DateTime => "dt",
         /// Single choice (`1m`, with `answers`).
-        SingleChoice = "1m",
+        SingleChoice => "1m",
         /// Multiple choice (`nm`, with `answers`).
-        MultipleChoice = "nm",
+        MultipleChoice => "nm",
         /// Integer (`int`).
-        Int = "int",
+        Int => "int",
     }
 }
 
@@ -31,13 +32,13 @@ open_enum! {
 #[non_exhaustive]
 pub struct Anketa {
     /// The id (`base`, `custom`, `a123`).
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::wire::lenient::opt_string")]
     pub id: Option<String>,
     /// The name.
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::wire::lenient::opt_string")]
     pub name: Option<String>,
     /// Whether it is a system anketa.
-    #[serde(default, deserialize_with = "crate::lenient::flag")]
+    #[serde(default, deserialize_with = "crate::wire::lenient::flag")]
     pub system: bool,
     /// Every other field.
     #[serde(flatten)]
@@ -49,16 +50,16 @@ pub struct Anketa {
 #[non_exhaustive]
 pub struct Question {
     /// The name.
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::wire::lenient::opt_string")]
     pub name: Option<String>,
     /// The type.
     #[serde(rename = "type", default)]
     pub quest_type: Option<QuestType>,
     /// Text width (`free`).
-    #[serde(default, deserialize_with = "crate::lenient::opt_int")]
+    #[serde(default, deserialize_with = "crate::wire::lenient::opt_int")]
     pub width: Option<i64>,
     /// Date precision (`dt`): `yd`, `yh`, `ym`, `ys`.
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::wire::lenient::opt_string")]
     pub dtsubtype: Option<String>,
     /// Choices: code → text.
     #[serde(default)]
@@ -76,7 +77,7 @@ pub struct Question {
 #[non_exhaustive]
 pub struct AnketaDetail {
     /// The id.
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::wire::lenient::opt_string")]
     pub id: Option<String>,
     /// Parameters (`name`, ...).
     #[serde(default)]

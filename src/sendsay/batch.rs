@@ -97,8 +97,8 @@ impl Batch {
     ///     .await?;
     /// # Ok(()) }
     /// ```
-    pub fn push_request<T>(mut self, request: Request<T>) -> Self {
-        self.items.push(request.into_body());
+    pub fn push_request<T: 'static>(mut self, request: Request<T>) -> Self {
+        self.items.push(super::request_body(request));
         self
     }
 

@@ -2,36 +2,36 @@
 
 use serde_json::Value;
 
-use super::types::open_enum;
 use crate::error::{ApiError, Error, truncate};
+use crate::wire::open_enum;
 
 open_enum! {
     /// The known Sendsay error ids (`errors[0].id`). The full official list is not public:
     /// anything else is kept as `Other`.
-    SendsayErrorId, "error/auth/failed" {
+    SendsayErrorId in "relance::sendsay" {
         /// Authentication failed. `explain` says why: `wrong_credentials` (bad login or
         /// password), `expired` (the session expired and the action was not executed; the
         /// client logs in again and replays the call once, automatically), or
         /// `force_change_password` (change the password in the Sendsay UI).
-        AuthFailed = "error/auth/failed",
+        AuthFailed => "error/auth/failed",
         /// "Wrong cookie. Not needed confirmation." (member confirmation).
-        MemberWrongCookie = "error/member/wrongcookie",
+        MemberWrongCookie => "error/member/wrongcookie",
         /// The group does not exist (e.g. `group.delete`).
-        GroupIdNotExists = "group_id_not_exists",
+        GroupIdNotExists => "group_id_not_exists",
         /// The group id is invalid.
-        WrongGroupId = "wrong_group_id",
+        WrongGroupId => "wrong_group_id",
         /// A profile name is empty.
-        ProfileEmptyName = "error/profile/emptyname",
+        ProfileEmptyName => "error/profile/emptyname",
         /// The member already exists (probably `member.set` with `if_exists: "error"`).
-        MemberExists = "member_exists",
+        MemberExists => "member_exists",
         /// Throttled (documented for the transactional API, with HTTP 503).
-        RateLimit = "rate_limit",
+        RateLimit => "rate_limit",
         /// The sender address is unknown: add and confirm it first.
-        SenderUnknown = "error/sender/unknown",
+        SenderUnknown => "error/sender/unknown",
         /// The sender address is waiting for moderation.
-        SenderOnModeration = "error/sender/onmoderation",
+        SenderOnModeration => "error/sender/onmoderation",
         /// The sender address is prohibited (free-mail domains cannot be used as From).
-        SenderProhibited = "error/sender/prohibited",
+        SenderProhibited => "error/sender/prohibited",
     }
 }
 
@@ -258,6 +258,20 @@ pub(crate) fn enrich_http(api: ApiError) -> ApiError {
     }
 }
 
+/// The crate error for a Sendsay API error: `rate_limit` is a [`Error::RateLimited`]
+/// (keeping the API error), anything else an [`Error::Api`].
+pub(crate) fn into_error(api: ApiError) -> Error {
+    if api.code.as_deref() == Some("rate_limit") {
+        Error::RateLimited {
+            retry_after: None,
+            body: api.body.clone(),
+            api: Some(Box::new(api)),
+        }
+    } else {
+        api.into()
+    }
+}
+
 /// Whether the error is `error/auth/failed` + `expired`.
 pub(crate) fn is_expired(api: &ApiError) -> bool {
     api.is_session_expired()
@@ -304,6 +318,10 @@ mod tests {
         assert!(e.message.contains("200 contacts"), "{}", e.message);
         let e = error_from_element(200, &json!({"id":"rate_limit"}), b"");
         assert!(!e.is_limit_reached());
+        let e = into_error(e);
+        assert!(matches!(e, Error::RateLimited { .. }), "{e:?}");
+        assert_eq!(e.sendsay_error_id(), Some(SendsayErrorId::RateLimit));
+        assert!(e.is_retryable());
         let e = error_from_element(200, &json!({"id":"error/sender/unknown"}), b"");
         assert!(e.message.contains("confirmed"), "{}", e.message);
         let e = error_from_element(200, &json!("group_id_not_exists"), b"");

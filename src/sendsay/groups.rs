@@ -3,17 +3,18 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::types::{self, Accepted, AddrType, Params, flag, group_id, non_empty, open_enum};
+use super::types::{self, Accepted, AddrType, Params, flag, group_id, non_empty};
 use super::{Client, Request};
 use crate::error::{Error, Result};
+use crate::wire::open_enum;
 
 open_enum! {
     /// The type of a group.
-    GroupType, "filter" {
+    GroupType in "relance::sendsay" {
         /// Explicit members.
-        List = "list",
+        List => "list",
         /// A segment: members matching a filter.
-        Filter = "filter",
+        Filter => "filter",
     }
 }
 
@@ -22,10 +23,10 @@ open_enum! {
 #[non_exhaustive]
 pub struct Group {
     /// The id (`list0004`, `p24`).
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::wire::lenient::opt_string")]
     pub id: Option<String>,
     /// The name.
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::wire::lenient::opt_string")]
     pub name: Option<String>,
     /// `list` or `filter`.
     #[serde(rename = "type", default)]

@@ -5,35 +5,36 @@ use base64::Engine as _;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::types::{self, Params, TrackId, flag, group_id, non_empty, open_enum};
+use super::types::{self, Params, TrackId, flag, group_id, non_empty};
 use super::{Client, Request};
 use crate::error::{Error, Result};
+use crate::wire::open_enum;
 
 open_enum! {
     /// When an issue is sent (`sendwhen`).
-    SendWhen, "now" {
+    SendWhen in "relance::sendsay" {
         /// Immediately.
-        Now = "now",
+        Now => "now",
         /// At `later.time`.
-        Later = "later",
+        Later => "later",
         /// Store only.
-        Save = "save",
+        Save => "save",
         /// A test send to `mca` addresses.
-        Test = "test",
+        Test => "test",
     }
 }
 
 open_enum! {
     /// The format of a draft.
-    DraftFormat, "sms" {
+    DraftFormat in "relance::sendsay" {
         /// Email.
-        Email = "email",
+        Email => "email",
         /// SMS.
-        Sms = "sms",
+        Sms => "sms",
         /// HTML.
-        Html = "html",
+        Html => "html",
         /// Plain text.
-        Text = "text",
+        Text => "text",
     }
 }
 
@@ -574,16 +575,16 @@ impl IssuesHandler {
 #[non_exhaustive]
 pub struct Draft {
     /// The id.
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::wire::lenient::opt_string")]
     pub id: Option<String>,
     /// The name.
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::wire::lenient::opt_string")]
     pub name: Option<String>,
     /// The format.
     #[serde(default)]
     pub format: Option<DraftFormat>,
     /// The subject.
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::wire::lenient::opt_string")]
     pub subject: Option<String>,
     /// Every other field (`template`, `from`, `sender`, `reply.email`, `text`, ...).
     #[serde(flatten)]
@@ -759,13 +760,13 @@ impl DraftsHandler {
 #[non_exhaustive]
 pub struct Sender {
     /// The id.
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::wire::lenient::opt_string")]
     pub id: Option<String>,
     /// The address.
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::wire::lenient::opt_string")]
     pub name: Option<String>,
     /// The display name.
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::wire::lenient::opt_string")]
     pub label: Option<String>,
     /// Every other field (confirmation state, ...).
     #[serde(flatten)]

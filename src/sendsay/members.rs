@@ -5,11 +5,10 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 
-use super::types::{
-    self, Accepted, AddrType, Params, TrackId, flag, group_id, non_empty, open_enum,
-};
+use super::types::{self, Accepted, AddrType, Params, TrackId, flag, group_id, non_empty};
 use super::{Client, Request};
 use crate::error::{Error, Result};
+use crate::wire::open_enum;
 
 /// A contact identifier: the value sent as `email` plus its optional `addr_type`.
 ///
@@ -72,33 +71,33 @@ impl From<String> for MemberId {
 
 open_enum! {
     /// What `member.set` / `member.import` do when the contact exists (`if_exists`).
-    IfExists, "overwrite" {
+    IfExists in "relance::sendsay" {
         /// Fail (`member_exists`).
-        Error = "error",
+        Error => "error",
         /// Update the given fields.
-        Update = "update",
+        Update => "update",
         /// Replace the data.
-        Overwrite = "overwrite",
+        Overwrite => "overwrite",
         /// Skip the contact (`member.import`).
-        Ignore = "ignore",
+        Ignore => "ignore",
     }
 }
 
 open_enum! {
     /// The mode of one data-key operation.
-    DatakeyMode, "set" {
+    DatakeyMode in "relance::sendsay" {
         /// Set the value.
-        Set = "set",
+        Set => "set",
         /// Update the value.
-        Update = "update",
+        Update => "update",
         /// Delete the key.
-        Delete = "delete",
+        Delete => "delete",
         /// Append to an array.
-        Push = "push",
+        Push => "push",
         /// Merge an object.
-        Merge = "merge",
+        Merge => "merge",
         /// Update, copying (`update.copy`).
-        UpdateCopy = "update.copy",
+        UpdateCopy => "update.copy",
     }
 }
 
@@ -350,10 +349,10 @@ impl MemberSet {
 #[non_exhaustive]
 pub struct MemberInfo {
     /// The identifier.
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::wire::lenient::opt_string")]
     pub email: Option<String>,
     /// The system number (`member.id`).
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::wire::lenient::opt_string")]
     pub id: Option<String>,
     /// The identifier type.
     #[serde(default)]
@@ -362,11 +361,11 @@ pub struct MemberInfo {
     #[serde(
         rename = "create.time",
         default,
-        deserialize_with = "crate::lenient::opt_string"
+        deserialize_with = "crate::wire::lenient::opt_string"
     )]
     pub create_time: Option<String>,
     /// Deletion lock.
-    #[serde(default, deserialize_with = "crate::lenient::flag")]
+    #[serde(default, deserialize_with = "crate::wire::lenient::flag")]
     pub lockremove: bool,
     /// Every other field.
     #[serde(flatten)]
@@ -431,8 +430,8 @@ impl<'de> Deserialize<'de> for Member {
             Some(Value::Object(g)) => g
                 .into_iter()
                 .map(|(k, v)| {
-                    let on =
-                        crate::lenient::value_int(&v).map_or(v.as_bool() == Some(true), |n| n != 0);
+                    let on = crate::wire::lenient::value_int(&v)
+                        .map_or(v.as_bool() == Some(true), |n| n != 0);
                     (k, on)
                 })
                 .collect(),
@@ -834,10 +833,10 @@ impl MembersHandler {
         self.client.action("member.exists", params, |v| {
             Ok(match v.get("list") {
                 Some(Value::Object(m)) => m.values().any(|v| {
-                    crate::lenient::value_int(v).map_or(v.as_bool() == Some(true), |n| n != 0)
+                    crate::wire::lenient::value_int(v).map_or(v.as_bool() == Some(true), |n| n != 0)
                 }),
                 Some(Value::Array(a)) => !a.is_empty(),
-                Some(other) => crate::lenient::value_int(other).is_some_and(|n| n != 0),
+                Some(other) => crate::wire::lenient::value_int(other).is_some_and(|n| n != 0),
                 None => false,
             })
         })
@@ -899,7 +898,7 @@ impl MembersHandler {
     /// # async fn run(client: relance::sendsay::Client) -> relance::Result<()> {
     /// use relance::sendsay::MemberImport;
     /// let job = client.members().import(MemberImport::csv("a@b.ru\nc@d.ru").auto_group("list0004")).await?;
-    /// let done = client.track(job).wait(std::time::Duration::from_secs(3), std::time::Duration::from_secs(300)).await?;
+    /// let done = client.track(job).wait(relance::JobWait::new(std::time::Duration::from_secs(300))).await?;
     /// # Ok(()) }
     /// ```
     pub fn import(&self, import: MemberImport) -> Request<TrackId> {

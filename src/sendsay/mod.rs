@@ -52,13 +52,11 @@ mod stat;
 mod track;
 mod types;
 
+use std::any::Any;
 use std::borrow::Cow;
 use std::fmt;
-use std::future::{Future, IntoFuture};
-use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
-use std::time::Duration;
 
 use reqwest::Method;
 use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderValue};
@@ -67,6 +65,8 @@ use serde_json::{Map, Value};
 use tracing::Instrument;
 use url::Url;
 
+#[doc(no_inline)]
+pub use crate::http::JobWait;
 pub use anketa::{Anketa, AnketaDetail, FieldsHandler, NewQuestion, QuestType, Question};
 pub use batch::{Batch, BatchResult};
 pub use errors::{SendsayErrorExt, SendsayErrorId};
@@ -86,7 +86,11 @@ pub use track::{Track, TrackInfo, TrackListQuery, TrackStatus, TracksHandler};
 pub use types::{Accepted, AddrType, Pong, TrackId};
 
 use crate::error::{Error, Result};
-use crate::http::{self, Body, CommonBuilder, HttpCore, RawRequest, RequestOptions, RetryPolicy};
+#[doc(no_inline)]
+pub use crate::http::Request;
+use crate::http::{
+    self, Body, BoxFuture, Call, CommonBuilder, HttpCore, RawRequest, RequestOptions, Safety,
+};
 
 /// The production base URL.
 pub const DEFAULT_BASE_URL: &str = "https://api.sendsay.ru/";
@@ -375,7 +379,7 @@ impl Client {
     /// ```no_run
     /// # async fn run(client: relance::sendsay::Client) -> relance::Result<()> {
     /// use std::time::Duration;
-    /// let done = client.track("1234").wait(Duration::from_secs(3), Duration::from_secs(120)).await?;
+    /// let done = client.track("1234").wait(relance::JobWait::new(Duration::from_secs(120))).await?;
     /// println!("finished: {}", done.status.is_success());
     /// # Ok(()) }
     /// ```
@@ -592,7 +596,7 @@ impl Client {
     }
 
     /// Starts a typed request for `action` with its parameters.
-    pub(crate) fn action<T>(
+    pub(crate) fn action<T: 'static>(
         &self,
         action: impl Into<Cow<'static, str>>,
         params: Result<Map<String, Value>>,
@@ -609,15 +613,19 @@ impl Client {
             }
             body
         });
-        let retry_safe = body.as_ref().is_ok_and(|b| is_retry_safe(&action, b));
-        Request {
-            client: self.clone(),
-            action,
-            body,
-            retry_safe,
-            options: RequestOptions::default(),
-            decode,
-        }
+        let safety = if body.as_ref().is_ok_and(|b| is_retry_safe(&action, b)) {
+            Safety::Safe
+        } else {
+            Safety::Never
+        };
+        let call = body.map(|body| {
+            Box::new(ActionCall {
+                client: self.clone(),
+                body,
+                decode,
+            }) as Box<dyn Call<T>>
+        });
+        Request::new("sendsay", action, safety, call)
     }
 
     /// Sends one action through the envelope layer: session, `REDIRECT`, `errors[]`.
@@ -727,12 +735,12 @@ impl Client {
             }
             let response = match self.inner.core.execute(raw).await {
                 Ok(r) => r,
-                Err(Error::Api(api)) => return Err(errors::enrich_http(*api).into()),
+                Err(Error::Api(api)) => return Err(errors::into_error(errors::enrich_http(*api))),
                 Err(e) => return Err(e),
             };
             let value: Value = response.json()?;
             if let Some(api) = errors::envelope_error(response.status, &value, &response.body) {
-                return Err(api.into());
+                return Err(errors::into_error(api));
             }
             if let Some(target) = value.get("REDIRECT") {
                 let Some(target) = target.as_str() else {
@@ -974,113 +982,40 @@ impl ClientBuilder {
     }
 }
 
-/// One Sendsay action, ready to send.
-///
-/// `.await` it directly (it implements [`IntoFuture`]) or call [`send`](Self::send). Before
-/// that, [`timeout`](Self::timeout) and [`retry`](Self::retry) override the client's settings
-/// for this call only. Input errors are reported when sending, before anything goes on the
-/// wire. `Debug` shows the action, never the body (which may hold contact data).
-#[must_use = "a request does nothing until it is awaited"]
-pub struct Request<T> {
+/// One Sendsay action: its body, sent through the envelope layer, then decoded.
+struct ActionCall<T> {
     client: Client,
-    action: Cow<'static, str>,
-    body: Result<Map<String, Value>>,
-    retry_safe: bool,
-    options: RequestOptions,
+    body: Map<String, Value>,
     decode: fn(Value) -> Result<T>,
 }
 
-impl<T> fmt::Debug for Request<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut d = f.debug_struct("sendsay::Request");
-        d.field("action", &self.action)
-            .field("retry_safe", &self.retry_safe);
-        if let Err(e) = &self.body {
-            d.field("error", e);
-        }
-        d.finish_non_exhaustive()
+impl<T: 'static> Call<T> for ActionCall<T> {
+    fn send(self: Box<Self>, retry_safe: bool, options: RequestOptions) -> BoxFuture<Result<T>> {
+        let Self {
+            client,
+            body,
+            decode,
+        } = *self;
+        Box::pin(async move {
+            let value = client.execute(body, retry_safe, &options).await?;
+            decode(value)
+        })
+    }
+
+    /// The body (action and parameters, without authentication), for a `batch`.
+    fn into_any(self: Box<Self>) -> Box<dyn Any + Send> {
+        Box::new(self.body)
     }
 }
 
-impl<T> Request<T> {
-    /// Overrides the per-attempt timeout for this request.
-    ///
-    /// ```no_run
-    /// # async fn run(client: relance::sendsay::Client) -> relance::Result<()> {
-    /// let pong = client.pong().timeout(std::time::Duration::from_secs(5)).await?;
-    /// # Ok(()) }
-    /// ```
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Overrides the retry policy for this request. It never makes a send retry-safe.
-    ///
-    /// ```no_run
-    /// # async fn run(client: relance::sendsay::Client) -> relance::Result<()> {
-    /// let pong = client.pong().retry(relance::http::RetryPolicy::none()).await?;
-    /// # Ok(()) }
-    /// ```
-    pub fn retry(mut self, policy: RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-
-    /// The action name (`member.set`).
-    ///
-    /// ```
-    /// # let client = relance::sendsay::Client::builder("a", relance::sendsay::Auth::api_key("k")).build()?;
-    /// assert_eq!(client.pong().action(), "pong");
-    /// # Ok::<(), relance::Error>(())
-    /// ```
-    #[must_use]
-    pub fn action(&self) -> &str {
-        &self.action
-    }
-
-    /// Whether the request may be retried automatically (decided by its action).
-    ///
-    /// ```
-    /// # let client = relance::sendsay::Client::builder("a", relance::sendsay::Auth::api_key("k")).build()?;
-    /// assert!(client.pong().is_retry_safe());
-    /// # Ok::<(), relance::Error>(())
-    /// ```
-    #[must_use]
-    pub fn is_retry_safe(&self) -> bool {
-        self.retry_safe
-    }
-
-    /// The request body (action and parameters), without authentication; an input error
-    /// when the request was built from invalid input.
-    pub(crate) fn into_body(self) -> Result<Map<String, Value>> {
-        self.body
-    }
-
-    /// Sends the request and decodes the reply.
-    ///
-    /// ```no_run
-    /// # async fn run(client: relance::sendsay::Client) -> relance::Result<()> {
-    /// let pong = client.pong().send().await?;
-    /// # Ok(()) }
-    /// ```
-    pub async fn send(self) -> Result<T> {
-        let body = self.body?;
-        let value = self
-            .client
-            .execute(body, self.retry_safe, &self.options)
-            .await?;
-        (self.decode)(value)
-    }
-}
-
-impl<T: Send + 'static> IntoFuture for Request<T> {
-    type Output = Result<T>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Result<T>> + Send>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
+/// The body of a request built by this client, for a `batch`; an input error when the
+/// request was built from invalid input.
+pub(crate) fn request_body<T: 'static>(request: Request<T>) -> Result<Map<String, Value>> {
+    request.into_call().and_then(|call| {
+        call.downcast::<Map<String, Value>>()
+            .map(|body| *body)
+            .map_err(|_| Error::invalid("batch", "not a Sendsay request"))
+    })
 }
 
 #[cfg(test)]

@@ -215,7 +215,7 @@ impl StatRows {
     /// ```
     #[must_use]
     pub fn int(&self, row: usize, col: usize) -> Option<i64> {
-        crate::lenient::value_int(self.rows.get(row)?.get(col)?)
+        crate::wire::lenient::value_int(self.rows.get(row)?.get(col)?)
     }
 }
 

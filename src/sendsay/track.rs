@@ -1,7 +1,5 @@
 //! Asynchronous jobs: `track.get`, `track.list`, and waiting with a deadline.
 
-use std::time::Duration;
-
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 
@@ -9,6 +7,7 @@ use super::groups::{Condition, Filter};
 use super::types::{self, Params, TrackId};
 use super::{Client, Request};
 use crate::error::{Error, Result};
+use crate::http::{Job, JobKind, JobWait, Progress, wait_for};
 
 /// The status of a job. Numeric on the wire (often as a string); unknown values are kept.
 ///
@@ -100,7 +99,7 @@ impl Serialize for TrackStatus {
 
 impl<'de> Deserialize<'de> for TrackStatus {
     fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        crate::lenient::int(d).map(Self)
+        crate::wire::lenient::int(d).map(Self)
     }
 }
 
@@ -115,10 +114,10 @@ pub struct TrackInfo {
     #[serde(default)]
     pub status: TrackStatus,
     /// The action that started it (in `track.list`).
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::wire::lenient::opt_string")]
     pub action: Option<String>,
     /// When (wire datetime).
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::wire::lenient::opt_string")]
     pub dt: Option<String>,
     /// Parameters and results (`report_file` for saved reports, `error` on failure).
     #[serde(default)]
@@ -184,32 +183,34 @@ impl Track {
         self.client.action("track.get", params, types::obj)
     }
 
-    /// Polls `track.get` every `poll` until the job finishes (status `< 0`) or is parked
+    /// Polls `track.get` as `wait` says until the job finishes (status `< 0`) or is parked
     /// (`-4`, `-5`), and returns its final state — check
-    /// [`status.is_success()`](TrackStatus::is_success). When `deadline` elapses first, fails
-    /// with [`Error::Timeout`] (with no source); the job keeps running on the service.
+    /// [`status.is_success()`](TrackStatus::is_success). When the deadline passes first, fails
+    /// with [`Error::JobTimeout`] naming the track and its last status; the job keeps running
+    /// on the service.
     ///
     /// ```no_run
     /// # async fn run(client: relance::sendsay::Client) -> relance::Result<()> {
     /// use std::time::Duration;
-    /// let info = client.track("1234").wait(Duration::from_secs(3), Duration::from_secs(300)).await?;
+    /// use relance::JobWait;
+    /// let info = client.track("1234").wait(JobWait::new(Duration::from_secs(300))).await?;
     /// if !info.status.is_success() { eprintln!("job ended: {}", info.status.description()); }
     /// # Ok(()) }
     /// ```
-    pub async fn wait(&self, poll: Duration, deadline: Duration) -> Result<TrackInfo> {
-        let start = tokio::time::Instant::now();
-        loop {
-            let info = self.get().await?;
-            if info.status.0 < 0 {
-                return Ok(info);
-            }
-            let elapsed = start.elapsed();
-            if elapsed + poll > deadline {
-                tracing::debug!(status = info.status.0, "track deadline reached");
-                return Err(Error::Timeout { source: None });
-            }
-            tokio::time::sleep(poll).await;
-        }
+    pub async fn wait(&self, wait: JobWait) -> Result<TrackInfo> {
+        wait_for(
+            Job::new(JobKind::Track, &self.id),
+            wait,
+            || self.get().send(),
+            |info: &TrackInfo| {
+                if info.status.0 < 0 {
+                    Progress::Done
+                } else {
+                    Progress::Pending(info.status.description().to_owned())
+                }
+            },
+        )
+        .await
     }
 }
 

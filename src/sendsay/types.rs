@@ -1,176 +1,44 @@
 //! Shared Sendsay types: identifier types, track ids, open enums, decoding helpers.
 
-use std::fmt;
-
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::error::{Error, Result, truncate};
 
-/// Declares a server-controlled string enum with an `Other(String)` fallback.
-macro_rules! open_enum {
-    (
-        $(#[$meta:meta])*
-        $name:ident, $example:literal {
-            $($(#[$vmeta:meta])* $variant:ident = $wire:literal),* $(,)?
-        }
-    ) => {
-        $(#[$meta])*
-        ///
-        /// Server-controlled: match on [`as_str`](Self::as_str) or keep a wildcard arm; an
-        /// unknown value decodes to `Other` instead of failing.
-        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-        #[non_exhaustive]
-        pub enum $name {
-            $($(#[$vmeta])* $variant,)*
-            /// A value this version of `relance` does not know.
-            Other(String),
-        }
-
-        impl $name {
-            /// The wire value.
-            ///
-            /// ```
-            #[doc = concat!("use relance::sendsay::", stringify!($name), ";")]
-            #[doc = concat!("assert_eq!(", stringify!($name), "::parse(\"", $example, "\").as_str(), \"", $example, "\");")]
-            /// ```
-            #[must_use]
-            pub fn as_str(&self) -> &str {
-                match self {
-                    $(Self::$variant => $wire,)*
-                    Self::Other(s) => s,
-                }
-            }
-
-            /// Parses a wire value (unknown values become `Other`).
-            ///
-            /// ```
-            #[doc = concat!("use relance::sendsay::", stringify!($name), ";")]
-            #[doc = concat!("assert!(matches!(", stringify!($name), "::parse(\"relance-unknown\"), ", stringify!($name), "::Other(_)));")]
-            /// ```
-            #[must_use]
-            pub fn parse(raw: &str) -> Self {
-                match raw {
-                    $($wire => Self::$variant,)*
-                    other => Self::Other(other.to_owned()),
-                }
-            }
-        }
-
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl From<&str> for $name {
-            fn from(raw: &str) -> Self {
-                Self::parse(raw)
-            }
-        }
-
-        impl serde::Serialize for $name {
-            fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-                s.serialize_str(self.as_str())
-            }
-        }
-
-        impl<'de> serde::Deserialize<'de> for $name {
-            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-                Ok(Self::parse(
-                    &crate::lenient::opt_string(d)?.unwrap_or_default(),
-                ))
-            }
-        }
-    };
-}
-pub(crate) use open_enum;
+use crate::wire::{open_enum, text_id};
 
 open_enum! {
     /// The identifier type of a contact (`addr_type`). The identifier itself always goes in
     /// the parameter named `email`.
-    AddrType, "msisdn" {
+    AddrType in "relance::sendsay" {
         /// An email address.
-        Email = "email",
+        Email => "email",
         /// A mobile phone number (SMS).
-        Msisdn = "msisdn",
+        Msisdn => "msisdn",
         /// Viber.
-        Viber = "viber",
+        Viber => "viber",
         /// A client id.
-        Csid = "csid",
+        Csid => "csid",
         /// A web push registration token.
-        Push = "push",
+        Push => "push",
         /// A mobile push registration token (`<token>@<service>.<os>.<authext_id>`).
-        PushApp = "pushapp",
+        PushApp => "pushapp",
         /// VK.
-        Vk = "vk",
+        Vk => "vk",
         /// A phone for VK Notify.
-        VkNotify = "vknotify",
+        VkNotify => "vknotify",
         /// Telegram.
-        Tg = "tg",
+        Tg => "tg",
         /// MAX messenger.
-        Max = "max",
+        Max => "max",
     }
 }
 
-/// The id of an asynchronous job (`track.id`), sent as a number or a string.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct TrackId(pub String);
-
-impl TrackId {
-    /// The id as text.
-    ///
-    /// ```
-    /// assert_eq!(relance::sendsay::TrackId::from(1234).as_str(), "1234");
-    /// ```
-    #[must_use]
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
-    /// The JSON value to send: a number when the id is numeric.
-    pub(crate) fn to_value(&self) -> Value {
-        self.0
-            .parse::<i64>()
-            .map_or_else(|_| Value::String(self.0.clone()), Value::from)
-    }
-}
-
-impl fmt::Display for TrackId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl From<&str> for TrackId {
-    fn from(s: &str) -> Self {
-        Self(s.to_owned())
-    }
-}
-
-impl From<String> for TrackId {
-    fn from(s: String) -> Self {
-        Self(s)
-    }
-}
-
-impl From<i64> for TrackId {
-    fn from(n: i64) -> Self {
-        Self(n.to_string())
-    }
-}
-
-impl Serialize for TrackId {
-    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        self.to_value().serialize(s)
-    }
-}
-
-impl<'de> Deserialize<'de> for TrackId {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        Ok(Self(crate::lenient::opt_string(d)?.unwrap_or_default()))
-    }
-}
+text_id!(
+    /// The id of an asynchronous job (`track.id`), received as a number or a string and sent
+    /// back as a number when it is numeric.
+    TrackId in "relance::sendsay"
+);
 
 /// The answer of an action that may run asynchronously: the job id when one was started,
 /// and whatever else the service sent.
@@ -190,13 +58,13 @@ pub struct Accepted {
 #[non_exhaustive]
 pub struct Pong {
     /// Server time (Unix seconds).
-    #[serde(default, deserialize_with = "crate::lenient::opt_int")]
+    #[serde(default, deserialize_with = "crate::wire::lenient::opt_int")]
     pub ping: Option<i64>,
     /// The account.
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::wire::lenient::opt_string")]
     pub account: Option<String>,
     /// The user.
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::wire::lenient::opt_string")]
     pub sublogin: Option<String>,
     /// Every other field.
     #[serde(flatten)]
@@ -321,7 +189,7 @@ mod tests {
         assert_eq!(AddrType::parse("tg"), AddrType::Tg);
         assert_eq!(
             serde_json::from_str::<AddrType>(r#""carrier-pigeon""#).unwrap(),
-            AddrType::Other("carrier-pigeon".into())
+            AddrType::Unknown("carrier-pigeon".into())
         );
         assert_eq!(
             serde_json::to_string(&AddrType::VkNotify).unwrap(),

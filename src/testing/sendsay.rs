@@ -663,11 +663,13 @@ fn s<'a>(b: &'a Map<String, Value>, k: &str) -> Option<&'a str> {
 }
 
 fn int(b: &Map<String, Value>, k: &str) -> Option<i64> {
-    b.get(k).and_then(crate::lenient::value_int)
+    b.get(k).and_then(crate::wire::lenient::value_int)
 }
 
 fn truthy(v: Option<&Value>) -> bool {
-    v.is_some_and(|v| crate::lenient::value_int(v).map_or(v.as_bool() == Some(true), |n| n != 0))
+    v.is_some_and(|v| {
+        crate::wire::lenient::value_int(v).map_or(v.as_bool() == Some(true), |n| n != 0)
+    })
 }
 
 fn route(state: &mut State, b: &Map<String, Value>) -> Reply {

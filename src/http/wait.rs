@@ -1,17 +1,89 @@
-//! Waiting for server-side jobs (imports, exports, purges, activity exports).
+//! Waiting for server-side jobs: Sendethic imports, exports, purges and activity exports,
+//! Sendsay tracks. One [`JobWait`] says how; one loop polls.
 
+use std::fmt;
 use std::future::Future;
 use std::time::Duration;
 
 use crate::error::{Error, Result};
 
-/// How to wait for a server-side job: a first polling interval that grows by half at each
-/// poll up to a ceiling, and a deadline chosen by the caller. Polling never runs without a
-/// deadline.
+/// The kind of a server-side job.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum JobKind {
+    /// A Sendethic contact import.
+    Import,
+    /// A Sendethic contact export.
+    Export,
+    /// A Sendethic contact purge.
+    Purge,
+    /// A Sendethic campaign activity export.
+    ActivityExport,
+    /// A Sendsay asynchronous job (`track.id`).
+    Track,
+}
+
+impl JobKind {
+    /// A short lowercase name (`import`, `activity export`, `track`).
+    ///
+    /// ```
+    /// assert_eq!(relance::JobKind::ActivityExport.as_str(), "activity export");
+    /// ```
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Import => "import",
+            Self::Export => "export",
+            Self::Purge => "purge",
+            Self::ActivityExport => "activity export",
+            Self::Track => "track",
+        }
+    }
+}
+
+/// A server-side job: its kind and its id as the service gave it.
+///
+/// ```
+/// let job = relance::Job::new(relance::JobKind::Import, "42");
+/// assert_eq!(job.to_string(), "import 42");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub struct Job {
+    /// What kind of job.
+    pub kind: JobKind,
+    /// Its id.
+    pub id: String,
+}
+
+impl Job {
+    /// A job of `kind` with `id`.
+    ///
+    /// ```
+    /// let job = relance::Job::new(relance::JobKind::Track, "1234");
+    /// assert_eq!(job.id, "1234");
+    /// ```
+    pub fn new(kind: JobKind, id: impl fmt::Display) -> Self {
+        Self {
+            kind,
+            id: id.to_string(),
+        }
+    }
+}
+
+impl fmt::Display for Job {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.kind.as_str(), self.id)
+    }
+}
+
+/// How to wait for a server-side job (a Sendethic import, export, purge or activity export, a
+/// Sendsay track): a first polling interval that grows by half at each poll up to a ceiling,
+/// and a deadline chosen by the caller. Polling never runs without a deadline.
 ///
 /// ```
 /// use std::time::Duration;
-/// use relance::sendethic::JobWait;
+/// use relance::JobWait;
 ///
 /// let wait = JobWait::new(Duration::from_secs(600))
 ///     .interval(Duration::from_secs(2))
@@ -29,7 +101,7 @@ impl JobWait {
     /// Waits at most `deadline`, polling after 1 s, then every 1.5× longer up to 30 s.
     ///
     /// ```
-    /// let wait = relance::sendethic::JobWait::new(std::time::Duration::from_secs(60));
+    /// let wait = relance::JobWait::new(std::time::Duration::from_secs(60));
     /// # let _ = wait;
     /// ```
     #[must_use]
@@ -44,7 +116,7 @@ impl JobWait {
     /// The first polling interval.
     ///
     /// ```
-    /// let wait = relance::sendethic::JobWait::new(std::time::Duration::from_secs(60))
+    /// let wait = relance::JobWait::new(std::time::Duration::from_secs(60))
     ///     .interval(std::time::Duration::from_millis(250));
     /// # let _ = wait;
     /// ```
@@ -57,7 +129,7 @@ impl JobWait {
     /// The longest polling interval.
     ///
     /// ```
-    /// let wait = relance::sendethic::JobWait::new(std::time::Duration::from_secs(60))
+    /// let wait = relance::JobWait::new(std::time::Duration::from_secs(60))
     ///     .max_interval(std::time::Duration::from_secs(5));
     /// # let _ = wait;
     /// ```
@@ -70,7 +142,7 @@ impl JobWait {
     /// The deadline.
     ///
     /// ```
-    /// let wait = relance::sendethic::JobWait::new(std::time::Duration::from_secs(60));
+    /// let wait = relance::JobWait::new(std::time::Duration::from_secs(60));
     /// assert_eq!(wait.deadline().as_secs(), 60);
     /// ```
     #[must_use]
@@ -93,7 +165,7 @@ pub(crate) enum Progress {
 /// Polls `fetch` until `check` says the job is done (returning the last value), failed
 /// ([`Error::JobFailed`]) or the deadline passes ([`Error::JobTimeout`]).
 pub(crate) async fn wait_for<T, F, Fut>(
-    job: &str,
+    job: Job,
     wait: JobWait,
     mut fetch: F,
     check: impl Fn(&T) -> Progress,
@@ -109,22 +181,19 @@ where
         let status = match check(&value) {
             Progress::Done => return Ok(value),
             Progress::Failed(status) => {
-                return Err(Error::JobFailed {
-                    job: job.to_owned(),
-                    status,
-                });
+                return Err(Error::JobFailed { job, status });
             }
             Progress::Pending(status) => status,
         };
         let elapsed = start.elapsed();
         if elapsed + interval > wait.deadline {
             return Err(Error::JobTimeout {
-                job: job.to_owned(),
+                job,
                 status,
                 waited: elapsed,
             });
         }
-        tracing::debug!(job, status = %status, "job not ready yet");
+        tracing::debug!(job = %job, status = %status, "job not ready yet");
         tokio::time::sleep(interval).await;
         interval = interval.mul_f64(1.5).min(wait.max_interval);
     }
@@ -140,7 +209,7 @@ mod tests {
         let polls = Cell::new(0u32);
         let start = tokio::time::Instant::now();
         let out = wait_for(
-            "export 7",
+            Job::new(JobKind::Export, 7),
             JobWait::new(Duration::from_secs(100)).interval(Duration::from_secs(2)),
             || {
                 polls.set(polls.get() + 1);
@@ -165,7 +234,7 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn stops_at_the_deadline_with_the_last_status() {
         let err = wait_for(
-            "import 3",
+            Job::new(JobKind::Import, 3),
             JobWait::new(Duration::from_secs(10)).interval(Duration::from_secs(4)),
             || async { Ok::<_, Error>(()) },
             |()| Progress::Pending("Processing".into()),
@@ -180,14 +249,15 @@ mod tests {
         else {
             panic!("{err:?}")
         };
-        assert_eq!((job.as_str(), status.as_str()), ("import 3", "Processing"));
+        assert_eq!(job, Job::new(JobKind::Import, 3));
+        assert_eq!(status, "Processing");
         assert!(waited <= Duration::from_secs(10));
     }
 
     #[tokio::test]
     async fn a_failed_job_is_an_error() {
         let err = wait_for(
-            "purge 1",
+            Job::new(JobKind::Purge, 1),
             JobWait::new(Duration::from_secs(10)),
             || async { Ok::<_, Error>(()) },
             |()| Progress::Failed("Error".into()),
