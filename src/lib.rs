@@ -18,3 +18,16 @@ pub use http::{Job, JobKind, JobWait, Request, RequestOptions};
 /// The HTTP client crate `relance` is built on, re-exported so that an injected client
 /// ([`http_client`](sendethic::ClientBuilder::http_client)) is always of the right version.
 pub use reqwest;
+
+// Crates whose types appear in `relance`'s public API, re-exported so that callers always
+// name the versions `relance` was built with.
+/// Byte buffers (`bytes::Bytes`), returned by file downloads.
+pub use bytes;
+/// Dates and instants (`chrono::DateTime<Utc>`, `NaiveDate`) used throughout the API.
+pub use chrono;
+/// IANA timezones (`chrono_tz::Tz`) for the shop and Sendsay account timezones.
+pub use chrono_tz;
+/// JSON values (`serde_json::Value`) of raw calls and loosely typed replies.
+pub use serde_json;
+/// URLs (`url::Url`) of the configured base URLs.
+pub use url;

@@ -207,14 +207,22 @@ mod tests {
     use super::*;
 
     #[test]
-    fn defaults_are_30s_10s_and_the_crate_user_agent() {
+    fn timeouts_and_base_urls_are_checked_when_building() {
         let core = CommonBuilder::default()
             .build("test", "https://x.example/")
             .unwrap();
         assert_eq!(core.timeout(), Some(DEFAULT_TIMEOUT));
-        assert_eq!(DEFAULT_TIMEOUT, Duration::from_secs(30));
-        assert_eq!(DEFAULT_CONNECT_TIMEOUT, Duration::from_secs(10));
-        assert_eq!(USER_AGENT, concat!("relance/", env!("CARGO_PKG_VERSION")));
+        let fixed = CommonBuilder {
+            timeout: TimeoutSetting::Fixed(Duration::from_secs(5)),
+            ..CommonBuilder::default()
+        }
+        .build("test", "https://x.example/")
+        .unwrap();
+        assert_eq!(fixed.timeout(), Some(Duration::from_secs(5)));
+        let plain_remote = CommonBuilder::default().build("test", "http://x.example/");
+        assert!(matches!(plain_remote, Err(Error::Config(_))));
+        let plain_loopback = CommonBuilder::default().build("test", "http://127.0.0.1:9/");
+        assert!(plain_loopback.is_ok());
         let core = CommonBuilder {
             timeout: TimeoutSetting::Disabled,
             ..CommonBuilder::default()
