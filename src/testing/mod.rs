@@ -17,31 +17,19 @@
 //! assert_eq!(fake.hits("GET", "/account/contactattribute"), 2);
 //! # Ok(()) }
 //! ```
+//!
+//! Layout: `core` holds what both fakes share (the server and its request pipeline, faults,
+//! recording, replies); `sendethic` and `sendsay` hold one module per resource and a router
+//! that only dispatches.
 
-mod campaigns;
-mod faults;
-mod lists;
+mod core;
 mod sendethic;
 mod sendsay;
 
-pub use campaigns::SentMessage;
-pub use faults::Fault;
-pub use lists::{MultipartPart, parse_multipart};
-pub use sendethic::{API_ROOT as SENDETHIC_API_ROOT, FakeSendethic};
+pub use self::core::{Fault, MultipartPart, RecordedRequest, parse_multipart};
+pub use sendethic::{API_ROOT as SENDETHIC_API_ROOT, FakeSendethic, SentMessage};
 pub use sendsay::FakeSendsay;
 /// Credentials and settings of [`FakeSendsay`].
 pub mod sendsay_fake {
     pub use super::sendsay::{ACCOUNT, API_KEY, PASSWORD, REDIRECT, SUBLOGIN};
-}
-
-/// A request received by a fake.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct RecordedRequest {
-    /// HTTP method (`GET`, `POST`, ...).
-    pub method: String,
-    /// Path below the API root, percent-decoded (`/contact/attribute/a b@x.fr`).
-    pub path: String,
-    /// The request body as text.
-    pub body: String,
 }
