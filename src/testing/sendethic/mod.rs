@@ -27,14 +27,17 @@ use state::State;
 use super::core::{FakeServer, Fault, RecordedRequest};
 use crate::sendethic::{Client, ClientBuilder};
 
-/// The API root under the fake's origin, so clients exercise a base-URL path prefix.
+/// The API root under the fake's origin, so clients exercise a base-URL path prefix. The
+/// fake answers only below it: any other path gets 404, as from the real service.
 pub const API_ROOT: &str = "/api/rest/v4";
 
 /// A stateful fake Sendethic server listening on loopback.
 ///
 /// It implements the covered resources with real semantics: ids are assigned, field names are
 /// unique, unknown ids answer 404, HTTP Basic credentials are checked (401 otherwise). Its
-/// state can be read for assertions, and [`Fault`]s can be injected per path.
+/// state can be read for assertions, and [`Fault`]s can be injected per path. Like the real
+/// service, it answers only under its base path ([`base_url`](Self::base_url), which ends in
+/// `/api/rest/v4/`): a request outside it gets 404 and is not recorded.
 ///
 /// Contacts (choices where the real service is undocumented):
 /// - contacts are keyed by `contactKey`, trimmed and lower-cased; `POST` upserts, `PUT`

@@ -1,4 +1,5 @@
-//! The Sendethic service behind `FakeSendethic`: the path below the API root, who may call (HTTP Basic), and which resource answers each path (a prefix table).
+//! The Sendethic service behind `FakeSendethic`: where requests must arrive (the API root),
+//! who may call (HTTP Basic), and which resource answers each path (a prefix table).
 
 use std::sync::{Mutex, MutexGuard};
 
@@ -62,9 +63,12 @@ impl Sendethic {
     }
 }
 
-/// The decoded segments of a path below the API root.
+/// The decoded segments of a path below the API root; `None` outside it.
 fn segments_below_root(path: &str) -> Option<Vec<String>> {
-    let rel = path.strip_prefix(API_ROOT).unwrap_or(path);
+    let rel = path.strip_prefix(API_ROOT)?;
+    if !(rel.is_empty() || rel.starts_with('/')) {
+        return None;
+    }
     Some(
         rel.split('/')
             .filter(|s| !s.is_empty())
@@ -84,6 +88,7 @@ impl Service for Sendethic {
     fn locate(&self, request: &Request) -> Result<(String, Vec<String>), Reply> {
         let raw_path = request.url.path();
         let Some(segments) = segments_below_root(raw_path) else {
+            // The real service serves nothing outside its documented base path.
             return Err(no_route(request.method.as_str(), raw_path));
         };
         Ok((format!("/{}", segments.join("/")), segments))
