@@ -219,7 +219,11 @@ async fn invalid_records_are_reported_and_not_marked_pushed() {
 #[tokio::test]
 async fn sendsay_provisions_a_questionnaire_and_sets_members() {
     let fake = FakeSendsay::start().await;
-    let client = fake.client(); // account timezone Europe/Moscow
+    let client = fake
+        .client_builder()
+        .timezone(chrono_tz::Europe::Moscow)
+        .build()
+        .unwrap();
     let mut syncer = Syncer::new(SendsayTarget::new(client), SyncState::default());
     let report = syncer.run((0..5).map(|i| record(i, 1))).await.unwrap();
     assert_eq!(report.pushed, 5, "{report:?}");
@@ -253,7 +257,12 @@ async fn sendsay_provisions_a_questionnaire_and_sets_members() {
 async fn sendsay_segments_from_domain_specs() {
     use relance::customer::segment::{self, Condition, Match, Op, ProfileField, SegmentSpec};
     let fake = FakeSendsay::start().await;
-    let mut syncer = Syncer::new(SendsayTarget::new(fake.client()), SyncState::default());
+    let client = fake
+        .client_builder()
+        .timezone(chrono_tz::Europe::Moscow)
+        .build()
+        .unwrap();
+    let mut syncer = Syncer::new(SendsayTarget::new(client), SyncState::default());
     let repeat = segment::repeat_customers();
     let lapsed = segment::inactive_customers(90);
     let either = SegmentSpec {

@@ -4,6 +4,9 @@
 //! The fakes listen on loopback through [`wiremock`], keep real state (ids, uniqueness,
 //! not-found answers, credentials), expose that state for assertions, and inject faults
 //! ([`Fault`]) per path: status codes, HTML error pages, delays, by count or probability.
+//! Like the real services, they answer only at their documented endpoints and need the
+//! configuration the real services need (a Sendsay client writing instants must be given the
+//! account timezone).
 //!
 //! ```
 //! # #[tokio::main(flavor = "current_thread")]

@@ -50,6 +50,10 @@ pub const REDIRECT: &str = "/clu1";
 ///   from `login` (login = the account, sublogin [`SUBLOGIN`], password [`PASSWORD`]).
 ///   [`expire_sessions`](Self::expire_sessions) makes every open session answer
 ///   `error/auth/failed` + `expired`.
+/// - **Account timezone**: like the real service, the fake does not supply one. The clients
+///   it builds have none, so they refuse to write a `DateTime<Utc>` (scheduled sends, date
+///   fields) with [`Error::Config`](crate::Error::Config) until given one with
+///   [`ClientBuilder::timezone`].
 /// - **Members** keep data keys / anketa data and list membership; **groups** are lists or
 ///   filters (a filter's members are the contacts matching its `a/op/v` conditions, where `a`
 ///   is `member.email` or a data path such as `base.city`); **anketas** `base` and `custom`
@@ -131,23 +135,29 @@ impl FakeSendsay {
         format!("{}/", self.server.origin())
     }
 
-    /// A client builder authenticating with the API key.
+    /// A client builder authenticating with the API key. Like a builder for the real service,
+    /// it has no account timezone: add one with [`ClientBuilder::timezone`] when the client
+    /// writes instants.
     ///
     /// ```
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() -> relance::Result<()> {
     /// let fake = relance::testing::FakeSendsay::start().await;
-    /// let client = fake.client_builder().retry(relance::http::RetryPolicy::none()).build()?;
+    /// let client = fake
+    ///     .client_builder()
+    ///     .timezone(chrono_tz::Europe::Moscow)
+    ///     .retry(relance::http::RetryPolicy::none())
+    ///     .build()?;
+    /// assert_eq!(client.timezone(), Some(chrono_tz::Europe::Moscow));
     /// # Ok(()) }
     /// ```
     #[must_use]
     pub fn client_builder(&self) -> ClientBuilder {
-        Client::builder(ACCOUNT, Auth::api_key(API_KEY))
-            .base_url(self.base_url())
-            .timezone(chrono_tz::Europe::Moscow)
+        Client::builder(ACCOUNT, Auth::api_key(API_KEY)).base_url(self.base_url())
     }
 
-    /// A client builder authenticating with login, sublogin and password (sessions).
+    /// A client builder authenticating with login, sublogin and password (sessions), with no
+    /// account timezone.
     ///
     /// ```
     /// # #[tokio::main(flavor = "current_thread")]
@@ -162,10 +172,9 @@ impl FakeSendsay {
     pub fn password_client_builder(&self) -> ClientBuilder {
         Client::builder(ACCOUNT, Auth::password(ACCOUNT, SUBLOGIN, PASSWORD))
             .base_url(self.base_url())
-            .timezone(chrono_tz::Europe::Moscow)
     }
 
-    /// A client (API key) pointing at the fake.
+    /// A client (API key, no account timezone) pointing at the fake.
     ///
     /// # Panics
     /// Never in practice: the fake's own configuration is always valid.
@@ -174,7 +183,7 @@ impl FakeSendsay {
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() {
     /// let client = relance::testing::FakeSendsay::start().await.client();
-    /// # let _ = client;
+    /// assert_eq!(client.timezone(), None);
     /// # }
     /// ```
     #[must_use]
