@@ -25,7 +25,7 @@ async fn sendethic_answers_only_under_its_base_path() {
         let err = client.fields().list().await.unwrap_err();
         assert_eq!(err.status(), Some(404), "{wrong}: {err}");
         assert!(
-            err.api().is_some_and(|api| api.is_not_found()),
+            err.api().is_some_and(relance::ApiError::is_not_found),
             "{wrong}: {err:?}"
         );
     }

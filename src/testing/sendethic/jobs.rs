@@ -13,7 +13,7 @@ use super::contacts::{self, normalize_key};
 use super::segments;
 use super::state::State;
 use super::upload::{file_lines, split_line, text_field};
-use crate::testing::core::{Reply, now, parse_multipart, zip_one};
+use crate::testing::core::{Reply, now, parse_multipart, strings, zip_one};
 
 /// The three kinds of contact jobs, as named in their paths.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -297,17 +297,7 @@ fn export(state: &mut State, id: i64, call: &Call<'_>) -> Reply {
             None => return not_found("Segment"),
         },
     };
-    let mut fields: Vec<String> = call
-        .body
-        .and_then(|b| b.get("fields"))
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(Value::as_str)
-                .map(str::to_owned)
-                .collect()
-        })
-        .unwrap_or_default();
+    let mut fields = strings(call.body.and_then(|b| b.get("fields")));
     if fields.is_empty() {
         fields = vec!["email".into()];
     }

@@ -9,7 +9,7 @@ use super::call::{Action, Answer, Params, as_text, bad, s};
 use super::groups::members_of;
 use super::state::State;
 use super::{senders, tracks};
-use crate::testing::core::now;
+use crate::testing::core::{now, strings};
 
 /// The actions of this module.
 pub(super) const ACTIONS: &[(&str, Action)] = &[
@@ -55,16 +55,7 @@ fn recipients(
     b: &Params,
 ) -> Result<Vec<String>, (String, Value)> {
     if test {
-        return Ok(b
-            .get("mca")
-            .and_then(Value::as_array)
-            .map(|a| {
-                a.iter()
-                    .filter_map(Value::as_str)
-                    .map(str::to_owned)
-                    .collect()
-            })
-            .unwrap_or_default());
+        return Ok(strings(b.get("mca")));
     }
     Ok(match group {
         "personal" => s(b, "email").map(str::to_owned).into_iter().collect(),

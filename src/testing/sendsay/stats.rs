@@ -10,6 +10,7 @@ use super::call::{Action, Answer, Params, as_text, bad, page, s};
 use super::filter::{cmp_values, matches_filter};
 use super::state::State;
 use super::tracks;
+use crate::testing::core::strings;
 
 /// The actions of this module.
 pub(super) const ACTIONS: &[(&str, Action)] = &[("stat.uni", uni)];
@@ -101,16 +102,7 @@ fn ordered(select: &[String], mut rows: Vec<Row>, order: Option<&Value>) -> Vec<
 }
 
 fn uni(state: &mut State, b: &Params) -> Answer {
-    let select: Vec<String> = b
-        .get("select")
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(Value::as_str)
-                .map(str::to_owned)
-                .collect()
-        })
-        .unwrap_or_default();
+    let select = strings(b.get("select"));
     if select.is_empty() {
         return bad("select is required (join is not supported by the fake)");
     }
