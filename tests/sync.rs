@@ -32,6 +32,15 @@ fn record(i: u32, orders: i64) -> SyncRecord {
         .with(SyncField::LastAbandonedCartAt, SyncValue::Empty)
 }
 
+/// A client of the fake with the account timezone Europe/Moscow, which Sendsay needs the user
+/// to configure for date fields.
+fn client_in_moscow(fake: &FakeSendsay) -> relance::sendsay::Client {
+    fake.client_builder()
+        .timezone(chrono_tz::Europe::Moscow)
+        .build()
+        .unwrap()
+}
+
 fn attr(contact: &relance::sendethic::Contact, field: FieldId) -> Option<&str> {
     contact.custom_value(field)
 }
@@ -219,7 +228,7 @@ async fn invalid_records_are_reported_and_not_marked_pushed() {
 #[tokio::test]
 async fn sendsay_provisions_a_questionnaire_and_sets_members() {
     let fake = FakeSendsay::start().await;
-    let client = fake.client(); // account timezone Europe/Moscow
+    let client = client_in_moscow(&fake);
     let mut syncer = Syncer::new(SendsayTarget::new(client), SyncState::default());
     let report = syncer.run((0..5).map(|i| record(i, 1))).await.unwrap();
     assert_eq!(report.pushed, 5, "{report:?}");
@@ -253,7 +262,8 @@ async fn sendsay_provisions_a_questionnaire_and_sets_members() {
 async fn sendsay_segments_from_domain_specs() {
     use relance::customer::segment::{self, Condition, Match, Op, ProfileField, SegmentSpec};
     let fake = FakeSendsay::start().await;
-    let mut syncer = Syncer::new(SendsayTarget::new(fake.client()), SyncState::default());
+    let client = client_in_moscow(&fake);
+    let mut syncer = Syncer::new(SendsayTarget::new(client), SyncState::default());
     let repeat = segment::repeat_customers();
     let lapsed = segment::inactive_customers(90);
     let either = SegmentSpec {

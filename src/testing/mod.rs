@@ -4,6 +4,9 @@
 //! The fakes listen on loopback through [`wiremock`], keep real state (ids, uniqueness,
 //! not-found answers, credentials), expose that state for assertions, and inject faults
 //! ([`Fault`]) per path: status codes, HTML error pages, delays, by count or probability.
+//! Like the real services, they answer only at their documented endpoints and need the
+//! configuration the real services need (a Sendsay client writing instants must be given the
+//! account timezone).
 //!
 //! ```
 //! # #[tokio::main(flavor = "current_thread")]
@@ -17,31 +20,19 @@
 //! assert_eq!(fake.hits("GET", "/account/contactattribute"), 2);
 //! # Ok(()) }
 //! ```
+//!
+//! Layout: `core` holds what both fakes share (the server and its request pipeline, faults,
+//! recording, replies); `sendethic` and `sendsay` hold one module per resource and a router
+//! that only dispatches.
 
-mod campaigns;
-mod faults;
-mod lists;
+mod core;
 mod sendethic;
 mod sendsay;
 
-pub use campaigns::SentMessage;
-pub use faults::Fault;
-pub use lists::{MultipartPart, parse_multipart};
-pub use sendethic::{API_ROOT as SENDETHIC_API_ROOT, FakeSendethic};
+pub use self::core::{Fault, MultipartPart, RecordedRequest, parse_multipart};
+pub use sendethic::{API_ROOT as SENDETHIC_API_ROOT, FakeSendethic, SentMessage};
 pub use sendsay::FakeSendsay;
 /// Credentials and settings of [`FakeSendsay`].
 pub mod sendsay_fake {
     pub use super::sendsay::{ACCOUNT, API_KEY, PASSWORD, REDIRECT, SUBLOGIN};
-}
-
-/// A request received by a fake.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct RecordedRequest {
-    /// HTTP method (`GET`, `POST`, ...).
-    pub method: String,
-    /// Path below the API root, percent-decoded (`/contact/attribute/a b@x.fr`).
-    pub path: String,
-    /// The request body as text.
-    pub body: String,
 }

@@ -217,7 +217,11 @@ async fn anketa_fields_and_questions() {
 #[tokio::test]
 async fn email_and_sms_issues_deliver_and_feed_statistics() {
     let fake = FakeSendsay::start().await;
-    let client = fake.client();
+    let client = fake
+        .client_builder()
+        .timezone(chrono_tz::Europe::Moscow)
+        .build()
+        .unwrap();
     // Inline From addresses must be registered senders.
     let letter = Letter::inline("Your order", "shop@example.com").html("<p>Thanks</p>");
     let e = client

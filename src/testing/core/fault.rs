@@ -1,9 +1,11 @@
-//! Fault injection shared by the fakes.
+//! Fault injection: [`Fault`] and the fault list of one fake.
 
 use std::sync::Mutex;
 use std::time::Duration;
 
 use wiremock::ResponseTemplate;
+
+use super::lock;
 
 /// A fault injected into a fake server: a replacement response and/or an extra delay, for
 /// requests matching a method and a path prefix, a limited number of times or with a
@@ -247,11 +249,6 @@ impl Faults {
             delay: fault.delay,
         }
     }
-}
-
-/// Locks a mutex, recovering from poisoning (a panicking test must not cascade).
-pub(crate) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 #[cfg(test)]

@@ -1,0 +1,49 @@
+//! Everything `FakeSendethic` stores, one member per resource.
+
+use std::collections::BTreeMap;
+
+use super::account::Account;
+use super::campaigns::Campaigns;
+use super::contacts::ContactRec;
+use super::fields::FieldRec;
+use super::jobs::Jobs;
+use super::segments::SegmentRec;
+use super::stats::ActivityExports;
+
+/// The fake's data.
+#[derive(Debug)]
+pub(super) struct State {
+    /// The last id handed out; every resource draws from the one sequence.
+    last_id: i64,
+    pub(super) fields: BTreeMap<i64, FieldRec>,
+    /// Contacts by normalised key.
+    pub(super) contacts: BTreeMap<String, ContactRec>,
+    pub(super) segments: BTreeMap<i64, SegmentRec>,
+    pub(super) account: Account,
+    pub(super) campaigns: Campaigns,
+    pub(super) exports: ActivityExports,
+    pub(super) jobs: Jobs,
+}
+
+impl Default for State {
+    fn default() -> Self {
+        Self {
+            last_id: 100,
+            fields: BTreeMap::new(),
+            contacts: BTreeMap::new(),
+            segments: BTreeMap::new(),
+            account: Account::default(),
+            campaigns: Campaigns::default(),
+            exports: ActivityExports::default(),
+            jobs: Jobs::default(),
+        }
+    }
+}
+
+impl State {
+    /// A new id from the fake's sequence.
+    pub(super) fn new_id(&mut self) -> i64 {
+        self.last_id += 1;
+        self.last_id
+    }
+}

@@ -1,0 +1,63 @@
+//! Everything `FakeSendsay` stores, one member per resource.
+
+use std::collections::BTreeMap;
+
+use serde_json::{Map, Value};
+
+use super::fields;
+use super::groups::GroupRec;
+use super::members::MemberRec;
+use super::session::Sessions;
+use super::tracks::Tracks;
+
+/// The fake's data.
+#[derive(Debug)]
+pub(super) struct State {
+    /// The last id handed out; every resource draws from the one sequence.
+    last_id: i64,
+    pub(super) sessions: Sessions,
+    /// Members by lower-cased email.
+    pub(super) members: BTreeMap<String, MemberRec>,
+    pub(super) groups: BTreeMap<String, GroupRec>,
+    /// Anketas (field sets) by id, as `anketa.get` describes them.
+    pub(super) anketas: BTreeMap<String, Map<String, Value>>,
+    pub(super) drafts: BTreeMap<String, Map<String, Value>>,
+    pub(super) senders: BTreeMap<String, Map<String, Value>>,
+    /// The issues sent, their parameters with an `id` and a `summary` (`issue.*` columns).
+    pub(super) issues: Vec<Map<String, Value>>,
+    /// One delivery per recipient of each issue sent now (`deliv.*` columns).
+    pub(super) deliveries: Vec<Map<String, Value>>,
+    pub(super) tracks: Tracks,
+    pub(super) settings: Map<String, Value>,
+}
+
+impl Default for State {
+    fn default() -> Self {
+        Self {
+            last_id: 100,
+            sessions: Sessions::default(),
+            members: BTreeMap::new(),
+            groups: BTreeMap::new(),
+            anketas: fields::system_anketas(),
+            drafts: BTreeMap::new(),
+            senders: BTreeMap::new(),
+            issues: Vec::new(),
+            deliveries: Vec::new(),
+            tracks: Tracks::default(),
+            settings: super::account::default_settings(),
+        }
+    }
+}
+
+impl State {
+    /// A new id from the fake's sequence.
+    pub(super) fn new_id(&mut self) -> i64 {
+        self.last_id += 1;
+        self.last_id
+    }
+
+    /// The id [`new_id`](Self::new_id) will hand out next.
+    pub(super) fn peek_id(&self) -> i64 {
+        self.last_id + 1
+    }
+}
