@@ -69,3 +69,23 @@ pub async fn count(server: &MockServer, action: &str) -> usize {
         .filter(|r| serde_json::from_slice::<Value>(&r.body).unwrap()["action"] == action)
         .count()
 }
+
+/// Answers `first` to the first `times` POSTs (with this body, when given), then `then`.
+pub async fn first_then(
+    server: &MockServer,
+    body: Option<Value>,
+    (first, times): (ResponseTemplate, u64),
+    then: ResponseTemplate,
+) {
+    for (priority, reply, limit) in [(1, first, Some(times)), (2, then, None)] {
+        let mut mock = Mock::given(method("POST")).and(path(EP));
+        if let Some(body) = &body {
+            mock = mock.and(body_json(body.clone()));
+        }
+        let mut mock = mock.respond_with(reply).with_priority(priority);
+        if let Some(limit) = limit {
+            mock = mock.up_to_n_times(limit);
+        }
+        mock.mount(server).await;
+    }
+}

@@ -2,29 +2,20 @@
 
 use relance::sendsay::{IssueSend, Letter};
 use serde_json::Value;
-use wiremock::matchers::{method, path};
-use wiremock::{Mock, ResponseTemplate};
+use wiremock::ResponseTemplate;
 
-use crate::common::sendsay::{EP, count, fixture, setup};
+use crate::common::sendsay::{count, first_then, fixture, setup};
 
 #[tokio::test]
 async fn sends_are_never_retried_and_reads_are() {
     let (server, client) = setup().await;
-    Mock::given(method("POST"))
-        .and(path(EP))
-        .respond_with(ResponseTemplate::new(503))
-        .up_to_n_times(2)
-        .with_priority(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .and(path(EP))
-        .respond_with(
-            ResponseTemplate::new(200).set_body_json(fixture("synthetic_member_get.json")),
-        )
-        .with_priority(2)
-        .mount(&server)
-        .await;
+    first_then(
+        &server,
+        None,
+        (ResponseTemplate::new(503), 2),
+        ResponseTemplate::new(200).set_body_json(fixture("synthetic_member_get.json")),
+    )
+    .await;
     let e = client
         .issues()
         .send(IssueSend::to_group("list1", Letter::draft("1")))

@@ -4,10 +4,10 @@ use std::time::Duration;
 
 use relance::{Error, JobWait, sendsay::TrackListQuery};
 use serde_json::json;
-use wiremock::matchers::{body_json, method, path};
+use wiremock::matchers::{method, path};
 use wiremock::{Mock, ResponseTemplate};
 
-use crate::common::sendsay::{EP, count, expect, fixture, setup};
+use crate::common::sendsay::{EP, count, expect, first_then, fixture, setup};
 
 #[tokio::test]
 async fn track_list_and_get_match_the_fixtures() {
@@ -47,25 +47,16 @@ async fn track_list_and_get_match_the_fixtures() {
 #[tokio::test]
 async fn track_wait_runs_to_completion() {
     let (server, client) = setup().await;
-    Mock::given(method("POST"))
-        .and(path(EP))
-        .and(body_json(json!({"action":"track.get","id":1234})))
-        .respond_with(
+    first_then(
+        &server,
+        Some(json!({"action":"track.get","id":1234})),
+        (
             ResponseTemplate::new(200).set_body_json(fixture("synthetic_track_get_running.json")),
-        )
-        .up_to_n_times(2)
-        .with_priority(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .and(path(EP))
-        .and(body_json(json!({"action":"track.get","id":1234})))
-        .respond_with(
-            ResponseTemplate::new(200).set_body_json(fixture("synthetic_track_get_done.json")),
-        )
-        .with_priority(2)
-        .mount(&server)
-        .await;
+            2,
+        ),
+        ResponseTemplate::new(200).set_body_json(fixture("synthetic_track_get_done.json")),
+    )
+    .await;
     let done = client
         .track(1234)
         .wait(
