@@ -34,10 +34,11 @@ enum Kind {
 
 impl fmt::Debug for Session {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self.kind {
+        let kind = match self.kind {
             Kind::ApiKey(_) => "api key <redacted>",
             Kind::Password { .. } => "password/session <redacted>",
-        })
+        };
+        fmt::Debug::fmt(kind, f)
     }
 }
 

@@ -88,24 +88,30 @@ async fn test_sends_sms_and_scheduled_issues_have_the_documented_shape() {
     )
     .await;
     let i = client.issues();
-    i.send_test(
-        IssueSend::to_group("list0004", Letter::draft("42")),
-        ["me@example.com"],
-    )
-    .await
-    .unwrap();
+    let test = i
+        .send_test(
+            IssueSend::to_group("list0004", Letter::draft("42")),
+            ["me@example.com"],
+        )
+        .await
+        .unwrap();
+    assert_eq!(test.track_id, None);
     // 10:00 UTC is 13:00 in Moscow: the wire time is account-local, without an offset.
     let at = chrono::DateTime::parse_from_rfc3339("2026-12-01T10:00:00Z")
         .unwrap()
         .into();
-    i.send(
-        IssueSend::sms_to_group("phones", "43")
-            .later_at(at)
-            .name("SMS sale"),
-    )
-    .await
-    .unwrap();
-    i.send(IssueSend::sms_personal("79990000000", "43").var("order", "A-1"))
+    let later = i
+        .send(
+            IssueSend::sms_to_group("phones", "43")
+                .later_at(at)
+                .name("SMS sale"),
+        )
         .await
         .unwrap();
+    assert_eq!(later.as_str(), "77");
+    let sms = i
+        .send(IssueSend::sms_personal("79990000000", "43").var("order", "A-1"))
+        .await
+        .unwrap();
+    assert_eq!(sms, later);
 }
