@@ -15,14 +15,15 @@ use std::time::Duration;
 
 use relance::JobWait;
 use relance::sendsay::{
-    AddrType, Client, Condition, Filter, IssueSend, Letter, MemberId, MemberSet, NewDraft,
-    NewGroup, StatQuery,
+    AddrType, Client, Filter, FilterRule, GroupId, IssueSend, Letter, MemberId, MemberSet,
+    NewDraft, NewGroup, StatQuery,
 };
 use relance::testing::FakeSendsay;
 
+type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
+
 #[tokio::main]
-#[allow(clippy::too_many_lines)] // a linear tour reads best in one function
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
+async fn main() -> Result<()> {
     let env = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
     let real = env("SENDSAY_ACCOUNT").is_some() && env("SENDSAY_API_KEY").is_some();
     let (client, fake) = if real {
@@ -50,9 +51,19 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!("the service redirected us to {prefix}");
     }
 
-    // 1. A list of buyers, and buyers upserted with data keys.
+    buyers(&client).await?;
+    let segment = big_spenders(&client, fake.as_ref()).await?;
+    email_issues(&client, &segment, test_email.as_deref(), fake.is_some()).await?;
+    if let Some(phone) = &test_phone {
+        sms_issue(&client, phone).await?;
+    }
+    deliveries(&client).await
+}
+
+/// Step 1: a list of buyers, and buyers upserted with data keys.
+async fn buyers(client: &Client) -> Result<()> {
     let groups = client.groups().list().await?;
-    if !groups.iter().any(|g| g.id.as_deref() == Some("relbuyers")) {
+    if !groups.iter().any(|g| g.id == Some("relbuyers".into())) {
         client
             .groups()
             .create(NewGroup::list("[relance] Buyers").id("relbuyers"))
@@ -75,22 +86,34 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             .await?;
         println!("upserted {email}");
     }
+    Ok(())
+}
 
-    // 2. A segment of the big spenders.
+/// Step 2: a segment of the big spenders.
+async fn big_spenders(client: &Client, fake: Option<&FakeSendsay>) -> Result<GroupId> {
     let segment = client
         .segments()
         .create_with_filter(
             None,
             "[relance] Big spenders",
-            Filter::new().and(Condition::ge("custom.spent", "1000")),
+            Filter::new().and(FilterRule::ge("custom.spent", "1000")),
         )
         .await?;
     println!("segment {segment} created");
-    if let Some(fake) = &fake {
-        println!("  members: {:?}", fake.group_members(&segment));
+    if let Some(fake) = fake {
+        println!("  members: {:?}", fake.group_members(segment.as_str()));
     }
+    Ok(segment)
+}
 
-    // 3. A test copy of an email issue to the segment.
+/// Step 3: a test copy of an email issue to the segment, and a transactional email (it needs a
+/// confirmed sender, which the fake has).
+async fn email_issues(
+    client: &Client,
+    segment: &GroupId,
+    test_email: Option<&str>,
+    offline: bool,
+) -> Result<()> {
     let draft = client
         .drafts()
         .set(
@@ -103,18 +126,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         )
         .await?;
     let draft_id = draft.id.unwrap_or_default();
-    if let Some(to) = &test_email {
+    if let Some(to) = test_email {
         client
             .issues()
-            .send_test(
-                IssueSend::to_group(&segment, Letter::draft(&draft_id)),
-                [to.as_str()],
-            )
+            .send_test(IssueSend::to_group(segment, Letter::draft(&draft_id)), [to])
             .await?;
         println!("test copy of draft {draft_id} sent to {to}");
     }
-    // A transactional email (needs a confirmed sender).
-    if fake.is_some() {
+    if offline {
         let letter = Letter::inline("Your order A-1", "shop@example.com")
             .from_name("Example shop")
             .html("<p>Your order A-1 has shipped.</p>");
@@ -131,35 +150,33 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             done.status.description()
         );
     }
+    Ok(())
+}
 
-    // 4. An SMS issue from an SMS draft.
-    if let Some(phone) = &test_phone {
-        client
-            .members()
-            .set(MemberSet::new(MemberId::new(
-                phone.as_str(),
-                AddrType::Msisdn,
-            )))
-            .await?;
-        let sms = client
-            .drafts()
-            .set(NewDraft::sms("[relance] Shipped", "Your order has shipped"))
-            .await?;
-        let job = client
-            .issues()
-            .send(IssueSend::sms_personal(
-                phone.as_str(),
-                sms.id.unwrap_or_default(),
-            ))
-            .await?;
-        let done = client
-            .track(job.clone())
-            .wait(JobWait::new(Duration::from_secs(60)).interval(Duration::from_millis(10)))
-            .await?;
-        println!("SMS job {job}: {}", done.status.description());
-    }
+/// Step 4: an SMS issue from an SMS draft.
+async fn sms_issue(client: &Client, phone: &str) -> Result<()> {
+    client
+        .members()
+        .set(MemberSet::new(MemberId::new(phone, AddrType::Msisdn)))
+        .await?;
+    let sms = client
+        .drafts()
+        .set(NewDraft::sms("[relance] Shipped", "Your order has shipped"))
+        .await?;
+    let job = client
+        .issues()
+        .send(IssueSend::sms_personal(phone, sms.id.unwrap_or_default()))
+        .await?;
+    let done = client
+        .track(job.clone())
+        .wait(JobWait::new(Duration::from_secs(60)).interval(Duration::from_millis(10)))
+        .await?;
+    println!("SMS job {job}: {}", done.status.description());
+    Ok(())
+}
 
-    // 5. Deliveries per issue.
+/// Step 5: deliveries per issue.
+async fn deliveries(client: &Client) -> Result<()> {
     let rows = client
         .stats()
         .uni(StatQuery::new(["deliv.issue.id", "count(*)"]).order_asc("deliv.issue.id"))

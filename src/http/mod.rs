@@ -113,11 +113,14 @@ impl CommonBuilder {
 /// Generates the transport-setting methods shared by the provider client builders.
 macro_rules! common_builder_methods {
     ($client:literal) => {
-        /// Overrides the base URL. A path prefix is kept (`https://gw.example/mb/api/rest/v4/`).
+        crate::http::common_builder_methods!($client, "https://gw.example/mb/api/rest/v4/");
+    };
+    ($client:literal, $base:literal) => {
+        #[doc = concat!("Overrides the base URL. A path prefix is kept (`", $base, "`).")]
         /// Plain `http://` is refused unless the host is loopback; checked by `build()`.
         ///
         /// ```
-        #[doc = concat!("let builder = ", $client, ".base_url(\"https://gw.example/api/\");")]
+        #[doc = concat!("let builder = ", $client, ".base_url(\"", $base, "\");")]
         /// # let _ = builder;
         /// ```
         #[must_use]

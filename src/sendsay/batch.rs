@@ -1,23 +1,25 @@
 //! `batch`: several actions in one call.
 
 use std::fmt;
+use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
-use super::errors::{envelope_error, error_from_element};
-use super::types::flag;
-use super::{Client, Request};
+use super::core::{Core, request_body};
+use super::envelope::{envelope_error, error_from_element};
+use super::params::flag;
 use crate::error::{ApiError, Error, Result};
+use crate::http::Request;
 
 /// The result of each action of a batch, in order.
 pub type BatchResult = Vec<std::result::Result<Value, ApiError>>;
 
-/// A `batch` being assembled. Created by [`Client::batch`]; `.await` it or call
-/// [`send`](Self::send). Sub-requests carry no authentication (it goes on the outer call).
-/// A batch is never retried automatically. `Debug` never shows the bodies.
+/// A `batch` being assembled. Created by [`Client::batch`](super::Client::batch); `.await` it
+/// or call [`send`](Self::send). Sub-requests carry no authentication (it goes on the outer
+/// call). A batch is never retried automatically. `Debug` never shows the bodies.
 #[must_use = "a batch does nothing until it is awaited"]
 pub struct Batch {
-    client: Client,
+    core: Arc<Core>,
     stop_on_error: bool,
     items: Vec<Result<Map<String, Value>>>,
 }
@@ -32,9 +34,9 @@ impl fmt::Debug for Batch {
 }
 
 impl Batch {
-    pub(crate) fn new(client: Client) -> Self {
+    pub(crate) fn new(core: Arc<Core>) -> Self {
         Self {
-            client,
+            core,
             stop_on_error: false,
             items: Vec::new(),
         }
@@ -98,7 +100,7 @@ impl Batch {
     /// # Ok(()) }
     /// ```
     pub fn push_request<T: 'static>(mut self, request: Request<T>) -> Self {
-        self.items.push(super::request_body(request));
+        self.items.push(request_body(request));
         self
     }
 
@@ -124,7 +126,7 @@ impl Batch {
         let mut params = Map::new();
         params.insert("stop_on_error".into(), flag(self.stop_on_error));
         params.insert("do".into(), Value::Array(items));
-        let request = self.client.action("batch", Ok(params), Ok);
+        let request = self.core.action("batch", Ok(params), Ok);
         let reply = request.send().await?;
         let results = match reply.get("result") {
             Some(Value::Array(r)) => r.clone(),

@@ -1,13 +1,14 @@
-//! Sendsay error ids, the `errors[]` envelope and hints for known situations.
+//! Sendsay error ids, the questions to ask an error about them, and hints for known
+//! situations.
 
 use serde_json::Value;
 
-use crate::error::{ApiError, Error, truncate};
+use crate::error::{ApiError, Error};
 use crate::wire::open_enum;
 
 open_enum! {
     /// The known Sendsay error ids (`errors[0].id`). The full official list is not public:
-    /// anything else is kept as `Other`.
+    /// anything else is kept as `Unknown`.
     SendsayErrorId in "relance::sendsay" {
         /// Authentication failed. `explain` says why: `wrong_credentials` (bad login or
         /// password), `expired` (the session expired and the action was not executed; the
@@ -171,7 +172,7 @@ fn looks_like_limit(id: Option<&str>, explain: Option<&Value>) -> bool {
 }
 
 /// A hint appended to the message of known situations.
-fn hint(id: Option<&str>, explain: Option<&Value>) -> Option<&'static str> {
+pub(crate) fn hint(id: Option<&str>, explain: Option<&Value>) -> Option<&'static str> {
     let explain_s = explain.map(explain_text);
     match (id.map(SendsayErrorId::parse), explain_s.as_deref()) {
         (Some(SendsayErrorId::AuthFailed), Some("wrong_credentials")) => {
@@ -200,131 +201,5 @@ fn hint(id: Option<&str>, explain: Option<&Value>) -> Option<&'static str> {
              and a single test copy, sent to the registration address",
         ),
         _ => None,
-    }
-}
-
-/// Builds the API error of a failed envelope, if the reply has `errors[]` or `error`.
-pub(crate) fn envelope_error(status: u16, reply: &Value, raw: &[u8]) -> Option<ApiError> {
-    let first = match reply.get("errors") {
-        Some(Value::Array(items)) => items.first().cloned(),
-        Some(Value::Null) | None => None,
-        Some(other) => Some(other.clone()),
-    }
-    .or_else(|| reply.get("error").filter(|e| !e.is_null()).cloned())?;
-    Some(error_from_element(status, &first, raw))
-}
-
-/// Builds an API error from one `errors[]` element (an object, or a bare id string).
-pub(crate) fn error_from_element(status: u16, element: &Value, raw: &[u8]) -> ApiError {
-    let (id, explain) = match element {
-        Value::Object(m) => (
-            m.get("id")
-                .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned)),
-            m.get("explain").cloned(),
-        ),
-        Value::String(s) => (Some(s.clone()), None),
-        other => (None, Some(other.clone())),
-    };
-    let mut message = explain
-        .as_ref()
-        .map(explain_text)
-        .filter(|m| !m.is_empty())
-        .or_else(|| id.clone())
-        .unwrap_or_else(|| "error".to_owned());
-    if let Some(h) = hint(id.as_deref(), explain.as_ref()) {
-        message = format!("{message} ({h})");
-    }
-    ApiError {
-        status,
-        code: id,
-        message,
-        details: explain.or_else(|| Some(element.clone())),
-        body: truncate(&String::from_utf8_lossy(raw)),
-    }
-}
-
-/// A non-2xx answer whose JSON body carries `errors[]` gets the id and explanation.
-pub(crate) fn enrich_http(api: ApiError) -> ApiError {
-    match api
-        .details
-        .as_ref()
-        .and_then(|d| envelope_error(api.status, d, api.body.as_bytes()))
-    {
-        Some(mut better) => {
-            better.body = api.body;
-            better
-        }
-        None => api,
-    }
-}
-
-/// The crate error for a Sendsay API error: `rate_limit` is a [`Error::RateLimited`]
-/// (keeping the API error), anything else an [`Error::Api`].
-pub(crate) fn into_error(api: ApiError) -> Error {
-    if api.code.as_deref() == Some("rate_limit") {
-        Error::RateLimited {
-            retry_after: None,
-            body: api.body.clone(),
-            api: Some(Box::new(api)),
-        }
-    } else {
-        api.into()
-    }
-}
-
-/// Whether the error is `error/auth/failed` + `expired`.
-pub(crate) fn is_expired(api: &ApiError) -> bool {
-    api.is_session_expired()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    #[test]
-    fn string_and_non_string_explanations() {
-        let raw = br#"{"errors":[{"id":"wrong_group_id","explain":["p99"]}]}"#;
-        let v: Value = serde_json::from_slice(raw).unwrap();
-        let e = envelope_error(200, &v, raw).unwrap();
-        assert_eq!(e.code.as_deref(), Some("wrong_group_id"));
-        assert_eq!(e.message, "p99");
-        assert_eq!(e.details, Some(json!(["p99"])));
-        assert_eq!(e.sendsay_error_id(), Some(SendsayErrorId::WrongGroupId));
-
-        let v = json!({"errors":[{"id":"x/y","explain":{"field":"email","why":1}}]});
-        let e = envelope_error(200, &v, b"").unwrap();
-        assert_eq!(e.details, Some(json!({"field":"email","why":1})));
-        assert!(e.message.contains("\"field\""));
-
-        let v = json!({"error":{"id":"error/auth/failed","explain":"expired"}});
-        let e = envelope_error(200, &v, b"").unwrap();
-        assert!(e.is_session_expired());
-        assert!(!e.is_wrong_credentials());
-
-        let v = json!({"errors":[]});
-        assert!(envelope_error(200, &v, b"").is_none());
-        assert!(envelope_error(200, &json!({"obj":{}}), b"").is_none());
-    }
-
-    #[test]
-    fn limit_heuristic_and_hints() {
-        let e = error_from_element(
-            200,
-            &json!({"id":"error/member/limit","explain":"too many"}),
-            b"",
-        );
-        assert!(e.is_limit_reached());
-        assert!(e.message.contains("200 contacts"), "{}", e.message);
-        let e = error_from_element(200, &json!({"id":"rate_limit"}), b"");
-        assert!(!e.is_limit_reached());
-        let e = into_error(e);
-        assert!(matches!(e, Error::RateLimited { .. }), "{e:?}");
-        assert_eq!(e.sendsay_error_id(), Some(SendsayErrorId::RateLimit));
-        assert!(e.is_retryable());
-        let e = error_from_element(200, &json!({"id":"error/sender/unknown"}), b"");
-        assert!(e.message.contains("confirmed"), "{}", e.message);
-        let e = error_from_element(200, &json!("group_id_not_exists"), b"");
-        assert_eq!(e.message, "group_id_not_exists");
     }
 }

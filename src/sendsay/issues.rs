@@ -1,13 +1,17 @@
-//! Issues (`issue.send`, `issue.send.test`), drafts (`issue.draft.*`) and senders
-//! (`issue.emailsender.*`, `issue.smssender.*`).
+//! Issues (`issue.send`, `issue.send.test`): who receives what, and when.
+
+use std::sync::Arc;
 
 use base64::Engine as _;
-use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::types::{self, Params, TrackId, flag, group_id, non_empty};
-use super::{Client, Request};
+use super::core::Core;
+use super::envelope;
+use super::ids::{DraftId, GroupId, TrackId};
+use super::params::{Params, flag, group_id, non_empty};
+use super::types::Accepted;
 use crate::error::{Error, Result};
+use crate::http::Request;
 use crate::wire::open_enum;
 
 open_enum! {
@@ -24,26 +28,12 @@ open_enum! {
     }
 }
 
-open_enum! {
-    /// The format of a draft.
-    DraftFormat in "relance::sendsay" {
-        /// Email.
-        Email => "email",
-        /// SMS.
-        Sms => "sms",
-        /// HTML.
-        Html => "html",
-        /// Plain text.
-        Text => "text",
-    }
-}
-
 /// The message of an issue: a stored draft, or an inline email.
 ///
 /// The inline SMS letter shape is not documented: SMS issues use a draft of format `sms`
-/// (see [`NewDraft::sms`]). Other channels (Viber, Telegram, VK, push, MAX) have no documented
-/// letter shape either; send them from a draft to a group of that identifier type, or use
-/// [`Client::call`].
+/// (see [`NewDraft::sms`](super::NewDraft::sms)). Other channels (Viber, Telegram, VK, push,
+/// MAX) have no documented letter shape either; send them from a draft to a group of that
+/// identifier type, or use [`Client::call`](super::Client::call).
 ///
 /// ```
 /// use relance::sendsay::Letter;
@@ -67,9 +57,9 @@ impl Letter {
     /// let l = relance::sendsay::Letter::draft("42");
     /// # let _ = l;
     /// ```
-    pub fn draft(id: impl Into<String>) -> Self {
+    pub fn draft(id: impl Into<DraftId>) -> Self {
         let mut obj = Map::new();
-        obj.insert("draft.id".into(), Value::String(id.into()));
+        obj.insert("draft.id".into(), Value::String(id.into().0));
         Self { obj, draft: true }
     }
 
@@ -316,8 +306,8 @@ impl IssueSend {
     /// let s = relance::sendsay::IssueSend::to_group("list0004", relance::sendsay::Letter::draft("42"));
     /// # let _ = s;
     /// ```
-    pub fn to_group(group: impl Into<String>, letter: Letter) -> Self {
-        Self::new(group, letter)
+    pub fn to_group(group: impl Into<GroupId>, letter: Letter) -> Self {
+        Self::new(group.into().0, letter)
     }
 
     /// An express issue to inline recipients (`group: "masssending"`, `users.list`: a
@@ -340,7 +330,7 @@ impl IssueSend {
     /// let s = relance::sendsay::IssueSend::sms_personal("79991234567", "43");
     /// # let _ = s;
     /// ```
-    pub fn sms_personal(msisdn: impl Into<String>, sms_draft: impl Into<String>) -> Self {
+    pub fn sms_personal(msisdn: impl Into<String>, sms_draft: impl Into<DraftId>) -> Self {
         Self::personal(msisdn, Letter::draft(sms_draft))
     }
 
@@ -350,7 +340,7 @@ impl IssueSend {
     /// let s = relance::sendsay::IssueSend::sms_to_group("phones", "43");
     /// # let _ = s;
     /// ```
-    pub fn sms_to_group(group: impl Into<String>, sms_draft: impl Into<String>) -> Self {
+    pub fn sms_to_group(group: impl Into<GroupId>, sms_draft: impl Into<DraftId>) -> Self {
         Self::to_group(group, Letter::draft(sms_draft))
     }
 
@@ -479,7 +469,7 @@ impl IssueSend {
         self
     }
 
-    fn into_params(self, client: &Client) -> Result<Map<String, Value>> {
+    fn into_params(self, core: &Core) -> Result<Map<String, Value>> {
         match self.group.as_str() {
             "personal" => non_empty("email", self.email.as_deref().unwrap_or(""))?,
             "masssending" => non_empty("users.list", self.users_list.as_deref().unwrap_or(""))?,
@@ -492,7 +482,7 @@ impl IssueSend {
                 non_empty("later.time", &s)?;
                 Some(s)
             }
-            Some(LaterTime::At(at)) => Some(client.wire_datetime(at)?),
+            Some(LaterTime::At(at)) => Some(core.wire_datetime(at)?),
         };
         let mut p = Params::new()
             .set("group", self.group)
@@ -508,15 +498,15 @@ impl IssueSend {
     }
 }
 
-/// Handler for issues. Created by [`Client::issues`].
+/// Handler for issues. Created by [`Client::issues`](super::Client::issues).
 #[derive(Debug, Clone)]
 pub struct IssuesHandler {
-    client: Client,
+    core: Arc<Core>,
 }
 
 impl IssuesHandler {
-    pub(crate) fn new(client: Client) -> Self {
-        Self { client }
+    pub(crate) fn new(core: Arc<Core>) -> Self {
+        Self { core }
     }
 
     /// `issue.send`: queues an issue and returns its job. **Never retried automatically**:
@@ -531,8 +521,8 @@ impl IssuesHandler {
     /// # Ok(()) }
     /// ```
     pub fn send(&self, issue: IssueSend) -> Request<TrackId> {
-        let params = issue.into_params(&self.client);
-        self.client.action("issue.send", params, types::track_id)
+        let params = issue.into_params(&self.core);
+        self.core.action("issue.send", params, envelope::track_id)
     }
 
     /// `issue.send.test`: sends a test copy to `mca` addresses (`sendwhen: "test"`). The free
@@ -546,7 +536,7 @@ impl IssuesHandler {
     /// client.issues().send_test(issue, ["me@example.com"]).await?;
     /// # Ok(()) }
     /// ```
-    pub fn send_test<I, S>(&self, issue: IssueSend, mca: I) -> Request<types::Accepted>
+    pub fn send_test<I, S>(&self, issue: IssueSend, mca: I) -> Request<Accepted>
     where
         I: IntoIterator<Item = S>,
         S: Into<String>,
@@ -555,7 +545,7 @@ impl IssuesHandler {
         let mut issue = issue;
         issue.sendwhen = SendWhen::Test;
         issue.later = None;
-        let params = issue.into_params(&self.client).and_then(|mut p| {
+        let params = issue.into_params(&self.core).and_then(|mut p| {
             if mca.is_empty() {
                 return Err(Error::invalid("mca", "a test send needs an address"));
             }
@@ -565,277 +555,7 @@ impl IssuesHandler {
             p.insert("mca".into(), mca.into());
             Ok(p)
         });
-        self.client
-            .action("issue.send.test", params, types::accepted)
-    }
-}
-
-/// A draft as `issue.draft.list` / `issue.draft.get` return it.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct Draft {
-    /// The id.
-    #[serde(default, deserialize_with = "crate::wire::lenient::opt_string")]
-    pub id: Option<String>,
-    /// The name.
-    #[serde(default, deserialize_with = "crate::wire::lenient::opt_string")]
-    pub name: Option<String>,
-    /// The format.
-    #[serde(default)]
-    pub format: Option<DraftFormat>,
-    /// The subject.
-    #[serde(default, deserialize_with = "crate::wire::lenient::opt_string")]
-    pub subject: Option<String>,
-    /// Every other field (`template`, `from`, `sender`, `reply.email`, `text`, ...).
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// `issue.draft.set` parameters: creates a draft (no id) or replaces one.
-///
-/// ```
-/// use relance::sendsay::NewDraft;
-/// let sms = NewDraft::sms("Order shipped", "Your order has shipped");
-/// let email = NewDraft::email("Welcome", "Welcome!", "<p>Hello</p>").field("from", "shop@example.com");
-/// # let _ = (sms, email);
-/// ```
-#[derive(Debug, Clone)]
-pub struct NewDraft {
-    id: Option<String>,
-    obj: Map<String, Value>,
-}
-
-impl NewDraft {
-    /// A draft with a name and a format.
-    ///
-    /// ```
-    /// let d = relance::sendsay::NewDraft::new("Promo", relance::sendsay::DraftFormat::Html);
-    /// # let _ = d;
-    /// ```
-    #[allow(clippy::needless_pass_by_value)]
-    pub fn new(name: impl Into<String>, format: DraftFormat) -> Self {
-        let mut obj = Map::new();
-        obj.insert("name".into(), Value::String(name.into()));
-        obj.insert("format".into(), Value::String(format.as_str().to_owned()));
-        Self { id: None, obj }
-    }
-
-    /// An SMS draft; the text goes in `text` (the field `issue.draft.get` lists).
-    ///
-    /// ```
-    /// let d = relance::sendsay::NewDraft::sms("Shipped", "Your order has shipped");
-    /// # let _ = d;
-    /// ```
-    pub fn sms(name: impl Into<String>, text: impl Into<String>) -> Self {
-        Self::new(name, DraftFormat::Sms).field("text", text.into())
-    }
-
-    /// An email draft with a subject and an HTML body (`text`).
-    ///
-    /// ```
-    /// let d = relance::sendsay::NewDraft::email("Welcome", "Welcome!", "<p>Hi</p>");
-    /// # let _ = d;
-    /// ```
-    pub fn email(
-        name: impl Into<String>,
-        subject: impl Into<String>,
-        html: impl Into<String>,
-    ) -> Self {
-        Self::new(name, DraftFormat::Email)
-            .field("subject", subject.into())
-            .field("text", html.into())
-    }
-
-    /// Replaces the draft with this id instead of creating one.
-    ///
-    /// ```
-    /// let d = relance::sendsay::NewDraft::sms("Shipped", "…").id("43");
-    /// # let _ = d;
-    /// ```
-    #[must_use]
-    pub fn id(mut self, id: impl Into<String>) -> Self {
-        self.id = Some(id.into());
-        self
-    }
-
-    /// Any other draft field (`from`, `sender`, `reply.email`, `to.name`, ...).
-    ///
-    /// ```
-    /// let d = relance::sendsay::NewDraft::sms("Shipped", "…").field("sender", "SHOP");
-    /// # let _ = d;
-    /// ```
-    #[must_use]
-    pub fn field(mut self, key: impl Into<String>, value: impl Into<Value>) -> Self {
-        self.obj.insert(key.into(), value.into());
-        self
-    }
-}
-
-fn id_param(id: &str) -> Result<Map<String, Value>> {
-    non_empty("id", id)?;
-    Params::new().set("id", id).ok()
-}
-
-/// Handler for drafts. Created by [`Client::drafts`].
-#[derive(Debug, Clone)]
-pub struct DraftsHandler {
-    client: Client,
-}
-
-impl DraftsHandler {
-    pub(crate) fn new(client: Client) -> Self {
-        Self { client }
-    }
-
-    /// `issue.draft.list`.
-    ///
-    /// ```no_run
-    /// # async fn run(client: relance::sendsay::Client) -> relance::Result<()> {
-    /// let drafts = client.drafts().list().await?;
-    /// # Ok(()) }
-    /// ```
-    pub fn list(&self) -> Request<Vec<Draft>> {
-        self.client
-            .action("issue.draft.list", Ok(Map::new()), types::list)
-    }
-
-    /// `issue.draft.get`.
-    ///
-    /// ```no_run
-    /// # async fn run(client: relance::sendsay::Client) -> relance::Result<()> {
-    /// let d = client.drafts().get("42").await?;
-    /// # Ok(()) }
-    /// ```
-    pub fn get(&self, id: &str) -> Request<Draft> {
-        self.client
-            .action("issue.draft.get", id_param(id), types::obj)
-    }
-
-    /// `issue.draft.set` with `return_fresh_obj`: creates or replaces a draft and returns it
-    /// (at least its id).
-    ///
-    /// ```no_run
-    /// # async fn run(client: relance::sendsay::Client) -> relance::Result<()> {
-    /// let d = client.drafts().set(relance::sendsay::NewDraft::sms("Shipped", "Your order has shipped")).await?;
-    /// println!("draft {:?}", d.id);
-    /// # Ok(()) }
-    /// ```
-    pub fn set(&self, draft: NewDraft) -> Request<Draft> {
-        let name = draft.obj.get("name").and_then(Value::as_str).unwrap_or("");
-        let params = non_empty("name", name).and_then(|()| {
-            if let Some(id) = &draft.id {
-                non_empty("id", id)?;
-            }
-            Params::new()
-                .opt("id", draft.id)
-                .set("obj", Value::Object(draft.obj))
-                .set("return_fresh_obj", true)
-                .ok()
-        });
-        self.client
-            .action("issue.draft.set", params, |v| match v.get("obj") {
-                Some(o) if o.is_object() => types::obj(v),
-                _ => Ok(Draft {
-                    id: types::created_id(v).ok(),
-                    ..Draft::default()
-                }),
-            })
-    }
-
-    /// `issue.draft.delete`.
-    ///
-    /// ```no_run
-    /// # async fn run(client: relance::sendsay::Client) -> relance::Result<()> {
-    /// client.drafts().delete("42").await?;
-    /// # Ok(()) }
-    /// ```
-    pub fn delete(&self, id: &str) -> Request<()> {
-        self.client
-            .action("issue.draft.delete", id_param(id), types::unit)
-    }
-}
-
-/// A sender address (`issue.emailsender.list`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct Sender {
-    /// The id.
-    #[serde(default, deserialize_with = "crate::wire::lenient::opt_string")]
-    pub id: Option<String>,
-    /// The address.
-    #[serde(default, deserialize_with = "crate::wire::lenient::opt_string")]
-    pub name: Option<String>,
-    /// The display name.
-    #[serde(default, deserialize_with = "crate::wire::lenient::opt_string")]
-    pub label: Option<String>,
-    /// Every other field (confirmation state, ...).
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// Handler for senders. Created by [`Client::senders`].
-#[derive(Debug, Clone)]
-pub struct SendersHandler {
-    client: Client,
-}
-
-impl SendersHandler {
-    pub(crate) fn new(client: Client) -> Self {
-        Self { client }
-    }
-
-    /// `issue.emailsender.list`.
-    ///
-    /// ```no_run
-    /// # async fn run(client: relance::sendsay::Client) -> relance::Result<()> {
-    /// let senders = client.senders().list_email().await?;
-    /// # Ok(()) }
-    /// ```
-    pub fn list_email(&self) -> Request<Vec<Sender>> {
-        self.client
-            .action("issue.emailsender.list", Ok(Map::new()), types::list)
-    }
-
-    /// `issue.emailsender.set`: adds a sender address (it must then be confirmed). Free-mail
-    /// domains are not allowed as From.
-    ///
-    /// ```no_run
-    /// # async fn run(client: relance::sendsay::Client) -> relance::Result<()> {
-    /// client.senders().add_email("shop@example.com", "Shop").await?;
-    /// # Ok(()) }
-    /// ```
-    pub fn add_email(&self, email: &str, label: &str) -> Request<Value> {
-        let params = if email.contains('@') {
-            Params::new()
-                .set("obj", serde_json::json!({"name": email, "label": label}))
-                .ok()
-        } else {
-            Err(Error::invalid(email, "not an email address"))
-        };
-        self.client.action("issue.emailsender.set", params, Ok)
-    }
-
-    /// `issue.emailsender.delete` (the `{"id"}` shape is inferred).
-    ///
-    /// ```no_run
-    /// # async fn run(client: relance::sendsay::Client) -> relance::Result<()> {
-    /// client.senders().delete_email("3").await?;
-    /// # Ok(()) }
-    /// ```
-    pub fn delete_email(&self, id: &str) -> Request<()> {
-        self.client
-            .action("issue.emailsender.delete", id_param(id), types::unit)
-    }
-
-    /// `issue.smssender.list`: SMS sender names, kept as sent (shape undocumented).
-    ///
-    /// ```no_run
-    /// # async fn run(client: relance::sendsay::Client) -> relance::Result<()> {
-    /// let names = client.senders().list_sms().await?;
-    /// # Ok(()) }
-    /// ```
-    pub fn list_sms(&self) -> Request<Vec<Value>> {
-        self.client
-            .action("issue.smssender.list", Ok(Map::new()), types::list)
+        self.core
+            .action("issue.send.test", params, envelope::accepted)
     }
 }

@@ -8,6 +8,11 @@
 //! does not type. Every operation returns a [`Request`] that you `.await` directly (or
 //! `.send().await`), after optionally overriding the timeout or retry policy for that call.
 //!
+//! Ids the service hands back are typed: [`GroupId`] (lists and segments), [`DraftId`],
+//! [`AnketaId`], [`QuestionId`], [`SenderId`], [`TrackId`]. A method that takes one also
+//! accepts a `&str`, a `String` or an integer. Segment, `stat.uni` and `track.list` filters
+//! are [`Filter`]s of [`FilterRule`]s.
+//!
 //! The envelope layer, below the retry policy:
 //! - **Authentication**: an API key in the `Authorization: sendsay apikey=<KEY>` header, or
 //!   login/sublogin/password exchanged for a session (`action: login`) that is sent in every
@@ -42,64 +47,64 @@
 //! # Ok(()) }
 //! ```
 
-mod anketa;
 mod batch;
+mod core;
+mod drafts;
+mod envelope;
 mod errors;
+mod fields;
+mod filter;
 mod groups;
+mod ids;
 mod issues;
 mod members;
-mod stat;
-mod track;
+mod params;
+mod redirect;
+mod safety;
+mod segments;
+mod senders;
+mod session;
+mod stats;
+mod tracks;
 mod types;
 
-use std::any::Any;
-use std::borrow::Cow;
 use std::fmt;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 
-use reqwest::Method;
-use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderValue};
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::SecretString;
 use serde_json::{Map, Value};
-use tracing::Instrument;
 use url::Url;
 
 #[doc(no_inline)]
 pub use crate::http::JobWait;
-pub use anketa::{Anketa, AnketaDetail, FieldsHandler, NewQuestion, QuestType, Question};
 pub use batch::{Batch, BatchResult};
+pub use drafts::{Draft, DraftFormat, DraftsHandler, NewDraft};
 pub use errors::{SendsayErrorExt, SendsayErrorId};
-pub use groups::{
-    Condition, Filter, Group, GroupType, GroupsHandler, NewGroup, SegmentsHandler, Snapshot,
-};
-pub use issues::{
-    Draft, DraftFormat, DraftsHandler, IssueSend, IssuesHandler, Letter, NewDraft, SendWhen,
-    Sender, SendersHandler,
-};
+pub use fields::{Anketa, AnketaDetail, FieldsHandler, NewQuestion, QuestType, Question};
+pub use filter::{Filter, FilterRule};
+pub use groups::{Group, GroupType, GroupsHandler, NewGroup, Snapshot};
+pub use ids::{AnketaId, DraftId, GroupId, QuestionId, SenderId, TrackId};
+pub use issues::{IssueSend, IssuesHandler, Letter, SendWhen};
 pub use members::{
     Datakey, DatakeyMode, IfExists, Member, MemberDelete, MemberId, MemberImport, MemberInfo,
     MemberList, MemberListQuery, MemberSet, MembersHandler,
 };
-pub use stat::{StatQuery, StatRows, StatsHandler};
-pub use track::{Track, TrackInfo, TrackListQuery, TrackStatus, TracksHandler};
-pub use types::{Accepted, AddrType, Pong, TrackId};
+pub use redirect::MAX_REDIRECTS;
+pub use segments::SegmentsHandler;
+pub use senders::{Sender, SendersHandler};
+pub use stats::{StatQuery, StatRows, StatsHandler};
+pub use tracks::{Track, TrackInfo, TrackListQuery, TrackStatus, TracksHandler};
+pub use types::{Accepted, AddrType, Pong};
 
+use self::core::Core;
+use self::session::Session;
 use crate::error::{Error, Result};
 #[doc(no_inline)]
 pub use crate::http::Request;
-use crate::http::{
-    self, Body, BoxFuture, Call, CommonBuilder, HttpCore, RawRequest, RequestOptions, Safety,
-};
+use crate::http::{self, CommonBuilder};
 
 /// The production base URL.
 pub const DEFAULT_BASE_URL: &str = "https://api.sendsay.ru/";
-
-/// The most `REDIRECT`s followed for one call.
-pub const MAX_REDIRECTS: usize = 10;
-
-/// The path template recorded in traces.
-const TEMPLATE: &str = "/general/api/v100/json/{account}";
 
 /// How a [`Client`] authenticates.
 ///
@@ -177,41 +182,12 @@ impl Auth {
 /// session and the learned `REDIRECT` prefix.
 #[derive(Clone)]
 pub struct Client {
-    inner: Arc<Inner>,
-}
-
-struct Inner {
-    core: HttpCore,
-    account: String,
-    auth: AuthState,
-    redirect: RwLock<Option<String>>,
-    timezone: Option<chrono_tz::Tz>,
-    logins: AtomicU64,
-}
-
-enum AuthState {
-    ApiKey(HeaderValue),
-    Password {
-        login: String,
-        sublogin: Option<String>,
-        passwd: SecretString,
-        session: tokio::sync::Mutex<Option<SecretString>>,
-    },
+    core: Arc<Core>,
 }
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let auth = match &self.inner.auth {
-            AuthState::ApiKey(_) => "api key <redacted>",
-            AuthState::Password { .. } => "password/session <redacted>",
-        };
-        f.debug_struct("sendsay::Client")
-            .field("account", &self.inner.account)
-            .field("auth", &auth)
-            .field("redirect_prefix", &self.redirect_prefix())
-            .field("timezone", &self.inner.timezone)
-            .field("core", &self.inner.core)
-            .finish()
+        fmt::Debug::fmt(&self.core, f)
     }
 }
 
@@ -270,7 +246,7 @@ impl Client {
     /// ```
     #[must_use]
     pub fn members(&self) -> MembersHandler {
-        MembersHandler::new(self.clone())
+        MembersHandler::new(Arc::clone(&self.core))
     }
 
     /// Groups of type `list` and the operations shared by every group (`group.*`).
@@ -282,21 +258,21 @@ impl Client {
     /// ```
     #[must_use]
     pub fn groups(&self) -> GroupsHandler {
-        GroupsHandler::new(self.clone())
+        GroupsHandler::new(Arc::clone(&self.core))
     }
 
     /// Segments: groups of type `filter` and their conditions.
     ///
     /// ```no_run
     /// # async fn run(client: relance::sendsay::Client) -> relance::Result<()> {
-    /// use relance::sendsay::{Condition, Filter};
-    /// let filter = Filter::new().and(Condition::eq("base.city", "Kazan"));
+    /// use relance::sendsay::{Filter, FilterRule};
+    /// let filter = Filter::new().and(FilterRule::eq("base.city", "Kazan"));
     /// let id = client.segments().create_with_filter(Some("kazan"), "Kazan", filter).await?;
     /// # Ok(()) }
     /// ```
     #[must_use]
     pub fn segments(&self) -> SegmentsHandler {
-        SegmentsHandler::new(self.clone())
+        SegmentsHandler::new(Arc::clone(&self.core))
     }
 
     /// Questionnaires (`anketa.*`): profile fields.
@@ -308,7 +284,7 @@ impl Client {
     /// ```
     #[must_use]
     pub fn fields(&self) -> FieldsHandler {
-        FieldsHandler::new(self.clone())
+        FieldsHandler::new(Arc::clone(&self.core))
     }
 
     /// Email and SMS issues (`issue.send`, `issue.send.test`).
@@ -322,7 +298,7 @@ impl Client {
     /// ```
     #[must_use]
     pub fn issues(&self) -> IssuesHandler {
-        IssuesHandler::new(self.clone())
+        IssuesHandler::new(Arc::clone(&self.core))
     }
 
     /// Drafts and templates (`issue.draft.*`).
@@ -334,7 +310,7 @@ impl Client {
     /// ```
     #[must_use]
     pub fn drafts(&self) -> DraftsHandler {
-        DraftsHandler::new(self.clone())
+        DraftsHandler::new(Arc::clone(&self.core))
     }
 
     /// Sender addresses and SMS sender names (`issue.emailsender.*`, `issue.smssender.*`).
@@ -346,7 +322,7 @@ impl Client {
     /// ```
     #[must_use]
     pub fn senders(&self) -> SendersHandler {
-        SendersHandler::new(self.clone())
+        SendersHandler::new(Arc::clone(&self.core))
     }
 
     /// Statistics (`stat.uni`).
@@ -359,7 +335,7 @@ impl Client {
     /// ```
     #[must_use]
     pub fn stats(&self) -> StatsHandler {
-        StatsHandler::new(self.clone())
+        StatsHandler::new(Arc::clone(&self.core))
     }
 
     /// Asynchronous jobs (`track.list`).
@@ -371,7 +347,7 @@ impl Client {
     /// ```
     #[must_use]
     pub fn tracks(&self) -> TracksHandler {
-        TracksHandler::new(self.clone())
+        TracksHandler::new(Arc::clone(&self.core))
     }
 
     /// A handle on one asynchronous job (`track.get`), to poll or wait for.
@@ -385,7 +361,7 @@ impl Client {
     /// ```
     #[must_use]
     pub fn track(&self, id: impl Into<TrackId>) -> Track {
-        Track::new(self.clone(), id.into())
+        Track::new(Arc::clone(&self.core), id.into())
     }
 
     /// A `batch` of actions sent in one call (never retried).
@@ -400,7 +376,7 @@ impl Client {
     /// # Ok(()) }
     /// ```
     pub fn batch(&self) -> Batch {
-        Batch::new(self.clone())
+        Batch::new(Arc::clone(&self.core))
     }
 
     /// `ping`: a call without authentication; the answer contains `pong`.
@@ -411,7 +387,7 @@ impl Client {
     /// # Ok(()) }
     /// ```
     pub fn ping(&self) -> Request<Value> {
-        self.action("ping", Ok(Map::new()), Ok)
+        self.core.action("ping", Ok(Map::new()), Ok)
     }
 
     /// `pong`: an authenticated ping, the credentials check.
@@ -423,7 +399,8 @@ impl Client {
     /// # Ok(()) }
     /// ```
     pub fn pong(&self) -> Request<Pong> {
-        self.action("pong", Ok(Map::new()), types::from_value)
+        self.core
+            .action("pong", Ok(Map::new()), envelope::from_value)
     }
 
     /// `logout`: ends the current session (password authentication) and forgets it; the next
@@ -435,20 +412,7 @@ impl Client {
     /// # Ok(()) }
     /// ```
     pub async fn logout(&self) -> Result<()> {
-        let AuthState::Password { session, .. } = &self.inner.auth else {
-            return Ok(());
-        };
-        let mut current = session.lock().await;
-        let Some(open) = current.take() else {
-            return Ok(());
-        };
-        let mut body = Map::new();
-        body.insert("action".into(), "logout".into());
-        body.insert("session".into(), open.expose_secret().into());
-        match self.post(&body, false, &RequestOptions::default()).await {
-            Err(Error::Api(api)) if api.is_auth() => Ok(()), // already expired
-            other => other.map(|_| ()),
-        }
+        self.core.logout().await
     }
 
     /// `sys.settings.get`: account settings by key (`about.id`, `member.hard.limit`,
@@ -467,7 +431,7 @@ impl Client {
         let keys: Vec<Value> = keys.into_iter().map(|k| Value::String(k.into())).collect();
         let mut body = Map::new();
         body.insert("list".into(), Value::Array(keys));
-        self.action("sys.settings.get", Ok(body), |v| {
+        self.core.action("sys.settings.get", Ok(body), |v| {
             Ok(match v.get("list") {
                 Some(Value::Object(m)) => m.clone(),
                 _ => Map::new(),
@@ -498,7 +462,7 @@ impl Client {
         } else {
             body
         };
-        self.action(action, body, Ok)
+        self.core.action(action, body, Ok)
     }
 
     /// The account code requests are sent for.
@@ -511,7 +475,7 @@ impl Client {
     /// ```
     #[must_use]
     pub fn account(&self) -> &str {
-        &self.inner.account
+        self.core.account()
     }
 
     /// The base URL.
@@ -524,7 +488,7 @@ impl Client {
     /// ```
     #[must_use]
     pub fn base_url(&self) -> &Url {
-        self.inner.core.base()
+        self.core.base()
     }
 
     /// The `REDIRECT` prefix learned from the service, if any (`/clu180`).
@@ -537,11 +501,7 @@ impl Client {
     /// ```
     #[must_use]
     pub fn redirect_prefix(&self) -> Option<String> {
-        self.inner
-            .redirect
-            .read()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .clone()
+        self.core.redirect_prefix()
     }
 
     /// The account timezone configured with [`ClientBuilder::timezone`].
@@ -556,7 +516,7 @@ impl Client {
     /// ```
     #[must_use]
     pub fn timezone(&self) -> Option<chrono_tz::Tz> {
-        self.inner.timezone
+        self.core.timezone()
     }
 
     /// Formats an instant as a wire datetime (`YYYY-MM-DD hh:mm:ss`, no offset) in the
@@ -573,13 +533,7 @@ impl Client {
     /// # Ok::<(), relance::Error>(())
     /// ```
     pub fn wire_datetime(&self, at: chrono::DateTime<chrono::Utc>) -> Result<String> {
-        let tz = self.inner.timezone.ok_or_else(|| {
-            Error::config("no account timezone configured (ClientBuilder::timezone)")
-        })?;
-        Ok(at
-            .with_timezone(&tz)
-            .format("%Y-%m-%d %H:%M:%S")
-            .to_string())
+        self.core.wire_datetime(at)
     }
 
     /// How many `login` calls this client made (sessions opened or renewed).
@@ -592,278 +546,8 @@ impl Client {
     /// ```
     #[must_use]
     pub fn login_count(&self) -> u64 {
-        self.inner.logins.load(Ordering::Relaxed)
+        self.core.login_count()
     }
-
-    /// Starts a typed request for `action` with its parameters.
-    pub(crate) fn action<T: 'static>(
-        &self,
-        action: impl Into<Cow<'static, str>>,
-        params: Result<Map<String, Value>>,
-        decode: fn(Value) -> Result<T>,
-    ) -> Request<T> {
-        let action = action.into();
-        let body = params.map(|params| {
-            let mut body = Map::with_capacity(params.len() + 1);
-            body.insert("action".into(), Value::String(action.to_string()));
-            for (k, v) in params {
-                if k != "action" {
-                    body.insert(k, v);
-                }
-            }
-            body
-        });
-        let safety = if body.as_ref().is_ok_and(|b| is_retry_safe(&action, b)) {
-            Safety::Safe
-        } else {
-            Safety::Never
-        };
-        let call = body.map(|body| {
-            Box::new(ActionCall {
-                client: self.clone(),
-                body,
-                decode,
-            }) as Box<dyn Call<T>>
-        });
-        Request::new("sendsay", action, safety, call)
-    }
-
-    /// Sends one action through the envelope layer: session, `REDIRECT`, `errors[]`.
-    pub(crate) async fn execute(
-        &self,
-        body: Map<String, Value>,
-        retry_safe: bool,
-        options: &RequestOptions,
-    ) -> Result<Value> {
-        let action = body
-            .get("action")
-            .and_then(Value::as_str)
-            .unwrap_or("")
-            .to_owned();
-        let request_id = next_request_id();
-        let span =
-            tracing::debug_span!("relance.sendsay", action = %action, request_id = %request_id);
-        async move {
-            let needs_session = !matches!(action.as_str(), "ping" | "login");
-            let mut relogged = false;
-            loop {
-                let session = if needs_session {
-                    self.session(None).await?
-                } else {
-                    None
-                };
-                let mut sent = body.clone();
-                if let Some(s) = &session {
-                    sent.insert(
-                        "session".into(),
-                        Value::String(s.expose_secret().to_owned()),
-                    );
-                }
-                match self.post(&sent, retry_safe, options).await {
-                    Err(Error::Api(api))
-                        if session.is_some() && !relogged && errors::is_expired(&api) =>
-                    {
-                        tracing::warn!("session expired; logging in again and replaying once");
-                        relogged = true;
-                        self.session(session.as_ref()).await?;
-                    }
-                    other => return other,
-                }
-            }
-        }
-        .instrument(span)
-        .await
-    }
-
-    /// The current session (logging in when there is none, or when `stale` is still the
-    /// current one). `None` for API-key clients.
-    async fn session(&self, stale: Option<&SecretString>) -> Result<Option<SecretString>> {
-        let AuthState::Password {
-            login,
-            sublogin,
-            passwd,
-            session,
-        } = &self.inner.auth
-        else {
-            return Ok(None);
-        };
-        let mut current = session.lock().await;
-        let renew = match (&*current, stale) {
-            (None, _) => true,
-            (Some(cur), Some(stale)) => cur.expose_secret() == stale.expose_secret(),
-            (Some(_), None) => false,
-        };
-        if renew {
-            *current = None;
-            let mut body = Map::new();
-            body.insert("action".into(), "login".into());
-            body.insert("login".into(), login.clone().into());
-            if let Some(sub) = sublogin {
-                body.insert("sublogin".into(), sub.clone().into());
-            }
-            body.insert("passwd".into(), passwd.expose_secret().into());
-            self.inner.logins.fetch_add(1, Ordering::Relaxed);
-            let reply = self.post(&body, true, &RequestOptions::default()).await?;
-            let Some(new) = reply.get("session").and_then(Value::as_str) else {
-                return Err(Error::Protocol("the login answer has no session".into()));
-            };
-            *current = Some(SecretString::from(new.to_owned()));
-        }
-        Ok(current.clone())
-    }
-
-    /// Posts `body`, following `REDIRECT`s; checks `errors[]` first.
-    async fn post(
-        &self,
-        body: &Map<String, Value>,
-        retry_safe: bool,
-        options: &RequestOptions,
-    ) -> Result<Value> {
-        let bytes: bytes::Bytes = serde_json::to_vec(body)
-            .map_err(|e| Error::invalid("request body", e.to_string()))?
-            .into();
-        for hop in 0..=MAX_REDIRECTS {
-            let url = self.endpoint(self.redirect_prefix().as_deref())?;
-            let mut raw = RawRequest::new(Method::POST, url, TEMPLATE);
-            raw.retry_safe = retry_safe;
-            raw.options = options.clone();
-            raw.body = Some(Body::Json(bytes.clone()));
-            raw.headers
-                .insert(ACCEPT, HeaderValue::from_static("application/json"));
-            if let AuthState::ApiKey(h) = &self.inner.auth {
-                raw.headers.insert(AUTHORIZATION, h.clone());
-            }
-            let response = match self.inner.core.execute(raw).await {
-                Ok(r) => r,
-                Err(Error::Api(api)) => return Err(errors::into_error(errors::enrich_http(*api))),
-                Err(e) => return Err(e),
-            };
-            let value: Value = response.json()?;
-            if let Some(api) = errors::envelope_error(response.status, &value, &response.body) {
-                return Err(errors::into_error(api));
-            }
-            if let Some(target) = value.get("REDIRECT") {
-                let Some(target) = target.as_str() else {
-                    return Err(Error::Protocol("REDIRECT value is not a string".into()));
-                };
-                let prefix = redirect_prefix(self.inner.core.base(), target)?;
-                tracing::warn!(hop, prefix = %prefix, "following a Sendsay REDIRECT");
-                *self
-                    .inner
-                    .redirect
-                    .write()
-                    .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(prefix);
-                continue;
-            }
-            if let Some(w) = value.get("warnings") {
-                tracing::debug!(warnings = %w, "Sendsay answered with warnings");
-            }
-            return Ok(value);
-        }
-        Err(Error::Protocol(
-            format!("more than {MAX_REDIRECTS} REDIRECTs in a row").into(),
-        ))
-    }
-
-    /// `base + general/api/v100/json/<account>`, or `origin + prefix + …` after a REDIRECT.
-    fn endpoint(&self, prefix: Option<&str>) -> Result<Url> {
-        let base = self.inner.core.base();
-        let segments = [
-            "general",
-            "api",
-            "v100",
-            "json",
-            self.inner.account.as_str(),
-        ];
-        match prefix {
-            None => http::endpoint(base, &segments),
-            Some(prefix) => {
-                let mut origin = base.clone();
-                origin.set_path(if prefix.is_empty() { "/" } else { prefix });
-                let url = http::endpoint(&origin, &segments)?;
-                if url.origin() != base.origin() {
-                    return Err(Error::Protocol("REDIRECT leaves the base origin".into()));
-                }
-                Ok(url)
-            }
-        }
-    }
-}
-
-/// Validates a `REDIRECT` value: a path on the base URL's origin. Returns the prefix without
-/// a trailing `/` (empty for the root).
-pub(crate) fn redirect_prefix(base: &Url, value: &str) -> Result<String> {
-    let refuse = |why: &str| {
-        Err(Error::Protocol(
-            format!("refused REDIRECT to `{value}`: {why}; credentials are not sent there").into(),
-        ))
-    };
-    let v = value.trim();
-    if v.starts_with("//") || v.contains('\\') {
-        return refuse("not a path on the same origin");
-    }
-    let path = if let Ok(abs) = Url::parse(v) {
-        if abs.origin() != base.origin() {
-            return refuse("another origin");
-        }
-        if abs.query().is_some() || abs.fragment().is_some() {
-            return refuse("it has a query or a fragment");
-        }
-        abs.path().to_owned()
-    } else {
-        if let Some(colon) = v.find(':')
-            && v.find('/').is_none_or(|slash| colon < slash)
-        {
-            return refuse("it has a scheme");
-        }
-        if v.chars()
-            .any(|c| c.is_whitespace() || c.is_control() || c == '?' || c == '#')
-        {
-            return refuse("not a plain path");
-        }
-        if v.starts_with('/') {
-            v.to_owned()
-        } else {
-            format!("/{v}")
-        }
-    };
-    if path.split('/').any(|s| s == "." || s == "..") {
-        return refuse("dot segments");
-    }
-    Ok(path.trim_end_matches('/').to_owned())
-}
-
-/// Whether an action may be sent again after it may have reached the server.
-#[allow(clippy::case_sensitive_file_extension_comparisons)]
-pub(crate) fn is_retry_safe(action: &str, body: &Map<String, Value>) -> bool {
-    let result = body.get("result").and_then(Value::as_str);
-    match action {
-        "ping" | "pong" | "login" | "member.exists" | "member.find" | "track.get"
-        | "sys.settings.get" => true,
-        "stat.uni" => result.is_none_or(|r| r == "response"),
-        "issue.send"
-        | "issue.send.test"
-        | "member.import"
-        | "member.sendconfirm"
-        | "sequence.member.start"
-        | "member.delete"
-        | "group.clean"
-        | "group.snapshot"
-        | "batch" => false,
-        a if a.starts_with("stoplist.") => false,
-        a if a.ends_with(".get") || a.ends_with(".list") => result != Some("save"),
-        _ => false,
-    }
-}
-
-fn next_request_id() -> String {
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    format!(
-        "relance-{}-{:x}-{}",
-        env!("CARGO_PKG_VERSION"),
-        fastrand::u32(..),
-        COUNTER.fetch_add(1, Ordering::Relaxed)
-    )
 }
 
 impl ClientBuilder {
@@ -923,7 +607,8 @@ impl ClientBuilder {
     }
 
     http::common_builder_methods!(
-        "relance::sendsay::Client::builder(\"acc\", relance::sendsay::Auth::api_key(\"k\"))"
+        "relance::sendsay::Client::builder(\"acc\", relance::sendsay::Auth::api_key(\"k\"))",
+        "https://gw.example/sendsay/"
     );
 
     /// Validates the configuration and builds the client.
@@ -941,81 +626,12 @@ impl ClientBuilder {
         if account.is_empty() {
             return Err(Error::config("the Sendsay account is empty"));
         }
-        let auth = match self.auth.0 {
-            AuthKind::ApiKey(key) => {
-                if key.expose_secret().trim().is_empty() {
-                    return Err(Error::config("the Sendsay API key is empty"));
-                }
-                let mut h =
-                    HeaderValue::from_str(&format!("sendsay apikey={}", key.expose_secret()))
-                        .map_err(|_| Error::config("the API key contains invalid characters"))?;
-                h.set_sensitive(true);
-                AuthState::ApiKey(h)
-            }
-            AuthKind::Password {
-                login,
-                sublogin,
-                passwd,
-            } => {
-                if login.trim().is_empty() || passwd.expose_secret().is_empty() {
-                    return Err(Error::config("the Sendsay login or password is empty"));
-                }
-                AuthState::Password {
-                    login,
-                    sublogin,
-                    passwd,
-                    session: tokio::sync::Mutex::new(None),
-                }
-            }
-        };
-        let core = self.common.build("sendsay", DEFAULT_BASE_URL)?;
+        let session = Session::new(self.auth)?;
+        let http = self.common.build("sendsay", DEFAULT_BASE_URL)?;
         Ok(Client {
-            inner: Arc::new(Inner {
-                core,
-                account,
-                auth,
-                redirect: RwLock::new(None),
-                timezone: self.timezone,
-                logins: AtomicU64::new(0),
-            }),
+            core: Arc::new(Core::new(http, account, session, self.timezone)),
         })
     }
-}
-
-/// One Sendsay action: its body, sent through the envelope layer, then decoded.
-struct ActionCall<T> {
-    client: Client,
-    body: Map<String, Value>,
-    decode: fn(Value) -> Result<T>,
-}
-
-impl<T: 'static> Call<T> for ActionCall<T> {
-    fn send(self: Box<Self>, retry_safe: bool, options: RequestOptions) -> BoxFuture<Result<T>> {
-        let Self {
-            client,
-            body,
-            decode,
-        } = *self;
-        Box::pin(async move {
-            let value = client.execute(body, retry_safe, &options).await?;
-            decode(value)
-        })
-    }
-
-    /// The body (action and parameters, without authentication), for a `batch`.
-    fn into_any(self: Box<Self>) -> Box<dyn Any + Send> {
-        Box::new(self.body)
-    }
-}
-
-/// The body of a request built by this client, for a `batch`; an input error when the
-/// request was built from invalid input.
-pub(crate) fn request_body<T: 'static>(request: Request<T>) -> Result<Map<String, Value>> {
-    request.into_call().and_then(|call| {
-        call.downcast::<Map<String, Value>>()
-            .map(|body| *body)
-            .map_err(|_| Error::invalid("batch", "not a Sendsay request"))
-    })
 }
 
 #[cfg(test)]
@@ -1048,81 +664,5 @@ mod tests {
         ] {
             assert!(matches!(b.build(), Err(Error::Config(_))));
         }
-    }
-
-    #[test]
-    fn retry_safety_is_by_action() {
-        let m = Map::new();
-        let mut save = Map::new();
-        save.insert("result".into(), "save".into());
-        for a in [
-            "ping",
-            "pong",
-            "member.get",
-            "group.list",
-            "member.exists",
-            "member.find",
-            "track.get",
-            "stat.uni",
-            "sys.settings.get",
-            "anketa.get",
-        ] {
-            assert!(is_retry_safe(a, &m), "{a}");
-        }
-        for a in [
-            "issue.send",
-            "issue.send.test",
-            "member.import",
-            "member.sendconfirm",
-            "sequence.member.start",
-            "stoplist.add",
-            "stoplist.get",
-            "member.delete",
-            "group.clean",
-            "group.snapshot",
-            "batch",
-            "member.set",
-            "group.create",
-        ] {
-            assert!(!is_retry_safe(a, &m), "{a}");
-        }
-        assert!(!is_retry_safe("stat.uni", &save));
-        assert!(!is_retry_safe("member.list", &save));
-    }
-
-    #[test]
-    fn redirect_values() {
-        let base = Url::parse("https://api.sendsay.ru/").unwrap();
-        assert_eq!(redirect_prefix(&base, "/clu180").unwrap(), "/clu180");
-        assert_eq!(redirect_prefix(&base, "/clu180/").unwrap(), "/clu180");
-        assert_eq!(redirect_prefix(&base, "clu180").unwrap(), "/clu180");
-        assert_eq!(redirect_prefix(&base, "/").unwrap(), "");
-        assert_eq!(
-            redirect_prefix(&base, "https://api.sendsay.ru/clu9").unwrap(),
-            "/clu9"
-        );
-        for bad in [
-            "https://evil.example/clu1",
-            "//evil.example/clu1",
-            "http://api.sendsay.ru/clu1",
-            "javascript:alert(1)",
-            "evil.example:443/x",
-            "/a/../b",
-            "/a?x=1",
-            "\\\\evil",
-        ] {
-            assert!(
-                matches!(redirect_prefix(&base, bad), Err(Error::Protocol(_))),
-                "{bad}"
-            );
-        }
-    }
-
-    #[test]
-    fn request_ids_are_unique_and_tagged() {
-        let a = next_request_id();
-        let b = next_request_id();
-        assert!(a.starts_with(concat!("relance-", env!("CARGO_PKG_VERSION"), "-")));
-        assert_ne!(a, b);
     }
 }

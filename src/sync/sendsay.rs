@@ -9,7 +9,7 @@ use super::{PushOutcome, SegmentOutcome, SyncTarget};
 use crate::customer::OptIn;
 use crate::customer::segment::{self as domain, Match, Op, Value as Operand};
 use crate::error::{Error, Result};
-use crate::sendsay::{Client, Condition, Filter, IfExists, MemberSet, NewQuestion};
+use crate::sendsay::{Client, Filter, FilterRule, IfExists, MemberSet, NewQuestion};
 
 /// The questionnaire (anketa) id `relance` provisions for its fields.
 pub const ANKETA_ID: &str = "relance";
@@ -133,7 +133,7 @@ impl SendsayTarget {
 
     /// The filter condition of a domain condition. Relative dates use the `current - N DAY`
     /// syntax documented for `stat.uni`; its acceptance in segment filters is unverified.
-    fn condition(c: &domain::Condition) -> Result<Condition> {
+    fn condition(c: &domain::Condition) -> Result<FilterRule> {
         let unsupported = || {
             Error::invalid(
                 format!("{:?} {:?}", c.field, c.op),
@@ -143,18 +143,18 @@ impl SendsayTarget {
         let path = field_of(c.field).map_or_else(|| "member.email".to_owned(), Self::path);
         let kind = field_of(c.field).map_or(FieldKind::Text, SyncField::kind);
         Ok(match (&c.op, kind) {
-            (Op::IsSet, _) => Condition::not_null(path),
-            (Op::Equals(Operand::Number(n)), FieldKind::Number) => Condition::eq(path, *n),
-            (Op::Equals(Operand::Text(t)), FieldKind::Text) => Condition::eq(path, t.clone()),
-            (Op::Equals(Operand::OptIn(OptIn::Yes)), FieldKind::OptIn) => Condition::eq(path, "1"),
-            (Op::Equals(Operand::OptIn(OptIn::No)), FieldKind::OptIn) => Condition::eq(path, "0"),
-            (Op::AtLeast(n), FieldKind::Number) => Condition::ge(path, *n),
-            (Op::GreaterThan(n), FieldKind::Number) => Condition::gt(path, *n),
+            (Op::IsSet, _) => FilterRule::not_null(path),
+            (Op::Equals(Operand::Number(n)), FieldKind::Number) => FilterRule::eq(path, *n),
+            (Op::Equals(Operand::Text(t)), FieldKind::Text) => FilterRule::eq(path, t.clone()),
+            (Op::Equals(Operand::OptIn(OptIn::Yes)), FieldKind::OptIn) => FilterRule::eq(path, "1"),
+            (Op::Equals(Operand::OptIn(OptIn::No)), FieldKind::OptIn) => FilterRule::eq(path, "0"),
+            (Op::AtLeast(n), FieldKind::Number) => FilterRule::ge(path, *n),
+            (Op::GreaterThan(n), FieldKind::Number) => FilterRule::gt(path, *n),
             (Op::WithinLastDays(n), FieldKind::DateTime | FieldKind::Date) => {
-                Condition::gt(path, format!("current - {n} DAY"))
+                FilterRule::gt(path, format!("current - {n} DAY"))
             }
             (Op::MoreThanDaysAgo(n), FieldKind::DateTime | FieldKind::Date) => {
-                Condition::le(path, format!("current - {n} DAY"))
+                FilterRule::le(path, format!("current - {n} DAY"))
             }
             _ => return Err(unsupported()),
         })
@@ -217,7 +217,7 @@ impl SyncTarget for SendsayTarget {
             ));
         }
         let anketas = self.client.fields().list().await?;
-        if !anketas.iter().any(|a| a.id.as_deref() == Some(ANKETA_ID)) {
+        if !anketas.iter().any(|a| a.id == Some(ANKETA_ID.into())) {
             self.client
                 .fields()
                 .create("relance", Some(ANKETA_ID))
@@ -274,7 +274,7 @@ impl SyncTarget for SendsayTarget {
             .list()
             .await?
             .into_iter()
-            .filter_map(|g| g.id)
+            .filter_map(|g| g.id.map(|id| id.0))
             .collect();
         let mut out = Vec::with_capacity(segments.len());
         for spec in segments {
@@ -288,7 +288,7 @@ impl SyncTarget for SendsayTarget {
                         .segments()
                         .create_with_filter(Some(&id), &spec.name, filter)
                         .await
-                        .map(|created| (created, true))
+                        .map(|created| (created.0, true))
                 }
             }
             .await;

@@ -1,6 +1,8 @@
 //! Shared setup of the wiremock request-shape tests.
 #![allow(dead_code, clippy::unwrap_used)]
 
+pub mod sendsay;
+
 use std::time::Duration;
 
 use relance::http::RetryPolicy;
@@ -14,16 +16,22 @@ pub fn fast_retry() -> RetryPolicy {
         .max_backoff(Duration::from_millis(5))
 }
 
-/// A mock server whose catch-all answers 500 to anything the test did not mount (so a wrong
-/// request fails loudly), and a Sendethic client (account `12345`, key `s3cr3t`) whose base
-/// URL is the server plus `prefix`.
-pub async fn sendethic(prefix: &str) -> (MockServer, Client) {
+/// A mock server whose catch-all answers 500 to anything the test did not mount, so a wrong
+/// request fails loudly.
+pub async fn strict_server() -> MockServer {
     let server = MockServer::start().await;
     Mock::given(wiremock::matchers::any())
         .respond_with(ResponseTemplate::new(500).set_body_string("unexpected request"))
         .with_priority(u8::MAX)
         .mount(&server)
         .await;
+    server
+}
+
+/// A [`strict_server`] and a Sendethic client (account `12345`, key `s3cr3t`) whose base
+/// URL is the server plus `prefix`.
+pub async fn sendethic(prefix: &str) -> (MockServer, Client) {
+    let server = strict_server().await;
     let client = Client::builder("12345", "s3cr3t")
         .base_url(format!("{}{prefix}/", server.uri()))
         .retry(fast_retry())
@@ -49,7 +57,16 @@ impl std::io::Write for Capture {
 
 impl Capture {
     /// Installs a capturing subscriber (all levels, span closes) for the current thread.
+    ///
+    /// Other tests of the same binary run on other threads without a subscriber. While a
+    /// single dispatcher is registered, `tracing` computes a call site's interest from the
+    /// default of whichever thread reaches it first, and caches "never" when that thread has
+    /// none; a second registered dispatcher (a no-op kept for the whole run) makes it ask
+    /// every registered dispatcher instead, so this thread's capture sees every call site.
     pub fn install() -> (Self, tracing::subscriber::DefaultGuard) {
+        static WITNESS: std::sync::OnceLock<tracing::Dispatch> = std::sync::OnceLock::new();
+        WITNESS
+            .get_or_init(|| tracing::Dispatch::new(tracing::subscriber::NoSubscriber::default()));
         let capture = Self::default();
         let writer = capture.clone();
         let subscriber = tracing_subscriber::fmt()

@@ -7,9 +7,9 @@ use relance::Error;
 use relance::JobWait;
 use relance::http::RetryPolicy;
 use relance::sendsay::{
-    AddrType, Condition, Filter, IfExists, IssueSend, Letter, MemberDelete, MemberId, MemberImport,
-    MemberListQuery, MemberSet, NewDraft, NewGroup, NewQuestion, SendsayErrorExt, SendsayErrorId,
-    Snapshot, StatQuery, TrackListQuery,
+    AddrType, Filter, FilterRule, IfExists, IssueSend, Letter, MemberDelete, MemberId,
+    MemberImport, MemberListQuery, MemberSet, NewDraft, NewGroup, NewQuestion, SendsayErrorExt,
+    SendsayErrorId, Snapshot, StatQuery, TrackListQuery,
 };
 use relance::testing::{FakeSendsay, Fault};
 use serde_json::json;
@@ -143,15 +143,15 @@ async fn segments_filter_members_and_snapshot_into_a_list() {
             Some("vip"),
             "VIP in Kazan",
             Filter::new()
-                .and(Condition::eq("base.city", "Kazan"))
-                .and(Condition::ge("custom.spent", "1000")),
+                .and(FilterRule::eq("base.city", "Kazan"))
+                .and(FilterRule::ge("custom.spent", "1000")),
         )
         .await
         .unwrap();
-    assert_eq!(vip, "vip");
+    assert_eq!(vip.as_str(), "vip");
     assert_eq!(fake.group_members("vip"), ["a@x.ru"]);
     let generated = client.segments().create(None, "Named").await.unwrap();
-    assert!(generated.starts_with('p'));
+    assert!(generated.as_str().starts_with('p'));
     let filter = client.segments().filter("vip").await.unwrap();
     assert_eq!(filter["filter"][0]["a"], "base.city");
     let group = client.groups().get("vip").await.unwrap();
@@ -175,7 +175,7 @@ async fn segments_filter_members_and_snapshot_into_a_list() {
         .await
         .unwrap()
         .into_iter()
-        .filter_map(|g| g.id)
+        .filter_map(|g| g.id.map(|id| id.0))
         .collect();
     assert!(names.contains(&"vip".to_owned()) && names.contains(&"vipcopy".to_owned()));
     client.groups().rename("vipcopy", "Copy").await.unwrap();
@@ -192,7 +192,7 @@ async fn anketa_fields_and_questions() {
     assert!(
         before
             .iter()
-            .any(|a| a.id.as_deref() == Some("base") && a.system)
+            .any(|a| a.id == Some("base".into()) && a.system)
     );
     let id = fields.create("Shop", Some("shop")).await.unwrap();
     fields
@@ -207,7 +207,7 @@ async fn anketa_fields_and_questions() {
         .await
         .unwrap();
     let shop = fields.get("shop").await.unwrap();
-    assert_eq!(shop.order, [json!("orders"), json!("role"), json!("first")]);
+    assert_eq!(shop.order, ["orders".into(), "role".into(), "first".into()]);
     assert_eq!(shop.quests["role"].answers["s"], "seller");
     assert_eq!(shop.quests["first"].dtsubtype.as_deref(), Some("yd"));
     fields.delete("shop").await.unwrap();
@@ -345,7 +345,7 @@ async fn email_and_sms_issues_deliver_and_feed_statistics() {
         .stats()
         .uni(
             StatQuery::new(["deliv.member.email", "deliv.status"])
-                .filter(Condition::eq("deliv.member.email", "ivan@example.com")),
+                .filter(FilterRule::eq("deliv.member.email", "ivan@example.com")),
         )
         .await
         .unwrap();
@@ -354,7 +354,7 @@ async fn email_and_sms_issues_deliver_and_feed_statistics() {
         .stats()
         .uni(
             StatQuery::new(["issue.id", "issue.format", "issue.deliv_ok"])
-                .filter(Condition::eq("issue.format", "s"))
+                .filter(FilterRule::eq("issue.format", "s"))
                 .first(10),
         )
         .await

@@ -1,7 +1,6 @@
 //! Round trip over every Sendsay fixture: requests re-serialise identically; each response
 //! goes through the client's envelope layer (served by wiremock) and decodes to the
 //! expected outcome.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use relance::http::RetryPolicy;
 use relance::sendsay::{

@@ -1,13 +1,17 @@
 //! Asynchronous jobs: `track.get`, `track.list`, and waiting with a deadline.
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 
-use super::groups::{Condition, Filter};
-use super::types::{self, Params, TrackId};
-use super::{Client, Request};
+use super::core::Core;
+use super::envelope;
+use super::filter::{Filter, FilterRule};
+use super::ids::TrackId;
+use super::params::Params;
 use crate::error::{Error, Result};
-use crate::http::{Job, JobKind, JobWait, Progress, wait_for};
+use crate::http::{Job, JobKind, JobWait, Progress, Request, wait_for};
 
 /// The status of a job. Numeric on the wire (often as a string); unknown values are kept.
 ///
@@ -142,16 +146,16 @@ impl TrackInfo {
     }
 }
 
-/// A handle on one job. Created by [`Client::track`].
+/// A handle on one job. Created by [`Client::track`](super::Client::track).
 #[derive(Debug, Clone)]
 pub struct Track {
-    client: Client,
+    core: Arc<Core>,
     id: TrackId,
 }
 
 impl Track {
-    pub(crate) fn new(client: Client, id: TrackId) -> Self {
-        Self { client, id }
+    pub(crate) fn new(core: Arc<Core>, id: TrackId) -> Self {
+        Self { core, id }
     }
 
     /// The job id.
@@ -180,7 +184,7 @@ impl Track {
         } else {
             Params::new().set("id", self.id.to_value()).ok()
         };
-        self.client.action("track.get", params, types::obj)
+        self.core.action("track.get", params, envelope::obj)
     }
 
     /// Polls `track.get` as `wait` says until the job finishes (status `< 0`) or is parked
@@ -256,7 +260,7 @@ impl TrackListQuery {
         S: Into<String>,
     {
         let list: Vec<String> = actions.into_iter().map(Into::into).collect();
-        self.filter = self.filter.and(Condition::is_in("action", list));
+        self.filter = self.filter.and(FilterRule::is_in("action", list));
         self
     }
 
@@ -269,7 +273,7 @@ impl TrackListQuery {
     #[must_use]
     pub fn statuses(mut self, statuses: impl IntoIterator<Item = i64>) -> Self {
         let list: Vec<i64> = statuses.into_iter().collect();
-        self.filter = self.filter.and(Condition::is_in("status", list));
+        self.filter = self.filter.and(FilterRule::is_in("status", list));
         self
     }
 
@@ -298,15 +302,15 @@ impl TrackListQuery {
     }
 }
 
-/// Handler for jobs. Created by [`Client::tracks`].
+/// Handler for jobs. Created by [`Client::tracks`](super::Client::tracks).
 #[derive(Debug, Clone)]
 pub struct TracksHandler {
-    client: Client,
+    core: Arc<Core>,
 }
 
 impl TracksHandler {
-    pub(crate) fn new(client: Client) -> Self {
-        Self { client }
+    pub(crate) fn new(core: Arc<Core>) -> Self {
+        Self { core }
     }
 
     /// `track.list`, most recent first (`order: ["-track.dt"]`).
@@ -327,6 +331,6 @@ impl TracksHandler {
             .opt("first", query.first)
             .opt("skip", query.skip)
             .ok();
-        self.client.action("track.list", params, types::list)
+        self.core.action("track.list", params, envelope::list)
     }
 }

@@ -1,13 +1,17 @@
 //! Questionnaires (`anketa.*`): profile fields and their questions.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::types::{self, Params, non_empty};
-use super::{Client, Request};
+use super::core::Core;
+use super::envelope;
+use super::ids::{AnketaId, QuestionId};
+use super::params::{Params, id_param, non_empty};
 use crate::error::Error;
+use crate::http::Request;
 use crate::wire::open_enum;
 
 open_enum! {
@@ -32,8 +36,8 @@ open_enum! {
 #[non_exhaustive]
 pub struct Anketa {
     /// The id (`base`, `custom`, `a123`).
-    #[serde(default, deserialize_with = "crate::wire::lenient::opt_string")]
-    pub id: Option<String>,
+    #[serde(default)]
+    pub id: Option<AnketaId>,
     /// The name.
     #[serde(default, deserialize_with = "crate::wire::lenient::opt_string")]
     pub name: Option<String>,
@@ -77,17 +81,17 @@ pub struct Question {
 #[non_exhaustive]
 pub struct AnketaDetail {
     /// The id.
-    #[serde(default, deserialize_with = "crate::wire::lenient::opt_string")]
-    pub id: Option<String>,
+    #[serde(default)]
+    pub id: Option<AnketaId>,
     /// Parameters (`name`, ...).
     #[serde(default)]
     pub param: Map<String, Value>,
     /// Question ids in order.
     #[serde(default)]
-    pub order: Vec<Value>,
+    pub order: Vec<QuestionId>,
     /// Questions by id.
     #[serde(default)]
-    pub quests: BTreeMap<String, Question>,
+    pub quests: BTreeMap<QuestionId, Question>,
     /// Every other field.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -106,7 +110,7 @@ pub struct AnketaDetail {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct NewQuestion {
     #[serde(skip_serializing_if = "Option::is_none")]
-    id: Option<String>,
+    id: Option<QuestionId>,
     name: String,
     #[serde(rename = "type")]
     quest_type: QuestType,
@@ -234,21 +238,21 @@ impl NewQuestion {
     /// # let _ = q;
     /// ```
     #[must_use]
-    pub fn id(mut self, id: impl Into<String>) -> Self {
+    pub fn id(mut self, id: impl Into<QuestionId>) -> Self {
         self.id = Some(id.into());
         self
     }
 }
 
-/// Handler for questionnaires. Created by [`Client::fields`].
+/// Handler for questionnaires. Created by [`Client::fields`](super::Client::fields).
 #[derive(Debug, Clone)]
 pub struct FieldsHandler {
-    client: Client,
+    core: Arc<Core>,
 }
 
 impl FieldsHandler {
-    pub(crate) fn new(client: Client) -> Self {
-        Self { client }
+    pub(crate) fn new(core: Arc<Core>) -> Self {
+        Self { core }
     }
 
     /// `anketa.list`.
@@ -259,8 +263,8 @@ impl FieldsHandler {
     /// # Ok(()) }
     /// ```
     pub fn list(&self) -> Request<Vec<Anketa>> {
-        self.client
-            .action("anketa.list", Ok(Map::new()), types::list)
+        self.core
+            .action("anketa.list", Ok(Map::new()), envelope::list)
     }
 
     /// `anketa.get`: one anketa with its questions.
@@ -270,9 +274,9 @@ impl FieldsHandler {
     /// let custom = client.fields().get("custom").await?;
     /// # Ok(()) }
     /// ```
-    pub fn get(&self, id: &str) -> Request<AnketaDetail> {
-        let params = non_empty("id", id).and_then(|()| Params::new().set("id", id).ok());
-        self.client.action("anketa.get", params, types::obj)
+    pub fn get(&self, id: impl Into<AnketaId>) -> Request<AnketaDetail> {
+        self.core
+            .action("anketa.get", id_param(id.into().as_str()), envelope::obj)
     }
 
     /// `anketa.create`: returns the id of the new anketa.
@@ -282,15 +286,15 @@ impl FieldsHandler {
     /// let id = client.fields().create("Shop", Some("shop")).await?;
     /// # Ok(()) }
     /// ```
-    pub fn create(&self, name: &str, id: Option<&str>) -> Request<String> {
+    pub fn create(&self, name: &str, id: Option<&str>) -> Request<AnketaId> {
         let params = non_empty("name", name).and_then(|()| {
             if let Some(id) = id {
                 non_empty("id", id)?;
             }
             Params::new().opt("id", id).set("name", name).ok()
         });
-        self.client
-            .action("anketa.create", params, types::created_id)
+        self.core
+            .action("anketa.create", params, envelope::created_id)
     }
 
     /// `anketa.delete`.
@@ -300,9 +304,12 @@ impl FieldsHandler {
     /// client.fields().delete("shop").await?;
     /// # Ok(()) }
     /// ```
-    pub fn delete(&self, id: &str) -> Request<()> {
-        let params = non_empty("id", id).and_then(|()| Params::new().set("id", id).ok());
-        self.client.action("anketa.delete", params, types::unit)
+    pub fn delete(&self, id: impl Into<AnketaId>) -> Request<()> {
+        self.core.action(
+            "anketa.delete",
+            id_param(id.into().as_str()),
+            envelope::unit,
+        )
     }
 
     /// `anketa.quest.add`: adds questions to an anketa.
@@ -313,21 +320,29 @@ impl FieldsHandler {
     /// client.fields().add_questions("shop", &[NewQuestion::int("Orders").id("orders")]).await?;
     /// # Ok(()) }
     /// ```
-    pub fn add_questions(&self, anketa: &str, questions: &[NewQuestion]) -> Request<Value> {
-        let params = non_empty("anketa.id", anketa).and_then(|()| {
+    pub fn add_questions(
+        &self,
+        anketa: impl Into<AnketaId>,
+        questions: &[NewQuestion],
+    ) -> Request<Value> {
+        let anketa = anketa.into();
+        let params = non_empty("anketa.id", anketa.as_str()).and_then(|()| {
             if questions.is_empty() {
                 return Err(Error::invalid("obj", "no question to add"));
             }
             if let Some(q) = questions.iter().find(|q| q.name.trim().is_empty()) {
                 return Err(Error::invalid(
-                    q.id.clone().unwrap_or_default(),
+                    q.id.clone().unwrap_or_default().0,
                     "a question name must not be empty",
                 ));
             }
             let obj = serde_json::to_value(questions)
                 .map_err(|e| Error::invalid("obj", e.to_string()))?;
-            Params::new().set("anketa.id", anketa).set("obj", obj).ok()
+            Params::new()
+                .set("anketa.id", anketa.0)
+                .set("obj", obj)
+                .ok()
         });
-        self.client.action("anketa.quest.add", params, Ok)
+        self.core.action("anketa.quest.add", params, Ok)
     }
 }

@@ -1,22 +1,26 @@
 //! Statistics: `stat.uni`.
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::groups::{Condition, Filter};
-use super::types::{self, TrackId};
-use super::{Client, Request};
+use super::core::Core;
+use super::envelope;
+use super::filter::{Filter, FilterRule};
+use super::ids::TrackId;
 use crate::error::{Error, Result};
+use crate::http::Request;
 
 /// A `stat.uni` query: `select` columns (fields, `count(*)`, date modifiers such as
 /// `issue.dt:Ys`), a filter (AND-ed `a/op/v` conditions), an order, `skip` / `first`, or a
 /// `join` of sub-queries. Processing order: filter → order → skip → first.
 ///
 /// ```
-/// use relance::sendsay::{Condition, StatQuery};
+/// use relance::sendsay::{FilterRule, StatQuery};
 /// let q = StatQuery::new(["issue.id", "issue.name", "issue.deliv_ok"])
-///     .filter(Condition::ge("issue.dt:Ys", "2024-01-01 00:00:00"))
-///     .filter(Condition::eq("issue.format", "e"))
+///     .filter(FilterRule::ge("issue.dt:Ys", "2024-01-01 00:00:00"))
+///     .filter(FilterRule::eq("issue.format", "e"))
 ///     .order_desc("issue.dt:Ys")
 ///     .first(50);
 /// # let _ = q;
@@ -71,11 +75,11 @@ impl StatQuery {
     /// Adds a condition.
     ///
     /// ```
-    /// let q = relance::sendsay::StatQuery::new(["issue.id"]).filter(relance::sendsay::Condition::eq("issue.format", "e"));
+    /// let q = relance::sendsay::StatQuery::new(["issue.id"]).filter(relance::sendsay::FilterRule::eq("issue.format", "e"));
     /// # let _ = q;
     /// ```
     #[must_use]
-    pub fn filter(mut self, c: Condition) -> Self {
+    pub fn filter(mut self, c: FilterRule) -> Self {
         self.filter = self.filter.and(c);
         self
     }
@@ -83,12 +87,12 @@ impl StatQuery {
     /// Adds several conditions.
     ///
     /// ```
-    /// use relance::sendsay::{Condition, StatQuery};
-    /// let q = StatQuery::new(["issue.id"]).filter_all(Condition::between("issue.dt:Ys", "2024-01-01 00:00:00", "2024-01-31 23:59:59"));
+    /// use relance::sendsay::{FilterRule, StatQuery};
+    /// let q = StatQuery::new(["issue.id"]).filter_all(FilterRule::between("issue.dt:Ys", "2024-01-01 00:00:00", "2024-01-31 23:59:59"));
     /// # let _ = q;
     /// ```
     #[must_use]
-    pub fn filter_all(mut self, cs: impl IntoIterator<Item = Condition>) -> Self {
+    pub fn filter_all(mut self, cs: impl IntoIterator<Item = FilterRule>) -> Self {
         self.filter = self.filter.and_all(cs);
         self
     }
@@ -231,30 +235,30 @@ fn rows(mut v: Value) -> Result<StatRows> {
             .collect(),
         _ => Vec::new(),
     };
-    let mut out: StatRows = types::from_value(v)?;
+    let mut out: StatRows = envelope::from_value(v)?;
     out.rows = list;
     Ok(out)
 }
 
-/// Handler for statistics. Created by [`Client::stats`].
+/// Handler for statistics. Created by [`Client::stats`](super::Client::stats).
 #[derive(Debug, Clone)]
 pub struct StatsHandler {
-    client: Client,
+    core: Arc<Core>,
 }
 
 impl StatsHandler {
-    pub(crate) fn new(client: Client) -> Self {
-        Self { client }
+    pub(crate) fn new(core: Arc<Core>) -> Self {
+        Self { core }
     }
 
     /// `stat.uni` with an inline result (`result: "response"`; retried per the policy).
     ///
     /// ```no_run
     /// # async fn run(client: relance::sendsay::Client) -> relance::Result<()> {
-    /// use relance::sendsay::{Condition, StatQuery};
+    /// use relance::sendsay::{FilterRule, StatQuery};
     /// let rows = client
     ///     .stats()
-    ///     .uni(StatQuery::new(["deliv.issue.id", "count(*)"]).filter(Condition::eq("deliv.member.email", "a@b.ru")))
+    ///     .uni(StatQuery::new(["deliv.issue.id", "count(*)"]).filter(FilterRule::eq("deliv.member.email", "a@b.ru")))
     ///     .await?;
     /// for r in 0..rows.rows.len() { println!("{:?} {:?}", rows.text(r, 0), rows.int(r, 1)); }
     /// # Ok(()) }
@@ -265,7 +269,7 @@ impl StatsHandler {
             m.insert("result".into(), "response".into());
             m
         });
-        self.client.action("stat.uni", params, rows)
+        self.core.action("stat.uni", params, rows)
     }
 
     /// `stat.uni` with `result: "save"`: a report file under Files → Reports, produced by a
@@ -282,6 +286,6 @@ impl StatsHandler {
             m.insert("result".into(), "save".into());
             m
         });
-        self.client.action("stat.uni", params, types::track_id)
+        self.core.action("stat.uni", params, envelope::track_id)
     }
 }

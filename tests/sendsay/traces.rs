@@ -1,9 +1,7 @@
 //! Sendsay traces record the action, the REDIRECT and the retry, never the API key, the
 //! password, the session or contact data (the body holds all of them).
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-use common::Capture;
+use crate::common::Capture;
 
 use relance::sendsay::MemberSet;
 use relance::testing::{FakeSendsay, Fault};
