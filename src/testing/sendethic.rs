@@ -15,9 +15,9 @@ use super::faults::{Fault, Faults, lock};
 use super::lists::{ContactStore, ListOut, Lists};
 use crate::http::percent_decode as decode_segment;
 use crate::sendethic::{
-    Client, ClientBuilder, Condition, Contact, ContactField, ContactLog, CreditType, Credits,
-    Criteria, CriteriaItem, FieldFormat, FieldId, FieldValue, FieldValueId, Mode, OptIn, Segment,
-    Timestamp,
+    Client, ClientBuilder, Contact, ContactField, ContactLog, CreditType, Credits, Criteria,
+    CriteriaItem, CriterionTest, FieldFormat, FieldId, FieldValue, FieldValueId, Mode, OptIn,
+    Segment, Timestamp,
 };
 
 /// The API root under the fake's origin, so clients exercise a base-URL path prefix.
@@ -1293,7 +1293,7 @@ fn segment_members(contacts: &BTreeMap<String, ContactRec>, s: &SegmentRec) -> V
     let mut conditions = Vec::new();
     for item in criteria.items() {
         match item {
-            CriteriaItem::Known(c) => conditions.push(c.condition().clone()),
+            CriteriaItem::Known(c) => conditions.push(c.test().clone()),
             _ => return Vec::new(),
         }
     }
@@ -1429,7 +1429,7 @@ fn campaign_route(state: &mut State, method: &str, segs: &[&str], ctx: &Ctx<'_>)
     }
 }
 
-fn evaluate(condition: &Condition, attrs: &BTreeMap<String, String>) -> bool {
+fn evaluate(condition: &CriterionTest, attrs: &BTreeMap<String, String>) -> bool {
     let get = |f: &crate::sendethic::FieldRef| {
         attrs
             .get(&f.as_wire())
@@ -1440,28 +1440,28 @@ fn evaluate(condition: &Condition, attrs: &BTreeMap<String, String>) -> bool {
     let date = |f: &crate::sendethic::FieldRef| get(f).and_then(|v| Timestamp::parse(v).datetime());
     let days_ago = |d: u32| Utc::now() - chrono::Duration::days(i64::from(d));
     match condition {
-        Condition::SelectionEquals { field, value } => {
+        CriterionTest::SelectionEquals { field, value } => {
             get(field).is_some_and(|v| v.split(',').any(|x| x.trim() == value.to_string()))
         }
-        Condition::TextNotEmpty { field } => get(field).is_some(),
-        Condition::TextEmpty { field } => get(field).is_none(),
-        Condition::NumberEquals { field, value } => num(field)
+        CriterionTest::TextNotEmpty { field } => get(field).is_some(),
+        CriterionTest::TextEmpty { field } => get(field).is_none(),
+        CriterionTest::NumberEquals { field, value } => num(field)
             .zip(value.parse::<f64>().ok())
             .is_some_and(|(a, b)| (a - b).abs() < 1e-9),
-        Condition::NumberAtLeast { field, value } => num(field)
+        CriterionTest::NumberAtLeast { field, value } => num(field)
             .zip(value.parse::<f64>().ok())
             .is_some_and(|(a, b)| a >= b),
-        Condition::NumberGreaterThan { field, value } => num(field)
+        CriterionTest::NumberGreaterThan { field, value } => num(field)
             .zip(value.parse::<f64>().ok())
             .is_some_and(|(a, b)| a > b),
-        Condition::DateSet { field } => date(field).is_some(),
-        Condition::DateWithinLastDays { field, days } => {
+        CriterionTest::DateSet { field } => date(field).is_some(),
+        CriterionTest::DateWithinLastDays { field, days } => {
             date(field).is_some_and(|d| d > days_ago(*days))
         }
-        Condition::DateOlderThanDays { field, days } => {
+        CriterionTest::DateOlderThanDays { field, days } => {
             date(field).is_some_and(|d| d < days_ago(*days))
         }
-        Condition::UnsubscribedFromEmail => {
+        CriterionTest::UnsubscribedFromEmail => {
             attrs
                 .get("emailunsubscriptiondate")
                 .is_some_and(|v| !v.trim().is_empty())

@@ -50,6 +50,12 @@ impl std::io::Write for Capture {
 impl Capture {
     /// Installs a capturing subscriber (all levels, span closes) for the current thread.
     pub fn install() -> (Self, tracing::subscriber::DefaultGuard) {
+        // With a single registered subscriber, `tracing` decides whether a callsite is
+        // enabled from the default of whichever thread hits it first: another test of the
+        // same binary would disable it for this one. A second, permanent (no-op) subscriber
+        // makes every decision consult all of them.
+        static SECOND: std::sync::OnceLock<tracing::Dispatch> = std::sync::OnceLock::new();
+        SECOND.get_or_init(|| tracing::Dispatch::new(tracing::subscriber::NoSubscriber::default()));
         let capture = Self::default();
         let writer = capture.clone();
         let subscriber = tracing_subscriber::fmt()

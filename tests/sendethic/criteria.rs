@@ -1,11 +1,10 @@
 //! The criteria XML dialect: exact output per operator, escaping, parsing back, and raw
 //! round trips of unknown criteria.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_lines)]
 
 use proptest::prelude::*;
 use relance::Error;
 use relance::sendethic::{
-    Condition, Criteria, CriteriaItem, Criterion, FieldId, FieldRef, FieldValueId,
+    Criteria, CriteriaItem, Criterion, CriterionTest, FieldId, FieldRef, FieldValueId,
 };
 
 const G: &str = "28c30297-4706-48af-8afb-b1216c9a394a";
@@ -154,14 +153,14 @@ fn the_reference_examples_parse_as_typed() {
     let c = Criteria::parse(s1).unwrap();
     let known: Vec<&Criterion> = c.known().collect();
     assert_eq!(known.len(), 1);
-    assert_eq!(known[0].condition(), &Condition::UnsubscribedFromEmail);
+    assert_eq!(known[0].test(), &CriterionTest::UnsubscribedFromEmail);
     assert_eq!(known[0].guid(), "ff551463-5614-4174-af40-f26c41942ee4");
     // S3's segment 6, attributes in another order and pretty-printed.
     let s3 = "<Criterias>\n  <Criteria value2=\"\" value1=\"0\" is=\"true\" op=\"num-higher-strict\" id=\"31\" type=\"ContactAttribute\" reference=\"num-higher-strict\" guid=\"g\" />\n</Criterias>";
     let c = Criteria::parse(s3).unwrap();
     assert_eq!(
-        c.known().next().unwrap().condition(),
-        &Condition::NumberGreaterThan {
+        c.known().next().unwrap().test(),
+        &CriterionTest::NumberGreaterThan {
             field: FieldRef::Custom(FieldId(31)),
             value: "0".into()
         }
