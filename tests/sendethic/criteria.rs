@@ -20,31 +20,22 @@ fn el(reference: &str, kind: &str, id: &str, op: &str, is: &str, v1: &str) -> St
     )
 }
 
+/// A `ContactAttribute` criterion whose `op` is its `reference`, tested true.
+fn attr(reference: &str, id: &str, v1: &str) -> String {
+    el(reference, "ContactAttribute", id, reference, "true", v1)
+}
+
 #[test]
 fn every_known_operator_has_the_documented_form() {
     let f = FieldId(31);
     let cases = [
         (
             Criterion::selection_equals(FieldId(30), FieldValueId(54)),
-            el(
-                "selection-equals-list",
-                "ContactAttribute",
-                "30",
-                "selection-equals-list",
-                "true",
-                "0,54,0",
-            ),
+            attr("selection-equals-list", "30", "0,54,0"),
         ),
         (
             Criterion::text_not_empty(FieldId(27)),
-            el(
-                "str-containssomething",
-                "ContactAttribute",
-                "27",
-                "str-containssomething",
-                "true",
-                "",
-            ),
+            attr("str-containssomething", "27", ""),
         ),
         (
             Criterion::text_empty(FieldId(27)),
@@ -59,69 +50,27 @@ fn every_known_operator_has_the_documented_form() {
         ),
         (
             Criterion::number_equals(f, 0),
-            el(
-                "num-equals",
-                "ContactAttribute",
-                "31",
-                "num-equals",
-                "true",
-                "0",
-            ),
+            attr("num-equals", "31", "0"),
         ),
         (
             Criterion::number_at_least(f, 2),
-            el(
-                "num-higher",
-                "ContactAttribute",
-                "31",
-                "num-higher",
-                "true",
-                "2",
-            ),
+            attr("num-higher", "31", "2"),
         ),
         (
             Criterion::number_greater_than(f, "12.5"),
-            el(
-                "num-higher-strict",
-                "ContactAttribute",
-                "31",
-                "num-higher-strict",
-                "true",
-                "12.5",
-            ),
+            attr("num-higher-strict", "31", "12.5"),
         ),
         (
             Criterion::date_set("lastorder"),
-            el(
-                "date-containssomething",
-                "ContactAttribute",
-                "lastorder",
-                "date-containssomething",
-                "true",
-                "",
-            ),
+            attr("date-containssomething", "lastorder", ""),
         ),
         (
             Criterion::date_within_last_days(FieldId(34), 30),
-            el(
-                "date-before-less-absnow",
-                "ContactAttribute",
-                "34",
-                "date-before-less-absnow",
-                "true",
-                "30",
-            ),
+            attr("date-before-less-absnow", "34", "30"),
         ),
         (
             Criterion::date_older_than_days(FieldId(35), 90),
-            el(
-                "date-before-more-absnow",
-                "ContactAttribute",
-                "35",
-                "date-before-more-absnow",
-                "true",
-                "90",
-            ),
+            attr("date-before-more-absnow", "35", "90"),
         ),
         (
             Criterion::unsubscribed_from_email(),

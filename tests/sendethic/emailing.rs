@@ -354,7 +354,7 @@ async fn a_timed_out_approval_is_not_resent() {
 }
 
 #[tokio::test]
-async fn bad_email_input_is_rejected_before_sending() {
+async fn bad_new_emails_are_rejected_before_sending() {
     let (server, client) = setup().await;
     let item = invalid_item;
     let email = client.emailing();
@@ -418,6 +418,17 @@ async fn bad_email_input_is_rejected_before_sending() {
         ),
         "criterias"
     );
+    assert!(
+        server.received_requests().await.unwrap().is_empty(),
+        "nothing was sent"
+    );
+}
+
+#[tokio::test]
+async fn bad_updates_and_sends_are_rejected_before_sending() {
+    let (server, client) = setup().await;
+    let item = invalid_item;
+    let email = client.emailing();
     assert_eq!(
         item(
             email

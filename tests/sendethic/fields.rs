@@ -9,7 +9,7 @@ use wiremock::{Mock, ResponseTemplate};
 use crate::support::{p, setup};
 
 #[tokio::test]
-async fn every_fields_operation_has_the_documented_shape() {
+async fn every_field_operation_has_the_documented_shape() {
     let (server, client) = setup().await;
     let field = json!({"id": 26, "name": "Revenue", "format": "Number", "description": "relance_revenue",
                        "creationDate": "2024-05-01 10:00:00", "somethingNew": {"x": 1}});
@@ -53,6 +53,38 @@ async fn every_fields_operation_has_the_documented_shape() {
         .expect(1)
         .mount(&server)
         .await;
+
+    let f = client.fields().get(FieldId(26)).await.unwrap();
+    assert_eq!(
+        (f.id, f.format.clone(), f.tag()),
+        (FieldId(26), FieldFormat::Number, Some("relance_revenue"))
+    );
+    assert!(f.creation_date.as_ref().unwrap().datetime().is_some());
+    assert_eq!(f.extra["somethingNew"], json!({"x": 1}));
+    let created = client
+        .fields()
+        .create(NewField::new("Revenue", FieldFormat::Number).tag("relance_revenue"))
+        .await
+        .unwrap();
+    assert_eq!(created.id, FieldId(26));
+    let born = client
+        .fields()
+        .create(NewField::new("Born", FieldFormat::DateTime).options("dd.mm.yyyy"))
+        .await
+        .unwrap();
+    assert_eq!(born.id, FieldId(27));
+    let renamed = client
+        .fields()
+        .rename(FieldId(26), "Lifetime revenue")
+        .await
+        .unwrap();
+    assert_eq!(renamed.text(), "Field updated.");
+    client.fields().delete(FieldId(26)).await.unwrap();
+}
+
+#[tokio::test]
+async fn every_selection_value_operation_has_the_documented_shape() {
+    let (server, client) = setup().await;
     Mock::given(method("GET"))
         .and(path(p("/account/contactattribute/value/30")))
         .respond_with(ResponseTemplate::new(200).set_body_json(
@@ -85,32 +117,6 @@ async fn every_fields_operation_has_the_documented_shape() {
         .mount(&server)
         .await;
 
-    let f = client.fields().get(FieldId(26)).await.unwrap();
-    assert_eq!(
-        (f.id, f.format.clone(), f.tag()),
-        (FieldId(26), FieldFormat::Number, Some("relance_revenue"))
-    );
-    assert!(f.creation_date.as_ref().unwrap().datetime().is_some());
-    assert_eq!(f.extra["somethingNew"], json!({"x": 1}));
-    let created = client
-        .fields()
-        .create(NewField::new("Revenue", FieldFormat::Number).tag("relance_revenue"))
-        .await
-        .unwrap();
-    assert_eq!(created.id, FieldId(26));
-    let born = client
-        .fields()
-        .create(NewField::new("Born", FieldFormat::DateTime).options("dd.mm.yyyy"))
-        .await
-        .unwrap();
-    assert_eq!(born.id, FieldId(27));
-    let renamed = client
-        .fields()
-        .rename(FieldId(26), "Lifetime revenue")
-        .await
-        .unwrap();
-    assert_eq!(renamed.text(), "Field updated.");
-    client.fields().delete(FieldId(26)).await.unwrap();
     let values = client.fields().values(FieldId(30)).await.unwrap();
     assert_eq!(values[1].id, FieldValueId(54));
     assert_eq!(values[1].index, 1);

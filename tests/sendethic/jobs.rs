@@ -11,12 +11,52 @@ use relance::sendethic::{
 };
 use serde_json::json;
 use wiremock::matchers::{method, path};
-use wiremock::{Mock, ResponseTemplate};
+use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use crate::support::{p, setup};
 
+/// Mounts, for the jobs under `/contacts/<segment>`: the list (`job` alone), the job `id`,
+/// its deletion, and the download of `file` (answering `bytes`); each expected once.
+async fn mount_job_routes(
+    server: &MockServer,
+    segment: &str,
+    id: &str,
+    job: &serde_json::Value,
+    file: &str,
+    bytes: &[u8],
+) {
+    let root = format!("/contacts/{segment}");
+    for (route, body) in [
+        (root.clone(), json!([job])),
+        (format!("{root}/{id}"), job.clone()),
+    ] {
+        Mock::given(method("GET"))
+            .and(path(p(&route)))
+            .respond_with(ResponseTemplate::new(200).set_body_json(body))
+            .expect(1)
+            .mount(server)
+            .await;
+    }
+    Mock::given(method("DELETE"))
+        .and(path(p(&format!("{root}/{id}"))))
+        .respond_with(ResponseTemplate::new(200).set_body_json("Job deleted."))
+        .expect(1)
+        .mount(server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(p(&format!("{root}/file/{file}"))))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("content-type", "application/zip")
+                .set_body_bytes(bytes),
+        )
+        .expect(1)
+        .mount(server)
+        .await;
+}
+
 #[tokio::test]
-async fn job_routes_and_pascal_case_models() {
+async fn import_job_routes_and_pascal_case_model() {
     let (server, client) = setup().await;
     let import = json!({
         "Id": "5", "Name": "daily", "StartDate": "2026-11-22 10:00:00", "Status": "Terminé",
@@ -24,57 +64,15 @@ async fn job_routes_and_pascal_case_models() {
         "LineRead": "10", "LineDuplicate": "1", "LineAdd": 6, "LineUpdate": "2",
         "LineImport": "8", "LineError": "1"
     });
-    let export = json!({
-        "Id": 8, "Name": "vip", "StartDate": "2026-11-22T10:00:00", "Status": "Done",
-        "Link": "https://x/api/rest/v4/contacts/export/file/export_8.zip", "TotalContact": "3"
-    });
-    let purge = json!({
-        "Id": 2, "StartDate": null, "Status": "InProgress", "Link": "", "LineRead": 4
-    });
-    for (route, body) in [
-        ("/contacts/import", json!([import])),
-        ("/contacts/import/5", import.clone()),
-        ("/contacts/export", json!([export])),
-        ("/contacts/export/8", export.clone()),
-        ("/contacts/purge", json!([purge])),
-        ("/contacts/purge/2", purge.clone()),
-    ] {
-        Mock::given(method("GET"))
-            .and(path(p(route)))
-            .respond_with(ResponseTemplate::new(200).set_body_json(body))
-            .expect(1)
-            .mount(&server)
-            .await;
-    }
-    for route in [
-        "/contacts/import/5",
-        "/contacts/export/8",
-        "/contacts/purge/2",
-    ] {
-        Mock::given(method("DELETE"))
-            .and(path(p(route)))
-            .respond_with(ResponseTemplate::new(200).set_body_json("Job deleted."))
-            .expect(1)
-            .mount(&server)
-            .await;
-    }
-    for (route, bytes) in [
-        ("/contacts/import/file/import_5.zip", &b"PK-import"[..]),
-        ("/contacts/export/file/export_8.zip", b"PK-export"),
-        ("/contacts/purge/file/purge_2.zip", b"PK-purge"),
-    ] {
-        Mock::given(method("GET"))
-            .and(path(p(route)))
-            .respond_with(
-                ResponseTemplate::new(200)
-                    .insert_header("content-type", "application/zip")
-                    .set_body_bytes(bytes),
-            )
-            .expect(1)
-            .mount(&server)
-            .await;
-    }
-
+    mount_job_routes(
+        &server,
+        "import",
+        "5",
+        &import,
+        "import_5.zip",
+        b"PK-import",
+    )
+    .await;
     let imports = client.imports().list().await.unwrap();
     let one = client.imports().get(ImportId(5)).await.unwrap();
     assert_eq!(imports, vec![one.clone()]);
@@ -92,34 +90,57 @@ async fn job_routes_and_pascal_case_models() {
     assert!(one.is_finished());
     assert_eq!(one.file_name().as_deref(), Some("import_5.zip"));
     assert!(one.start_date.as_ref().unwrap().datetime().is_some());
+    assert_eq!(
+        client.imports().delete(ImportId(5)).await.unwrap().text(),
+        "Job deleted."
+    );
+    assert_eq!(
+        &client.imports().download("import_5.zip").await.unwrap()[..],
+        b"PK-import"
+    );
+}
 
+#[tokio::test]
+async fn export_job_routes_and_pascal_case_model() {
+    let (server, client) = setup().await;
+    let export = json!({
+        "Id": 8, "Name": "vip", "StartDate": "2026-11-22T10:00:00", "Status": "Done",
+        "Link": "https://x/api/rest/v4/contacts/export/file/export_8.zip", "TotalContact": "3"
+    });
+    mount_job_routes(
+        &server,
+        "export",
+        "8",
+        &export,
+        "export_8.zip",
+        b"PK-export",
+    )
+    .await;
     let exports = client.exports().list().await.unwrap();
     let one = client.exports().get(ExportJobId(8)).await.unwrap();
     assert_eq!(exports, vec![one.clone()]);
     assert_eq!((one.total_contact, one.is_finished()), (3, true));
     assert_eq!(one.file_name().as_deref(), Some("export_8.zip"));
+    client.exports().delete(ExportJobId(8)).await.unwrap();
+    assert_eq!(
+        &client.exports().download("export_8.zip").await.unwrap()[..],
+        b"PK-export"
+    );
+}
 
+#[tokio::test]
+async fn purge_job_routes_and_pascal_case_model() {
+    let (server, client) = setup().await;
+    let purge = json!({
+        "Id": 2, "StartDate": null, "Status": "InProgress", "Link": "", "LineRead": 4
+    });
+    mount_job_routes(&server, "purge", "2", &purge, "purge_2.zip", b"PK-purge").await;
     let purges = client.purges().list().await.unwrap();
     let one = client.purges().get(PurgeId(2)).await.unwrap();
     assert_eq!(purges, vec![one.clone()]);
     assert_eq!((one.line_read, one.is_finished()), (4, false));
     assert_eq!(one.file_name(), None, "an empty link is no file");
-
-    assert_eq!(
-        client.imports().delete(ImportId(5)).await.unwrap().text(),
-        "Job deleted."
-    );
-    client.exports().delete(ExportJobId(8)).await.unwrap();
     client.purges().delete(PurgeId(2)).await.unwrap();
-
-    assert_eq!(
-        &client.imports().download("import_5.zip").await.unwrap()[..],
-        b"PK-import"
-    );
-    assert_eq!(
-        &client.exports().download("export_8.zip").await.unwrap()[..],
-        b"PK-export"
-    );
     assert_eq!(
         &client.purges().download("purge_2.zip").await.unwrap()[..],
         b"PK-purge"
@@ -174,7 +195,7 @@ async fn imports_and_purges_are_never_retried_but_job_reads_are() {
 }
 
 #[tokio::test]
-async fn bad_input_is_rejected_before_sending_with_the_item_named() {
+async fn bad_imports_are_rejected_before_sending_with_the_item_named() {
     let (server, client) = setup().await;
     let email = || [ImportColumn::standard("email")];
     let src = || FileSource::bytes("a@x.fr\n", "f.csv");
@@ -231,6 +252,16 @@ async fn bad_input_is_rejected_before_sending_with_the_item_named() {
         }
         other => panic!("{other:?}"),
     }
+    assert!(
+        server.received_requests().await.unwrap().is_empty(),
+        "nothing was sent"
+    );
+}
+
+#[tokio::test]
+async fn bad_purges_and_exports_are_rejected_before_sending_with_the_item_named() {
+    let (server, client) = setup().await;
+    let src = || FileSource::bytes("a@x.fr\n", "f.csv");
     for (item, result) in [
         (
             "keyColumn",

@@ -1,7 +1,7 @@
 //! Tests of the Sendethic wing, one module per room of `src/sendethic/`: request shapes
 //! against a mock server, behaviour (retries, validation before sending, jobs), decoding
 //! round trips, and what traces record.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_lines)]
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 #[path = "../common/mod.rs"]
 mod common;

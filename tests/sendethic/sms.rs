@@ -10,7 +10,7 @@ use wiremock::{Mock, ResponseTemplate};
 use crate::support::{expect, invalid_item, p, setup};
 
 #[tokio::test]
-async fn sms_shapes_and_no_retry() {
+async fn a_single_sms_is_never_retried() {
     let (server, client) = setup().await;
     Mock::given(method("POST"))
         .and(path(p("/sms/send")))
@@ -21,6 +21,18 @@ async fn sms_shapes_and_no_retry() {
         .expect(1)
         .mount(&server)
         .await;
+
+    let sms = client.sms();
+    let err = sms
+        .send(SmsMessage::new("+33612340001", "Parcel shipped").sender("SHOP"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), Some(503));
+}
+
+#[tokio::test]
+async fn operation_shapes_and_an_approval_is_not_retried() {
+    let (server, client) = setup().await;
     Mock::given(method("POST"))
         .and(path(p("/sms")))
         .and(body_json(json!({
@@ -89,11 +101,6 @@ async fn sms_shapes_and_no_retry() {
         .await;
 
     let sms = client.sms();
-    let err = sms
-        .send(SmsMessage::new("+33612340001", "Parcel shipped").sender("SHOP"))
-        .await
-        .unwrap_err();
-    assert_eq!(err.status(), Some(503));
     let op = sms
         .create(
             NewSms::new("Flash", "-20%")
