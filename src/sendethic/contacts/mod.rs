@@ -108,7 +108,7 @@ impl ContactsHandler {
 
     /// Updates an existing contact (`PUT /contact/attribute`), selected by
     /// [`Contact::id`] when set, otherwise by key. Only the attributes that are not
-    /// [`Patch::Unset`] change. Retried per the policy.
+    /// [`Patch::Unset`](crate::sendethic::Patch::Unset) change. Retried per the policy.
     ///
     /// ```no_run
     /// # async fn run(client: relance::sendethic::Client) -> relance::Result<()> {

@@ -212,7 +212,7 @@ impl ContactImport {
         self
     }
 
-    /// The separator (one of [`SEPARATORS`]; checked before sending).
+    /// The separator (one of [`SEPARATORS`](super::SEPARATORS); checked before sending).
     ///
     /// ```
     /// # use relance::sendethic::{ContactImport, FileSource};
