@@ -31,6 +31,13 @@ where
     Ok(())
 }
 
+/// Assigns `values` to `members`, in order.
+fn fill<T>(members: Vec<&mut T>, values: impl IntoIterator<Item = T>) {
+    for (member, value) in members.into_iter().zip(values) {
+        *member = value;
+    }
+}
+
 /// A value decoded from `{}`: every member at its default, to be filled in.
 fn empty<T: DeserializeOwned>() -> T {
     serde_json::from_value(json!({})).unwrap()
@@ -143,25 +150,25 @@ fn email_options() -> impl Strategy<Value = EmailOptions> {
         .prop_map(|(mirror, t)| {
             let mut o = EmailOptions::default();
             o.mirror = mirror;
-            [
-                &mut o.mirror_paragraph,
-                &mut o.encoding,
-                &mut o.recipient_display,
-                &mut o.redirect_bounce,
-                &mut o.redirect_validation,
-                &mut o.routing_option,
-                &mut o.xiti_prefix,
-                &mut o.xiti_tag,
-                &mut o.ga_source,
-                &mut o.ga_medium,
-                &mut o.ga_campaign,
-                &mut o.ga_content,
-                &mut o.ga_term,
-                &mut o.ga_prefix,
-            ]
-            .into_iter()
-            .zip(t)
-            .for_each(|(member, value)| *member = value);
+            fill(
+                vec![
+                    &mut o.mirror_paragraph,
+                    &mut o.encoding,
+                    &mut o.recipient_display,
+                    &mut o.redirect_bounce,
+                    &mut o.redirect_validation,
+                    &mut o.routing_option,
+                    &mut o.xiti_prefix,
+                    &mut o.xiti_tag,
+                    &mut o.ga_source,
+                    &mut o.ga_medium,
+                    &mut o.ga_campaign,
+                    &mut o.ga_content,
+                    &mut o.ga_term,
+                    &mut o.ga_prefix,
+                ],
+                t,
+            );
             o
         })
 }
@@ -330,21 +337,21 @@ proptest! {
         op.status = status;
         op.culture = culture.map(|c| Culture::parse(&c));
         op.date = date;
-        [
-            &mut op.name,
-            &mut op.description,
-            &mut op.subject,
-            &mut op.from_name,
-            &mut op.from_mail,
-            &mut op.reply_to,
-            &mut op.html_editor,
-            &mut op.html,
-            &mut op.text,
-            &mut op.report_link,
-        ]
-        .into_iter()
-        .zip(texts)
-        .for_each(|(member, value)| *member = value);
+        fill(
+            vec![
+                &mut op.name,
+                &mut op.description,
+                &mut op.subject,
+                &mut op.from_name,
+                &mut op.from_mail,
+                &mut op.reply_to,
+                &mut op.html_editor,
+                &mut op.html,
+                &mut op.text,
+                &mut op.report_link,
+            ],
+            texts,
+        );
         op.receivers = receivers;
         op.schedule = schedule;
         op.options = options;
@@ -366,16 +373,16 @@ proptest! {
         op.id = OperationId(id);
         op.status = status;
         op.date = date;
-        [
-            &mut op.name,
-            &mut op.description,
-            &mut op.message,
-            &mut op.oadc,
-            &mut op.report_link,
-        ]
-        .into_iter()
-        .zip(texts)
-        .for_each(|(member, value)| *member = value);
+        fill(
+            vec![
+                &mut op.name,
+                &mut op.description,
+                &mut op.message,
+                &mut op.oadc,
+                &mut op.report_link,
+            ],
+            texts,
+        );
         op.receivers = receivers;
         op.schedule = schedule;
         op.extra = extra;
@@ -411,17 +418,17 @@ proptest! {
         import.start_date.clone_from(&start);
         import.status.clone_from(&status);
         import.link.clone_from(&link);
-        [
-            &mut import.line_read,
-            &mut import.line_duplicate,
-            &mut import.line_add,
-            &mut import.line_update,
-            &mut import.line_import,
-            &mut import.line_error,
-        ]
-        .into_iter()
-        .zip(&lines)
-        .for_each(|(member, value)| *member = *value);
+        fill(
+            vec![
+                &mut import.line_read,
+                &mut import.line_duplicate,
+                &mut import.line_add,
+                &mut import.line_update,
+                &mut import.line_import,
+                &mut import.line_error,
+            ],
+            lines.iter().copied(),
+        );
         import.extra.clone_from(&extra);
         round_trips(&import)?;
 
