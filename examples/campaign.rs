@@ -15,7 +15,7 @@ use std::time::Duration;
 use chrono::Utc;
 use relance::sendethic::{
     ActivityRange, Client, Contact, Criteria, Criterion, FieldFormat, FieldSpec, JobWait, Mode,
-    NewEmail, OperationStatus, Receivers, Schedule, SegmentSpec, TestEmail,
+    NewEmail, OperationStatus, Receivers, Schedule, SegmentDefinition, TestEmail,
 };
 use relance::testing::FakeSendethic;
 
@@ -54,7 +54,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let segment = client
         .segments()
-        .ensure(SegmentSpec::new(
+        .ensure(SegmentDefinition::new(
             "relance_repeat",
             "[relance] Repeat customers",
             Mode::Intersect,

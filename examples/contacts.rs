@@ -14,8 +14,8 @@ use std::time::Instant;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use relance::sendethic::{
-    BulkReport, Client, Contact, Criteria, Criterion, FieldCatalog, FieldFormat, FieldId,
-    FieldSpec, Mode, NewContactLog, OptIn, SegmentSpec,
+    BulkReport, Client, Contact, Criteria, Criterion, FieldFormat, FieldId, FieldSpec, Mode,
+    NewContactLog, OptIn, SegmentDefinition,
 };
 use relance::testing::FakeSendethic;
 
@@ -63,7 +63,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let [revenue, orders, last_order] = ids[..] else {
         return Err("three fields expected".into());
     };
-    let catalog = FieldCatalog::load(&client).await?;
+    let catalog = client.fields().catalog().await?;
 
     // 10 000 contacts; a few are invalid on purpose.
     let base = Utc
@@ -89,7 +89,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .with(Criterion::number_greater_than(revenue, 100));
     let segment = client
         .segments()
-        .ensure(SegmentSpec::new(
+        .ensure(SegmentDefinition::new(
             "relance_repeat_buyers",
             "[relance] Repeat buyers",
             Mode::Intersect,

@@ -1,4 +1,4 @@
-//! Lists: import generated contacts from a lazy iterator (written as CSV while uploading),
+//! Contact jobs: import generated contacts from a lazy iterator (written as CSV while uploading),
 //! export a segment and read it row by row, then purge a few contacts.
 //!
 //! ```text
@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 
 use relance::sendethic::{
     Client, Contact, ContactExport, ContactImport, ContactPurge, Criteria, Criterion, FieldFormat,
-    FieldId, FieldSpec, ImportColumn, JobWait, Mode, SegmentSpec,
+    FieldId, FieldSpec, ImportColumn, JobWait, Mode, SegmentDefinition,
 };
 use relance::testing::FakeSendethic;
 
@@ -78,7 +78,7 @@ async fn connect() -> relance::Result<(Client, Option<FakeSendethic>)> {
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args = args()?;
     let (client, _fake) = connect().await?;
-    let lists = client.lists();
+    let (imports, exports, purges) = (client.imports(), client.exports(), client.purges());
     let wait = JobWait::new(Duration::from_secs(3600))
         .interval(Duration::from_millis(500))
         .max_interval(Duration::from_secs(15));
@@ -114,12 +114,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         ],
     );
     // One upload of the whole file: give it more than the default 30 s per attempt.
-    let job = lists
-        .import(import)
+    let job = imports
+        .start(import)
         .timeout(Duration::from_secs(1800))
         .await?;
     let uploaded = started.elapsed();
-    let job = lists.wait_import(job.id, wait).await?;
+    let job = imports.wait(job.id, wait).await?;
     println!(
         "import {}: read {}, added {}, updated {}, duplicates {}, errors {} (upload {:.1?}, total {:.1?})",
         job.id,
@@ -135,7 +135,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // 2. A segment (score >= 90: a tenth of the contacts), exported and read row by row.
     let segment = client
         .segments()
-        .ensure(SegmentSpec::new(
+        .ensure(SegmentDefinition::new(
             "relance_example_top_scores",
             "[relance] Top scores",
             Mode::Intersect,
@@ -147,7 +147,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let export = ContactExport::new("relance lists example")
         .segment(segment.id)
         .fields(["email", "firstname", &score.to_string()]);
-    let (ok, bad, high) = export_and_count(&lists, export, wait, score).await?;
+    let (ok, bad, high) = export_and_count(&exports, export, wait, score).await?;
     println!(
         "segment {} export: {ok} rows ({high} with score >= 90), {bad} malformed ({:.1?})",
         segment.id,
@@ -160,7 +160,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             "firstname",
             &score.to_string(),
         ]);
-        let (ok, bad, _) = export_and_count(&lists, export, wait, score).await?;
+        let (ok, bad, _) = export_and_count(&exports, export, wait, score).await?;
         println!(
             "whole-base export: {ok} rows, {bad} malformed ({:.1?})",
             started.elapsed()
@@ -170,8 +170,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // 3. Purge a few contacts by key.
     let started = Instant::now();
     let few = n.min(5);
-    let job = lists.purge(ContactPurge::keys((0..few).map(key))).await?;
-    let job = lists.wait_purge(job.id, wait).await?;
+    let job = purges.start(ContactPurge::keys((0..few).map(key))).await?;
+    let job = purges.wait(job.id, wait).await?;
     println!(
         "purge {}: {} keys read ({:.1?})",
         job.id,
@@ -184,12 +184,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
 /// Exports, then reads the rows one at a time: (rows, malformed lines, rows with score >= 90).
 async fn export_and_count(
-    lists: &relance::sendethic::ListsHandler,
+    exports: &relance::sendethic::ExportsHandler,
     export: ContactExport,
     wait: JobWait,
     score: FieldId,
 ) -> relance::Result<(u64, u64, u64)> {
-    let rows = lists.export_records(export, wait).await?;
+    let rows = exports.records(export, wait).await?;
     let (mut ok, mut bad, mut high) = (0u64, 0u64, 0u64);
     for row in rows {
         match row {

@@ -1,13 +1,15 @@
 //! Account credits and settings.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use reqwest::Method;
 use serde::{Deserialize, Serialize};
 
+use super::core::Core;
 use super::types::ServerMessage;
-use super::{Client, Request};
 use crate::error::Error;
+use crate::http::Request;
 
 /// A kind of sending credit (`/account/remainingcredits/{type_name}`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -51,15 +53,15 @@ pub struct Credits {
     pub total: i64,
 }
 
-/// Handler for account credits and settings. Created by [`Client::account`].
+/// Handler for account credits and settings. Created by [`Client::account`](super::Client::account).
 #[derive(Debug, Clone)]
 pub struct AccountHandler {
-    client: Client,
+    core: Arc<Core>,
 }
 
 impl AccountHandler {
-    pub(crate) fn new(client: Client) -> Self {
-        Self { client }
+    pub(crate) fn new(core: Arc<Core>) -> Self {
+        Self { core }
     }
 
     /// Remaining credits of one kind (`GET /account/remainingcredits/{type_name}`).
@@ -71,7 +73,7 @@ impl AccountHandler {
     /// # Ok(()) }
     /// ```
     pub fn credits(&self, kind: CreditType) -> Request<Credits> {
-        self.client
+        self.core
             .request(
                 Method::GET,
                 "/account/remainingcredits/{type_name}",
@@ -90,7 +92,7 @@ impl AccountHandler {
     /// # Ok(()) }
     /// ```
     pub fn setting(&self, name: &str) -> Request<ServerMessage> {
-        self.client
+        self.core
             .request(
                 Method::GET,
                 "/account/settingsattribute/{setting}",
@@ -117,7 +119,7 @@ impl AccountHandler {
             .into_iter()
             .map(|(k, v)| (k.into(), v.into()))
             .collect();
-        let draft = self.client.request(
+        let draft = self.core.request(
             Method::PUT,
             "/account/settingsattribute",
             &["account", "settingsattribute"],

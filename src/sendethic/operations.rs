@@ -1,10 +1,15 @@
-//! Types shared by email and SMS operations (campaigns): status, receivers, schedule.
+//! What email and SMS operations (campaigns) share: status, receivers, schedule, name rules,
+//! and the lifecycle requests, which differ only by their path root (`emailing` or `sms`).
 
 use chrono::{DateTime, Utc};
+use reqwest::Method;
 use serde::{Deserialize, Deserializer, Serialize};
 
+use super::core::{Core, RequestDraft};
 use super::criteria::{Criteria, Mode};
+use super::types::{OperationId, ServerMessage};
 use crate::error::{Error, Result};
+use crate::http::{Request, Safety};
 use crate::wire::open_enum;
 
 open_enum!(
@@ -386,6 +391,181 @@ impl Schedule {
             ));
         }
         Ok(())
+    }
+}
+
+/// The longest operation name.
+pub const MAX_NAME_CHARS: usize = 256;
+
+/// Checks an operation name: required, at most 256 characters.
+pub(crate) fn check_name(name: &str) -> Result<()> {
+    if name.trim().is_empty() {
+        return Err(Error::invalid("name", "the operation name is required"));
+    }
+    if name.chars().count() > MAX_NAME_CHARS {
+        return Err(Error::invalid(
+            name.chars().take(40).collect::<String>() + "…",
+            "the operation name is longer than 256 characters",
+        ));
+    }
+    Ok(())
+}
+
+/// The two kinds of operations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Family {
+    /// Email operations (`/emailing`).
+    Email,
+    /// SMS operations (`/sms`).
+    Sms,
+}
+
+/// A change in an operation's lifecycle (`PUT /<root>/<transition>/{id}`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Transition {
+    /// Sends the operation (now or at its schedule).
+    Approve,
+    /// Pauses a running operation.
+    Suspend,
+    /// Restarts a suspended operation (sending goes on).
+    Resume,
+}
+
+impl Transition {
+    /// The path segment.
+    fn segment(self) -> &'static str {
+        match self {
+            Self::Approve => "approve",
+            Self::Suspend => "suspend",
+            Self::Resume => "resume",
+        }
+    }
+
+    /// Approving and resuming send messages: never retried. Suspending is.
+    fn safety(self) -> Safety {
+        match self {
+            Self::Suspend => Safety::Safe,
+            Self::Approve | Self::Resume => Safety::Never,
+        }
+    }
+}
+
+/// The path templates of one family (what traces record).
+struct Routes {
+    root: &'static str,
+    approve: &'static str,
+    suspend: &'static str,
+    resume: &'static str,
+    operation: &'static str,
+    list: &'static str,
+    by_status: &'static str,
+    search: &'static str,
+}
+
+const EMAIL_ROUTES: Routes = Routes {
+    root: "emailing",
+    approve: "/emailing/approve/{id}",
+    suspend: "/emailing/suspend/{id}",
+    resume: "/emailing/resume/{id}",
+    operation: "/emailing/operation/{id}",
+    list: "/emailing/{size}",
+    by_status: "/emailing/status/{status}/{size}",
+    search: "/emailing/search/{size}",
+};
+
+const SMS_ROUTES: Routes = Routes {
+    root: "sms",
+    approve: "/sms/approve/{id}",
+    suspend: "/sms/suspend/{id}",
+    resume: "/sms/resume/{id}",
+    operation: "/sms/operation/{id}",
+    list: "/sms/{size}",
+    by_status: "/sms/status/{status}/{size}",
+    search: "/sms/search/{size}",
+};
+
+impl Family {
+    fn routes(self) -> &'static Routes {
+        match self {
+            Self::Email => &EMAIL_ROUTES,
+            Self::Sms => &SMS_ROUTES,
+        }
+    }
+
+    /// `PUT /<root>/<transition>/{id}`.
+    pub(crate) fn transition(
+        self,
+        core: &Core,
+        transition: Transition,
+        id: OperationId,
+    ) -> Request<ServerMessage> {
+        let routes = self.routes();
+        let template = match transition {
+            Transition::Approve => routes.approve,
+            Transition::Suspend => routes.suspend,
+            Transition::Resume => routes.resume,
+        };
+        core.request(
+            Method::PUT,
+            template,
+            &[routes.root, transition.segment(), &id.to_string()],
+        )
+        .safety(transition.safety())
+        .message()
+    }
+
+    /// `<method> /<root>/operation/{id}`.
+    pub(crate) fn operation(self, core: &Core, method: Method, id: OperationId) -> RequestDraft {
+        let routes = self.routes();
+        core.request(
+            method,
+            routes.operation,
+            &[routes.root, "operation", &id.to_string()],
+        )
+    }
+
+    /// `GET /<root>/{size}`.
+    pub(crate) fn list(self, core: &Core, size: u16) -> RequestDraft {
+        let routes = self.routes();
+        core.request(Method::GET, routes.list, &[routes.root, &size.to_string()])
+            .size_checked(size)
+    }
+
+    /// `GET /<root>/status/{status}/{size}`.
+    pub(crate) fn by_status(
+        self,
+        core: &Core,
+        status: &OperationStatus,
+        size: u16,
+    ) -> RequestDraft {
+        let routes = self.routes();
+        core.request(
+            Method::GET,
+            routes.by_status,
+            &[routes.root, "status", status.as_str(), &size.to_string()],
+        )
+        .size_checked(size)
+    }
+
+    /// `POST /<root>/search/{size}` — a read: retried like a GET.
+    pub(crate) fn search(self, core: &Core, import_ids: &[i64], size: u16) -> RequestDraft {
+        let routes = self.routes();
+        let draft = core
+            .request(
+                Method::POST,
+                routes.search,
+                &[routes.root, "search", &size.to_string()],
+            )
+            .safety(Safety::Safe);
+        let draft = if import_ids.is_empty() {
+            draft.fail(Error::invalid(
+                "importIds",
+                "search needs at least one import id",
+            ))
+        } else {
+            draft.json(serde_json::json!({ "importIds": import_ids }))
+        };
+        draft.size_checked(size)
     }
 }
 

@@ -6,13 +6,16 @@
 //! unverified on REST, so `relance` sends a plain `mode` and the tag in `description`;
 //! [`Segment::tag`] also reads a tag after a `|` in `description`.
 
+use std::sync::Arc;
+
 use reqwest::Method;
 use serde::{Deserialize, Serialize};
 
+use super::core::Core;
 use super::criteria::{Criteria, Mode};
 use super::types::{SegmentId, ServerMessage, Timestamp};
-use super::{Client, Request};
 use crate::error::{Error, Result};
+use crate::http::Request;
 
 /// A segment (`Segment`). Read-modify-write safe: properties this version does not model are
 /// kept in `extra` and sent back by [`SegmentsHandler::update`].
@@ -152,28 +155,29 @@ struct WireNewSegment<'a> {
     details: String,
 }
 
-/// What [`SegmentsHandler::ensure`] should find or create.
+/// A Sendethic segment identified by a provisioning tag: what [`SegmentsHandler::ensure`]
+/// finds, or creates with this name, mode and criteria.
 ///
 /// ```
-/// use relance::sendethic::{Criteria, Criterion, FieldId, Mode, SegmentSpec};
-/// let spec = SegmentSpec::new("relance_buyers", "[relance] Buyers", Mode::Intersect,
+/// use relance::sendethic::{Criteria, Criterion, FieldId, Mode, SegmentDefinition};
+/// let definition = SegmentDefinition::new("relance_buyers", "[relance] Buyers", Mode::Intersect,
 ///     Criteria::new().with(Criterion::number_greater_than(FieldId(31), 0)));
-/// # let _ = spec;
+/// # let _ = definition;
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SegmentSpec {
+pub struct SegmentDefinition {
     tag: String,
     name: String,
     mode: Mode,
     criteria: Criteria,
 }
 
-impl SegmentSpec {
+impl SegmentDefinition {
     /// A segment identified by `tag`, created as `name` with `mode` and `criteria` when
     /// missing.
     ///
     /// ```
-    /// let s = relance::sendethic::SegmentSpec::new("t", "n", relance::sendethic::Mode::Union, relance::sendethic::Criteria::new());
+    /// let s = relance::sendethic::SegmentDefinition::new("t", "n", relance::sendethic::Mode::Union, relance::sendethic::Criteria::new());
     /// assert_eq!(s.tag(), "t");
     /// ```
     #[must_use]
@@ -194,7 +198,7 @@ impl SegmentSpec {
     /// The tag.
     ///
     /// ```
-    /// let s = relance::sendethic::SegmentSpec::new("t", "n", relance::sendethic::Mode::Union, relance::sendethic::Criteria::new());
+    /// let s = relance::sendethic::SegmentDefinition::new("t", "n", relance::sendethic::Mode::Union, relance::sendethic::Criteria::new());
     /// assert_eq!(s.tag(), "t");
     /// ```
     #[must_use]
@@ -213,15 +217,15 @@ pub struct EnsuredSegment {
     pub created: bool,
 }
 
-/// Handler for segments. Created by [`Client::segments`].
+/// Handler for segments. Created by [`Client::segments`](super::Client::segments).
 #[derive(Debug, Clone)]
 pub struct SegmentsHandler {
-    client: Client,
+    core: Arc<Core>,
 }
 
 impl SegmentsHandler {
-    pub(crate) fn new(client: Client) -> Self {
-        Self { client }
+    pub(crate) fn new(core: Arc<Core>) -> Self {
+        Self { core }
     }
 
     /// Lists every segment (`GET /segment`).
@@ -232,7 +236,7 @@ impl SegmentsHandler {
     /// # Ok(()) }
     /// ```
     pub fn list(&self) -> Request<Vec<Segment>> {
-        self.client
+        self.core
             .request(Method::GET, "/segment", &["segment"])
             .decode_json()
     }
@@ -245,7 +249,7 @@ impl SegmentsHandler {
     /// # Ok(()) }
     /// ```
     pub fn get(&self, id: SegmentId) -> Request<Segment> {
-        self.client
+        self.core
             .request(Method::GET, "/segment/{id}", &["segment", &id.to_string()])
             .decode_json()
     }
@@ -263,7 +267,7 @@ impl SegmentsHandler {
     /// # Ok(()) }
     /// ```
     pub fn create(&self, segment: NewSegment) -> Request<Segment> {
-        let draft = self.client.request(Method::POST, "/segment", &["segment"]);
+        let draft = self.core.request(Method::POST, "/segment", &["segment"]);
         let draft = match segment.validate() {
             Ok(()) => {
                 let NewSegment {
@@ -296,7 +300,7 @@ impl SegmentsHandler {
     /// # Ok(()) }
     /// ```
     pub fn update(&self, segment: &Segment) -> Request<ServerMessage> {
-        let draft = self.client.request(Method::PUT, "/segment", &["segment"]);
+        let draft = self.core.request(Method::PUT, "/segment", &["segment"]);
         let draft = if segment.name.trim().is_empty() {
             draft.fail(Error::invalid(
                 segment.id.to_string(),
@@ -318,7 +322,7 @@ impl SegmentsHandler {
     /// # Ok(()) }
     /// ```
     pub fn delete(&self, id: SegmentId) -> Request<ServerMessage> {
-        self.client
+        self.core
             .request(
                 Method::DELETE,
                 "/segment/{id}",
@@ -337,7 +341,7 @@ impl SegmentsHandler {
     /// # Ok(()) }
     /// ```
     pub fn refresh_count(&self, id: SegmentId) -> Request<ServerMessage> {
-        self.client
+        self.core
             .request(
                 Method::GET,
                 "/segment/updatecache/{id}",
@@ -346,7 +350,7 @@ impl SegmentsHandler {
             .message()
     }
 
-    /// Finds the segment whose tag ([`Segment::tag`]) is `spec.tag`, or creates it with the
+    /// Finds the segment whose tag ([`Segment::tag`]) is the definition's, or creates it with the
     /// tag in `description`. Idempotent: safe on every start. An existing segment is returned
     /// as is (its criteria are not compared or changed).
     ///
@@ -355,16 +359,16 @@ impl SegmentsHandler {
     ///
     /// ```no_run
     /// # async fn run(client: relance::sendethic::Client) -> relance::Result<()> {
-    /// use relance::sendethic::{Criteria, Criterion, FieldId, Mode, SegmentSpec};
+    /// use relance::sendethic::{Criteria, Criterion, FieldId, Mode, SegmentDefinition};
     /// let buyers = client
     ///     .segments()
-    ///     .ensure(SegmentSpec::new("relance_buyers", "[relance] Buyers", Mode::Intersect,
+    ///     .ensure(SegmentDefinition::new("relance_buyers", "[relance] Buyers", Mode::Intersect,
     ///         Criteria::new().with(Criterion::number_greater_than(FieldId(31), 0))))
     ///     .await?;
     /// println!("segment {}", buyers.segment.id);
     /// # Ok(()) }
     /// ```
-    pub async fn ensure(&self, spec: SegmentSpec) -> Result<EnsuredSegment> {
+    pub async fn ensure(&self, spec: SegmentDefinition) -> Result<EnsuredSegment> {
         let tag = spec.tag.trim().to_owned();
         if tag.is_empty() || tag.contains('|') {
             return Err(Error::invalid(

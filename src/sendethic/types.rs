@@ -1,4 +1,5 @@
-//! Types shared by the Sendethic resources: typed ids, wire timestamps, bare-string replies.
+//! Types shared by the Sendethic resources: typed ids, field references, tri-state patches,
+//! wire timestamps, bare-string replies.
 
 use std::fmt;
 
@@ -34,6 +35,74 @@ numeric_id!(
     /// Id of a segment (`Segment.id`).
     SegmentId in "relance::sendethic"
 );
+
+/// A contact field, as criteria and contact attributes name it: a standard field id (`"firstname"`, `"email"`, ...,
+/// §5.2) or a custom field by [`FieldId`].
+///
+/// ```
+/// use relance::sendethic::{FieldId, FieldRef};
+/// assert_eq!(FieldRef::from(FieldId(26)).as_wire(), "26");
+/// assert_eq!(FieldRef::from("email").as_wire(), "email");
+/// assert_eq!(FieldRef::parse("26"), FieldRef::Custom(FieldId(26)));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum FieldRef {
+    /// A standard field by its id.
+    Standard(String),
+    /// A custom field by its numeric id.
+    Custom(FieldId),
+}
+
+impl FieldRef {
+    /// The wire form (`"email"`, `"26"`).
+    ///
+    /// ```
+    /// assert_eq!(relance::sendethic::FieldRef::from("city").as_wire(), "city");
+    /// ```
+    #[must_use]
+    pub fn as_wire(&self) -> String {
+        match self {
+            Self::Standard(s) => s.clone(),
+            Self::Custom(id) => id.to_string(),
+        }
+    }
+
+    /// Reads a wire id: a canonical integer (`"26"`, not `"026"`) means a custom field.
+    ///
+    /// ```
+    /// use relance::sendethic::FieldRef;
+    /// assert_eq!(FieldRef::parse("city"), FieldRef::Standard("city".into()));
+    /// ```
+    #[must_use]
+    pub fn parse(raw: &str) -> Self {
+        if !raw.is_empty()
+            && raw.bytes().all(|b| b.is_ascii_digit())
+            && let Ok(n) = raw.parse::<i64>()
+            && n.to_string() == raw
+        {
+            return Self::Custom(FieldId(n));
+        }
+        Self::Standard(raw.to_owned())
+    }
+}
+
+impl From<FieldId> for FieldRef {
+    fn from(id: FieldId) -> Self {
+        Self::Custom(id)
+    }
+}
+
+impl From<&str> for FieldRef {
+    fn from(id: &str) -> Self {
+        Self::parse(id)
+    }
+}
+
+impl From<String> for FieldRef {
+    fn from(id: String) -> Self {
+        Self::parse(&id)
+    }
+}
 
 /// A tri-state update of one value: leave it untouched, clear it, or set it.
 ///

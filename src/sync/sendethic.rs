@@ -10,7 +10,7 @@ use crate::customer::segment::{self as domain, Match, Op, Value};
 use crate::error::{Error, Result};
 use crate::sendethic::{
     BulkOptions, Client, Contact, Criteria, Criterion, FieldFormat, FieldId, FieldRef, FieldSpec,
-    FieldValueId, Mode, Patch, SegmentSpec,
+    FieldValueId, Mode, Patch, SegmentDefinition,
 };
 
 /// Where a field lives on Sendethic.
@@ -174,7 +174,7 @@ impl SendethicTarget {
         })
     }
 
-    fn segment(&self, spec: &domain::SegmentSpec) -> Result<SegmentSpec> {
+    fn segment(&self, spec: &domain::SegmentSpec) -> Result<SegmentDefinition> {
         let mut criteria = Criteria::new();
         for c in &spec.conditions {
             criteria.push(self.criterion(c).map_err(|e| match e {
@@ -188,7 +188,7 @@ impl SendethicTarget {
             Match::All => Mode::Intersect,
             Match::Any => Mode::Union,
         };
-        Ok(SegmentSpec::new(
+        Ok(SegmentDefinition::new(
             spec.tag.clone(),
             spec.name.clone(),
             mode,

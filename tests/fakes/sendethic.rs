@@ -6,9 +6,9 @@ use std::time::Duration;
 use relance::Error;
 use relance::http::RetryPolicy;
 use relance::sendethic::{
-    BulkOptions, Contact, ContactId, CreditType, Criteria, Criterion, FieldCatalog, FieldFormat,
-    FieldId, FieldSpec, FieldValueId, Mode, NewContactLog, NewField, NewFieldValue, NewSegment,
-    OptIn, Patch, SegmentId, SegmentSpec,
+    BulkOptions, Contact, ContactId, CreditType, Criteria, Criterion, FieldFormat, FieldId,
+    FieldSpec, FieldValueId, Mode, NewContactLog, NewField, NewFieldValue, NewSegment, OptIn,
+    Patch, SegmentDefinition, SegmentId,
 };
 use relance::testing::{FakeSendethic, Fault};
 
@@ -472,7 +472,7 @@ async fn bulk_upsert_against_the_fake_chunks_and_reports() {
         .await
         .unwrap()
         .field;
-    let catalog = FieldCatalog::load(&client).await.unwrap();
+    let catalog = client.fields().catalog().await.unwrap();
     let rid = revenue.id;
     let contacts = (0..1201).map(move |i| {
         let c = Contact::new(format!("c{i}@example.com")).email(format!("c{i}@example.com"));
@@ -651,7 +651,7 @@ async fn segments_round_trip_ensure_and_count() {
     );
 
     let spec = || {
-        SegmentSpec::new(
+        SegmentDefinition::new(
             "relance_repeat_subscribers",
             "Repeat subscribers",
             Mode::Intersect,

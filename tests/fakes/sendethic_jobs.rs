@@ -30,8 +30,8 @@ fn first() -> ImportColumn {
 }
 
 async fn import(client: &Client, import: ContactImport) -> relance::Result<ImportJob> {
-    let job = client.lists().import(import).await?;
-    client.lists().wait_import(job.id, wait()).await
+    let job = client.imports().start(import).await?;
+    client.imports().wait(job.id, wait()).await
 }
 
 fn first_name(fake: &FakeSendethic, key: &str) -> Option<String> {
@@ -221,7 +221,7 @@ async fn lines_with_errors_are_counted_and_reported_in_the_archive() {
     assert_eq!(counts(&job), [4, 2, 0, 0, 2, 2]);
     assert_eq!(fake.contact_count(), 2);
     let name = job.file_name().unwrap();
-    let report = unzip(&client.lists().download_import(&name).await.unwrap());
+    let report = unzip(&client.imports().download(&name).await.unwrap());
     let rows: Vec<_> = RecordReader::new(report.as_bytes())
         .unwrap()
         .collect::<relance::Result<_>>()
@@ -272,8 +272,8 @@ async fn exports_of_the_whole_base_and_of_a_segment_match_the_fake() {
 
     // Whole base.
     let rows: Vec<_> = client
-        .lists()
-        .export_records(
+        .exports()
+        .records(
             ContactExport::new("all").fields(["email", "firstname", &orders.to_string()]),
             wait(),
         )
@@ -309,8 +309,8 @@ async fn exports_of_the_whole_base_and_of_a_segment_match_the_fake() {
         .await
         .unwrap();
     let reader = client
-        .lists()
-        .export_records(
+        .exports()
+        .records(
             ContactExport::new("big")
                 .segment(segment.id)
                 .fields(["email", &orders.to_string()]),
@@ -333,10 +333,10 @@ async fn exports_of_the_whole_base_and_of_a_segment_match_the_fake() {
     assert_eq!(keys, expected);
 
     // The job list holds both exports; an unknown segment is a 404.
-    assert_eq!(client.lists().exports().await.unwrap().len(), 2);
+    assert_eq!(client.exports().list().await.unwrap().len(), 2);
     let err = client
-        .lists()
-        .export(ContactExport::new("x").segment(relance::sendethic::SegmentId(999_999)))
+        .exports()
+        .start(ContactExport::new("x").segment(relance::sendethic::SegmentId(999_999)))
         .await
         .unwrap_err();
     assert_eq!(err.status(), Some(404));
@@ -348,11 +348,11 @@ async fn purge_deletes_the_listed_keys_and_reports_them() {
     let client = fake.client();
     seed(&client).await;
     let job = client
-        .lists()
-        .purge(ContactPurge::keys(["A@x.fr", "nobody@x.fr"]))
+        .purges()
+        .start(ContactPurge::keys(["A@x.fr", "nobody@x.fr"]))
         .await
         .unwrap();
-    let job = client.lists().wait_purge(job.id, wait()).await.unwrap();
+    let job = client.purges().wait(job.id, wait()).await.unwrap();
     assert!(job.is_finished());
     assert_eq!(job.line_read, 2);
     assert_eq!(fake.contact_count(), 1);
@@ -360,8 +360,8 @@ async fn purge_deletes_the_listed_keys_and_reports_them() {
     assert!(fake.contact("b@x.fr").is_some());
     let report = unzip(
         &client
-            .lists()
-            .download_purge(&job.file_name().unwrap())
+            .purges()
+            .download(&job.file_name().unwrap())
             .await
             .unwrap(),
     );
@@ -372,18 +372,18 @@ async fn purge_deletes_the_listed_keys_and_reports_them() {
 
     // A file with a header, keys in the second column, `,` separated.
     let job = client
-        .lists()
-        .purge(
+        .purges()
+        .start(
             ContactPurge::file(FileSource::bytes("id,email\n1,b@x.fr\n", "leavers.csv"), 2)
                 .header(true)
                 .separator(','),
         )
         .await
         .unwrap();
-    let job = client.lists().wait_purge(job.id, wait()).await.unwrap();
+    let job = client.purges().wait(job.id, wait()).await.unwrap();
     assert_eq!(job.line_read, 1);
     assert_eq!(fake.contact_count(), 0);
-    assert_eq!(client.lists().purges().await.unwrap().len(), 2);
+    assert_eq!(client.purges().list().await.unwrap().len(), 2);
 }
 
 #[tokio::test]
@@ -392,8 +392,8 @@ async fn job_wait_polls_until_ready_and_times_out_on_a_short_deadline() {
     fake.set_jobs_ready_after(3);
     let client = fake.client();
     let job = client
-        .lists()
-        .import(
+        .imports()
+        .start(
             ContactImport::new("slow", FileSource::bytes("email\na@x.fr\n", "s.csv"))
                 .columns([email()]),
         )
@@ -401,19 +401,19 @@ async fn job_wait_polls_until_ready_and_times_out_on_a_short_deadline() {
         .unwrap();
     assert!(!job.is_finished());
     let path = format!("/contacts/import/{}", job.id);
-    let done = client.lists().wait_import(job.id, wait()).await.unwrap();
+    let done = client.imports().wait(job.id, wait()).await.unwrap();
     assert!(done.is_finished());
     assert_eq!(fake.hits("GET", &path), 3, "ready on the third poll");
 
     // A deadline shorter than the first interval: one poll, then JobTimeout.
     let job = client
-        .lists()
-        .purge(ContactPurge::keys(["a@x.fr"]))
+        .purges()
+        .start(ContactPurge::keys(["a@x.fr"]))
         .await
         .unwrap();
     let err = client
-        .lists()
-        .wait_purge(
+        .purges()
+        .wait(
             job.id,
             JobWait::new(Duration::from_millis(20)).interval(Duration::from_millis(50)),
         )
@@ -432,11 +432,11 @@ async fn job_wait_polls_until_ready_and_times_out_on_a_short_deadline() {
 
     // Exports wait the same way.
     let export = client
-        .lists()
-        .export(ContactExport::new("e"))
+        .exports()
+        .start(ContactExport::new("e"))
         .await
         .unwrap();
-    let ready = client.lists().wait_export(export.id, wait()).await.unwrap();
+    let ready = client.exports().wait(export.id, wait()).await.unwrap();
     assert!(ready.file_name().is_some());
     assert_eq!(
         fake.hits("GET", &format!("/contacts/export/{}", export.id)),
@@ -449,37 +449,46 @@ async fn jobs_are_deleted_and_report_archives_downloaded() {
     let fake = FakeSendethic::start().await;
     let client = fake.client();
     seed(&client).await;
-    let lists = client.lists();
-    let imports = lists.imports().await.unwrap();
+    let imports = client.imports().list().await.unwrap();
     assert_eq!(imports.len(), 1);
     let id = imports[0].id;
     let report = unzip(
-        &lists
-            .download_import(&imports[0].file_name().unwrap())
+        &client
+            .imports()
+            .download(&imports[0].file_name().unwrap())
             .await
             .unwrap(),
     );
     assert!(report.starts_with("line;status\n"), "{report}");
 
-    let export = lists.export(ContactExport::new("e")).await.unwrap();
-    let export = lists.wait_export(export.id, wait()).await.unwrap();
+    let export = client
+        .exports()
+        .start(ContactExport::new("e"))
+        .await
+        .unwrap();
+    let export = client.exports().wait(export.id, wait()).await.unwrap();
     let csv = unzip(
-        &lists
-            .download_export(&export.file_name().unwrap())
+        &client
+            .exports()
+            .download(&export.file_name().unwrap())
             .await
             .unwrap(),
     );
     assert_eq!(csv, "email\na@x.fr\nb@x.fr\n");
 
-    lists.delete_import(id).await.unwrap();
-    lists.delete_export(export.id).await.unwrap();
-    assert!(lists.imports().await.unwrap().is_empty());
-    assert!(lists.exports().await.unwrap().is_empty());
-    let err = lists.import_job(id).await.unwrap_err();
+    client.imports().delete(id).await.unwrap();
+    client.exports().delete(export.id).await.unwrap();
+    assert!(client.imports().list().await.unwrap().is_empty());
+    assert!(client.exports().list().await.unwrap().is_empty());
+    let err = client.imports().get(id).await.unwrap_err();
     assert_eq!(err.status(), Some(404));
-    let err = lists.delete_export(export.id).await.unwrap_err();
+    let err = client.exports().delete(export.id).await.unwrap_err();
     assert_eq!(err.status(), Some(404));
-    let purge = lists.purge(ContactPurge::keys(["a@x.fr"])).await.unwrap();
-    lists.delete_purge(purge.id).await.unwrap();
-    assert!(lists.purges().await.unwrap().is_empty());
+    let purge = client
+        .purges()
+        .start(ContactPurge::keys(["a@x.fr"]))
+        .await
+        .unwrap();
+    client.purges().delete(purge.id).await.unwrap();
+    assert!(client.purges().list().await.unwrap().is_empty());
 }

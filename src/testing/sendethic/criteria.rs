@@ -5,10 +5,10 @@ use std::collections::BTreeMap;
 
 use chrono::Utc;
 
-use crate::sendethic::{Condition, FieldRef, OptIn, Timestamp};
+use crate::sendethic::{CriterionTest, FieldRef, OptIn, Timestamp};
 
 /// Whether a contact with these attributes (by field id) satisfies `condition`.
-pub(super) fn evaluate(condition: &Condition, attrs: &BTreeMap<String, String>) -> bool {
+pub(super) fn evaluate(condition: &CriterionTest, attrs: &BTreeMap<String, String>) -> bool {
     let get = |f: &FieldRef| {
         attrs
             .get(&f.as_wire())
@@ -19,28 +19,28 @@ pub(super) fn evaluate(condition: &Condition, attrs: &BTreeMap<String, String>) 
     let date = |f: &FieldRef| get(f).and_then(|v| Timestamp::parse(v).datetime());
     let days_ago = |d: u32| Utc::now() - chrono::Duration::days(i64::from(d));
     match condition {
-        Condition::SelectionEquals { field, value } => {
+        CriterionTest::SelectionEquals { field, value } => {
             get(field).is_some_and(|v| v.split(',').any(|x| x.trim() == value.to_string()))
         }
-        Condition::TextNotEmpty { field } => get(field).is_some(),
-        Condition::TextEmpty { field } => get(field).is_none(),
-        Condition::NumberEquals { field, value } => num(field)
+        CriterionTest::TextNotEmpty { field } => get(field).is_some(),
+        CriterionTest::TextEmpty { field } => get(field).is_none(),
+        CriterionTest::NumberEquals { field, value } => num(field)
             .zip(value.parse::<f64>().ok())
             .is_some_and(|(a, b)| (a - b).abs() < 1e-9),
-        Condition::NumberAtLeast { field, value } => num(field)
+        CriterionTest::NumberAtLeast { field, value } => num(field)
             .zip(value.parse::<f64>().ok())
             .is_some_and(|(a, b)| a >= b),
-        Condition::NumberGreaterThan { field, value } => num(field)
+        CriterionTest::NumberGreaterThan { field, value } => num(field)
             .zip(value.parse::<f64>().ok())
             .is_some_and(|(a, b)| a > b),
-        Condition::DateSet { field } => date(field).is_some(),
-        Condition::DateWithinLastDays { field, days } => {
+        CriterionTest::DateSet { field } => date(field).is_some(),
+        CriterionTest::DateWithinLastDays { field, days } => {
             date(field).is_some_and(|d| d > days_ago(*days))
         }
-        Condition::DateOlderThanDays { field, days } => {
+        CriterionTest::DateOlderThanDays { field, days } => {
             date(field).is_some_and(|d| d < days_ago(*days))
         }
-        Condition::UnsubscribedFromEmail => {
+        CriterionTest::UnsubscribedFromEmail => {
             attrs
                 .get("emailunsubscriptiondate")
                 .is_some_and(|v| !v.trim().is_empty())

@@ -156,7 +156,7 @@ pub(super) fn members(contacts: &BTreeMap<String, ContactRec>, s: &SegmentRec) -
     let mut conditions = Vec::new();
     for item in criteria.items() {
         match item {
-            CriteriaItem::Known(c) => conditions.push(c.condition().clone()),
+            CriteriaItem::Known(c) => conditions.push(c.test().clone()),
             _ => return Vec::new(),
         }
     }

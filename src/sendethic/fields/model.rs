@@ -1,13 +1,11 @@
-//! Contact fields: `/account/contactattribute` and selection values.
+//! The field model: formats, fields, selection values, and what creates or ensures them.
 
 use std::fmt;
 
-use reqwest::Method;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use super::types::{FieldId, FieldValueId, ServerMessage, Timestamp};
-use super::{Client, Request};
 use crate::error::{Error, Result};
+use crate::sendethic::types::{FieldId, FieldValueId, Timestamp};
 
 /// The format of a contact field (`ContactField.format`).
 ///
@@ -227,7 +225,7 @@ impl NewField {
         self
     }
 
-    fn validate(&self) -> Result<()> {
+    pub(super) fn validate(&self) -> Result<()> {
         if self.name.trim().is_empty() {
             return Err(Error::invalid("name", "a field name must not be empty"));
         }
@@ -245,7 +243,7 @@ impl NewField {
         Ok(())
     }
 
-    fn into_wire(self) -> WireNewField {
+    pub(super) fn into_wire(self) -> WireNewField {
         let format = match &self.tag {
             Some(tag) => format!("{}|{}", self.format.as_str(), tag.trim()),
             None => self.format.as_str().to_owned(),
@@ -260,7 +258,7 @@ impl NewField {
 }
 
 #[derive(Serialize)]
-struct WireNewField {
+pub(super) struct WireNewField {
     id: i64,
     name: String,
     format: String,
@@ -276,8 +274,8 @@ struct WireNewField {
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewFieldValue {
-    text: String,
-    index: Option<i64>,
+    pub(super) text: String,
+    pub(super) index: Option<i64>,
 }
 
 impl NewFieldValue {
@@ -308,15 +306,7 @@ impl NewFieldValue {
     }
 }
 
-#[derive(Serialize)]
-struct WireValue<'a> {
-    id: i64,
-    text: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    index: Option<i64>,
-}
-
-/// What [`FieldsHandler::ensure`] should find or create.
+/// What [`FieldsHandler::ensure`](super::FieldsHandler::ensure) should find or create.
 ///
 /// ```
 /// use relance::sendethic::{FieldFormat, FieldSpec};
@@ -326,11 +316,11 @@ struct WireValue<'a> {
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldSpec {
-    tag: String,
-    name: String,
-    format: FieldFormat,
-    options: Option<String>,
-    values: Vec<String>,
+    pub(super) tag: String,
+    pub(super) name: String,
+    pub(super) format: FieldFormat,
+    pub(super) options: Option<String>,
+    pub(super) values: Vec<String>,
 }
 
 impl FieldSpec {
@@ -393,7 +383,7 @@ impl FieldSpec {
     }
 }
 
-/// The result of [`FieldsHandler::ensure`].
+/// The result of [`FieldsHandler::ensure`](super::FieldsHandler::ensure).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct EnsuredField {
@@ -403,266 +393,4 @@ pub struct EnsuredField {
     pub created: bool,
     /// Its selection values (empty for other formats), including any this call added.
     pub values: Vec<FieldValue>,
-}
-
-/// Handler for contact fields. Created by [`Client::fields`].
-#[derive(Debug, Clone)]
-pub struct FieldsHandler {
-    client: Client,
-}
-
-impl FieldsHandler {
-    pub(crate) fn new(client: Client) -> Self {
-        Self { client }
-    }
-
-    /// Lists every field of the contact base (`GET /account/contactattribute`).
-    ///
-    /// ```no_run
-    /// # async fn run(client: relance::sendethic::Client) -> relance::Result<()> {
-    /// for field in client.fields().list().await? {
-    ///     println!("{} {} {:?}", field.id, field.name, field.tag());
-    /// }
-    /// # Ok(()) }
-    /// ```
-    pub fn list(&self) -> Request<Vec<ContactField>> {
-        self.client
-            .request(
-                Method::GET,
-                "/account/contactattribute",
-                &["account", "contactattribute"],
-            )
-            .decode_json()
-    }
-
-    /// Gets one field (`GET /account/contactattribute/{id}`).
-    ///
-    /// ```no_run
-    /// # async fn run(client: relance::sendethic::Client) -> relance::Result<()> {
-    /// let field = client.fields().get(relance::sendethic::FieldId(26)).await?;
-    /// # Ok(()) }
-    /// ```
-    pub fn get(&self, id: FieldId) -> Request<ContactField> {
-        self.client
-            .request(
-                Method::GET,
-                "/account/contactattribute/{id}",
-                &["account", "contactattribute", &id.to_string()],
-            )
-            .decode_json()
-    }
-
-    /// Creates a field (`POST /account/contactattribute`, not retried). The name must be
-    /// unique in the account. Prefer [`ensure`](Self::ensure) for provisioning.
-    ///
-    /// ```no_run
-    /// # async fn run(client: relance::sendethic::Client) -> relance::Result<()> {
-    /// use relance::sendethic::{FieldFormat, NewField};
-    /// let field = client
-    ///     .fields()
-    ///     .create(NewField::new("Revenue", FieldFormat::Number).tag("relance_revenue"))
-    ///     .await?;
-    /// # Ok(()) }
-    /// ```
-    pub fn create(&self, field: NewField) -> Request<ContactField> {
-        let draft = self.client.request(
-            Method::POST,
-            "/account/contactattribute",
-            &["account", "contactattribute"],
-        );
-        let draft = match field.validate() {
-            Ok(()) => draft.json(field.into_wire()),
-            Err(e) => draft.fail(e),
-        };
-        draft.decode_json()
-    }
-
-    /// Renames a field (`PUT /account/contactattribute`); its format cannot change.
-    ///
-    /// ```no_run
-    /// # async fn run(client: relance::sendethic::Client) -> relance::Result<()> {
-    /// client.fields().rename(relance::sendethic::FieldId(26), "Lifetime revenue").await?;
-    /// # Ok(()) }
-    /// ```
-    pub fn rename(&self, id: FieldId, name: impl Into<String>) -> Request<ServerMessage> {
-        let name = name.into();
-        let draft = self.client.request(
-            Method::PUT,
-            "/account/contactattribute",
-            &["account", "contactattribute"],
-        );
-        let draft = if name.trim().is_empty() {
-            draft.fail(Error::invalid("name", "a field name must not be empty"))
-        } else {
-            draft.json(serde_json::json!({ "id": id, "name": name.trim() }))
-        };
-        draft.message()
-    }
-
-    /// Deletes a field and its data permanently (`DELETE /account/contactattribute/{id}`).
-    ///
-    /// ```no_run
-    /// # async fn run(client: relance::sendethic::Client) -> relance::Result<()> {
-    /// client.fields().delete(relance::sendethic::FieldId(26)).await?;
-    /// # Ok(()) }
-    /// ```
-    pub fn delete(&self, id: FieldId) -> Request<ServerMessage> {
-        self.client
-            .request(
-                Method::DELETE,
-                "/account/contactattribute/{id}",
-                &["account", "contactattribute", &id.to_string()],
-            )
-            .message()
-    }
-
-    /// Lists the values of a selection field (`GET /account/contactattribute/value/{id}`).
-    ///
-    /// ```no_run
-    /// # async fn run(client: relance::sendethic::Client) -> relance::Result<()> {
-    /// let values = client.fields().values(relance::sendethic::FieldId(30)).await?;
-    /// # Ok(()) }
-    /// ```
-    pub fn values(&self, field: FieldId) -> Request<Vec<FieldValue>> {
-        self.client
-            .request(
-                Method::GET,
-                "/account/contactattribute/value/{id}",
-                &["account", "contactattribute", "value", &field.to_string()],
-            )
-            .decode_json()
-    }
-
-    /// Adds a value to a selection field (`POST /account/contactattribute/value/{id}`).
-    ///
-    /// ```no_run
-    /// # async fn run(client: relance::sendethic::Client) -> relance::Result<()> {
-    /// use relance::sendethic::{FieldId, NewFieldValue};
-    /// let yes = client.fields().add_value(FieldId(30), NewFieldValue::new("Yes").index(1)).await?;
-    /// # Ok(()) }
-    /// ```
-    pub fn add_value(&self, field: FieldId, value: NewFieldValue) -> Request<FieldValue> {
-        let draft = self.client.request(
-            Method::POST,
-            "/account/contactattribute/value/{id}",
-            &["account", "contactattribute", "value", &field.to_string()],
-        );
-        let NewFieldValue { text, index } = value;
-        let draft = if text.trim().is_empty() {
-            draft.fail(Error::invalid("text", "a value label must not be empty"))
-        } else {
-            draft.json(&WireValue {
-                id: 0,
-                text: &text,
-                index,
-            })
-        };
-        draft.decode_json()
-    }
-
-    /// Renames and/or re-indexes a value (`PUT /account/contactattribute/value`). The new
-    /// index must be free.
-    ///
-    /// ```no_run
-    /// # async fn run(client: relance::sendethic::Client) -> relance::Result<()> {
-    /// use relance::sendethic::FieldValueId;
-    /// client.fields().update_value(FieldValueId(53), "Oui", Some(1)).await?;
-    /// # Ok(()) }
-    /// ```
-    pub fn update_value(
-        &self,
-        value: FieldValueId,
-        text: impl Into<String>,
-        index: Option<i64>,
-    ) -> Request<ServerMessage> {
-        let text = text.into();
-        let draft = self.client.request(
-            Method::PUT,
-            "/account/contactattribute/value",
-            &["account", "contactattribute", "value"],
-        );
-        let draft = if text.trim().is_empty() {
-            draft.fail(Error::invalid("text", "a value label must not be empty"))
-        } else {
-            draft.json(&WireValue {
-                id: value.0,
-                text: &text,
-                index,
-            })
-        };
-        draft.message()
-    }
-
-    /// Deletes a selection value (`DELETE /account/contactattribute/value/{id}`).
-    ///
-    /// ```no_run
-    /// # async fn run(client: relance::sendethic::Client) -> relance::Result<()> {
-    /// client.fields().delete_value(relance::sendethic::FieldValueId(53)).await?;
-    /// # Ok(()) }
-    /// ```
-    pub fn delete_value(&self, value: FieldValueId) -> Request<ServerMessage> {
-        self.client
-            .request(
-                Method::DELETE,
-                "/account/contactattribute/value/{id}",
-                &["account", "contactattribute", "value", &value.to_string()],
-            )
-            .message()
-    }
-
-    /// Finds the field whose tag is `spec.tag` (the `Format|tag` convention), or creates it;
-    /// then makes sure the listed selection values exist. Idempotent: safe on every start.
-    ///
-    /// A create that fails (for example because a concurrent caller created the field first)
-    /// is followed by one more lookup before the error is returned.
-    ///
-    /// ```no_run
-    /// # async fn run(client: relance::sendethic::Client) -> relance::Result<()> {
-    /// use relance::sendethic::{FieldFormat, FieldSpec};
-    /// let revenue = client
-    ///     .fields()
-    ///     .ensure(FieldSpec::new("relance_revenue", "Revenue", FieldFormat::Number))
-    ///     .await?;
-    /// println!("revenue is field {}", revenue.field.id);
-    /// # Ok(()) }
-    /// ```
-    pub async fn ensure(&self, spec: FieldSpec) -> Result<EnsuredField> {
-        let mut new = NewField::new(spec.name.clone(), spec.format.clone()).tag(spec.tag.clone());
-        if let Some(o) = &spec.options {
-            new = new.options(o.clone());
-        }
-        new.validate()?;
-        let find = |fields: Vec<ContactField>| {
-            fields
-                .into_iter()
-                .find(|f| f.tag() == Some(spec.tag.trim()))
-        };
-        let (field, created) = match find(self.list().await?) {
-            Some(field) => (field, false),
-            None => match self.create(new).await {
-                Ok(field) => (field, true),
-                Err(create_error) => match find(self.list().await?) {
-                    Some(field) => (field, false),
-                    None => return Err(create_error),
-                },
-            },
-        };
-        let mut values = Vec::new();
-        if field.format.is_selection() || !spec.values.is_empty() {
-            values = self.values(field.id).await?;
-            for wanted in &spec.values {
-                if !values.iter().any(|v| v.text == *wanted) {
-                    let added = self
-                        .add_value(field.id, NewFieldValue::new(wanted.clone()))
-                        .await?;
-                    values.push(added);
-                }
-            }
-        }
-        Ok(EnsuredField {
-            field,
-            created,
-            values,
-        })
-    }
 }

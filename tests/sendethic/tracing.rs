@@ -1,11 +1,9 @@
 //! The request span records method, path template, status, attempt and elapsed time, and
 //! never a key, a header or a real path value (which may be an email).
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod common;
-use common::Capture;
 
 use relance::testing::{FakeSendethic, Fault};
+
+use crate::common::Capture;
 
 #[tokio::test]
 async fn spans_record_the_template_and_never_secrets() {

@@ -11,17 +11,26 @@
 //! names the API documents for contact exports (`email`, `emailopenings`, `emailclicks`,
 //! `emailopeninglastdate`, `emailclickinglastdate`, `emailclickinglastlink`...). Their absence
 //! simply yields `None`.
+//!
+//! The aggregation of the rows ([`CampaignStats`]) is in `aggregate`.
+
+mod aggregate;
+
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use reqwest::Method;
 use serde::{Deserialize, Serialize};
 
-use super::records::{Record, csv_from_zip, parse_number};
+pub use aggregate::{CampaignStats, ColumnStats};
+
+use super::archive;
+use super::core::Core;
+use super::jobs::{file_name_of, looks_failed};
+use super::records::Record;
 use super::types::{ExportId, OperationId, Timestamp, format_plain};
-use super::{Client, Request};
 use crate::error::{Error, Result};
-use crate::http::percent_decode;
-use crate::http::{Job, JobKind, JobWait, Progress, wait_for};
+use crate::http::{Job, JobKind, JobWait, Progress, Request, wait_for};
 
 /// An activity export of an email operation (`EmailingOperationExport`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -90,22 +99,6 @@ impl ActivityExport {
             Progress::Pending(status)
         }
     }
-}
-
-/// The last path segment of a link (URL or path), percent-decoded.
-pub(crate) fn file_name_of(link: &str) -> Option<String> {
-    let link = link.trim();
-    let path = link.split(['?', '#']).next().unwrap_or(link);
-    let last = path.rsplit('/').next()?.trim();
-    (!last.is_empty()).then(|| percent_decode(last))
-}
-
-/// Whether a job status text reads like a failure (the value sets are undocumented).
-pub(crate) fn looks_failed(status: &str) -> bool {
-    let s = status.to_ascii_lowercase();
-    ["error", "fail", "cancel", "abort"]
-        .iter()
-        .any(|w| s.contains(w))
 }
 
 /// The period of an activity export (UTC).
@@ -192,170 +185,15 @@ impl Activity {
     }
 }
 
-/// Aggregate counts and rates over activity records, for whatever event columns the file
-/// carries.
-///
-/// A column is an **event column** when every non-empty value in it is a number (a count:
-/// a recipient had the event when the count is above zero) or a date (the recipient had the
-/// event when the date is set). Other columns (email, names, links) are not aggregated.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct CampaignStats {
-    /// Number of rows (recipients).
-    pub recipients: u64,
-    /// One entry per event column, in file order.
-    pub columns: Vec<ColumnStats>,
-}
-
-/// Aggregates of one event column.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct ColumnStats {
-    /// Column name as in the file.
-    pub column: String,
-    /// Recipients with the event (count above zero, or date set).
-    pub recipients_with_event: u64,
-    /// Sum of the counts (`None` for date columns).
-    pub total: Option<f64>,
-    /// `recipients_with_event / recipients` (0 when there is no recipient).
-    pub rate: f64,
-}
-
-impl CampaignStats {
-    /// Aggregates `records` whose header is `headers`.
-    ///
-    /// ```
-    /// use relance::sendethic::{CampaignStats, RecordReader};
-    /// let data = "email;emailopenings;emailclicks\na@x.fr;2;0\nb@x.fr;0;0\nc@x.fr;1;3\n";
-    /// let reader = RecordReader::new(data.as_bytes())?;
-    /// let headers = reader.headers().to_vec();
-    /// let records = reader.collect::<Result<Vec<_>, _>>()?;
-    /// let stats = CampaignStats::from_records(&headers, &records);
-    /// assert_eq!(stats.recipients, 3);
-    /// let opens = stats.column("emailopenings").unwrap();
-    /// assert_eq!((opens.recipients_with_event, opens.total), (2, Some(3.0)));
-    /// # Ok::<(), relance::Error>(())
-    /// ```
-    #[must_use]
-    pub fn from_records(headers: &[String], records: &[Record]) -> Self {
-        let recipients = records.len() as u64;
-        let columns = headers
-            .iter()
-            .filter_map(|column| column_stats(column, records, recipients))
-            .collect();
-        Self {
-            recipients,
-            columns,
-        }
-    }
-
-    /// The aggregates of one column (case-insensitive name).
-    ///
-    /// ```
-    /// # fn show(s: relance::sendethic::CampaignStats) {
-    /// if let Some(c) = s.column("emailclicks") { println!("{:.1} %", c.rate * 100.0); }
-    /// # }
-    /// ```
-    #[must_use]
-    pub fn column(&self, name: &str) -> Option<&ColumnStats> {
-        self.columns
-            .iter()
-            .find(|c| c.column.eq_ignore_ascii_case(name))
-    }
-}
-
-#[allow(clippy::cast_precision_loss)]
-fn column_stats(column: &str, records: &[Record], recipients: u64) -> Option<ColumnStats> {
-    let mut numeric = true;
-    let mut dated = true;
-    let mut any = false;
-    let (mut with_event, mut total) = (0u64, 0.0f64);
-    let mut with_date = 0u64;
-    for record in records {
-        let Some(value) = record.non_empty(column) else {
-            continue;
-        };
-        any = true;
-        match parse_number(value) {
-            Some(n) if numeric => {
-                total += n;
-                if n > 0.0 {
-                    with_event += 1;
-                }
-            }
-            _ => numeric = false,
-        }
-        if dated {
-            if Timestamp::parse(value).datetime().is_some() {
-                with_date += 1;
-            } else {
-                dated = false;
-            }
-        }
-        if !numeric && !dated {
-            return None;
-        }
-    }
-    if !any {
-        return None;
-    }
-    let rate = |n: u64| {
-        if recipients == 0 {
-            0.0
-        } else {
-            n as f64 / recipients as f64
-        }
-    };
-    Some(if numeric {
-        ColumnStats {
-            column: column.to_owned(),
-            recipients_with_event: with_event,
-            total: Some(total),
-            rate: rate(with_event),
-        }
-    } else {
-        ColumnStats {
-            column: column.to_owned(),
-            recipients_with_event: with_date,
-            total: None,
-            rate: rate(with_date),
-        }
-    })
-}
-
-/// Handler for statistics. Created by [`Client::stats`].
+/// Handler for statistics. Created by [`Client::stats`](super::Client::stats).
 #[derive(Debug, Clone)]
 pub struct StatsHandler {
-    client: Client,
+    core: Arc<Core>,
 }
 
 impl StatsHandler {
-    pub(crate) fn new(client: Client) -> Self {
-        Self { client }
-    }
-
-    /// A contact's activity timeline (opens, clicks, sends...): the same call as
-    /// [`ContactsHandler::history`](super::ContactsHandler::history), reachable from here.
-    ///
-    /// ```no_run
-    /// # async fn run(client: relance::sendethic::Client) -> relance::Result<()> {
-    /// let history = client.stats().contact_activity("jane@example.com", 50).await?;
-    /// # Ok(()) }
-    /// ```
-    pub fn contact_activity(&self, contact_key: &str, size: u32) -> Request<super::ContactHistory> {
-        self.client.contacts().history(contact_key, size)
-    }
-
-    /// Remaining credits of one kind: the same call as
-    /// [`AccountHandler::credits`](super::AccountHandler::credits), reachable from here.
-    ///
-    /// ```no_run
-    /// # async fn run(client: relance::sendethic::Client) -> relance::Result<()> {
-    /// let sms = client.stats().credits(relance::sendethic::CreditType::Sms).await?;
-    /// # Ok(()) }
-    /// ```
-    pub fn credits(&self, kind: super::CreditType) -> Request<super::Credits> {
-        self.client.account().credits(kind)
+    pub(crate) fn new(core: Arc<Core>) -> Self {
+        Self { core }
     }
 
     /// Starts an activity export of an email operation (`POST /emailing/export/add/{id}`).
@@ -371,12 +209,13 @@ impl StatsHandler {
     ///     .await?;
     /// # Ok(()) }
     /// ```
+    #[doc(alias = "export_activity")]
     pub fn start_activity_export(
         &self,
         operation: OperationId,
         range: ActivityRange,
     ) -> Request<ActivityExport> {
-        let draft = self.client.request(
+        let draft = self.core.request(
             Method::POST,
             "/emailing/export/add/{id}",
             &["emailing", "export", "add", &operation.to_string()],
@@ -405,7 +244,7 @@ impl StatsHandler {
     /// # Ok(()) }
     /// ```
     pub fn activity_export(&self, id: ExportId) -> Request<ActivityExport> {
-        self.client
+        self.core
             .request(
                 Method::GET,
                 "/emailing/export/{id}",
@@ -422,12 +261,12 @@ impl StatsHandler {
     /// # Ok(()) }
     /// ```
     pub fn activity_exports(&self, size: u16) -> Request<Vec<ActivityExport>> {
-        let draft = self.client.request(
+        let draft = self.core.request(
             Method::GET,
             "/emailing/exports/{size}",
             &["emailing", "exports", &size.to_string()],
         );
-        super::check_size(draft, size).decode_json()
+        draft.size_checked(size).decode_json()
     }
 
     /// Downloads an activity export archive (`GET /emailing/export/file/{fileName}`).
@@ -439,7 +278,7 @@ impl StatsHandler {
     /// # Ok(()) }
     /// ```
     pub fn download_activity(&self, file_name: &str) -> Request<bytes::Bytes> {
-        self.client
+        self.core
             .request(
                 Method::GET,
                 "/emailing/export/file/{fileName}",
@@ -497,7 +336,7 @@ impl StatsHandler {
             .file_name()
             .ok_or_else(|| Error::invalid("link", "the export has no download link"))?;
         let archive = self.download_activity(&file).await?;
-        let reader = csv_from_zip(archive)?;
+        let reader = archive::records_in_memory(archive)?;
         let headers = reader.headers().to_vec();
         let records = reader.collect::<Result<Vec<_>>>()?;
         Ok(Activity {
@@ -505,58 +344,5 @@ impl StatsHandler {
             headers,
             records,
         })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn file_names_from_links() {
-        assert_eq!(
-            file_name_of(
-                "https://services.example/api/rest/v4/emailing/export/file/act%2042.zip?x=1"
-            )
-            .as_deref(),
-            Some("act 42.zip")
-        );
-        assert_eq!(
-            file_name_of("activity.zip").as_deref(),
-            Some("activity.zip")
-        );
-        assert_eq!(file_name_of("https://x.example/dir/"), None);
-        assert_eq!(file_name_of(""), None);
-    }
-
-    #[test]
-    fn failure_statuses() {
-        assert!(looks_failed("Error"));
-        assert!(looks_failed("FAILED"));
-        assert!(!looks_failed("Pending"));
-        assert!(!looks_failed(""));
-    }
-
-    #[test]
-    fn stats_over_counts_dates_and_text() {
-        let data = "email;emailopenings;emailopeninglastdate;emailclickinglastlink;bounced\n\
-                    a@x.fr;2;2024-05-01 10:00:00;https://x;\n\
-                    b@x.fr;0;;;1\n\
-                    c@x.fr;1;2024-05-02 11:00:00;;\n\
-                    d@x.fr;;;;\n";
-        let reader = super::super::records::RecordReader::new(data.as_bytes()).unwrap();
-        let headers = reader.headers().to_vec();
-        let records: Vec<_> = reader.collect::<Result<_>>().unwrap();
-        let stats = CampaignStats::from_records(&headers, &records);
-        assert_eq!(stats.recipients, 4);
-        let names: Vec<_> = stats.columns.iter().map(|c| c.column.as_str()).collect();
-        assert_eq!(names, ["emailopenings", "emailopeninglastdate", "bounced"]);
-        let opens = stats.column("emailopenings").unwrap();
-        assert_eq!((opens.recipients_with_event, opens.total), (2, Some(3.0)));
-        assert!((opens.rate - 0.5).abs() < 1e-9);
-        let last = stats.column("emailopeninglastdate").unwrap();
-        assert_eq!((last.recipients_with_event, last.total), (2, None));
-        assert_eq!(stats.column("bounced").unwrap().recipients_with_event, 1);
-        assert!(stats.column("email").is_none());
     }
 }

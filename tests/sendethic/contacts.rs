@@ -1,27 +1,17 @@
 //! Request shapes of the contacts resource (wiremock): single operations, history, bulk
 //! chunking and reports, validation, path safety and retry safety.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_lines)]
-
-mod common;
 
 use relance::Error;
+use relance::sendethic::FieldCatalog;
 use relance::sendethic::{
-    BulkOptions, Client, Contact, ContactField, ContactId, FieldCatalog, FieldId, FieldValue,
-    FieldValueId, NewContactLog, OptIn, Patch, Timestamp,
+    BulkOptions, Contact, ContactField, ContactId, FieldId, FieldValue, FieldValueId,
+    NewContactLog, OptIn, Patch, Timestamp,
 };
 use serde_json::{Value, json};
 use wiremock::matchers::{body_json, method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::{Mock, ResponseTemplate};
 
-const PREFIX: &str = "/api/rest/v4";
-
-async fn setup() -> (MockServer, Client) {
-    common::sendethic(PREFIX).await
-}
-
-fn p(rest: &str) -> String {
-    format!("{PREFIX}{rest}")
-}
+use crate::support::{p, setup};
 
 fn affected(n: usize) -> ResponseTemplate {
     ResponseTemplate::new(200).set_body_json(format!("{n} contact(s) affected."))

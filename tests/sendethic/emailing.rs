@@ -1,42 +1,19 @@
-//! Request shapes of email operations, SMS and activity exports (wiremock), and the
-//! never-a-double-send rules.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_lines)]
-
-mod common;
+//! Request shapes of email operations (wiremock), and the never-a-double-send rules.
 
 use std::time::Duration;
 
 use chrono::{TimeZone, Utc};
 use relance::Error;
 use relance::sendethic::{
-    ActivityRange, Analytics, Client, Criteria, Criterion, Culture, EmailOptions, EmailUpdate,
-    ExportId, FieldId, Importance, Mode, NewEmail, NewSms, OperationId, OperationStatus, Patch,
-    Receivers, Schedule, ScheduleKind, SegmentId, SmsMessage, SmsUpdate, TestEmail,
-    TransactionalEmail, TriggerDelay,
+    Analytics, Criteria, Criterion, Culture, EmailOptions, EmailUpdate, FieldId, Importance, Mode,
+    NewEmail, OperationId, OperationStatus, Patch, Receivers, Schedule, ScheduleKind, SegmentId,
+    TestEmail, TransactionalEmail, TriggerDelay,
 };
 use serde_json::json;
 use wiremock::matchers::{body_json, method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::{Mock, ResponseTemplate};
 
-async fn setup() -> (MockServer, Client) {
-    common::sendethic("/v4").await
-}
-
-async fn expect(
-    server: &MockServer,
-    m: &str,
-    p: &str,
-    status: u16,
-    reply: serde_json::Value,
-    hits: u64,
-) {
-    Mock::given(method(m))
-        .and(path(format!("/v4{p}")))
-        .respond_with(ResponseTemplate::new(status).set_body_json(reply))
-        .expect(hits)
-        .mount(server)
-        .await;
-}
+use crate::support::{expect, invalid_item, p, setup};
 
 fn vip_criteria() -> Criteria {
     Criteria::new().with(Criterion::number_at_least(FieldId(26), 2).with_guid("g-1"))
@@ -51,7 +28,7 @@ async fn create_sends_the_documented_body() {
     options.analytics_option = Some(Analytics::Google);
     options.ga_campaign = Some("june".into());
     Mock::given(method("POST"))
-        .and(path("/v4/emailing"))
+        .and(path(p("/emailing")))
         .and(body_json(json!({
             "name": "June newsletter",
             "culture": "fr-fr",
@@ -108,7 +85,7 @@ async fn create_sends_the_documented_body() {
 async fn asap_and_triggered_schedules() {
     let (server, client) = setup().await;
     Mock::given(method("POST"))
-        .and(path("/v4/emailing"))
+        .and(path(p("/emailing")))
         .and(body_json(json!({
             "name": "Now", "subject": "S", "replyTo": "r@example.com", "schedule": {"type": "asap"}
         })))
@@ -117,7 +94,7 @@ async fn asap_and_triggered_schedules() {
         .mount(&server)
         .await;
     Mock::given(method("POST"))
-        .and(path("/v4/emailing"))
+        .and(path(p("/emailing")))
         .and(body_json(json!({
             "name": "Welcome", "subject": "Hello", "replyTo": "r@example.com",
             "schedule": {"type": "triggered", "criterias": vip_criteria().to_xml(),
@@ -149,7 +126,7 @@ async fn asap_and_triggered_schedules() {
 async fn update_is_partial_and_clear_sends_an_empty_string() {
     let (server, client) = setup().await;
     Mock::given(method("PUT"))
-        .and(path("/v4/emailing"))
+        .and(path(p("/emailing")))
         .and(body_json(json!({
             "id": 42, "subject": "New subject", "description": "", "text": "",
             "schedule": {"type": "asap"}
@@ -286,7 +263,7 @@ async fn lifecycle_paths_and_retry_rules() {
 async fn search_is_a_read_and_is_retried() {
     let (server, client) = setup().await;
     Mock::given(method("POST"))
-        .and(path("/v4/emailing/search/10"))
+        .and(path(p("/emailing/search/10")))
         .and(body_json(json!({"importIds": [301, 302]})))
         .respond_with(ResponseTemplate::new(503))
         .up_to_n_times(1)
@@ -295,7 +272,7 @@ async fn search_is_a_read_and_is_retried() {
         .mount(&server)
         .await;
     Mock::given(method("POST"))
-        .and(path("/v4/emailing/search/10"))
+        .and(path(p("/emailing/search/10")))
         .and(body_json(json!({"importIds": [301, 302]})))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!([{"id": 5}])))
         .expect(1)
@@ -313,14 +290,14 @@ async fn search_is_a_read_and_is_retried() {
 async fn test_and_transactional_sends_are_never_retried() {
     let (server, client) = setup().await;
     Mock::given(method("POST"))
-        .and(path("/v4/emailing/test/42"))
+        .and(path(p("/emailing/test/42")))
         .and(body_json(json!({"recipientUser": "qa@example.com", "testContact": "jane@example.com", "titlePrefix": "[T] "})))
         .respond_with(ResponseTemplate::new(503))
         .expect(1)
         .mount(&server)
         .await;
     Mock::given(method("POST"))
-        .and(path("/v4/emailing/sendsmtp/7"))
+        .and(path(p("/emailing/sendsmtp/7")))
         .and(body_json(json!({
             "recipientEmail": "jane@example.com", "recipientName": "Jane",
             "recipientDatas": {"26": "ORDER-1", "firstname": "Jane"}
@@ -358,7 +335,7 @@ async fn test_and_transactional_sends_are_never_retried() {
 async fn a_timed_out_approval_is_not_resent() {
     let (server, client) = setup().await;
     Mock::given(method("PUT"))
-        .and(path("/v4/emailing/approve/9"))
+        .and(path(p("/emailing/approve/9")))
         .respond_with(
             ResponseTemplate::new(200)
                 .set_body_json("ok")
@@ -377,203 +354,9 @@ async fn a_timed_out_approval_is_not_resent() {
 }
 
 #[tokio::test]
-async fn activity_export_endpoints() {
+async fn bad_new_emails_are_rejected_before_sending() {
     let (server, client) = setup().await;
-    Mock::given(method("POST"))
-        .and(path("/v4/emailing/export/add/42"))
-        .and(body_json(json!({"name": "june", "startDate": "2024-06-01 00:00:00", "endDate": "2024-06-30 23:59:59"})))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": 3, "referenceId": 42, "status": "Pending"})))
-        .expect(1)
-        .mount(&server)
-        .await;
-    expect(
-        &server,
-        "GET",
-        "/emailing/export/3",
-        200,
-        json!({"id": "3", "link": "https://x.example/f/act%203.zip"}),
-        1,
-    )
-    .await;
-    expect(
-        &server,
-        "GET",
-        "/emailing/exports/20",
-        200,
-        json!([{"id": 3}]),
-        1,
-    )
-    .await;
-    Mock::given(method("GET"))
-        .and(path("/v4/emailing/export/file/act%203.zip"))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .set_body_raw(b"PK\x03\x04".to_vec(), "application/octet-stream"),
-        )
-        .expect(1)
-        .mount(&server)
-        .await;
-    let range = ActivityRange::new(
-        Utc.with_ymd_and_hms(2024, 6, 1, 0, 0, 0).unwrap(),
-        Utc.with_ymd_and_hms(2024, 6, 30, 23, 59, 59).unwrap(),
-    )
-    .name("june");
-    let started = client
-        .emailing()
-        .export_activity(OperationId(42), range)
-        .await
-        .unwrap();
-    assert!(!started.is_ready());
-    let export = client
-        .emailing()
-        .activity_export(ExportId(3))
-        .await
-        .unwrap();
-    assert_eq!(export.file_name().as_deref(), Some("act 3.zip"));
-    assert_eq!(
-        client.emailing().activity_exports(20).await.unwrap().len(),
-        1
-    );
-    let bytes = client
-        .emailing()
-        .download_activity("act 3.zip")
-        .await
-        .unwrap();
-    assert_eq!(&bytes[..2], b"PK");
-    // A reversed period is refused before sending.
-    let bad = ActivityRange::new(
-        Utc.with_ymd_and_hms(2024, 7, 1, 0, 0, 0).unwrap(),
-        Utc.with_ymd_and_hms(2024, 6, 1, 0, 0, 0).unwrap(),
-    );
-    assert!(matches!(
-        client
-            .stats()
-            .start_activity_export(OperationId(42), bad)
-            .await
-            .unwrap_err(),
-        Error::InvalidInput { .. }
-    ));
-}
-
-#[tokio::test]
-async fn sms_shapes_and_no_retry() {
-    let (server, client) = setup().await;
-    Mock::given(method("POST"))
-        .and(path("/v4/sms/send"))
-        .and(body_json(
-            json!({"mobile": "+33612340001", "message": "Parcel shipped", "oadc": "SHOP"}),
-        ))
-        .respond_with(ResponseTemplate::new(503))
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .and(path("/v4/sms"))
-        .and(body_json(json!({
-            "name": "Flash", "message": "-20%", "oadc": "SHOP",
-            "receivers": {"segmentIds": [4]}, "schedule": {"type": "asap"}
-        })))
-        .respond_with(
-            ResponseTemplate::new(201)
-                .set_body_json(json!({"id": 77, "name": "Flash", "status": "edited"})),
-        )
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("PUT"))
-        .and(path("/v4/sms"))
-        .and(body_json(json!({"id": 77, "message": "-30%", "oadc": ""})))
-        .respond_with(ResponseTemplate::new(200).set_body_json("ok"))
-        .expect(1)
-        .mount(&server)
-        .await;
-    expect(
-        &server,
-        "PUT",
-        "/sms/approve/77",
-        502,
-        json!("bad gateway"),
-        1,
-    )
-    .await;
-    expect(&server, "PUT", "/sms/suspend/77", 200, json!("ok"), 1).await;
-    expect(&server, "PUT", "/sms/resume/77", 200, json!("ok"), 1).await;
-    expect(
-        &server,
-        "GET",
-        "/sms/operation/77",
-        200,
-        json!({"id": 77, "status": "running", "reportLink": "https://r"}),
-        1,
-    )
-    .await;
-    expect(
-        &server,
-        "DELETE",
-        "/sms/operation/77",
-        200,
-        json!({"id": 77}),
-        1,
-    )
-    .await;
-    expect(&server, "GET", "/sms/100", 200, json!([]), 1).await;
-    expect(
-        &server,
-        "GET",
-        "/sms/status/completed/100",
-        200,
-        json!([]),
-        1,
-    )
-    .await;
-    Mock::given(method("POST"))
-        .and(path("/v4/sms/search/100"))
-        .and(body_json(json!({"importIds": [9]})))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
-        .expect(1)
-        .mount(&server)
-        .await;
-
-    let sms = client.sms();
-    let err = sms
-        .send(SmsMessage::new("+33612340001", "Parcel shipped").sender("SHOP"))
-        .await
-        .unwrap_err();
-    assert_eq!(err.status(), Some(503));
-    let op = sms
-        .create(
-            NewSms::new("Flash", "-20%")
-                .sender("SHOP")
-                .receivers(Receivers::new().segment(SegmentId(4)))
-                .schedule(Schedule::Asap),
-        )
-        .await
-        .unwrap();
-    sms.update(SmsUpdate::new(op.id).message("-30%").sender(Patch::Clear))
-        .await
-        .unwrap();
-    assert_eq!(sms.approve(op.id).await.unwrap_err().status(), Some(502));
-    sms.suspend(op.id).await.unwrap();
-    sms.resume(op.id).await.unwrap();
-    assert_eq!(
-        sms.get(op.id).await.unwrap().status,
-        Some(OperationStatus::Running)
-    );
-    sms.delete(op.id).await.unwrap();
-    sms.list(100).await.unwrap();
-    sms.list_by_status(&OperationStatus::Completed, 100)
-        .await
-        .unwrap();
-    sms.search_by_imports(&[9], 100).await.unwrap();
-}
-
-#[tokio::test]
-async fn bad_input_is_rejected_before_sending() {
-    let (server, client) = setup().await;
-    let item = |e: Error| match e {
-        Error::InvalidInput { item, .. } => item,
-        other => panic!("expected invalid input, got {other:?}"),
-    };
+    let item = invalid_item;
     let email = client.emailing();
     assert_eq!(
         item(
@@ -635,6 +418,17 @@ async fn bad_input_is_rejected_before_sending() {
         ),
         "criterias"
     );
+    assert!(
+        server.received_requests().await.unwrap().is_empty(),
+        "nothing was sent"
+    );
+}
+
+#[tokio::test]
+async fn bad_updates_and_sends_are_rejected_before_sending() {
+    let (server, client) = setup().await;
+    let item = invalid_item;
+    let email = client.emailing();
     assert_eq!(
         item(
             email
@@ -665,32 +459,6 @@ async fn bad_input_is_rejected_before_sending() {
     assert_eq!(
         item(email.search_by_imports(&[], 10).await.unwrap_err()),
         "importIds"
-    );
-    for bad in ["0612340001", "+0612340001", "+33 6 12 34 00 01", "+336", ""] {
-        assert_eq!(
-            item(
-                client
-                    .sms()
-                    .send(SmsMessage::new(bad, "hi"))
-                    .await
-                    .unwrap_err()
-            ),
-            bad
-        );
-    }
-    assert_eq!(
-        item(
-            client
-                .sms()
-                .send(SmsMessage::new("+33612340001", "  "))
-                .await
-                .unwrap_err()
-        ),
-        "message"
-    );
-    assert_eq!(
-        item(client.sms().create(NewSms::new("n", "")).await.unwrap_err()),
-        "message"
     );
     for bad in ["h25", "d15", "w1", "m4", "x2", "3h"] {
         assert_eq!(item(TriggerDelay::parse(bad).unwrap_err()), bad);

@@ -1,25 +1,14 @@
 //! Request shapes of the segments resource (wiremock) and `ensure`.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_lines)]
-
-mod common;
 
 use relance::Error;
 use relance::sendethic::{
-    Client, Condition, Criteria, Criterion, FieldId, Mode, NewSegment, SegmentId, SegmentSpec,
+    Criteria, Criterion, CriterionTest, FieldId, Mode, NewSegment, SegmentDefinition, SegmentId,
 };
 use serde_json::json;
 use wiremock::matchers::{body_json, method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::{Mock, ResponseTemplate};
 
-const PREFIX: &str = "/api/rest/v4";
-
-async fn setup() -> (MockServer, Client) {
-    common::sendethic(PREFIX).await
-}
-
-fn p(rest: &str) -> String {
-    format!("{PREFIX}{rest}")
-}
+use crate::support::{p, setup};
 
 fn buyers() -> Criteria {
     Criteria::new().with(Criterion::number_greater_than(FieldId(31), 0).with_guid("g1"))
@@ -152,7 +141,12 @@ async fn segment_create_is_not_retried_and_inputs_are_checked() {
     }
     let err = client
         .segments()
-        .ensure(SegmentSpec::new("a|b", "X", Mode::Union, Criteria::new()))
+        .ensure(SegmentDefinition::new(
+            "a|b",
+            "X",
+            Mode::Union,
+            Criteria::new(),
+        ))
         .await
         .unwrap_err();
     assert!(matches!(err, Error::InvalidInput { .. }));
@@ -173,7 +167,7 @@ async fn ensure_finds_by_tag_creates_when_missing_and_relooks_after_a_failed_cre
         .await;
     let found = client
         .segments()
-        .ensure(SegmentSpec::new(
+        .ensure(SegmentDefinition::new(
             "relance_buyers",
             "Buyers",
             Mode::Intersect,
@@ -207,7 +201,7 @@ async fn ensure_finds_by_tag_creates_when_missing_and_relooks_after_a_failed_cre
         .await;
     let created = client
         .segments()
-        .ensure(SegmentSpec::new(
+        .ensure(SegmentDefinition::new(
             "relance_unsub",
             "Unsubscribed",
             Mode::Union,
@@ -224,8 +218,8 @@ async fn ensure_finds_by_tag_creates_when_missing_and_relooks_after_a_failed_cre
             .known()
             .next()
             .unwrap()
-            .condition(),
-        &Condition::UnsubscribedFromEmail
+            .test(),
+        &CriterionTest::UnsubscribedFromEmail
     );
 
     // Create fails ("already exists"); the second lookup finds it.
@@ -255,7 +249,7 @@ async fn ensure_finds_by_tag_creates_when_missing_and_relooks_after_a_failed_cre
         .await;
     let late = client
         .segments()
-        .ensure(SegmentSpec::new(
+        .ensure(SegmentDefinition::new(
             "relance_late",
             "Late",
             Mode::Intersect,
