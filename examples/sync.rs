@@ -12,7 +12,8 @@
 use std::time::Instant;
 
 use chrono::Utc;
-use relance::customer::{ConsolidationPolicy, Currency, segment, synth};
+use relance::customer::{ConsolidationPolicy, Currency, segment};
+use relance::io::synth;
 use relance::sendethic::Client;
 use relance::sync::{SendethicTarget, SyncField, SyncRecord, SyncState, SyncValue, Syncer};
 use relance::testing::FakeSendethic;

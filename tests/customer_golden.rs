@@ -11,6 +11,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, TimeZone, Utc};
 use relance::customer::*;
+use relance::io::{csv, synth};
 
 fn at(s: &str) -> DateTime<Utc> {
     csv::parse_instant(s).unwrap_or_else(|| panic!("bad instant {s}"))

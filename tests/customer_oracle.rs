@@ -11,6 +11,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use relance::customer::*;
+use relance::io::csv;
 
 fn read_expected(path: &Path) -> Vec<HashMap<String, String>> {
     let text = std::fs::read_to_string(path).unwrap();

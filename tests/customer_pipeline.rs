@@ -9,6 +9,7 @@
 use std::path::PathBuf;
 
 use relance::customer::*;
+use relance::io::{csv, synth};
 
 fn temp_dir(name: &str) -> PathBuf {
     let d = std::env::temp_dir().join(format!("relance-{name}-{}", std::process::id()));

@@ -12,6 +12,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use relance::customer::*;
+use relance::io::{csv, synth};
 
 #[derive(Debug, Default, Clone, PartialEq)]
 struct Expected {

@@ -8,6 +8,7 @@
 use chrono::{DateTime, Utc};
 use relance::customer::segment::{self, Condition, Op, ProfileField, SegmentSpec};
 use relance::customer::*;
+use relance::io::csv;
 
 fn at(s: &str) -> DateTime<Utc> {
     csv::parse_instant(s).unwrap()

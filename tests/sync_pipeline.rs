@@ -4,7 +4,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use chrono::{DurationRound, TimeDelta, Utc};
-use relance::customer::{ConsolidationPolicy, Currency, segment, synth};
+use relance::customer::{ConsolidationPolicy, Currency, segment};
+use relance::io::synth;
 use relance::sendethic::SegmentId;
 use relance::sync::{SendethicTarget, SyncField, SyncRecord, SyncState, SyncValue, Syncer};
 use relance::testing::FakeSendethic;

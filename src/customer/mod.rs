@@ -35,16 +35,14 @@
 //! ```
 
 mod consolidate;
-pub mod csv;
 mod dataset;
 mod input;
-mod money;
+pub(crate) mod money;
 mod par;
 mod policy;
 mod profile;
 pub mod rfm;
 pub mod segment;
-pub mod synth;
 mod tzdays;
 
 pub use consolidate::ConsolidationError;
