@@ -222,18 +222,25 @@ fn customer(rng: &mut Rng, i: usize, signup0: DateTime<Utc>) -> Customer {
     }
 }
 
-/// `n` orders of `m` customers: skewed customers, ~3 % guests (half of them with a registered customer's
+/// The orders: skewed customers, ~3 % guests (half of them with a registered customer's
 /// email in another case), ~3 % in USD, refunds and deliveries.
-fn add_orders(ds: &mut Dataset, rng: &mut Rng, (m, n): (usize, usize), guest_pool: &[GuestIdx]) {
+fn add_orders(
+    ds: &mut Dataset,
+    rng: &mut Rng,
+    (customers, orders): (usize, usize),
+    guest_pool: &[GuestIdx],
+) {
     let t0 = start();
     let mut reg_guests: Vec<Option<GuestIdx>> = Vec::new();
-    for i in 0..n {
-        let r = rng.below(1000);
-        let buyer = if m > 0 && r >= 30 {
-            Buyer::Customer(CustomerIdx(u32::try_from(skewed(rng, m)).unwrap_or(0)))
-        } else if m > 0 && r < 15 {
+    for i in 0..orders {
+        let who = rng.below(1000);
+        let buyer = if customers > 0 && who >= 30 {
+            Buyer::Customer(CustomerIdx(
+                u32::try_from(skewed(rng, customers)).unwrap_or(0),
+            ))
+        } else if customers > 0 && who < 15 {
             // guest checkout with a registered customer's email
-            let c = skewed(rng, m);
+            let c = skewed(rng, customers);
             let email = ds.customers()[c].email.to_uppercase();
             if reg_guests.len() < 1 << 16 {
                 let g = ds.guest(&email);
@@ -256,15 +263,15 @@ fn add_orders(ds: &mut Dataset, rng: &mut Rng, (m, n): (usize, usize), guest_poo
         } else {
             Currency::EUR
         };
-        let s = rng.below(100);
-        let status = if s < 90 {
+        let kind = rng.below(100);
+        let status = if kind < 90 {
             match rng.below(10) {
                 0 => OrderStatus::Paid,
                 1 => OrderStatus::Processing,
                 2 | 3 => OrderStatus::Shipped,
                 _ => OrderStatus::Completed,
             }
-        } else if s < 95 {
+        } else if kind < 95 {
             OrderStatus::Cancelled
         } else {
             OrderStatus::Refunded
@@ -278,7 +285,7 @@ fn add_orders(ds: &mut Dataset, rng: &mut Rng, (m, n): (usize, usize), guest_poo
         );
         if matches!(status, OrderStatus::Refunded) {
             o.refunded_minor = cents;
-        } else if s < 90 && rng.below(50) == 0 {
+        } else if kind < 90 && rng.below(50) == 0 {
             o.refunded_minor = cents / 3;
         }
         if matches!(status, OrderStatus::Shipped | OrderStatus::Completed) && rng.below(10) < 7 {
