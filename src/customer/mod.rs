@@ -35,6 +35,7 @@
 //! ```
 
 mod consolidate;
+mod consolidation;
 mod dataset;
 mod input;
 pub(crate) mod money;
@@ -46,6 +47,7 @@ pub mod segment;
 mod tzdays;
 
 pub use consolidate::ConsolidationError;
+pub use consolidation::Consolidation;
 pub use dataset::{Dataset, normalize_email};
 pub use input::{
     Buyer, Cart, CartId, Civility, ContactIdx, CustomStatus, Customer, CustomerIdx, Delivery,
@@ -56,5 +58,5 @@ pub use policy::{
     CartClock, CartScope, ConsolidationPolicy, ConvertedBy, DeliverySource, FrequencyMode, FxRate,
     GroupIdsMode, MissingFx, RefundPolicy, StatusSet,
 };
-pub use profile::{Btyd, Consolidation, CustomerProfile, RfmScore};
+pub use profile::{Btyd, CustomerProfile, RfmScore};
 pub use rfm::{RfmConfig, RfmFrequency, RfmMonetary};
