@@ -119,3 +119,16 @@ pub fn write_profiles(c: &Consolidation<'_>, mut w: impl Write) -> io::Result<()
 pub fn write_profiles_file(c: &Consolidation<'_>, path: &Path) -> io::Result<()> {
     write_profiles(c, BufWriter::with_capacity(1 << 20, File::create(path)?))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::PROFILE_COLUMNS;
+    use crate::customer::ProfileField;
+
+    #[test]
+    fn every_profile_field_is_a_column_under_its_name() {
+        for field in ProfileField::ALL {
+            assert!(PROFILE_COLUMNS.contains(&field.name()), "{field}");
+        }
+    }
+}

@@ -1,10 +1,5 @@
 //! The example pipeline on a tiny dataset, through the library: generate → CSV → read →
 //! consolidate → profiles CSV.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::many_single_char_names
-)]
 
 use std::path::PathBuf;
 

@@ -1,33 +1,14 @@
-//! The sync engine against the stateful fakes: provisioning, exact change detection,
-//! failures that stay dirty, clears.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_lines)]
+//! The Sendethic target: tagged fields provisioned once, exact change detection, failures
+//! that stay dirty, clears, and segment criteria.
 
-use chrono::{NaiveDate, TimeZone, Utc};
+use chrono::{TimeZone, Utc};
+use relance::customer::ProfileField;
+use relance::customer::segment;
 use relance::sendethic::{FieldFormat, FieldId};
-use relance::sync::{
-    SendethicTarget, SendsayTarget, SyncField, SyncRecord, SyncState, SyncValue, Syncer,
-};
-use relance::testing::{FakeSendethic, FakeSendsay, Fault};
+use relance::sync::{SendethicTarget, SyncRecord, SyncState, SyncValue, Syncer};
+use relance::testing::{FakeSendethic, Fault};
 
-fn record(i: u32, orders: i64) -> SyncRecord {
-    SyncRecord::new(format!("Customer{i:03}@Example.com"))
-        .with(SyncField::FirstName, SyncValue::text(Some("Ann")))
-        .with(SyncField::OrdersCount, SyncValue::int(orders))
-        .with(
-            SyncField::Revenue,
-            SyncValue::decimal(12.5 * f64::from(i), 2),
-        )
-        .with(
-            SyncField::LastOrderAt,
-            SyncValue::instant(Some(Utc.with_ymd_and_hms(2024, 5, 1, 10, 0, 0).unwrap())),
-        )
-        .with(SyncField::NewsletterOptIn, SyncValue::OptIn(i % 2 == 0))
-        .with(
-            SyncField::BirthDate,
-            SyncValue::Date(NaiveDate::from_ymd_opt(1990, 12, 10).unwrap()),
-        )
-        .with(SyncField::LastAbandonedCartAt, SyncValue::Empty)
-}
+use super::record;
 
 fn attr(contact: &relance::sendethic::Contact, field: FieldId) -> Option<&str> {
     contact.custom_value(field)
@@ -60,6 +41,15 @@ async fn sendethic_provisions_once_and_pushes_only_changes() {
         FieldFormat::SingleSelection
     );
     assert_eq!(by_tag("relance_customer_id").format, FieldFormat::ShortText);
+    // Labels on the wire: `[relance] ` and the field's label.
+    assert_eq!(
+        by_tag("relance_last_order_at").name,
+        "[relance] Last order date"
+    );
+    assert_eq!(
+        by_tag("relance_customer_group_ids").name,
+        "[relance] Customer groups"
+    );
     assert!(
         fields
             .iter()
@@ -67,16 +57,16 @@ async fn sendethic_provisions_once_and_pushes_only_changes() {
     );
     assert_eq!(
         fields.len(),
-        SyncField::ALL.len() - 5,
-        "5 fields are standard ones"
+        ProfileField::ALL.len() - 6,
+        "5 fields are standard ones, the email is the key"
     );
 
     // Wire formats.
     let target = syncer.target();
-    let revenue = target.field_id(SyncField::Revenue).unwrap();
-    let last_order = target.field_id(SyncField::LastOrderAt).unwrap();
-    let birth = target.field_id(SyncField::BirthDate).unwrap();
-    let optin = target.field_id(SyncField::NewsletterOptIn).unwrap();
+    let revenue = target.field_id(&ProfileField::Revenue).unwrap();
+    let last_order = target.field_id(&ProfileField::LastOrderAt).unwrap();
+    let birth = target.field_id(&ProfileField::BirthDate).unwrap();
+    let optin = target.field_id(&ProfileField::NewsletterOptIn).unwrap();
     let c = fake.contact("customer002@example.com").unwrap();
     assert_eq!(c.first_name.value().map(String::as_str), Some("Ann"));
     assert_eq!(attr(&c, revenue), Some("25.00"));
@@ -97,7 +87,7 @@ async fn sendethic_provisions_once_and_pushes_only_changes() {
     assert_eq!(fake.hits("POST", "/contacts/attribute"), posts_before);
     assert_eq!(
         fake.hits("POST", "/account/contactattribute"),
-        SyncField::ALL.len() - 5,
+        ProfileField::ALL.len() - 6,
         "provisioned once"
     );
 
@@ -116,7 +106,10 @@ async fn sendethic_provisions_once_and_pushes_only_changes() {
         .await
         .unwrap();
     assert_eq!((third.pushed, third.unchanged), (2, 118));
-    let orders = syncer.target().field_id(SyncField::OrdersCount).unwrap();
+    let orders = syncer
+        .target()
+        .field_id(&ProfileField::OrdersCount)
+        .unwrap();
     assert_eq!(
         attr(&fake.contact("customer008@example.com").unwrap(), orders),
         Some("0")
@@ -125,13 +118,13 @@ async fn sendethic_provisions_once_and_pushes_only_changes() {
     // A value that becomes undefined is cleared on the service.
     let mut with_cart = record(5, 1);
     with_cart.set(
-        SyncField::LastAbandonedCartAt,
+        ProfileField::LastAbandonedCartAt,
         SyncValue::instant(Some(Utc.with_ymd_and_hms(2024, 5, 2, 8, 0, 0).unwrap())),
     );
     syncer.run([with_cart]).await.unwrap();
     let cart = syncer
         .target()
-        .field_id(SyncField::LastAbandonedCartAt)
+        .field_id(&ProfileField::LastAbandonedCartAt)
         .unwrap();
     assert_eq!(
         attr(&fake.contact("customer005@example.com").unwrap(), cart),
@@ -162,7 +155,7 @@ async fn failed_chunks_stay_dirty_and_go_next_run() {
         ),
         SyncState::default(),
     )
-    .fields([SyncField::OrdersCount, SyncField::Revenue]);
+    .fields([ProfileField::OrdersCount, ProfileField::Revenue]);
     let first = syncer.run((0..10).map(|i| record(i, 1))).await.unwrap(); // provisions too
     assert_eq!(first.pushed, 10);
     // Of the next run's two chunks of 50, the first to reach the server fails.
@@ -179,12 +172,12 @@ async fn failed_chunks_stay_dirty_and_go_next_run() {
     let state_text = syncer.state().to_text();
     let restored = SyncState::from_text(&state_text).unwrap();
     let mut next = Syncer::new(SendethicTarget::new(fake.client()), restored)
-        .fields([SyncField::OrdersCount, SyncField::Revenue]);
+        .fields([ProfileField::OrdersCount, ProfileField::Revenue]);
     let retry = next.run((0..100).map(|i| record(i, 2))).await.unwrap();
     assert_eq!(retry.pushed, 50, "exactly the failed ones are pushed again");
     assert_eq!(retry.unchanged, 50);
     assert!(retry.is_complete());
-    let orders = next.target().field_id(SyncField::OrdersCount).unwrap();
+    let orders = next.target().field_id(&ProfileField::OrdersCount).unwrap();
     for i in 0..100 {
         let c = fake
             .contact(&format!("customer{i:03}@example.com"))
@@ -197,10 +190,10 @@ async fn failed_chunks_stay_dirty_and_go_next_run() {
 async fn invalid_records_are_reported_and_not_marked_pushed() {
     let fake = FakeSendethic::start().await;
     let mut syncer = Syncer::new(SendethicTarget::new(fake.client()), SyncState::default())
-        .fields([SyncField::OrdersCount]);
+        .fields([ProfileField::OrdersCount]);
     let records = vec![
         record(1, 1),
-        SyncRecord::new("not-an-email").with(SyncField::OrdersCount, SyncValue::int(1)),
+        SyncRecord::new("not-an-email").with(ProfileField::OrdersCount, SyncValue::int(1)),
     ];
     let report = syncer.run(records.clone()).await.unwrap();
     assert_eq!(report.pushed, 1);
@@ -213,88 +206,39 @@ async fn invalid_records_are_reported_and_not_marked_pushed() {
     );
 }
 
-#[tokio::test]
-async fn sendsay_provisions_a_questionnaire_and_sets_members() {
-    let fake = FakeSendsay::start().await;
-    let client = fake.client(); // account timezone Europe/Moscow
-    let mut syncer = Syncer::new(SendsayTarget::new(client), SyncState::default());
-    let report = syncer.run((0..5).map(|i| record(i, 1))).await.unwrap();
-    assert_eq!(report.pushed, 5, "{report:?}");
-    let member = fake.member("customer003@example.com").unwrap();
-    assert_eq!(member["base"]["firstName"], "Ann");
-    assert_eq!(member["base"]["birthDate"], "1990-12-10");
-    assert_eq!(member["relance"]["orders_count"], "1");
-    assert_eq!(member["relance"]["revenue"], "37.50");
-    // 10:00 UTC is 13:00 in Moscow, the account timezone.
-    assert_eq!(member["relance"]["last_order_at"], "2024-05-01 13:00:00");
-    assert_eq!(member["relance"]["newsletter_optin"], "0");
-    assert_eq!(fake.hits("anketa.create"), 1);
-    let again = syncer.run((0..5).map(|i| record(i, 1))).await.unwrap();
-    assert_eq!((again.pushed, again.unchanged), (0, 5));
-    assert_eq!(fake.hits("member.set"), 5);
-
-    // Without an account timezone, date fields are refused up front.
-    let no_tz = relance::sendsay::Client::builder(
-        relance::testing::sendsay_fake::ACCOUNT,
-        relance::sendsay::Auth::api_key(relance::testing::sendsay_fake::API_KEY),
-    )
-    .base_url(fake.base_url())
-    .build()
-    .unwrap();
-    let mut syncer = Syncer::new(SendsayTarget::new(no_tz), SyncState::default());
-    let err = syncer.run([record(1, 1)]).await.unwrap_err();
-    assert!(matches!(err, relance::Error::Config(_)), "{err:?}");
-}
-
-#[tokio::test]
-async fn sendsay_segments_from_domain_specs() {
-    use relance::customer::segment::{self, Condition, Match, Op, ProfileField, SegmentSpec};
-    let fake = FakeSendsay::start().await;
-    let mut syncer = Syncer::new(SendsayTarget::new(fake.client()), SyncState::default());
-    let repeat = segment::repeat_customers();
-    let lapsed = segment::inactive_customers(90);
-    let either = SegmentSpec {
-        tag: "relance_either".into(),
-        name: "Either".into(),
-        mode: Match::Any,
-        conditions: vec![
-            Condition::new(ProfileField::OrdersCount, Op::AtLeast(2.0)),
-            Condition::new(ProfileField::Revenue, Op::GreaterThan(100.0)),
-        ],
-        note: None,
-    };
-    let outcomes = syncer
-        .ensure_segments(&[repeat.clone(), lapsed.clone(), either])
-        .await
-        .unwrap();
-    let ids: Vec<_> = outcomes
+/// The `[MG]` default segments translate to the extension's own criteria references.
+#[test]
+fn magento_segments_translate_to_the_extension_criteria() {
+    let segs = segment::magento_defaults();
+    // segment 3: opt-in equals Yes, customer id empty
+    let refs: Vec<_> = segs[2]
+        .conditions
         .iter()
-        .map(|o| o.result.as_ref().map(|(id, _)| id.clone()))
+        .map(SendethicTarget::criterion_reference)
         .collect();
     assert_eq!(
-        ids[0].as_deref().unwrap(),
-        SendsayTarget::group_id(&repeat.tag)
+        refs,
+        [
+            Some("selection-equals-list"),
+            Some("!str-containssomething")
+        ]
     );
-    assert_eq!(
-        ids[1].as_deref().unwrap(),
-        SendsayTarget::group_id(&lapsed.tag)
-    );
-    // OR segments cannot be expressed (undocumented syntax): reported, not fatal.
-    assert!(
-        matches!(&ids[2], Err(relance::Error::InvalidInput { item, .. }) if item.contains("relance_either"))
-    );
-    assert!(
-        fake.groups()
-            .contains(&SendsayTarget::group_id(&repeat.tag))
-    );
-    let sets: Vec<_> = fake
-        .requests()
-        .into_iter()
-        .filter(|r| r.body.contains("\"relance.orders_count\"") && r.body.contains("group."))
+    let refs: Vec<_> = segs[10]
+        .conditions
+        .iter()
+        .map(SendethicTarget::criterion_reference)
         .collect();
-    assert!(!sets.is_empty());
-    assert!(sets.iter().any(|r| r.body.contains("\">=\"")), "{sets:?}");
-    // Idempotent.
-    let again = syncer.ensure_segments(&[repeat]).await.unwrap();
-    assert!(matches!(again[0].result, Ok((_, false))));
+    assert_eq!(
+        refs,
+        [
+            Some("date-before-less-absnow"),
+            Some("date-before-more-absnow")
+        ]
+    );
+    let refs: Vec<_> = segs[7]
+        .conditions
+        .iter()
+        .map(SendethicTarget::criterion_reference)
+        .collect();
+    assert_eq!(refs, [Some("num-higher"), Some("num-higher-strict")]);
 }
