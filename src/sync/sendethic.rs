@@ -23,8 +23,9 @@ enum Slot {
 
 /// Pushes [`SyncRecord`]s to Sendethic.
 ///
-/// - First name, last name, civility, phone and postcode go to the standard fields
-///   `firstname`, `lastname`, `salutation`, `phone`, `zipcode`.
+/// - The email is the contact key (the standard field `email`); first name, last name,
+///   civility, phone and postcode go to the standard fields `firstname`, `lastname`,
+///   `salutation`, `phone`, `zipcode`.
 /// - Every other field is a custom field found or created by its tag `relance_<name>` (the
 ///   `Format|tag` convention): `Number` for amounts and counts, `DateTime` for dates (sent as
 ///   UTC `yyyy-MM-dd HH:mm:ss`; a birth date at midnight), `ShortText` for ids, and a
@@ -99,6 +100,7 @@ impl SendethicTarget {
 
     fn standard(field: &ProfileField) -> Option<&'static str> {
         match field {
+            ProfileField::Email => Some("email"),
             ProfileField::FirstName => Some("firstname"),
             ProfileField::LastName => Some("lastname"),
             ProfileField::Civility => Some("salutation"),
@@ -156,18 +158,20 @@ impl SendethicTarget {
                 "Sendethic has no known criterion for this condition",
             )
         };
-        let field: FieldRef = match &c.field {
-            ProfileField::Email => FieldRef::from("email"),
-            f => match self.slots.get(f) {
-                Some(Slot::Standard(id)) => FieldRef::from(*id),
-                Some(Slot::Custom(id)) => FieldRef::from(*id),
-                None => {
-                    return Err(Error::invalid(
-                        tag(f),
-                        "the field was not prepared: add it to the syncer's fields",
-                    ));
-                }
-            },
+        // the key, a standard field, needs no preparation
+        let slot = match &c.field {
+            ProfileField::Email => Self::standard(&c.field).map(Slot::Standard),
+            f => self.slots.get(f).copied(),
+        };
+        let field = match slot {
+            Some(Slot::Standard(id)) => FieldRef::from(id),
+            Some(Slot::Custom(id)) => FieldRef::from(id),
+            None => {
+                return Err(Error::invalid(
+                    tag(&c.field),
+                    "the field was not prepared: add it to the syncer's fields",
+                ));
+            }
         };
         Ok(match Operator::of(c).ok_or_else(unsupported)? {
             Operator::TextNotEmpty => Criterion::text_not_empty(field),

@@ -14,21 +14,8 @@ fn attr(contact: &relance::sendethic::Contact, field: FieldId) -> Option<&str> {
     contact.custom_value(field)
 }
 
-#[tokio::test]
-async fn sendethic_provisions_once_and_pushes_only_changes() {
-    let fake = FakeSendethic::start().await;
-    let target = SendethicTarget::new(fake.client());
-    let mut syncer = Syncer::new(target, SyncState::default());
-
-    let first = syncer.run((0..120).map(|i| record(i, 1))).await.unwrap();
-    assert_eq!(
-        (first.considered, first.pushed, first.unchanged),
-        (120, 120, 0)
-    );
-    assert!(first.is_complete());
-    assert_eq!(fake.contact_count(), 120);
-
-    // One tagged field per custom SyncField, with the right formats.
+/// One tagged field per custom (non-standard) field, with the right formats and labels.
+fn assert_provisioned_fields(fake: &FakeSendethic) {
     let fields = fake.fields();
     let by_tag = |tag: &str| fields.iter().find(|f| f.tag() == Some(tag)).unwrap();
     assert_eq!(by_tag("relance_revenue").format, FieldFormat::Number);
@@ -60,6 +47,23 @@ async fn sendethic_provisions_once_and_pushes_only_changes() {
         ProfileField::ALL.len() - 6,
         "5 fields are standard ones, the email is the key"
     );
+}
+
+#[tokio::test]
+async fn sendethic_provisions_once_and_pushes_only_changes() {
+    let fake = FakeSendethic::start().await;
+    let target = SendethicTarget::new(fake.client());
+    let mut syncer = Syncer::new(target, SyncState::default());
+
+    let first = syncer.run((0..120).map(|i| record(i, 1))).await.unwrap();
+    assert_eq!(
+        (first.considered, first.pushed, first.unchanged),
+        (120, 120, 0)
+    );
+    assert!(first.is_complete());
+    assert_eq!(fake.contact_count(), 120);
+
+    assert_provisioned_fields(&fake);
 
     // Wire formats.
     let target = syncer.target();

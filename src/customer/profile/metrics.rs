@@ -262,7 +262,7 @@ impl CustomerProfile<'_> {
         })
     }
 
-    /// RFM scores; filled by [`Consolidation::apply_rfm`] for contacts with ≥ 1 counted order.
+    /// RFM scores; filled by [`Consolidation::apply_rfm`](crate::customer::Consolidation::apply_rfm) for contacts with ≥ 1 counted order.
     ///
     /// ```
     /// # use chrono::{TimeZone, Utc}; use relance::customer::*;

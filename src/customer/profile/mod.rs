@@ -62,7 +62,7 @@ impl RfmScore {
 /// The chosen row is the first of the contact's customer rows by (registered before
 /// shop-guest rows, latest `updated_at` — `None` oldest —, latest `signed_up_at`, then the row
 /// added first). Guest-only contacts have no chosen row: those accessors give `None` /
-/// [`OptIn::Unknown`].
+/// [`OptIn::Unknown`](crate::customer::OptIn::Unknown).
 #[derive(Clone)]
 pub struct CustomerProfile<'d> {
     pub(crate) dataset: &'d Dataset,
