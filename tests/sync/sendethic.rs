@@ -214,35 +214,27 @@ async fn invalid_records_are_reported_and_not_marked_pushed() {
 #[test]
 fn magento_segments_translate_to_the_extension_criteria() {
     let segs = segment::magento_defaults();
+    let refs = |i: usize| -> Vec<Option<&str>> {
+        segs[i]
+            .conditions
+            .iter()
+            .map(SendethicTarget::criterion_reference)
+            .collect()
+    };
     // segment 3: opt-in equals Yes, customer id empty
-    let refs: Vec<_> = segs[2]
-        .conditions
-        .iter()
-        .map(SendethicTarget::criterion_reference)
-        .collect();
     assert_eq!(
-        refs,
+        refs(2),
         [
             Some("selection-equals-list"),
             Some("!str-containssomething")
         ]
     );
-    let refs: Vec<_> = segs[10]
-        .conditions
-        .iter()
-        .map(SendethicTarget::criterion_reference)
-        .collect();
     assert_eq!(
-        refs,
+        refs(10),
         [
             Some("date-before-less-absnow"),
             Some("date-before-more-absnow")
         ]
     );
-    let refs: Vec<_> = segs[7]
-        .conditions
-        .iter()
-        .map(SendethicTarget::criterion_reference)
-        .collect();
-    assert_eq!(refs, [Some("num-higher"), Some("num-higher-strict")]);
+    assert_eq!(refs(7), [Some("num-higher"), Some("num-higher-strict")]);
 }
