@@ -5,7 +5,8 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use relance::customer::{ConsolidationPolicy, Currency, RfmConfig, csv, synth};
+use relance::customer::{ConsolidationPolicy, Currency, RfmConfig};
+use relance::io::{csv, synth};
 
 fn bench(c: &mut Criterion) {
     let orders: usize = std::env::var("RELANCE_BENCH_ORDERS")

@@ -41,7 +41,8 @@ use std::error::Error;
 use std::path::PathBuf;
 use std::time::Instant;
 
-use relance::customer::{ConsolidationPolicy, Currency, RfmConfig, csv};
+use relance::customer::{ConsolidationPolicy, Currency, RfmConfig};
+use relance::io::csv;
 
 fn status_mib(key: &str) -> Option<f64> {
     let s = std::fs::read_to_string("/proc/self/status").ok()?;

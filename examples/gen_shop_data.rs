@@ -5,7 +5,7 @@
 //! ```
 //!
 //! Same arguments → same bytes (splitmix64 PRNG, no clock). Data model: see
-//! `relance::customer::synth` (skewed customer popularity `⌊u²·M⌋`, `placed_at` uniform over 3
+//! `relance::io::synth` (skewed customer popularity `⌊u²·M⌋`, `placed_at` uniform over 3
 //! years from 2022-01-01 unsorted, lognormal amounts, status valid/cancelled/refunded
 //! 0.90/0.05/0.05, ~3 % guest orders, ~3 % USD orders, carts, logins, deliveries).
 //!
@@ -25,7 +25,7 @@
 use std::error::Error;
 use std::path::PathBuf;
 
-use relance::customer::{csv, synth};
+use relance::io::{csv, synth};
 
 fn main() -> Result<(), Box<dyn Error>> {
     let mut out: Option<PathBuf> = None;

@@ -12,9 +12,10 @@
 use std::time::Instant;
 
 use chrono::Utc;
-use relance::customer::{ConsolidationPolicy, Currency, segment, synth};
+use relance::customer::{ConsolidationPolicy, Currency, ProfileField, segment};
+use relance::io::synth;
 use relance::sendethic::Client;
-use relance::sync::{SendethicTarget, SyncField, SyncRecord, SyncState, SyncValue, Syncer};
+use relance::sync::{SendethicTarget, SyncRecord, SyncState, SyncValue, Syncer};
 use relance::testing::FakeSendethic;
 
 #[tokio::main]
@@ -83,7 +84,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .unwrap_or_default();
     let records = SyncRecord::all(&profiles).map(|mut r| {
         if r.email() == changed_email {
-            r.set(SyncField::OrdersCount, SyncValue::int(999));
+            r.set(ProfileField::OrdersCount, SyncValue::int(999));
         }
         r
     });

@@ -5,6 +5,7 @@
 pub mod customer;
 pub mod error;
 pub mod http;
+pub mod io;
 pub mod sendethic;
 pub mod sendsay;
 pub mod sync;

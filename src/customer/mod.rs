@@ -5,8 +5,11 @@
 //! [`Dataset::consolidate`] under a [`ConsolidationPolicy`] (every knob of the reference, with an
 //! explicit `as_of`: the domain layer never reads the clock) yields one [`CustomerProfile`] per
 //! contact — the 21 consolidated fields plus a `lifetimes`-compatible [`Btyd`] summary — and
-//! [`Consolidation::apply_rfm`] adds RFM scores. [`segment`] describes default segments as data
-//! and evaluates them locally.
+//! [`Consolidation::apply_rfm`] adds RFM scores. [`ProfileField`] names the profile fields;
+//! [`segment`] describes default segments as conditions on them and evaluates them locally.
+//!
+//! The layer is pure computation: no file, network or clock (files are read and written by
+//! [`crate::io`], providers are reached by [`crate::sync`]).
 //!
 //! Identity: one contact per normalised email (trim + lowercase); duplicates and guest orders
 //! are merged (see [`Dataset`] and [`CustomerProfile`] for the exact rules).
@@ -35,20 +38,22 @@
 //! ```
 
 mod consolidate;
-pub mod csv;
+mod consolidation;
 mod dataset;
+mod field;
 mod input;
-mod money;
+pub(crate) mod money;
 mod par;
 mod policy;
 mod profile;
 pub mod rfm;
 pub mod segment;
-pub mod synth;
 mod tzdays;
 
 pub use consolidate::ConsolidationError;
+pub use consolidation::Consolidation;
 pub use dataset::{Dataset, normalize_email};
+pub use field::{FieldKind, ProfileField};
 pub use input::{
     Buyer, Cart, CartId, Civility, ContactIdx, CustomStatus, Customer, CustomerIdx, Delivery,
     GuestIdx, Login, OptIn, Order, OrderId, OrderIdx, OrderStatus,
@@ -58,5 +63,5 @@ pub use policy::{
     CartClock, CartScope, ConsolidationPolicy, ConvertedBy, DeliverySource, FrequencyMode, FxRate,
     GroupIdsMode, MissingFx, RefundPolicy, StatusSet,
 };
-pub use profile::{Btyd, Consolidation, CustomerProfile, RfmScore};
+pub use profile::{Btyd, CustomerProfile, RfmScore};
 pub use rfm::{RfmConfig, RfmFrequency, RfmMonetary};

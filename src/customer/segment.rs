@@ -2,66 +2,24 @@
 //!
 //! A [`SegmentSpec`] is a list of [`Condition`]s on [`ProfileField`]s combined with
 //! [`Match::All`] or [`Match::Any`]. The same description is evaluated locally
-//! ([`SegmentSpec::matches`], [`SegmentSpec::members`]) and can be translated to provider
-//! criteria ([`Condition::sendethic_reference`]).
+//! ([`SegmentSpec::matches`], [`SegmentSpec::members`]) and provisioned on a provider by the
+//! sync ([`crate::sync::SyncTarget::ensure_segments`]), which translates it to the provider's
+//! criteria.
 //!
 //! "Days ago" conditions compare **instants** against `as_of`:
-//! - [`Op::WithinLastDays`]`(n)`: the date is set and `date > as_of − n days`
-//!   (Sendethic `date-before-less-absnow n`; dates after `as_of` match);
-//! - [`Op::MoreThanDaysAgo`]`(n)`: the date is set and `date ≤ as_of − n days`
-//!   (`date-before-more-absnow n`; boundary rule of reference §8).
+//! - [`Op::WithinLastDays`]`(n)`: the date is set and `date > as_of − n days` (dates after
+//!   `as_of` match);
+//! - [`Op::MoreThanDaysAgo`]`(n)`: the date is set and `date ≤ as_of − n days` (boundary rule
+//!   of reference §8).
 //!
 //! Numbers compare in major units (revenue 0.5 = 50 cents). An unset value fails every
 //! operator but [`Op::IsEmpty`].
 
 use chrono::{DateTime, NaiveTime, TimeDelta, Utc};
 
-use crate::customer::{Consolidation, ConsolidationPolicy, ContactIdx, CustomerProfile, OptIn};
-
-/// A profile field a condition can test.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum ProfileField {
-    /// `customer_id` (text).
-    CustomerId,
-    /// `email` (text).
-    Email,
-    /// `first_name` (text).
-    FirstName,
-    /// `last_name` (text).
-    LastName,
-    /// `phone` (text).
-    Phone,
-    /// `postcode` (text).
-    Postcode,
-    /// `shop_id` (text).
-    ShopId,
-    /// `customer_group_ids` joined with `,` (text; empty = unset).
-    CustomerGroupIds,
-    /// `newsletter_optin` (selection).
-    NewsletterOptin,
-    /// `birth_date` (date, at 00:00 UTC).
-    BirthDate,
-    /// `signed_up_at` (date).
-    SignedUpAt,
-    /// `last_login_at` (date).
-    LastLoginAt,
-    /// `last_abandoned_cart_at` (date).
-    LastAbandonedCartAt,
-    /// `first_order_at` (date).
-    FirstOrderAt,
-    /// `last_order_at` (date).
-    LastOrderAt,
-    /// `last_delivery_at` (date).
-    LastDeliveryAt,
-    /// `revenue` (number, major units).
-    Revenue,
-    /// `last_order_amount` (number, major units).
-    LastOrderAmount,
-    /// `orders_count` (number).
-    OrdersCount,
-    /// `avg_days_between_orders` (number).
-    AvgDaysBetweenOrders,
-}
+use crate::customer::{
+    Civility, Consolidation, ConsolidationPolicy, ContactIdx, CustomerProfile, OptIn, ProfileField,
+};
 
 /// A comparison operand.
 #[derive(Clone, Debug, PartialEq)]
@@ -74,22 +32,22 @@ pub enum Value {
     OptIn(OptIn),
 }
 
-/// An operator (Sendethic criteria equivalents in [`Condition::sendethic_reference`]).
+/// An operator.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Op {
-    /// Equal to the value (`num-equals`, `selection-equals-list`).
+    /// Equal to the value.
     Equals(Value),
-    /// Number ≥ value (`num-higher`).
+    /// Number ≥ value.
     AtLeast(f64),
-    /// Number > value (`num-higher-strict`).
+    /// Number > value.
     GreaterThan(f64),
-    /// Value is set / non-empty (`str-containssomething`, `date-containssomething`).
+    /// Value is set / non-empty.
     IsSet,
-    /// Value is unset / empty (`!str-containssomething`).
+    /// Value is unset / empty.
     IsEmpty,
-    /// Date set and less than `n` days before `as_of` (`date-before-less-absnow`).
+    /// Date set and less than `n` days before `as_of`.
     WithinLastDays(u32),
-    /// Date set and at least `n` days before `as_of` (`date-before-more-absnow`).
+    /// Date set and at least `n` days before `as_of`.
     MoreThanDaysAgo(u32),
 }
 
@@ -105,7 +63,7 @@ pub struct Condition {
 /// How conditions combine.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum Match {
-    /// Every condition (Sendethic `Intersection`).
+    /// Every condition.
     #[default]
     All,
     /// At least one condition.
@@ -134,7 +92,7 @@ enum FieldValue<'a> {
     OptIn(OptIn),
 }
 
-fn read<'a>(p: &'a CustomerProfile<'_>, f: ProfileField) -> FieldValue<'a> {
+fn read<'a>(p: &'a CustomerProfile<'_>, f: &ProfileField) -> FieldValue<'a> {
     use FieldValue as V;
     use ProfileField as F;
     let text = |s: Option<&'a str>| V::Text(s.filter(|s| !s.is_empty()));
@@ -143,6 +101,7 @@ fn read<'a>(p: &'a CustomerProfile<'_>, f: ProfileField) -> FieldValue<'a> {
         F::Email => text(Some(p.email())),
         F::FirstName => text(p.first_name()),
         F::LastName => text(p.last_name()),
+        F::Civility => text(p.civility().map(Civility::as_str)),
         F::Phone => text(p.phone()),
         F::Postcode => text(p.postcode()),
         F::ShopId => text(p.shop_id()),
@@ -151,7 +110,7 @@ fn read<'a>(p: &'a CustomerProfile<'_>, f: ProfileField) -> FieldValue<'a> {
                 .and_then(|c| c.group_ids.first())
                 .map(String::as_str),
         ),
-        F::NewsletterOptin => V::OptIn(p.newsletter_optin()),
+        F::NewsletterOptIn => V::OptIn(p.newsletter_optin()),
         F::BirthDate => V::Date(p.birth_date().map(|d| d.and_time(NaiveTime::MIN).and_utc())),
         F::SignedUpAt => V::Date(p.signed_up_at()),
         F::LastLoginAt => V::Date(p.last_login_at()),
@@ -170,9 +129,10 @@ impl Condition {
     /// A condition.
     ///
     /// ```
-    /// use relance::customer::segment::{Condition, Op, ProfileField};
+    /// use relance::customer::ProfileField;
+    /// use relance::customer::segment::{Condition, Op};
     /// let c = Condition::new(ProfileField::OrdersCount, Op::AtLeast(2.0));
-    /// assert_eq!(c.sendethic_reference(), Some("num-higher"));
+    /// assert_eq!(c.field, ProfileField::OrdersCount);
     /// ```
     #[must_use]
     pub const fn new(field: ProfileField, op: Op) -> Self {
@@ -183,7 +143,7 @@ impl Condition {
     ///
     /// ```
     /// # use chrono::{TimeZone, Utc}; use relance::customer::*;
-    /// use relance::customer::segment::{Condition, Op, ProfileField};
+    /// use relance::customer::segment::{Condition, Op};
     /// let mut ds = Dataset::new();
     /// ds.guest("a@x.io");
     /// let as_of = Utc.with_ymd_and_hms(2024, 1, 1, 0, 0, 0).unwrap();
@@ -194,7 +154,7 @@ impl Condition {
     /// ```
     #[must_use]
     pub fn matches(&self, p: &CustomerProfile<'_>, as_of: DateTime<Utc>) -> bool {
-        let v = read(p, self.field);
+        let v = read(p, &self.field);
         let days = |n: u32| as_of - TimeDelta::days(i64::from(n));
         match (&self.op, v) {
             (Op::IsSet, FieldValue::Text(t)) => t.is_some(),
@@ -215,44 +175,6 @@ impl Condition {
             (Op::MoreThanDaysAgo(k), FieldValue::Date(Some(d))) => d <= days(*k),
             _ => false,
         }
-    }
-
-    /// The Sendethic criteria `reference` for this condition (reference §6 of the Sendethic
-    /// document), `None` when Sendethic has no known operator for it. A leading `!` means
-    /// `op` without the `!` and `is="false"`.
-    ///
-    /// ```
-    /// use relance::customer::segment::{Condition, Op, ProfileField};
-    /// assert_eq!(Condition::new(ProfileField::CustomerId, Op::IsEmpty).sendethic_reference(), Some("!str-containssomething"));
-    /// assert_eq!(Condition::new(ProfileField::LastLoginAt, Op::WithinLastDays(30)).sendethic_reference(), Some("date-before-less-absnow"));
-    /// ```
-    #[must_use]
-    pub fn sendethic_reference(&self) -> Option<&'static str> {
-        use ProfileField as F;
-        let kind = match self.field {
-            F::NewsletterOptin => 'o',
-            F::BirthDate
-            | F::SignedUpAt
-            | F::LastLoginAt
-            | F::LastAbandonedCartAt
-            | F::FirstOrderAt
-            | F::LastOrderAt
-            | F::LastDeliveryAt => 'd',
-            F::Revenue | F::LastOrderAmount | F::OrdersCount | F::AvgDaysBetweenOrders => 'n',
-            _ => 't',
-        };
-        Some(match (&self.op, kind) {
-            (Op::Equals(Value::OptIn(_)), 'o') => "selection-equals-list",
-            (Op::Equals(Value::Number(_)), 'n') => "num-equals",
-            (Op::AtLeast(_), 'n') => "num-higher",
-            (Op::GreaterThan(_), 'n') => "num-higher-strict",
-            (Op::IsSet, 't') => "str-containssomething",
-            (Op::IsEmpty, 't') => "!str-containssomething",
-            (Op::IsSet, 'd') => "date-containssomething",
-            (Op::WithinLastDays(_), 'd') => "date-before-less-absnow",
-            (Op::MoreThanDaysAgo(_), 'd') => "date-before-more-absnow",
-            _ => return None,
-        })
     }
 }
 
@@ -326,7 +248,7 @@ impl SegmentSpec {
 #[must_use]
 pub fn magento_defaults() -> Vec<SegmentSpec> {
     use ProfileField as F;
-    let optin = || cond(F::NewsletterOptin, Op::Equals(Value::OptIn(OptIn::Yes)));
+    let optin = || cond(F::NewsletterOptIn, Op::Equals(Value::OptIn(OptIn::Yes)));
     let mut v = vec![
         spec(
             "magento_subscribers",
@@ -433,7 +355,7 @@ pub fn newsletter_subscribers() -> SegmentSpec {
         "relance_subscribers",
         "Newsletter subscribers",
         vec![cond(
-            ProfileField::NewsletterOptin,
+            ProfileField::NewsletterOptIn,
             Op::Equals(Value::OptIn(OptIn::Yes)),
         )],
     )

@@ -56,16 +56,6 @@ impl DayTable {
         }
     }
 
-    /// Whether instants from `secs` on are covered by the table.
-    pub(crate) fn covers(&self, secs: i64) -> bool {
-        secs.div_euclid(86_400) >= self.start_day
-    }
-
-    /// First covered instant.
-    pub(crate) fn start_secs(&self) -> i64 {
-        self.start_day * 86_400
-    }
-
     /// First and last local day numbers of the covered range (inclusive).
     pub(crate) fn day_range(&self) -> (i32, i32) {
         let end = (self.start_day + i64::try_from(self.day_offsets.len()).unwrap_or(0)) * 86_400;

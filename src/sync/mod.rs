@@ -3,8 +3,8 @@
 //! 1. Turn each consolidated profile into a provider-neutral [`SyncRecord`] (the values the
 //!    contact should have: revenue, orders, dates, opt-in...).
 //! 2. A [`SyncTarget`] ([`SendethicTarget`], [`SendsayTarget`]) provisions a place for each
-//!    [`SyncField`] once (idempotently: tagged Sendethic fields, a Sendsay questionnaire) and
-//!    pushes records in bulk.
+//!    [`ProfileField`] once (idempotently: fields tagged `relance_<name>` on Sendethic, a
+//!    Sendsay questionnaire) and pushes records in bulk.
 //! 3. [`Syncer`] pushes only the records whose values differ from what was last pushed
 //!    successfully ([`SyncState`]): exact change detection, including retractions (refunds,
 //!    cancellations) and time-driven changes (a cart that just became abandoned), because
@@ -16,15 +16,16 @@
 //!
 //! ```no_run
 //! # async fn run() -> relance::Result<()> {
-//! use relance::sync::{SendethicTarget, SyncField, SyncRecord, SyncState, SyncValue, Syncer};
+//! use relance::customer::ProfileField;
+//! use relance::sync::{SendethicTarget, SyncRecord, SyncState, SyncValue, Syncer};
 //!
 //! let client = relance::sendethic::Client::from_env()?;
 //! let previous = SyncState::default(); // or SyncState::from_text(&saved)?
 //! let mut syncer = Syncer::new(SendethicTarget::new(client), previous);
 //! let records = vec![
 //!     SyncRecord::new("ann@example.com")
-//!         .with(SyncField::OrdersCount, SyncValue::int(3))
-//!         .with(SyncField::Revenue, SyncValue::Number("129.90".into())),
+//!         .with(ProfileField::OrdersCount, SyncValue::int(3))
+//!         .with(ProfileField::Revenue, SyncValue::Number("129.90".into())),
 //! ];
 //! let report = syncer.run(records).await?;
 //! println!("{} pushed, {} unchanged", report.pushed, report.unchanged);
@@ -33,6 +34,7 @@
 //! # Ok(()) }
 //! ```
 
+mod fields;
 mod profile;
 mod record;
 mod sendethic;
@@ -41,9 +43,11 @@ mod state;
 
 use std::future::Future;
 
+use crate::customer::ProfileField;
 use crate::customer::segment::SegmentSpec;
 
-pub use record::{FieldKind, SyncField, SyncRecord, SyncValue};
+pub use fields::{label, tag};
+pub use record::{SyncRecord, SyncValue};
 pub use sendethic::SendethicTarget;
 pub use sendsay::SendsayTarget;
 pub use state::SyncState;
@@ -65,7 +69,7 @@ pub struct PushOutcome {
 /// A service the sync engine can push to.
 pub trait SyncTarget {
     /// Makes sure the service has a place for each field; idempotent, safe on every run.
-    fn prepare(&mut self, fields: &[SyncField]) -> impl Future<Output = Result<()>> + Send;
+    fn prepare(&mut self, fields: &[ProfileField]) -> impl Future<Output = Result<()>> + Send;
 
     /// Pushes records (fields already prepared); reports every record's fate.
     fn push(&self, records: &[SyncRecord]) -> impl Future<Output = Result<PushOutcome>> + Send;
@@ -124,12 +128,13 @@ impl SyncReport {
 pub struct Syncer<T> {
     target: T,
     state: SyncState,
-    fields: Vec<SyncField>,
+    fields: Vec<ProfileField>,
     prepared: bool,
 }
 
 impl<T: SyncTarget> Syncer<T> {
-    /// A syncer pushing every [`SyncField`], starting from `state` (what was pushed before).
+    /// A syncer pushing every [`ProfileField`] (but the email, the contact key), starting from
+    /// `state` (what was pushed before).
     ///
     /// ```no_run
     /// # fn f(client: relance::sendethic::Client) {
@@ -142,24 +147,29 @@ impl<T: SyncTarget> Syncer<T> {
         Self {
             target,
             state,
-            fields: SyncField::ALL.to_vec(),
+            fields: ProfileField::ALL
+                .into_iter()
+                .filter(fields::is_value)
+                .collect(),
             prepared: false,
         }
     }
 
-    /// Pushes only these fields (others in the records are ignored).
+    /// Pushes only these fields (others in the records are ignored; the email is the contact
+    /// key, never a pushed field).
     ///
     /// ```no_run
     /// # fn f(client: relance::sendethic::Client) {
-    /// use relance::sync::{SendethicTarget, SyncField, SyncState, Syncer};
+    /// use relance::customer::ProfileField;
+    /// use relance::sync::{SendethicTarget, SyncState, Syncer};
     /// let syncer = Syncer::new(SendethicTarget::new(client), SyncState::default())
-    ///     .fields([SyncField::Revenue, SyncField::OrdersCount, SyncField::LastOrderAt]);
+    ///     .fields([ProfileField::Revenue, ProfileField::OrdersCount, ProfileField::LastOrderAt]);
     /// # let _ = syncer;
     /// # }
     /// ```
     #[must_use]
-    pub fn fields(mut self, fields: impl IntoIterator<Item = SyncField>) -> Self {
-        let mut fields: Vec<SyncField> = fields.into_iter().collect();
+    pub fn fields(mut self, fields: impl IntoIterator<Item = ProfileField>) -> Self {
+        let mut fields: Vec<ProfileField> = fields.into_iter().filter(fields::is_value).collect();
         fields.sort_unstable();
         fields.dedup();
         self.fields = fields;
@@ -269,7 +279,7 @@ impl<T: SyncTarget> Syncer<T> {
     }
 
     fn restrict(&self, mut record: SyncRecord) -> SyncRecord {
-        record.retain(|field| self.fields.binary_search(&field).is_ok());
+        record.retain(|field| self.fields.binary_search(field).is_ok());
         record
     }
 }

@@ -1,19 +1,18 @@
-//! From the domain layer: profiles to records, segment conditions to fields.
+//! From the domain layer: profiles to records.
 
-use super::record::{SyncField, SyncRecord, SyncValue};
-use crate::customer::segment::ProfileField;
-use crate::customer::{Consolidation, CustomerProfile, OptIn};
+use super::record::{SyncRecord, SyncValue};
+use crate::customer::{Consolidation, CustomerProfile, OptIn, ProfileField};
 
 impl SyncRecord {
-    /// The record of a consolidated profile: every [`SyncField`], with
+    /// The record of a consolidated profile: every [`ProfileField`] but the key (the email), with
     /// [`SyncValue::Empty`] for what is undefined (so a value that disappears is cleared on
     /// the service). Amounts are decimals in the reporting currency; the average days between
     /// orders has two decimals; the opt-in is empty when unknown.
     ///
     /// ```
     /// # use chrono::{TimeZone, Utc};
-    /// use relance::customer::{ConsolidationPolicy, Currency, Dataset};
-    /// use relance::sync::{SyncField, SyncRecord, SyncValue};
+    /// use relance::customer::{ConsolidationPolicy, Currency, Dataset, ProfileField};
+    /// use relance::sync::{SyncRecord, SyncValue};
     ///
     /// let mut ds = Dataset::new();
     /// ds.guest("ann@example.com");
@@ -21,12 +20,12 @@ impl SyncRecord {
     /// let c = ds.consolidate(&ConsolidationPolicy::new(Currency::EUR, as_of, chrono_tz::UTC)).unwrap();
     /// let record = SyncRecord::from_profile(c.iter().next().unwrap());
     /// assert_eq!(record.email(), "ann@example.com");
-    /// assert_eq!(record.get(SyncField::OrdersCount), Some(&SyncValue::int(0)));
-    /// assert_eq!(record.get(SyncField::LastOrderAt), Some(&SyncValue::Empty));
+    /// assert_eq!(record.get(&ProfileField::OrdersCount), Some(&SyncValue::int(0)));
+    /// assert_eq!(record.get(&ProfileField::LastOrderAt), Some(&SyncValue::Empty));
     /// ```
     #[must_use]
     pub fn from_profile(p: &CustomerProfile<'_>) -> Self {
-        use SyncField as F;
+        use ProfileField as F;
         let groups = p.customer_group_ids().join(",");
         Self::new(p.email())
             .with(F::FirstName, SyncValue::text(p.first_name()))
@@ -75,7 +74,7 @@ impl SyncRecord {
                     OptIn::Unknown => SyncValue::Empty,
                 },
             )
-            .with(F::CustomerGroups, SyncValue::text(Some(&groups)))
+            .with(F::CustomerGroupIds, SyncValue::text(Some(&groups)))
             .with(F::ShopId, SyncValue::text(p.shop_id()))
     }
 
@@ -94,32 +93,4 @@ impl SyncRecord {
     pub fn all<'c>(consolidation: &'c Consolidation<'_>) -> impl Iterator<Item = SyncRecord> + 'c {
         consolidation.iter().map(Self::from_profile)
     }
-}
-
-/// The sync field that carries a profile field, if any (`Email` is the contact key itself).
-pub(crate) fn field_of(field: ProfileField) -> Option<SyncField> {
-    use ProfileField as P;
-    use SyncField as F;
-    Some(match field {
-        P::Email => return None,
-        P::CustomerId => F::CustomerId,
-        P::FirstName => F::FirstName,
-        P::LastName => F::LastName,
-        P::Phone => F::Phone,
-        P::Postcode => F::Postcode,
-        P::ShopId => F::ShopId,
-        P::CustomerGroupIds => F::CustomerGroups,
-        P::NewsletterOptin => F::NewsletterOptIn,
-        P::BirthDate => F::BirthDate,
-        P::SignedUpAt => F::SignedUpAt,
-        P::LastLoginAt => F::LastLoginAt,
-        P::LastAbandonedCartAt => F::LastAbandonedCartAt,
-        P::FirstOrderAt => F::FirstOrderAt,
-        P::LastOrderAt => F::LastOrderAt,
-        P::LastDeliveryAt => F::LastDeliveryAt,
-        P::Revenue => F::Revenue,
-        P::LastOrderAmount => F::LastOrderAmount,
-        P::OrdersCount => F::OrdersCount,
-        P::AvgDaysBetweenOrders => F::AvgDaysBetweenOrders,
-    })
 }

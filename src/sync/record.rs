@@ -1,210 +1,10 @@
 //! Provider-neutral records: the values one contact should have on the provider.
 
 use std::collections::BTreeMap;
-use std::fmt;
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-/// A value the sync engine pushes for a contact.
-///
-/// Each provider maps a field to its own storage: a Sendethic standard or tagged custom
-/// field, a Sendsay data-key path.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[non_exhaustive]
-pub enum SyncField {
-    /// First name.
-    FirstName,
-    /// Last name.
-    LastName,
-    /// Salutation / gender.
-    Civility,
-    /// Phone number (E.164 when the shop has it so).
-    Phone,
-    /// Postcode of the default or billing address.
-    Postcode,
-    /// Birth date (a calendar date).
-    BirthDate,
-    /// The shop's customer id (empty for guest-only contacts).
-    CustomerId,
-    /// Account creation.
-    SignedUpAt,
-    /// Latest login.
-    LastLoginAt,
-    /// Revenue in the reporting currency.
-    Revenue,
-    /// Latest abandoned cart.
-    LastAbandonedCartAt,
-    /// First counted order.
-    FirstOrderAt,
-    /// Last counted order.
-    LastOrderAt,
-    /// Amount of the last counted order.
-    LastOrderAmount,
-    /// Latest delivery.
-    LastDeliveryAt,
-    /// Number of counted orders.
-    OrdersCount,
-    /// Average days between orders.
-    AvgDaysBetweenOrders,
-    /// Newsletter consent from the shop.
-    NewsletterOptIn,
-    /// Customer group ids, comma-separated.
-    CustomerGroups,
-    /// Shop / store id.
-    ShopId,
-}
-
-/// How a field's values are typed on the provider.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum FieldKind {
-    /// Free text.
-    Text,
-    /// A decimal number.
-    Number,
-    /// An instant.
-    DateTime,
-    /// A calendar date.
-    Date,
-    /// Yes / no consent.
-    OptIn,
-}
-
-impl SyncField {
-    /// Every field, in a stable order.
-    pub const ALL: [Self; 20] = [
-        Self::FirstName,
-        Self::LastName,
-        Self::Civility,
-        Self::Phone,
-        Self::Postcode,
-        Self::BirthDate,
-        Self::CustomerId,
-        Self::SignedUpAt,
-        Self::LastLoginAt,
-        Self::Revenue,
-        Self::LastAbandonedCartAt,
-        Self::FirstOrderAt,
-        Self::LastOrderAt,
-        Self::LastOrderAmount,
-        Self::LastDeliveryAt,
-        Self::OrdersCount,
-        Self::AvgDaysBetweenOrders,
-        Self::NewsletterOptIn,
-        Self::CustomerGroups,
-        Self::ShopId,
-    ];
-
-    /// The snake-case name, also the suffix of the provisioning tag (`relance_<name>`).
-    ///
-    /// ```
-    /// assert_eq!(relance::sync::SyncField::OrdersCount.name(), "orders_count");
-    /// ```
-    #[must_use]
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::FirstName => "first_name",
-            Self::LastName => "last_name",
-            Self::Civility => "civility",
-            Self::Phone => "phone",
-            Self::Postcode => "postcode",
-            Self::BirthDate => "birth_date",
-            Self::CustomerId => "customer_id",
-            Self::SignedUpAt => "signed_up_at",
-            Self::LastLoginAt => "last_login_at",
-            Self::Revenue => "revenue",
-            Self::LastAbandonedCartAt => "last_abandoned_cart_at",
-            Self::FirstOrderAt => "first_order_at",
-            Self::LastOrderAt => "last_order_at",
-            Self::LastOrderAmount => "last_order_amount",
-            Self::LastDeliveryAt => "last_delivery_at",
-            Self::OrdersCount => "orders_count",
-            Self::AvgDaysBetweenOrders => "avg_days_between_orders",
-            Self::NewsletterOptIn => "newsletter_optin",
-            Self::CustomerGroups => "customer_group_ids",
-            Self::ShopId => "shop_id",
-        }
-    }
-
-    /// The provisioning tag, `relance_<name>`.
-    ///
-    /// ```
-    /// assert_eq!(relance::sync::SyncField::Revenue.tag(), "relance_revenue");
-    /// ```
-    #[must_use]
-    pub fn tag(self) -> String {
-        format!("relance_{}", self.name())
-    }
-
-    /// A display label for created fields.
-    ///
-    /// ```
-    /// assert_eq!(relance::sync::SyncField::LastOrderAt.label(), "[relance] Last order date");
-    /// ```
-    #[must_use]
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::FirstName => "[relance] First name",
-            Self::LastName => "[relance] Last name",
-            Self::Civility => "[relance] Civility",
-            Self::Phone => "[relance] Phone",
-            Self::Postcode => "[relance] Postcode",
-            Self::BirthDate => "[relance] Birth date",
-            Self::CustomerId => "[relance] Customer id",
-            Self::SignedUpAt => "[relance] Sign-up date",
-            Self::LastLoginAt => "[relance] Last login",
-            Self::Revenue => "[relance] Revenue",
-            Self::LastAbandonedCartAt => "[relance] Last abandoned cart",
-            Self::FirstOrderAt => "[relance] First order date",
-            Self::LastOrderAt => "[relance] Last order date",
-            Self::LastOrderAmount => "[relance] Last order amount",
-            Self::LastDeliveryAt => "[relance] Last delivery",
-            Self::OrdersCount => "[relance] Orders",
-            Self::AvgDaysBetweenOrders => "[relance] Days between orders",
-            Self::NewsletterOptIn => "[relance] Newsletter opt-in",
-            Self::CustomerGroups => "[relance] Customer groups",
-            Self::ShopId => "[relance] Shop",
-        }
-    }
-
-    /// How the values are typed.
-    ///
-    /// ```
-    /// use relance::sync::{FieldKind, SyncField};
-    /// assert_eq!(SyncField::Revenue.kind(), FieldKind::Number);
-    /// ```
-    #[must_use]
-    pub fn kind(self) -> FieldKind {
-        match self {
-            Self::FirstName
-            | Self::LastName
-            | Self::Civility
-            | Self::Phone
-            | Self::Postcode
-            | Self::CustomerId
-            | Self::CustomerGroups
-            | Self::ShopId => FieldKind::Text,
-            Self::BirthDate => FieldKind::Date,
-            Self::SignedUpAt
-            | Self::LastLoginAt
-            | Self::LastAbandonedCartAt
-            | Self::FirstOrderAt
-            | Self::LastOrderAt
-            | Self::LastDeliveryAt => FieldKind::DateTime,
-            Self::Revenue
-            | Self::LastOrderAmount
-            | Self::OrdersCount
-            | Self::AvgDaysBetweenOrders => FieldKind::Number,
-            Self::NewsletterOptIn => FieldKind::OptIn,
-        }
-    }
-}
-
-impl fmt::Display for SyncField {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
+use crate::customer::ProfileField;
 
 /// One value of a [`SyncRecord`].
 #[derive(Debug, Clone, PartialEq)]
@@ -296,18 +96,23 @@ impl SyncValue {
 
 /// The values one contact should have on the provider, keyed by its normalised email.
 ///
+/// Each provider maps a field to its own storage: a Sendethic standard or tagged custom
+/// field, a Sendsay data-key path. The email is the record's key, not one of its values:
+/// [`ProfileField::Email`] values are ignored.
+///
 /// ```
-/// use relance::sync::{SyncField, SyncRecord, SyncValue};
+/// use relance::customer::ProfileField;
+/// use relance::sync::{SyncRecord, SyncValue};
 /// let record = SyncRecord::new("Ann@Example.com ")
-///     .with(SyncField::OrdersCount, SyncValue::int(3))
-///     .with(SyncField::Revenue, SyncValue::Number("129.90".into()));
+///     .with(ProfileField::OrdersCount, SyncValue::int(3))
+///     .with(ProfileField::Revenue, SyncValue::Number("129.90".into()));
 /// assert_eq!(record.email(), "ann@example.com");
-/// assert_eq!(record.get(SyncField::OrdersCount), Some(&SyncValue::int(3)));
+/// assert_eq!(record.get(&ProfileField::OrdersCount), Some(&SyncValue::int(3)));
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct SyncRecord {
     email: String,
-    values: BTreeMap<SyncField, SyncValue>,
+    values: BTreeMap<ProfileField, SyncValue>,
 }
 
 impl SyncRecord {
@@ -325,33 +130,39 @@ impl SyncRecord {
         }
     }
 
-    /// Sets a value.
+    /// Sets a value (ignored for the key, [`ProfileField::Email`]).
     ///
     /// ```
-    /// use relance::sync::{SyncField, SyncRecord, SyncValue};
-    /// let r = SyncRecord::new("a@example.com").with(SyncField::ShopId, SyncValue::text(Some("1")));
-    /// # let _ = r;
+    /// use relance::customer::ProfileField;
+    /// use relance::sync::{SyncRecord, SyncValue};
+    /// let r = SyncRecord::new("a@example.com").with(ProfileField::ShopId, SyncValue::text(Some("1")));
+    /// assert_eq!(r.values().count(), 1);
     /// ```
     #[must_use]
-    pub fn with(mut self, field: SyncField, value: SyncValue) -> Self {
-        self.values.insert(field, value);
+    pub fn with(mut self, field: ProfileField, value: SyncValue) -> Self {
+        self.set(field, value);
         self
     }
 
-    /// Sets a value in place.
+    /// Sets a value in place (ignored for the key, [`ProfileField::Email`]).
     ///
     /// ```
-    /// use relance::sync::{SyncField, SyncRecord, SyncValue};
+    /// use relance::customer::ProfileField;
+    /// use relance::sync::{SyncRecord, SyncValue};
     /// let mut r = SyncRecord::new("a@example.com");
-    /// r.set(SyncField::OrdersCount, SyncValue::int(1));
+    /// r.set(ProfileField::OrdersCount, SyncValue::int(1));
+    /// r.set(ProfileField::Email, SyncValue::text(Some("b@example.com")));
+    /// assert_eq!((r.email(), r.values().count()), ("a@example.com", 1));
     /// ```
-    pub fn set(&mut self, field: SyncField, value: SyncValue) {
-        self.values.insert(field, value);
+    pub fn set(&mut self, field: ProfileField, value: SyncValue) {
+        if field != ProfileField::Email {
+            self.values.insert(field, value);
+        }
     }
 
     /// Keeps only the fields for which `keep` is true.
-    pub(crate) fn retain(&mut self, keep: impl Fn(SyncField) -> bool) {
-        self.values.retain(|f, _| keep(*f));
+    pub(crate) fn retain(&mut self, keep: impl Fn(&ProfileField) -> bool) {
+        self.values.retain(|f, _| keep(f));
     }
 
     /// The contact key (normalised email).
@@ -367,12 +178,13 @@ impl SyncRecord {
     /// A value.
     ///
     /// ```
-    /// use relance::sync::{SyncField, SyncRecord};
-    /// assert_eq!(SyncRecord::new("a@b.fr").get(SyncField::Revenue), None);
+    /// use relance::customer::ProfileField;
+    /// use relance::sync::SyncRecord;
+    /// assert_eq!(SyncRecord::new("a@b.fr").get(&ProfileField::Revenue), None);
     /// ```
     #[must_use]
-    pub fn get(&self, field: SyncField) -> Option<&SyncValue> {
-        self.values.get(&field)
+    pub fn get(&self, field: &ProfileField) -> Option<&SyncValue> {
+        self.values.get(field)
     }
 
     /// The values, in field order.
@@ -381,17 +193,18 @@ impl SyncRecord {
     /// # let r = relance::sync::SyncRecord::new("a@b.fr");
     /// for (field, value) in r.values() { println!("{field} = {value:?}"); }
     /// ```
-    pub fn values(&self) -> impl Iterator<Item = (SyncField, &SyncValue)> {
-        self.values.iter().map(|(f, v)| (*f, v))
+    pub fn values(&self) -> impl Iterator<Item = (&ProfileField, &SyncValue)> {
+        self.values.iter()
     }
 
     /// A stable 64-bit fingerprint of the values (FNV-1a over a canonical form), the same
     /// across processes and versions, used to detect what changed since the last push.
     ///
     /// ```
-    /// use relance::sync::{SyncField, SyncRecord, SyncValue};
-    /// let a = SyncRecord::new("a@b.fr").with(SyncField::OrdersCount, SyncValue::int(1));
-    /// let b = SyncRecord::new("a@b.fr").with(SyncField::OrdersCount, SyncValue::int(2));
+    /// use relance::customer::ProfileField;
+    /// use relance::sync::{SyncRecord, SyncValue};
+    /// let a = SyncRecord::new("a@b.fr").with(ProfileField::OrdersCount, SyncValue::int(1));
+    /// let b = SyncRecord::new("a@b.fr").with(ProfileField::OrdersCount, SyncValue::int(2));
     /// assert_ne!(a.fingerprint(), b.fingerprint());
     /// ```
     #[must_use]
@@ -430,6 +243,7 @@ impl Fnv {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::customer::ProfileField;
 
     #[test]
     fn fnv_matches_the_reference_vectors() {
@@ -445,19 +259,41 @@ mod tests {
     #[test]
     fn fingerprints_depend_on_every_value_and_field() {
         let base = SyncRecord::new("a@b.fr")
-            .with(SyncField::Revenue, SyncValue::Number("10.00".into()))
-            .with(SyncField::LastAbandonedCartAt, SyncValue::Empty);
+            .with(ProfileField::Revenue, SyncValue::Number("10.00".into()))
+            .with(ProfileField::LastAbandonedCartAt, SyncValue::Empty);
         let changed = base
             .clone()
-            .with(SyncField::Revenue, SyncValue::Number("10.01".into()));
+            .with(ProfileField::Revenue, SyncValue::Number("10.01".into()));
         assert_ne!(base.fingerprint(), changed.fingerprint());
         let other_field = SyncRecord::new("a@b.fr")
             .with(
-                SyncField::LastOrderAmount,
+                ProfileField::LastOrderAmount,
                 SyncValue::Number("10.00".into()),
             )
-            .with(SyncField::LastAbandonedCartAt, SyncValue::Empty);
+            .with(ProfileField::LastAbandonedCartAt, SyncValue::Empty);
         assert_ne!(base.fingerprint(), other_field.fingerprint());
         assert_eq!(base.fingerprint(), base.clone().fingerprint());
+    }
+
+    /// Saved states stay valid across versions: the fingerprint of a record depends only on
+    /// the field names, their order and the values (value computed independently from the
+    /// definition: FNV-1a over `name=canonical\x1f` in field order).
+    #[test]
+    fn fingerprints_are_stable_across_versions() {
+        use chrono::TimeZone;
+        let at = Utc.with_ymd_and_hms(2024, 5, 1, 10, 0, 0).unwrap();
+        let record = SyncRecord::new("a@b.fr")
+            .with(ProfileField::CustomerGroupIds, SyncValue::text(Some("1,3")))
+            .with(ProfileField::NewsletterOptIn, SyncValue::OptIn(true))
+            .with(ProfileField::OrdersCount, SyncValue::int(3))
+            .with(ProfileField::LastOrderAt, SyncValue::DateTime(at))
+            .with(ProfileField::Revenue, SyncValue::Number("129.90".into()))
+            .with(
+                ProfileField::BirthDate,
+                SyncValue::Date(NaiveDate::from_ymd_opt(1990, 12, 10).unwrap()),
+            )
+            .with(ProfileField::FirstName, SyncValue::Empty)
+            .with(ProfileField::Email, SyncValue::text(Some("ignored@b.fr")));
+        assert_eq!(record.fingerprint(), 0x4a63_59cd_677e_81be);
     }
 }

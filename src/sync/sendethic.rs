@@ -2,11 +2,10 @@
 
 use std::collections::BTreeMap;
 
-use super::profile::field_of;
-use super::record::{FieldKind, SyncField, SyncRecord, SyncValue};
-use super::{PushOutcome, SegmentOutcome, SyncTarget};
-use crate::customer::OptIn;
+use super::record::{SyncRecord, SyncValue};
+use super::{PushOutcome, SegmentOutcome, SyncTarget, label, tag};
 use crate::customer::segment::{self as domain, Match, Op, Value};
+use crate::customer::{FieldKind, OptIn, ProfileField};
 use crate::error::{Error, Result};
 use crate::sendethic::{
     BulkOptions, Client, Contact, Criteria, Criterion, FieldFormat, FieldId, FieldRef, FieldSpec,
@@ -24,8 +23,9 @@ enum Slot {
 
 /// Pushes [`SyncRecord`]s to Sendethic.
 ///
-/// - First name, last name, civility, phone and postcode go to the standard fields
-///   `firstname`, `lastname`, `salutation`, `phone`, `zipcode`.
+/// - The email is the contact key (the standard field `email`); first name, last name,
+///   civility, phone and postcode go to the standard fields `firstname`, `lastname`,
+///   `salutation`, `phone`, `zipcode`.
 /// - Every other field is a custom field found or created by its tag `relance_<name>` (the
 ///   `Format|tag` convention): `Number` for amounts and counts, `DateTime` for dates (sent as
 ///   UTC `yyyy-MM-dd HH:mm:ss`; a birth date at midnight), `ShortText` for ids, and a
@@ -44,7 +44,7 @@ enum Slot {
 #[derive(Debug, Clone)]
 pub struct SendethicTarget {
     client: Client,
-    slots: BTreeMap<SyncField, Slot>,
+    slots: BTreeMap<ProfileField, Slot>,
     optin: Option<(FieldValueId, FieldValueId)>,
     options: BulkOptions,
 }
@@ -87,24 +87,25 @@ impl SendethicTarget {
     ///
     /// ```no_run
     /// # fn f(target: relance::sync::SendethicTarget) {
-    /// let revenue = target.field_id(relance::sync::SyncField::Revenue);
+    /// let revenue = target.field_id(&relance::customer::ProfileField::Revenue);
     /// # }
     /// ```
     #[must_use]
-    pub fn field_id(&self, field: SyncField) -> Option<FieldId> {
-        match self.slots.get(&field) {
+    pub fn field_id(&self, field: &ProfileField) -> Option<FieldId> {
+        match self.slots.get(field) {
             Some(Slot::Custom(id)) => Some(*id),
             _ => None,
         }
     }
 
-    fn standard(field: SyncField) -> Option<&'static str> {
+    fn standard(field: &ProfileField) -> Option<&'static str> {
         match field {
-            SyncField::FirstName => Some("firstname"),
-            SyncField::LastName => Some("lastname"),
-            SyncField::Civility => Some("salutation"),
-            SyncField::Phone => Some("phone"),
-            SyncField::Postcode => Some("zipcode"),
+            ProfileField::Email => Some("email"),
+            ProfileField::FirstName => Some("firstname"),
+            ProfileField::LastName => Some("lastname"),
+            ProfileField::Civility => Some("salutation"),
+            ProfileField::Phone => Some("phone"),
+            ProfileField::Postcode => Some("zipcode"),
             _ => None,
         }
     }
@@ -131,6 +132,24 @@ impl SendethicTarget {
         }
     }
 
+    /// The Sendethic criteria `reference` a domain condition translates to (reference §6 of
+    /// the Sendethic document), `None` when Sendethic has no known operator for it. A leading
+    /// `!` means the operator without the `!` and `is="false"`.
+    ///
+    /// ```
+    /// use relance::customer::ProfileField;
+    /// use relance::customer::segment::{Condition, Op};
+    /// use relance::sync::SendethicTarget;
+    /// let c = Condition::new(ProfileField::CustomerId, Op::IsEmpty);
+    /// assert_eq!(SendethicTarget::criterion_reference(&c), Some("!str-containssomething"));
+    /// let c = Condition::new(ProfileField::LastLoginAt, Op::WithinLastDays(30));
+    /// assert_eq!(SendethicTarget::criterion_reference(&c), Some("date-before-less-absnow"));
+    /// ```
+    #[must_use]
+    pub fn criterion_reference(condition: &domain::Condition) -> Option<&'static str> {
+        Operator::of(condition).map(Operator::reference)
+    }
+
     /// The Sendethic criterion of a domain condition.
     fn criterion(&self, c: &domain::Condition) -> Result<Criterion> {
         let unsupported = || {
@@ -139,38 +158,35 @@ impl SendethicTarget {
                 "Sendethic has no known criterion for this condition",
             )
         };
-        let field: FieldRef = match field_of(c.field) {
-            None => FieldRef::from("email"),
-            Some(f) => match self.slots.get(&f) {
-                Some(Slot::Standard(id)) => FieldRef::from(*id),
-                Some(Slot::Custom(id)) => FieldRef::from(*id),
-                None => {
-                    return Err(Error::invalid(
-                        f.tag(),
-                        "the field was not prepared: add it to the syncer's fields",
-                    ));
-                }
-            },
+        // the key, a standard field, needs no preparation
+        let slot = match &c.field {
+            ProfileField::Email => Self::standard(&c.field).map(Slot::Standard),
+            f => self.slots.get(f).copied(),
         };
-        let kind = field_of(c.field).map_or(FieldKind::Text, SyncField::kind);
-        Ok(match (&c.op, kind) {
-            (Op::IsSet, FieldKind::Text) => Criterion::text_not_empty(field),
-            (Op::IsEmpty, FieldKind::Text) => Criterion::text_empty(field),
-            (Op::IsSet, FieldKind::DateTime | FieldKind::Date) => Criterion::date_set(field),
-            (Op::Equals(Value::Number(n)), FieldKind::Number) => Criterion::number_equals(field, n),
-            (Op::AtLeast(n), FieldKind::Number) => Criterion::number_at_least(field, n),
-            (Op::GreaterThan(n), FieldKind::Number) => Criterion::number_greater_than(field, n),
-            (Op::WithinLastDays(n), FieldKind::DateTime | FieldKind::Date) => {
-                Criterion::date_within_last_days(field, *n)
+        let field = match slot {
+            Some(Slot::Standard(id)) => FieldRef::from(id),
+            Some(Slot::Custom(id)) => FieldRef::from(id),
+            None => {
+                return Err(Error::invalid(
+                    tag(&c.field),
+                    "the field was not prepared: add it to the syncer's fields",
+                ));
             }
-            (Op::MoreThanDaysAgo(n), FieldKind::DateTime | FieldKind::Date) => {
-                Criterion::date_older_than_days(field, *n)
-            }
-            (Op::Equals(Value::OptIn(o @ (OptIn::Yes | OptIn::No))), FieldKind::OptIn) => {
+        };
+        Ok(match Operator::of(c).ok_or_else(unsupported)? {
+            Operator::TextNotEmpty => Criterion::text_not_empty(field),
+            Operator::TextEmpty => Criterion::text_empty(field),
+            Operator::DateSet => Criterion::date_set(field),
+            Operator::NumberEquals(n) => Criterion::number_equals(field, n),
+            Operator::NumberAtLeast(n) => Criterion::number_at_least(field, n),
+            Operator::NumberGreaterThan(n) => Criterion::number_greater_than(field, n),
+            Operator::DateWithinLastDays(n) => Criterion::date_within_last_days(field, n),
+            Operator::DateOlderThanDays(n) => Criterion::date_older_than_days(field, n),
+            Operator::SelectionEquals(o @ (OptIn::Yes | OptIn::No)) => {
                 let (yes, no) = self.optin.ok_or_else(unsupported)?;
-                Criterion::selection_equals(field, if *o == OptIn::Yes { yes } else { no })
+                Criterion::selection_equals(field, if o == OptIn::Yes { yes } else { no })
             }
-            _ => return Err(unsupported()),
+            Operator::SelectionEquals(OptIn::Unknown) => return Err(unsupported()),
         })
     }
 
@@ -200,7 +216,7 @@ impl SendethicTarget {
         let mut contact = Contact::new(record.email()).email(record.email());
         for (field, value) in record.values() {
             let patch = self.wire(value);
-            match self.slots.get(&field) {
+            match self.slots.get(field) {
                 Some(Slot::Standard("firstname")) => contact.first_name = patch,
                 Some(Slot::Standard("lastname")) => contact.last_name = patch,
                 Some(Slot::Standard("salutation")) => contact.salutation = patch,
@@ -217,13 +233,13 @@ impl SendethicTarget {
 }
 
 impl SyncTarget for SendethicTarget {
-    async fn prepare(&mut self, fields: &[SyncField]) -> Result<()> {
-        for &field in fields {
+    async fn prepare(&mut self, fields: &[ProfileField]) -> Result<()> {
+        for field in fields {
             if let Some(id) = Self::standard(field) {
-                self.slots.insert(field, Slot::Standard(id));
+                self.slots.insert(field.clone(), Slot::Standard(id));
                 continue;
             }
-            let mut spec = FieldSpec::new(field.tag(), field.label(), Self::format(field.kind()));
+            let mut spec = FieldSpec::new(tag(field), label(field), Self::format(field.kind()));
             if field.kind() == FieldKind::OptIn {
                 spec = spec.values(["No", "Yes"]);
             }
@@ -240,13 +256,14 @@ impl SyncTarget for SendethicTarget {
                     (Some(y), Some(n)) => self.optin = Some((y, n)),
                     _ => {
                         return Err(Error::invalid(
-                            field.tag(),
+                            tag(field),
                             "the opt-in field lacks its Yes/No values",
                         ));
                     }
                 }
             }
-            self.slots.insert(field, Slot::Custom(ensured.field.id));
+            self.slots
+                .insert(field.clone(), Slot::Custom(ensured.field.id));
         }
         Ok(())
     }
@@ -294,5 +311,56 @@ impl SyncTarget for SendethicTarget {
             });
         }
         Ok(out)
+    }
+}
+
+/// The Sendethic operator of a domain condition, by the operator and the field's kind: the
+/// one translation table behind [`SendethicTarget::criterion_reference`] and the criteria of
+/// provisioned segments.
+#[derive(Debug, Clone, Copy)]
+enum Operator {
+    SelectionEquals(OptIn),
+    TextNotEmpty,
+    TextEmpty,
+    NumberEquals(f64),
+    NumberAtLeast(f64),
+    NumberGreaterThan(f64),
+    DateSet,
+    DateWithinLastDays(u32),
+    DateOlderThanDays(u32),
+}
+
+impl Operator {
+    fn of(c: &domain::Condition) -> Option<Self> {
+        Some(match (&c.op, c.field.kind()) {
+            (Op::Equals(Value::OptIn(o)), FieldKind::OptIn) => Self::SelectionEquals(*o),
+            (Op::Equals(Value::Number(n)), FieldKind::Number) => Self::NumberEquals(*n),
+            (Op::AtLeast(n), FieldKind::Number) => Self::NumberAtLeast(*n),
+            (Op::GreaterThan(n), FieldKind::Number) => Self::NumberGreaterThan(*n),
+            (Op::IsSet, FieldKind::Text) => Self::TextNotEmpty,
+            (Op::IsEmpty, FieldKind::Text) => Self::TextEmpty,
+            (Op::IsSet, FieldKind::DateTime | FieldKind::Date) => Self::DateSet,
+            (Op::WithinLastDays(n), FieldKind::DateTime | FieldKind::Date) => {
+                Self::DateWithinLastDays(*n)
+            }
+            (Op::MoreThanDaysAgo(n), FieldKind::DateTime | FieldKind::Date) => {
+                Self::DateOlderThanDays(*n)
+            }
+            _ => return None,
+        })
+    }
+
+    fn reference(self) -> &'static str {
+        match self {
+            Self::SelectionEquals(_) => "selection-equals-list",
+            Self::TextNotEmpty => "str-containssomething",
+            Self::TextEmpty => "!str-containssomething",
+            Self::NumberEquals(_) => "num-equals",
+            Self::NumberAtLeast(_) => "num-higher",
+            Self::NumberGreaterThan(_) => "num-higher-strict",
+            Self::DateSet => "date-containssomething",
+            Self::DateWithinLastDays(_) => "date-before-less-absnow",
+            Self::DateOlderThanDays(_) => "date-before-more-absnow",
+        }
     }
 }

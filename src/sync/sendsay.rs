@@ -3,11 +3,10 @@
 use futures_util::StreamExt;
 use serde_json::Value;
 
-use super::profile::field_of;
-use super::record::{FieldKind, SyncField, SyncRecord, SyncValue};
-use super::{PushOutcome, SegmentOutcome, SyncTarget};
-use crate::customer::OptIn;
+use super::record::{SyncRecord, SyncValue};
+use super::{PushOutcome, SegmentOutcome, SyncTarget, label};
 use crate::customer::segment::{self as domain, Match, Op, Value as Operand};
+use crate::customer::{FieldKind, OptIn, ProfileField};
 use crate::error::{Error, Result};
 use crate::sendsay::{Client, Filter, FilterRule, IfExists, MemberSet, NewQuestion};
 
@@ -74,35 +73,40 @@ impl SendsayTarget {
         self
     }
 
-    /// The data-key path a field is written to.
+    /// The data-key path a field is written to (the email is the member's id,
+    /// `member.email`).
     ///
     /// ```
-    /// use relance::sync::{SendsayTarget, SyncField};
-    /// assert_eq!(SendsayTarget::path(SyncField::FirstName), "base.firstName");
-    /// assert_eq!(SendsayTarget::path(SyncField::Revenue), "relance.revenue");
+    /// use relance::customer::ProfileField;
+    /// use relance::sync::SendsayTarget;
+    /// assert_eq!(SendsayTarget::path(&ProfileField::FirstName), "base.firstName");
+    /// assert_eq!(SendsayTarget::path(&ProfileField::Revenue), "relance.revenue");
     /// ```
     #[must_use]
-    pub fn path(field: SyncField) -> String {
+    pub fn path(field: &ProfileField) -> String {
         match field {
-            SyncField::FirstName => "base.firstName".into(),
-            SyncField::LastName => "base.lastName".into(),
-            SyncField::Civility => "base.gender".into(),
-            SyncField::BirthDate => "base.birthDate".into(),
+            ProfileField::Email => "member.email".into(),
+            ProfileField::FirstName => "base.firstName".into(),
+            ProfileField::LastName => "base.lastName".into(),
+            ProfileField::Civility => "base.gender".into(),
+            ProfileField::BirthDate => "base.birthDate".into(),
             other => format!("{ANKETA_ID}.{}", other.name()),
         }
     }
 
-    fn is_builtin(field: SyncField) -> bool {
-        Self::path(field).starts_with("base.")
+    /// Whether a field is a question of the `relance` questionnaire (not a built-in key).
+    fn is_question(field: &ProfileField) -> bool {
+        Self::path(field).starts_with(&format!("{ANKETA_ID}."))
     }
 
-    fn question(field: SyncField) -> NewQuestion {
+    fn question(field: &ProfileField) -> NewQuestion {
+        let label = label(field);
         let q = match (field, field.kind()) {
-            (_, FieldKind::DateTime) => NewQuestion::datetime(field.label(), "ys"),
-            (_, FieldKind::Date) => NewQuestion::date(field.label()),
-            (SyncField::OrdersCount, _) => NewQuestion::int(field.label()),
-            (_, FieldKind::OptIn) => NewQuestion::boolean(field.label()),
-            _ => NewQuestion::text(field.label(), 256),
+            (_, FieldKind::DateTime) => NewQuestion::datetime(label, "ys"),
+            (_, FieldKind::Date) => NewQuestion::date(label),
+            (ProfileField::OrdersCount, _) => NewQuestion::int(label),
+            (_, FieldKind::OptIn) => NewQuestion::boolean(label),
+            _ => NewQuestion::text(label, 256),
         };
         q.id(field.name())
     }
@@ -140,8 +144,8 @@ impl SendsayTarget {
                 "no known Sendsay filter operator for this condition",
             )
         };
-        let path = field_of(c.field).map_or_else(|| "member.email".to_owned(), Self::path);
-        let kind = field_of(c.field).map_or(FieldKind::Text, SyncField::kind);
+        let path = Self::path(&c.field);
+        let kind = c.field.kind();
         Ok(match (&c.op, kind) {
             (Op::IsSet, _) => FilterRule::not_null(path),
             (Op::Equals(Operand::Number(n)), FieldKind::Number) => FilterRule::eq(path, *n),
@@ -200,12 +204,8 @@ impl SendsayTarget {
 }
 
 impl SyncTarget for SendsayTarget {
-    async fn prepare(&mut self, fields: &[SyncField]) -> Result<()> {
-        let custom: Vec<SyncField> = fields
-            .iter()
-            .copied()
-            .filter(|f| !Self::is_builtin(*f))
-            .collect();
+    async fn prepare(&mut self, fields: &[ProfileField]) -> Result<()> {
+        let custom: Vec<&ProfileField> = fields.iter().filter(|f| Self::is_question(f)).collect();
         if custom.is_empty() {
             return Ok(());
         }
@@ -227,7 +227,7 @@ impl SyncTarget for SendsayTarget {
         let missing: Vec<NewQuestion> = custom
             .iter()
             .filter(|f| !existing.quests.contains_key(f.name()))
-            .map(|f| Self::question(*f))
+            .map(|f| Self::question(f))
             .collect();
         if !missing.is_empty() {
             self.client

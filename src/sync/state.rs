@@ -18,9 +18,10 @@ use crate::error::{Error, Result};
 /// (one `email<TAB>hex` line per contact, about 40 bytes each).
 ///
 /// ```
-/// use relance::sync::{SyncField, SyncRecord, SyncState, SyncValue};
+/// use relance::customer::ProfileField;
+/// use relance::sync::{SyncRecord, SyncState, SyncValue};
 /// let mut state = SyncState::default();
-/// let r = SyncRecord::new("a@b.fr").with(SyncField::OrdersCount, SyncValue::int(1));
+/// let r = SyncRecord::new("a@b.fr").with(ProfileField::OrdersCount, SyncValue::int(1));
 /// assert!(state.is_dirty(&r));
 /// state.mark_pushed(&r);
 /// assert!(!state.is_dirty(&r));
@@ -166,7 +167,8 @@ impl SyncState {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sync::{SyncField, SyncValue};
+    use crate::customer::ProfileField;
+    use crate::sync::SyncValue;
 
     #[test]
     fn round_trip_and_tamper_detection() {
@@ -174,7 +176,7 @@ mod tests {
         for i in 0..50 {
             state.mark_pushed(
                 &SyncRecord::new(format!("c{i}@x.fr"))
-                    .with(SyncField::OrdersCount, SyncValue::int(i)),
+                    .with(ProfileField::OrdersCount, SyncValue::int(i)),
             );
         }
         let text = state.to_text();
@@ -189,14 +191,14 @@ mod tests {
     fn only_changed_records_are_dirty() {
         let mut state = SyncState::default();
         let a =
-            SyncRecord::new("a@x.fr").with(SyncField::Revenue, SyncValue::Number("1.00".into()));
+            SyncRecord::new("a@x.fr").with(ProfileField::Revenue, SyncValue::Number("1.00".into()));
         let b =
-            SyncRecord::new("b@x.fr").with(SyncField::Revenue, SyncValue::Number("2.00".into()));
+            SyncRecord::new("b@x.fr").with(ProfileField::Revenue, SyncValue::Number("2.00".into()));
         state.mark_pushed(&a);
         state.mark_pushed(&b);
         let b2 = b
             .clone()
-            .with(SyncField::Revenue, SyncValue::Number("1.50".into()));
+            .with(ProfileField::Revenue, SyncValue::Number("1.50".into()));
         let dirty = state.dirty([a, b2.clone()]);
         assert_eq!(dirty, [b2]);
         state.forget("B@X.fr");

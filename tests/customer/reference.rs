@@ -1,17 +1,12 @@
 //! The engine against a naive, obviously-correct re-implementation of the reference's
 //! definitions, on generated shops under many policy combinations.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::float_cmp,
-    clippy::many_single_char_names
-)]
 
 use std::collections::HashMap;
 use std::time::Duration;
 
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use relance::customer::*;
+use relance::io::{csv, synth};
 
 #[derive(Debug, Default, Clone, PartialEq)]
 struct Expected {

@@ -1,12 +1,12 @@
 //! End to end: a synthetic shop → consolidation → sync to the fake Sendethic → default
 //! segments provisioned from the domain's segment data, and the service's own evaluation of
 //! each segment agrees with the local evaluator.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use chrono::{DurationRound, TimeDelta, Utc};
-use relance::customer::{ConsolidationPolicy, Currency, segment, synth};
+use relance::customer::{ConsolidationPolicy, Currency, ProfileField, segment};
+use relance::io::synth;
 use relance::sendethic::SegmentId;
-use relance::sync::{SendethicTarget, SyncField, SyncRecord, SyncState, SyncValue, Syncer};
+use relance::sync::{SendethicTarget, SyncRecord, SyncState, SyncValue, Syncer};
 use relance::testing::FakeSendethic;
 
 #[tokio::test]
@@ -32,9 +32,9 @@ async fn profiles_sync_and_segments_agree_with_the_local_evaluator() {
     // Values on the service are the profile's, in the documented wire formats.
     let target = syncer.target();
     let (revenue, orders, last) = (
-        target.field_id(SyncField::Revenue).unwrap(),
-        target.field_id(SyncField::OrdersCount).unwrap(),
-        target.field_id(SyncField::LastOrderAt).unwrap(),
+        target.field_id(&ProfileField::Revenue).unwrap(),
+        target.field_id(&ProfileField::OrdersCount).unwrap(),
+        target.field_id(&ProfileField::LastOrderAt).unwrap(),
     );
     for p in consolidation.iter().take(50) {
         let c = fake.contact(p.email()).unwrap();
@@ -85,7 +85,7 @@ async fn profiles_sync_and_segments_agree_with_the_local_evaluator() {
     let changed = SyncRecord::all(&consolidation).map(|mut r| {
         if r.email() == first.email() {
             r.set(
-                SyncField::OrdersCount,
+                ProfileField::OrdersCount,
                 SyncValue::int(i64::from(first.orders_count()) + 1),
             );
         }

@@ -1,20 +1,13 @@
 //! Hand-computed golden tests for every consolidated field and every edge case of the
 //! customer-metrics reference (§3, §6).
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::many_single_char_names,
-    clippy::float_cmp
-)]
 
 use std::time::Duration;
 
-use chrono::{DateTime, TimeZone, Utc};
+use chrono::{TimeZone, Utc};
 use relance::customer::*;
+use relance::io::{csv, synth};
 
-fn at(s: &str) -> DateTime<Utc> {
-    csv::parse_instant(s).unwrap_or_else(|| panic!("bad instant {s}"))
-}
+use super::at;
 
 fn eur(cents: i64) -> Money {
     Money::new(cents, Currency::EUR)

@@ -22,7 +22,7 @@ pub const USD_TO_EUR: f64 = 0.92;
 /// Generator parameters.
 ///
 /// ```
-/// let c = relance::customer::synth::SynthConfig::new(1000, 100, 42);
+/// let c = relance::io::synth::SynthConfig::new(1000, 100, 42);
 /// assert_eq!(c.orders, 1000);
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -39,7 +39,7 @@ impl SynthConfig {
     /// A configuration.
     ///
     /// ```
-    /// let c = relance::customer::synth::SynthConfig::new(10, 5, 1);
+    /// let c = relance::io::synth::SynthConfig::new(10, 5, 1);
     /// assert_eq!(c.seed, 1);
     /// ```
     #[must_use]
@@ -128,84 +128,119 @@ fn secs(s: u64) -> TimeDelta {
 /// Generates a shop.
 ///
 /// ```
-/// use relance::customer::synth::{generate, SynthConfig};
+/// use relance::io::synth::{generate, SynthConfig};
 /// let shop = generate(&SynthConfig::new(1000, 100, 7));
 /// assert_eq!(shop.dataset.orders().len(), 1000);
 /// assert_eq!(shop.dataset.customers().len(), 100);
 /// ```
 #[must_use]
-#[allow(clippy::too_many_lines, clippy::many_single_char_names)]
 pub fn generate(config: &SynthConfig) -> SynthShop {
     let mut rng = Rng(config.seed);
-    let m = config.customers;
-    let n = config.orders;
+    let (m, n) = (config.customers, config.orders);
     let mut ds = Dataset::with_capacity(m, n);
     let t0 = start();
     let signup0 = t0 - TimeDelta::days(2 * 365);
     for i in 0..m {
-        let dup = i > 10 && rng.below(200) == 0;
-        let email = if dup {
-            let j = rng.below(i as u64);
-            format!("C{j}@Example.com")
-        } else {
-            format!("c{i}@example.com")
-        };
-        let signed = signup0 + secs(rng.below(5 * 365 * 86_400));
-        let updated = signed + secs(rng.below(365 * 86_400));
-        let groups = match rng.below(4) {
-            0 => vec![],
-            1 => vec!["1".to_owned(), "3".to_owned()],
-            _ => vec!["1".to_owned()],
-        };
-        #[allow(clippy::cast_possible_truncation)]
-        let fi = rng.below(8) as usize;
-        #[allow(clippy::cast_possible_truncation)]
-        let li = rng.below(8) as usize;
-        let civ = match rng.below(3) {
-            0 => Some(Civility::Mr),
-            1 => Some(Civility::Mrs),
-            _ => None,
-        };
-        let birth = NaiveDate::from_num_days_from_ce_opt(
-            715_000 + i32::try_from(rng.below(20_000)).unwrap_or(0),
-        );
-        let opt = if rng.below(10) < 4 {
-            OptIn::Yes
-        } else {
-            OptIn::No
-        };
-        let phone = (rng.below(3) > 0).then(|| format!("+336{:08}", rng.below(100_000_000)));
-        let postcode = (rng.below(4) > 0).then(|| format!("{:05}", rng.below(100_000)));
-        ds.add_customer(Customer {
-            id: (i + 1).to_string(),
-            email,
-            first_name: Some(FIRST[fi].to_owned()),
-            last_name: Some(LAST[li].to_owned()),
-            civility: civ,
-            birth_date: birth,
-            phone,
-            postcode,
-            signed_up_at: Some(signed),
-            updated_at: Some(updated),
-            last_login_at: None,
-            newsletter_optin: opt,
-            newsletter_optin_at: (opt == OptIn::Yes).then_some(signed),
-            group_ids: groups,
-            shop_id: Some("1".to_owned()),
-            is_guest: false,
-        });
+        let c = customer(&mut rng, i, signup0);
+        ds.add_customer(c);
     }
     let guest_pool: Vec<GuestIdx> = (0..(n / 60).max(1))
         .filter_map(|k| ds.guest(&format!("g{k}@guest.example")))
         .collect();
-    let mut reg_guests: Vec<Option<GuestIdx>> = Vec::new();
-    for i in 0..n {
-        let r = rng.below(1000);
-        let buyer = if m > 0 && r >= 30 {
-            Buyer::Customer(CustomerIdx(u32::try_from(skewed(&mut rng, m)).unwrap_or(0)))
-        } else if m > 0 && r < 15 {
-            // guest checkout with a registered customer's email
+    add_orders(&mut ds, &mut rng, (m, n), &guest_pool);
+    add_carts(&mut ds, &mut rng, (m, n), &guest_pool);
+    if m > 0 {
+        for _ in 0..n / 2 {
             let c = skewed(&mut rng, m);
+            ds.add_login(Login {
+                customer: CustomerIdx(u32::try_from(c).unwrap_or(0)),
+                at: t0 + secs(rng.below(THREE_YEARS)),
+            });
+        }
+    }
+    SynthShop {
+        dataset: ds,
+        rates: vec![FxRate {
+            from: Currency::USD,
+            rate: USD_TO_EUR,
+        }],
+    }
+}
+
+/// Customer row `i` (row 11 on: 1 in 200 duplicates an earlier row's email in another case).
+fn customer(rng: &mut Rng, i: usize, signup0: DateTime<Utc>) -> Customer {
+    let dup = i > 10 && rng.below(200) == 0;
+    let email = if dup {
+        let j = rng.below(i as u64);
+        format!("C{j}@Example.com")
+    } else {
+        format!("c{i}@example.com")
+    };
+    let signed = signup0 + secs(rng.below(5 * 365 * 86_400));
+    let updated = signed + secs(rng.below(365 * 86_400));
+    let groups = match rng.below(4) {
+        0 => vec![],
+        1 => vec!["1".to_owned(), "3".to_owned()],
+        _ => vec!["1".to_owned()],
+    };
+    #[allow(clippy::cast_possible_truncation)]
+    let fi = rng.below(8) as usize;
+    #[allow(clippy::cast_possible_truncation)]
+    let li = rng.below(8) as usize;
+    let civ = match rng.below(3) {
+        0 => Some(Civility::Mr),
+        1 => Some(Civility::Mrs),
+        _ => None,
+    };
+    let birth = NaiveDate::from_num_days_from_ce_opt(
+        715_000 + i32::try_from(rng.below(20_000)).unwrap_or(0),
+    );
+    let opt = if rng.below(10) < 4 {
+        OptIn::Yes
+    } else {
+        OptIn::No
+    };
+    let phone = (rng.below(3) > 0).then(|| format!("+336{:08}", rng.below(100_000_000)));
+    let postcode = (rng.below(4) > 0).then(|| format!("{:05}", rng.below(100_000)));
+    Customer {
+        id: (i + 1).to_string(),
+        email,
+        first_name: Some(FIRST[fi].to_owned()),
+        last_name: Some(LAST[li].to_owned()),
+        civility: civ,
+        birth_date: birth,
+        phone,
+        postcode,
+        signed_up_at: Some(signed),
+        updated_at: Some(updated),
+        last_login_at: None,
+        newsletter_optin: opt,
+        newsletter_optin_at: (opt == OptIn::Yes).then_some(signed),
+        group_ids: groups,
+        shop_id: Some("1".to_owned()),
+        is_guest: false,
+    }
+}
+
+/// The orders: skewed customers, ~3 % guests (half of them with a registered customer's
+/// email in another case), ~3 % in USD, refunds and deliveries.
+fn add_orders(
+    ds: &mut Dataset,
+    rng: &mut Rng,
+    (customers, orders): (usize, usize),
+    guest_pool: &[GuestIdx],
+) {
+    let t0 = start();
+    let mut reg_guests: Vec<Option<GuestIdx>> = Vec::new();
+    for i in 0..orders {
+        let who = rng.below(1000);
+        let buyer = if customers > 0 && who >= 30 {
+            Buyer::Customer(CustomerIdx(
+                u32::try_from(skewed(rng, customers)).unwrap_or(0),
+            ))
+        } else if customers > 0 && who < 15 {
+            // guest checkout with a registered customer's email
+            let c = skewed(rng, customers);
             let email = ds.customers()[c].email.to_uppercase();
             if reg_guests.len() < 1 << 16 {
                 let g = ds.guest(&email);
@@ -228,15 +263,15 @@ pub fn generate(config: &SynthConfig) -> SynthShop {
         } else {
             Currency::EUR
         };
-        let s = rng.below(100);
-        let status = if s < 90 {
+        let kind = rng.below(100);
+        let status = if kind < 90 {
             match rng.below(10) {
                 0 => OrderStatus::Paid,
                 1 => OrderStatus::Processing,
                 2 | 3 => OrderStatus::Shipped,
                 _ => OrderStatus::Completed,
             }
-        } else if s < 95 {
+        } else if kind < 95 {
             OrderStatus::Cancelled
         } else {
             OrderStatus::Refunded
@@ -250,7 +285,7 @@ pub fn generate(config: &SynthConfig) -> SynthShop {
         );
         if matches!(status, OrderStatus::Refunded) {
             o.refunded_minor = cents;
-        } else if s < 90 && rng.below(50) == 0 {
+        } else if kind < 90 && rng.below(50) == 0 {
             o.refunded_minor = cents / 3;
         }
         if matches!(status, OrderStatus::Shipped | OrderStatus::Completed) && rng.below(10) < 7 {
@@ -258,9 +293,14 @@ pub fn generate(config: &SynthConfig) -> SynthShop {
         }
         ds.add_order(o);
     }
+}
+
+/// `n / 4` carts of `m` customers and the guests, ~40 % linked to an order, ~10 % empty.
+fn add_carts(ds: &mut Dataset, rng: &mut Rng, (m, n): (usize, usize), guest_pool: &[GuestIdx]) {
+    let t0 = start();
     for k in 0..n / 4 {
         let owner = if m > 0 && rng.below(20) > 0 {
-            Buyer::Customer(CustomerIdx(u32::try_from(skewed(&mut rng, m)).unwrap_or(0)))
+            Buyer::Customer(CustomerIdx(u32::try_from(skewed(rng, m)).unwrap_or(0)))
         } else {
             #[allow(clippy::cast_possible_truncation)]
             Buyer::Guest(guest_pool[rng.below(guest_pool.len() as u64) as usize])
@@ -289,21 +329,5 @@ pub fn generate(config: &SynthConfig) -> SynthShop {
             total,
             converted_order: converted,
         });
-    }
-    if m > 0 {
-        for _ in 0..n / 2 {
-            let c = skewed(&mut rng, m);
-            ds.add_login(Login {
-                customer: CustomerIdx(u32::try_from(c).unwrap_or(0)),
-                at: t0 + secs(rng.below(THREE_YEARS)),
-            });
-        }
-    }
-    SynthShop {
-        dataset: ds,
-        rates: vec![FxRate {
-            from: Currency::USD,
-            rate: USD_TO_EUR,
-        }],
     }
 }

@@ -1,14 +1,10 @@
 //! The example pipeline on a tiny dataset, through the library: generate → CSV → read →
 //! consolidate → profiles CSV.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::many_single_char_names
-)]
 
 use std::path::PathBuf;
 
 use relance::customer::*;
+use relance::io::{csv, synth};
 
 fn temp_dir(name: &str) -> PathBuf {
     let d = std::env::temp_dir().join(format!("relance-{name}-{}", std::process::id()));

@@ -1,16 +1,11 @@
 //! Golden comparison against `lifetimes` 0.11.3 (BTYD) and `pandas` 3.1.1 (aggregates, RFM
 //! `qcut`) on a synthetic shop (see `tests/fixtures/customer/README.md`).
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::many_single_char_names,
-    clippy::float_cmp
-)]
 
 use std::collections::HashMap;
 use std::path::Path;
 
 use relance::customer::*;
+use relance::io::csv;
 
 fn read_expected(path: &Path) -> Vec<HashMap<String, String>> {
     let text = std::fs::read_to_string(path).unwrap();

@@ -1,0 +1,236 @@
+//! The fields of a consolidated profile: one description shared by the domain (segment
+//! conditions), and the sync (what is pushed, under which name and type).
+
+use std::fmt;
+
+/// A field of a [`CustomerProfile`](crate::customer::CustomerProfile).
+///
+/// Each field has a stable snake-case [`name`](Self::name) (the column of
+/// [`write_profiles`](crate::io::csv::write_profiles) and the key a provider stores it
+/// under), a human [`label`](Self::label) and a value [`kind`](Self::kind). Segment
+/// [`Condition`](crate::customer::segment::Condition)s test fields; the sync pushes them
+/// ([`SyncRecord`](crate::sync::SyncRecord)).
+///
+/// The enum is open: later versions add fields, so match with a wildcard arm.
+///
+/// ```
+/// use relance::customer::{FieldKind, ProfileField};
+/// let f = ProfileField::LastOrderAt;
+/// assert_eq!((f.name(), f.label(), f.kind()), ("last_order_at", "Last order date", FieldKind::DateTime));
+/// assert!(ProfileField::ALL.contains(&ProfileField::Email));
+/// ```
+// The declaration order is the order of a sync record's values (and of its fingerprint):
+// add new fields at the end.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
+pub enum ProfileField {
+    /// `email`: the normalised email, the contact's identity key (text).
+    Email,
+    /// `first_name` (text).
+    FirstName,
+    /// `last_name` (text).
+    LastName,
+    /// `civility`: salutation / gender (text).
+    Civility,
+    /// `phone`, E.164 when the shop has it so (text).
+    Phone,
+    /// `postcode` of the default or billing address (text).
+    Postcode,
+    /// `birth_date` (a calendar date; compared as 00:00 UTC).
+    BirthDate,
+    /// `customer_id`: the shop's customer id, empty for guest-only contacts (text).
+    CustomerId,
+    /// `signed_up_at`: account creation (instant).
+    SignedUpAt,
+    /// `last_login_at`: latest login (instant).
+    LastLoginAt,
+    /// `revenue` in the reporting currency (number, major units).
+    Revenue,
+    /// `last_abandoned_cart_at`: latest abandoned cart (instant).
+    LastAbandonedCartAt,
+    /// `first_order_at`: first counted order (instant).
+    FirstOrderAt,
+    /// `last_order_at`: last counted order (instant).
+    LastOrderAt,
+    /// `last_order_amount`: amount of the last counted order (number, major units).
+    LastOrderAmount,
+    /// `last_delivery_at`: latest delivery (instant).
+    LastDeliveryAt,
+    /// `orders_count`: number of counted orders (number).
+    OrdersCount,
+    /// `avg_days_between_orders`: average days between orders (number).
+    AvgDaysBetweenOrders,
+    /// `newsletter_optin`: the shop's newsletter consent (opt-in).
+    NewsletterOptIn,
+    /// `customer_group_ids`: customer group ids, comma-separated (text; empty = unset).
+    CustomerGroupIds,
+    /// `shop_id`: shop / store id (text).
+    ShopId,
+}
+
+/// How a field's values are typed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum FieldKind {
+    /// Free text.
+    Text,
+    /// A decimal number.
+    Number,
+    /// An instant.
+    DateTime,
+    /// A calendar date.
+    Date,
+    /// Yes / no consent.
+    OptIn,
+}
+
+impl ProfileField {
+    /// Every field, in declaration order.
+    pub const ALL: [Self; 21] = [
+        Self::Email,
+        Self::FirstName,
+        Self::LastName,
+        Self::Civility,
+        Self::Phone,
+        Self::Postcode,
+        Self::BirthDate,
+        Self::CustomerId,
+        Self::SignedUpAt,
+        Self::LastLoginAt,
+        Self::Revenue,
+        Self::LastAbandonedCartAt,
+        Self::FirstOrderAt,
+        Self::LastOrderAt,
+        Self::LastOrderAmount,
+        Self::LastDeliveryAt,
+        Self::OrdersCount,
+        Self::AvgDaysBetweenOrders,
+        Self::NewsletterOptIn,
+        Self::CustomerGroupIds,
+        Self::ShopId,
+    ];
+
+    /// The stable snake-case name (providers key the field by it: never changes).
+    ///
+    /// ```
+    /// assert_eq!(relance::customer::ProfileField::OrdersCount.name(), "orders_count");
+    /// ```
+    #[must_use]
+    pub fn name(&self) -> &str {
+        match self {
+            Self::Email => "email",
+            Self::FirstName => "first_name",
+            Self::LastName => "last_name",
+            Self::Civility => "civility",
+            Self::Phone => "phone",
+            Self::Postcode => "postcode",
+            Self::BirthDate => "birth_date",
+            Self::CustomerId => "customer_id",
+            Self::SignedUpAt => "signed_up_at",
+            Self::LastLoginAt => "last_login_at",
+            Self::Revenue => "revenue",
+            Self::LastAbandonedCartAt => "last_abandoned_cart_at",
+            Self::FirstOrderAt => "first_order_at",
+            Self::LastOrderAt => "last_order_at",
+            Self::LastOrderAmount => "last_order_amount",
+            Self::LastDeliveryAt => "last_delivery_at",
+            Self::OrdersCount => "orders_count",
+            Self::AvgDaysBetweenOrders => "avg_days_between_orders",
+            Self::NewsletterOptIn => "newsletter_optin",
+            Self::CustomerGroupIds => "customer_group_ids",
+            Self::ShopId => "shop_id",
+        }
+    }
+
+    /// A human label.
+    ///
+    /// ```
+    /// assert_eq!(relance::customer::ProfileField::SignedUpAt.label(), "Sign-up date");
+    /// ```
+    #[must_use]
+    pub fn label(&self) -> &str {
+        match self {
+            Self::Email => "Email",
+            Self::FirstName => "First name",
+            Self::LastName => "Last name",
+            Self::Civility => "Civility",
+            Self::Phone => "Phone",
+            Self::Postcode => "Postcode",
+            Self::BirthDate => "Birth date",
+            Self::CustomerId => "Customer id",
+            Self::SignedUpAt => "Sign-up date",
+            Self::LastLoginAt => "Last login",
+            Self::Revenue => "Revenue",
+            Self::LastAbandonedCartAt => "Last abandoned cart",
+            Self::FirstOrderAt => "First order date",
+            Self::LastOrderAt => "Last order date",
+            Self::LastOrderAmount => "Last order amount",
+            Self::LastDeliveryAt => "Last delivery",
+            Self::OrdersCount => "Orders",
+            Self::AvgDaysBetweenOrders => "Days between orders",
+            Self::NewsletterOptIn => "Newsletter opt-in",
+            Self::CustomerGroupIds => "Customer groups",
+            Self::ShopId => "Shop",
+        }
+    }
+
+    /// How the values are typed.
+    ///
+    /// ```
+    /// use relance::customer::{FieldKind, ProfileField};
+    /// assert_eq!(ProfileField::Revenue.kind(), FieldKind::Number);
+    /// ```
+    #[must_use]
+    pub fn kind(&self) -> FieldKind {
+        match self {
+            Self::Email
+            | Self::FirstName
+            | Self::LastName
+            | Self::Civility
+            | Self::Phone
+            | Self::Postcode
+            | Self::CustomerId
+            | Self::CustomerGroupIds
+            | Self::ShopId => FieldKind::Text,
+            Self::BirthDate => FieldKind::Date,
+            Self::SignedUpAt
+            | Self::LastLoginAt
+            | Self::LastAbandonedCartAt
+            | Self::FirstOrderAt
+            | Self::LastOrderAt
+            | Self::LastDeliveryAt => FieldKind::DateTime,
+            Self::Revenue
+            | Self::LastOrderAmount
+            | Self::OrdersCount
+            | Self::AvgDaysBetweenOrders => FieldKind::Number,
+            Self::NewsletterOptIn => FieldKind::OptIn,
+        }
+    }
+}
+
+impl fmt::Display for ProfileField {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_unique_snake_case_and_all_is_in_declaration_order() {
+        let names: Vec<&str> = ProfileField::ALL.iter().map(ProfileField::name).collect();
+        let mut unique = names.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(unique.len(), names.len());
+        assert!(
+            names
+                .iter()
+                .all(|n| n.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'))
+        );
+        assert!(ProfileField::ALL.windows(2).all(|w| w[0] < w[1]));
+        assert!(ProfileField::ALL.iter().all(|f| !f.label().is_empty()));
+    }
+}

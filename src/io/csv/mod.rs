@@ -1,0 +1,102 @@
+//! Minimal, allocation-light CSV reading and writing of shop data and profiles (RFC 4180
+//! quoting; `,` separator; first line = header, columns matched by name, unknown columns
+//! ignored, missing optional columns treated as empty).
+//!
+//! Files of a shop directory (only `orders.csv` is required):
+//! - `orders.csv`: `order_id,customer_id,email,placed_at,status,amount,currency,refunded_amount`
+//!   (+ optional `cart_id,delivered_at`). `customer_id` empty for guests (then `email` is the
+//!   key); `placed_at` RFC 3339; `amount`/`refunded_amount` plain decimals with `.`; `status`
+//!   one of `pending, paid, processing, shipped, completed, cancelled, refunded` or any other
+//!   string; `currency` ISO 4217.
+//! - `customers.csv`: `customer_id,email,first_name,last_name,civility,birth_date,phone,postcode,
+//!   signed_up_at,updated_at,newsletter_optin,group_ids,shop_id` (+ optional
+//!   `newsletter_optin_at,last_login_at,is_guest`); `birth_date` `YYYY-MM-DD`; `newsletter_optin` `yes`/`no`/`1`/`0`/`true`/`false`
+//!   or empty (unknown); `group_ids` comma-separated inside one (quoted) field.
+//! - `carts.csv`: `cart_id,customer_id,email,created_at,updated_at,item_count,total,currency,
+//!   converted_order_id`.
+//! - `logins.csv`: `customer_id,at`.
+//! - `deliveries.csv`: `order_id,delivered_at` (folded into the order's `delivered_at`, max).
+//! - `rates.csv`: `currency,rate` (1 unit of `currency` = `rate` units of the reporting currency).
+//!
+//! Rows referencing an unknown `customer_id` create a bare customer row with that id; orders and
+//! carts with neither `customer_id` nor `email` are skipped.
+
+mod id_index;
+mod profiles;
+mod read;
+mod reader;
+mod write;
+mod writer;
+
+use std::fmt;
+use std::io;
+use std::path::PathBuf;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+
+pub use profiles::{PROFILE_COLUMNS, write_profiles, write_profiles_file};
+pub use read::read_dir;
+pub use write::write_dir;
+
+/// A CSV reading error.
+#[derive(Debug)]
+pub enum CsvError {
+    /// I/O failure on a file.
+    Io(PathBuf, io::Error),
+    /// A bad value.
+    Parse {
+        /// File.
+        file: PathBuf,
+        /// 1-based line number.
+        line: usize,
+        /// What was wrong.
+        message: String,
+    },
+}
+
+impl fmt::Display for CsvError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Io(p, e) => write!(f, "{}: {e}", p.display()),
+            Self::Parse {
+                file,
+                line,
+                message,
+            } => write!(f, "{}:{line}: {message}", file.display()),
+        }
+    }
+}
+
+impl std::error::Error for CsvError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Io(_, e) => Some(e),
+            Self::Parse { .. } => None,
+        }
+    }
+}
+
+/// Parses an RFC 3339 instant (also accepts a space instead of `T`).
+///
+/// ```
+/// let t = relance::io::csv::parse_instant("2024-03-31T23:30:00+02:00").unwrap();
+/// assert_eq!(t.to_rfc3339(), "2024-03-31T21:30:00+00:00");
+/// ```
+#[must_use]
+pub fn parse_instant(s: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(s.trim())
+        .ok()
+        .map(|d| d.with_timezone(&Utc))
+}
+
+/// Formats an instant as RFC 3339 UTC with a `Z` suffix (sub-second digits only if present).
+///
+/// ```
+/// use chrono::{TimeZone, Utc};
+/// let t = Utc.with_ymd_and_hms(2024, 1, 1, 9, 0, 0).unwrap();
+/// assert_eq!(relance::io::csv::format_instant(t), "2024-01-01T09:00:00Z");
+/// ```
+#[must_use]
+pub fn format_instant(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::AutoSi, true)
+}

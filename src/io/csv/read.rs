@@ -1,0 +1,318 @@
+//! Reading a shop directory into a [`Dataset`].
+
+use std::collections::HashMap;
+use std::io;
+use std::path::Path;
+
+use chrono::NaiveDate;
+
+use super::CsvError;
+use super::id_index::IdIndex;
+use super::reader::Reader;
+use crate::customer::money::parse_decimal_minor;
+use crate::customer::{
+    Buyer, Cart, CartId, Civility, Currency, Customer, Dataset, FxRate, Login, Money, OptIn, Order,
+    OrderId, OrderIdx,
+};
+
+/// Reads a shop directory (see the [module docs](super)). Returns the dataset and the rates
+/// of `rates.csv` (empty if absent). Only `orders.csv` is required.
+///
+/// ```no_run
+/// let (ds, rates) = relance::io::csv::read_dir("shop".as_ref())?;
+/// # Ok::<(), relance::io::csv::CsvError>(())
+/// ```
+pub fn read_dir(dir: &Path) -> Result<(Dataset, Vec<FxRate>), CsvError> {
+    let mut shop = Shop {
+        ds: Dataset::new(),
+        by_id: IdIndex::default(),
+    };
+    if let Some(r) = Reader::open(dir.join("customers.csv"))? {
+        shop.customers(r)?;
+    }
+    let Some(r) = Reader::open(dir.join("orders.csv"))? else {
+        return Err(CsvError::Io(
+            dir.join("orders.csv"),
+            io::Error::new(io::ErrorKind::NotFound, "orders.csv is required"),
+        ));
+    };
+    shop.orders(r)?;
+    if let Some(r) = Reader::open(dir.join("deliveries.csv"))? {
+        shop.deliveries(r)?;
+    }
+    if let Some(r) = Reader::open(dir.join("carts.csv"))? {
+        shop.carts(r)?;
+    }
+    if let Some(r) = Reader::open(dir.join("logins.csv"))? {
+        shop.logins(r)?;
+    }
+    let rates = match Reader::open(dir.join("rates.csv"))? {
+        Some(r) => rates(r)?,
+        None => Vec::new(),
+    };
+    Ok((shop.ds, rates))
+}
+
+fn parse_optin(s: &str) -> OptIn {
+    match s.trim().to_ascii_lowercase().as_str() {
+        "yes" | "1" | "true" | "y" => OptIn::Yes,
+        "no" | "0" | "false" | "n" => OptIn::No,
+        _ => OptIn::Unknown,
+    }
+}
+
+/// The dataset being read and its customer rows by shop id.
+struct Shop {
+    ds: Dataset,
+    by_id: IdIndex,
+}
+
+impl Shop {
+    /// `customers.csv`.
+    fn customers(&mut self, mut r: Reader) -> Result<(), CsvError> {
+        let c = |n: &str| r.col(n);
+        let cols = [
+            c("customer_id"),
+            c("email"),
+            c("first_name"),
+            c("last_name"),
+            c("civility"),
+            c("birth_date"),
+            c("phone"),
+            c("postcode"),
+            c("signed_up_at"),
+            c("updated_at"),
+            c("newsletter_optin"),
+            c("group_ids"),
+            c("shop_id"),
+            c("last_login_at"),
+            c("is_guest"),
+            c("newsletter_optin_at"),
+        ];
+        while r.next()? {
+            let s = |i: usize| r.opt(cols[i]).map(str::to_owned);
+            let birth = match r.opt(cols[5]) {
+                None => None,
+                Some(b) => Some(
+                    NaiveDate::parse_from_str(b, "%Y-%m-%d")
+                        .map_err(|_| r.err(format!("bad birth_date {b:?}")))?,
+                ),
+            };
+            let customer = Customer {
+                id: r.field(cols[0]).to_owned(),
+                email: r.field(cols[1]).to_owned(),
+                first_name: s(2),
+                last_name: s(3),
+                civility: r.opt(cols[4]).and_then(Civility::parse),
+                birth_date: birth,
+                phone: s(6),
+                postcode: s(7),
+                signed_up_at: r.instant(cols[8])?,
+                updated_at: r.instant(cols[9])?,
+                newsletter_optin: parse_optin(r.field(cols[10])),
+                group_ids: r
+                    .field(cols[11])
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|g| !g.is_empty())
+                    .map(str::to_owned)
+                    .collect(),
+                shop_id: s(12),
+                last_login_at: r.instant(cols[13])?,
+                is_guest: parse_optin(r.field(cols[14])) == OptIn::Yes,
+                newsletter_optin_at: r.instant(cols[15])?,
+            };
+            let idx = self.ds.add_customer(customer);
+            self.by_id.insert(&self.ds, idx);
+        }
+        Ok(())
+    }
+
+    /// The buyer of a row: the customer row of `id` (created bare when unknown), or the guest
+    /// of `email` when `id` is empty; `None` without either.
+    fn buyer(&mut self, id: &str, email: &str) -> Option<Buyer> {
+        if id.is_empty() {
+            return self.ds.guest(email).map(Buyer::Guest);
+        }
+        if let Some(c) = self.by_id.get(&self.ds, id) {
+            return Some(Buyer::Customer(c));
+        }
+        let c = self.ds.add_customer(Customer {
+            id: id.to_owned(),
+            email: email.to_owned(),
+            ..Customer::default()
+        });
+        self.by_id.insert(&self.ds, c);
+        Some(Buyer::Customer(c))
+    }
+
+    /// `orders.csv`.
+    fn orders(&mut self, mut r: Reader) -> Result<(), CsvError> {
+        let cols = [
+            r.col("order_id"),
+            r.col("customer_id"),
+            r.col("email"),
+            r.col("placed_at"),
+            r.col("status"),
+            r.col("amount"),
+            r.col("currency"),
+            r.col("refunded_amount"),
+            r.col("cart_id"),
+            r.col("delivered_at"),
+        ];
+        let mut currencies: Vec<(String, Currency)> = Vec::new();
+        while r.next()? {
+            let id: u64 = r
+                .field(cols[0])
+                .parse()
+                .map_err(|_| r.err(format!("bad order_id {:?}", r.field(cols[0]))))?;
+            let Some(b) = self.buyer(r.field(cols[1]), r.field(cols[2])) else {
+                continue; // guest order without email: no contact
+            };
+            let placed = r
+                .instant(cols[3])?
+                .ok_or_else(|| r.err("missing placed_at".into()))?;
+            let status = self.ds.status(r.field(cols[4]));
+            let code = r.field(cols[6]);
+            let currency = if let Some(&(_, c)) = currencies.iter().find(|(c, _)| c == code) {
+                c
+            } else {
+                let c = Currency::from_code(code)
+                    .ok_or_else(|| r.err(format!("bad currency {code:?}")))?;
+                currencies.push((code.to_owned(), c));
+                c
+            };
+            let dec = |col: usize| -> Result<i64, CsvError> {
+                match r.opt(col) {
+                    None => Ok(0),
+                    Some(s) => parse_decimal_minor(s, currency.exponent())
+                        .ok_or_else(|| r.err(format!("bad amount {s:?}"))),
+                }
+            };
+            let mut o = Order::new(
+                OrderId(id),
+                b,
+                placed,
+                status,
+                Money::new(dec(cols[5])?, currency),
+            );
+            o.refunded_minor = dec(cols[7])?;
+            o.cart = match r.opt(cols[8]) {
+                None => None,
+                Some(s) => Some(CartId(
+                    s.parse().map_err(|_| r.err(format!("bad cart_id {s:?}")))?,
+                )),
+            };
+            o.delivered_at = r.instant(cols[9])?;
+            self.ds.add_order(o);
+        }
+        Ok(())
+    }
+
+    /// `deliveries.csv`: folded into the orders' `delivered_at`.
+    fn deliveries(&mut self, mut r: Reader) -> Result<(), CsvError> {
+        let (co, cd) = (r.col("order_id"), r.col("delivered_at"));
+        let index: HashMap<u64, usize> = self
+            .ds
+            .orders()
+            .iter()
+            .enumerate()
+            .map(|(i, o)| (o.id.0, i))
+            .collect();
+        while r.next()? {
+            let id: u64 = r
+                .field(co)
+                .parse()
+                .map_err(|_| r.err(format!("bad order_id {:?}", r.field(co))))?;
+            let Some(at) = r.instant(cd)? else { continue };
+            if let Some(&i) = index.get(&id) {
+                self.ds
+                    .set_delivered_at(OrderIdx(u32::try_from(i).unwrap_or(u32::MAX)), at);
+            }
+        }
+        Ok(())
+    }
+
+    /// `carts.csv`.
+    fn carts(&mut self, mut r: Reader) -> Result<(), CsvError> {
+        let cols = [
+            r.col("cart_id"),
+            r.col("customer_id"),
+            r.col("email"),
+            r.col("created_at"),
+            r.col("updated_at"),
+            r.col("item_count"),
+            r.col("total"),
+            r.col("currency"),
+            r.col("converted_order_id"),
+        ];
+        while r.next()? {
+            let id: u64 = r
+                .field(cols[0])
+                .parse()
+                .map_err(|_| r.err("bad cart_id".into()))?;
+            let Some(owner) = self.buyer(r.field(cols[1]), r.field(cols[2])) else {
+                continue;
+            };
+            let created = r.instant(cols[3])?;
+            let updated = r.instant(cols[4])?;
+            let (Some(created), updated) = (created.or(updated), updated.or(created)) else {
+                return Err(r.err("cart without created_at/updated_at".into()));
+            };
+            let items: u32 = r
+                .opt(cols[5])
+                .map_or(Ok(0), str::parse)
+                .map_err(|_| r.err("bad item_count".into()))?;
+            let total = match (r.opt(cols[6]), r.opt(cols[7]).and_then(Currency::from_code)) {
+                (Some(t), Some(c)) => Money::parse_decimal(t, c),
+                _ => None,
+            };
+            let converted = match r.opt(cols[8]) {
+                None => None,
+                Some(s) => {
+                    Some(OrderId(s.parse().map_err(|_| {
+                        r.err(format!("bad converted_order_id {s:?}"))
+                    })?))
+                }
+            };
+            self.ds.add_cart(Cart {
+                id: CartId(id),
+                owner,
+                created_at: created,
+                updated_at: updated.unwrap_or(created),
+                item_count: items,
+                total,
+                converted_order: converted,
+            });
+        }
+        Ok(())
+    }
+
+    /// `logins.csv` (rows of unknown customers are skipped).
+    fn logins(&mut self, mut r: Reader) -> Result<(), CsvError> {
+        let (cc, ca) = (r.col("customer_id"), r.col("at"));
+        while r.next()? {
+            let Some(at) = r.instant(ca)? else { continue };
+            if let Some(c) = self.by_id.get(&self.ds, r.field(cc)) {
+                self.ds.add_login(Login { customer: c, at });
+            }
+        }
+        Ok(())
+    }
+}
+
+/// `rates.csv`.
+fn rates(mut r: Reader) -> Result<Vec<FxRate>, CsvError> {
+    let (cc, cr) = (r.col("currency"), r.col("rate"));
+    let mut rates = Vec::new();
+    while r.next()? {
+        let from = Currency::from_code(r.field(cc))
+            .ok_or_else(|| r.err(format!("bad currency {:?}", r.field(cc))))?;
+        let rate: f64 = r
+            .field(cr)
+            .parse()
+            .map_err(|_| r.err(format!("bad rate {:?}", r.field(cr))))?;
+        rates.push(FxRate { from, rate });
+    }
+    Ok(rates)
+}

@@ -1,0 +1,35 @@
+//! The sync engine (`relance::sync`) against the stateful fakes, one module per target, and
+//! the whole pipeline from a shop to provisioned segments.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod pipeline;
+mod sendethic;
+mod sendsay;
+
+use chrono::{NaiveDate, TimeZone, Utc};
+use relance::customer::ProfileField;
+use relance::sync::{SyncRecord, SyncValue};
+
+/// Contact `i` with `orders` orders and a few typed values.
+fn record(i: u32, orders: i64) -> SyncRecord {
+    SyncRecord::new(format!("Customer{i:03}@Example.com"))
+        .with(ProfileField::FirstName, SyncValue::text(Some("Ann")))
+        .with(ProfileField::OrdersCount, SyncValue::int(orders))
+        .with(
+            ProfileField::Revenue,
+            SyncValue::decimal(12.5 * f64::from(i), 2),
+        )
+        .with(
+            ProfileField::LastOrderAt,
+            SyncValue::instant(Some(Utc.with_ymd_and_hms(2024, 5, 1, 10, 0, 0).unwrap())),
+        )
+        .with(
+            ProfileField::NewsletterOptIn,
+            SyncValue::OptIn(i.is_multiple_of(2)),
+        )
+        .with(
+            ProfileField::BirthDate,
+            SyncValue::Date(NaiveDate::from_ymd_opt(1990, 12, 10).unwrap()),
+        )
+        .with(ProfileField::LastAbandonedCartAt, SyncValue::Empty)
+}
