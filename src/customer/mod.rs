@@ -34,6 +34,7 @@
 //! # Ok::<(), ConsolidationError>(())
 //! ```
 
+pub mod clv;
 mod consolidate;
 pub mod csv;
 mod dataset;
