@@ -188,6 +188,7 @@ impl BgNbd {
 }
 
 #[cfg(test)]
+#[allow(clippy::many_single_char_names)] // the paper's names
 mod tests {
     use super::BgNbd;
     use crate::customer::Btyd;

@@ -187,6 +187,7 @@ impl Objective for BgNbdData {
 }
 
 #[cfg(test)]
+#[allow(clippy::many_single_char_names)] // the paper's names
 mod tests {
     use super::BgNbdData;
     use crate::customer::Btyd;

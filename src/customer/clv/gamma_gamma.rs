@@ -225,6 +225,7 @@ impl GammaGamma {
 }
 
 #[cfg(test)]
+#[allow(clippy::many_single_char_names)] // the paper's names
 mod tests {
     use super::{GammaGamma, GammaGammaData};
     use crate::customer::Btyd;

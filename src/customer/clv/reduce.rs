@@ -71,6 +71,7 @@ pub(super) fn map_ranges<E: Send, const K: usize>(
 }
 
 #[cfg(test)]
+#[allow(clippy::float_cmp, clippy::cast_precision_loss)] // small exact integers
 mod tests {
     use super::{CHUNK, chunked_sum, map_ranges, split};
 
@@ -84,9 +85,7 @@ mod tests {
     #[test]
     fn chunked_sum_adds_every_index_once() {
         let len = 3 * CHUNK + 17;
-        #[allow(clippy::cast_precision_loss)]
         let [count, sum] = chunked_sum(len, |r| [r.len() as f64, r.map(|i| i as f64).sum()]);
-        #[allow(clippy::cast_precision_loss)]
         let expected = (len * (len - 1) / 2) as f64;
         assert_eq!((count, sum), (len as f64, expected));
     }
