@@ -2,7 +2,7 @@
 //! logarithm once per distinct value instead of once per customer.
 
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::{BuildHasherDefault, Hash, Hasher};
 
 use super::ClvError;
 use crate::customer::Btyd;
@@ -37,8 +37,8 @@ pub(super) fn check(summaries: &[Btyd]) -> Result<(), ClvError> {
     Ok(())
 }
 
-/// A fast, good-enough hash of a `u64` (the splitmix64 finaliser): interned keys are float
-/// bits or small integers, whose low bits are often all zero.
+/// A fast, good-enough hash of integer keys (the splitmix64 finaliser over the words
+/// written): interned keys are float bits or small integers, whose low bits are often zero.
 #[derive(Default)]
 struct MixHasher(u64);
 
@@ -49,8 +49,12 @@ impl Hasher for MixHasher {
         }
     }
 
+    fn write_u32(&mut self, v: u32) {
+        self.write_u64(u64::from(v));
+    }
+
     fn write_u64(&mut self, v: u64) {
-        self.0 = v;
+        self.0 = self.0.rotate_left(29) ^ v;
     }
 
     fn finish(&self) -> u64 {
@@ -62,16 +66,24 @@ impl Hasher for MixHasher {
 }
 
 /// Distinct keys in first-seen order, each with a dense `u32` id.
-#[derive(Default)]
-pub(super) struct Distinct {
-    ids: HashMap<u64, u32, BuildHasherDefault<MixHasher>>,
+pub(super) struct Distinct<K = u64> {
+    ids: HashMap<K, u32, BuildHasherDefault<MixHasher>>,
     /// The keys, by id.
-    pub keys: Vec<u64>,
+    pub keys: Vec<K>,
 }
 
-impl Distinct {
+impl<K> Default for Distinct<K> {
+    fn default() -> Self {
+        Self {
+            ids: HashMap::default(),
+            keys: Vec::new(),
+        }
+    }
+}
+
+impl<K: Copy + Eq + Hash> Distinct<K> {
     /// The id of `key`, new if unseen.
-    pub fn id(&mut self, key: u64) -> u32 {
+    pub fn id(&mut self, key: K) -> u32 {
         let next = u32::try_from(self.keys.len()).unwrap_or(u32::MAX);
         let id = *self.ids.entry(key).or_insert(next);
         if id == next {
@@ -79,7 +91,9 @@ impl Distinct {
         }
         id
     }
+}
 
+impl Distinct<u64> {
     /// The id of a float value (`-0.0` and `0.0` are one value).
     pub fn value_id(&mut self, v: f64) -> u32 {
         self.id((v + 0.0).to_bits())
@@ -142,5 +156,11 @@ mod tests {
             .collect();
         assert_eq!(ids, vec![0, 1, 0, 1, 2]);
         assert_eq!(d.values(), vec![3.0, 0.0, 7.5]);
+        let mut pairs = Distinct::default();
+        let ids: Vec<u32> = [(1_u32, 5_u64), (5, 1), (1, 5), (0, 0)]
+            .iter()
+            .map(|&k| pairs.id(k))
+            .collect();
+        assert_eq!(ids, vec![0, 1, 0, 2]);
     }
 }

@@ -3,8 +3,12 @@
 //! fitters: BFGS with a Wolfe line search, stopped on the gradient norm).
 
 use std::cell::{Cell, RefCell};
+use std::rc::Rc;
 
-use argmin::core::{CostFunction, Error, Executor, Gradient, State, TerminationReason};
+use argmin::core::observers::{Observe, ObserverMode};
+use argmin::core::{
+    CostFunction, Error, Executor, Gradient, IterState, KV, State, TerminationReason,
+};
 use argmin::solver::linesearch::MoreThuenteLineSearch;
 use argmin::solver::quasinewton::BFGS;
 
@@ -25,6 +29,25 @@ pub(super) struct Minimum {
     pub value: f64,
     /// Likelihood evaluations.
     pub evaluations: u64,
+    /// BFGS's inverse Hessian after its last iteration (a warm start for a related fit).
+    pub inv_hessian: Option<Matrix>,
+}
+
+/// A square matrix, by rows.
+pub(super) type Matrix = Vec<Vec<f64>>;
+
+/// Keeps BFGS's inverse Hessian after each iteration.
+struct LastInvHessian(Rc<RefCell<Option<Matrix>>>);
+
+impl Observe<IterState<Vec<f64>, Vec<f64>, (), Matrix, (), f64>> for LastInvHessian {
+    fn observe_iter(
+        &mut self,
+        state: &IterState<Vec<f64>, Vec<f64>, (), Matrix, (), f64>,
+        _kv: &KV,
+    ) -> Result<(), Error> {
+        *self.0.borrow_mut() = state.get_inv_hessian().cloned();
+        Ok(())
+    }
 }
 
 /// A point, the objective and its gradient there.
@@ -95,11 +118,12 @@ fn max_abs(v: &[f64]) -> f64 {
 pub(super) fn minimize<O: Objective>(
     model: Model,
     objective: &O,
-    theta0: Vec<f64>,
+    (theta0, inv_hessian0): (Vec<f64>, Option<Matrix>),
     options: &FitOptions,
 ) -> Result<Minimum, ClvError> {
     let evaluations = Cell::new(0);
     let converged = RefCell::new(None);
+    let last_inv_hessian = Rc::new(RefCell::new(None));
     let problem = Cached {
         objective,
         tolerance: options.tolerance,
@@ -112,6 +136,7 @@ pub(super) fn minimize<O: Objective>(
             theta,
             value,
             evaluations: evaluations.get(),
+            inv_hessian: last_inv_hessian.borrow_mut().take(),
         })
     };
     let not_converged = |reason: String| ClvError::NotConverged {
@@ -123,14 +148,17 @@ pub(super) fn minimize<O: Objective>(
         Ok(first) => first,
         Err(e) => return done().ok_or_else(|| not_converged(e.to_string())),
     };
-    // The first step goes along −g: scaling it to length ≤ 1 (as scipy's first step does)
-    // keeps it from jumping to parameters where the likelihood overflows.
-    let g0 = gradient0.iter().map(|g| g * g).sum::<f64>().sqrt();
-    let scale = if g0 > 1.0 { 1.0 / g0 } else { 1.0 };
-    let n = theta0.len();
-    let inv_hessian: Vec<Vec<f64>> = (0..n)
-        .map(|i| (0..n).map(|j| if i == j { scale } else { 0.0 }).collect())
-        .collect();
+    // Without a warm start the first step goes along −g: scaling it to length ≤ 1 (as
+    // scipy's first step does) keeps it from jumping to parameters where the likelihood
+    // overflows.
+    let inv_hessian = inv_hessian0.unwrap_or_else(|| {
+        let g0 = gradient0.iter().map(|g| g * g).sum::<f64>().sqrt();
+        let scale = if g0 > 1.0 { 1.0 / g0 } else { 1.0 };
+        let n = theta0.len();
+        (0..n)
+            .map(|i| (0..n).map(|j| if i == j { scale } else { 0.0 }).collect())
+            .collect()
+    });
     // argmin's own stopping tests (L2 gradient norm, change of the cost) are off: `Cached`
     // applies the max-norm test.
     let solver = BFGS::new(MoreThuenteLineSearch::new())
@@ -146,6 +174,10 @@ pub(super) fn minimize<O: Objective>(
                 .inv_hessian(inv_hessian)
                 .max_iters(options.max_iterations)
         })
+        .add_observer(
+            LastInvHessian(Rc::clone(&last_inv_hessian)),
+            ObserverMode::Always,
+        )
         .run();
     if let Some(min) = done() {
         return Ok(min);
@@ -186,8 +218,13 @@ mod tests {
 
     #[test]
     fn finds_the_minimum_of_a_bowl() {
-        let Minimum { theta, value, .. } =
-            minimize(Model::BgNbd, &Bowl, vec![0.1, 0.1], &FitOptions::default()).unwrap();
+        let Minimum { theta, value, .. } = minimize(
+            Model::BgNbd,
+            &Bowl,
+            (vec![0.1, 0.1], None),
+            &FitOptions::default(),
+        )
+        .unwrap();
         assert!((theta[0] - 3.0).abs() < 1e-7 && (theta[1] + 1.0).abs() < 1e-7);
         assert!((value - 2.0).abs() < 1e-12);
     }
@@ -198,7 +235,7 @@ mod tests {
             max_iterations: 50,
             ..FitOptions::default()
         };
-        let err = minimize(Model::GammaGamma, &Slope, vec![0.0], &options).unwrap_err();
+        let err = minimize(Model::GammaGamma, &Slope, (vec![0.0], None), &options).unwrap_err();
         assert!(
             matches!(
                 err,

@@ -2,105 +2,10 @@
 
 use std::fmt;
 
-use super::data::check;
+use super::data::{Distinct, check};
 use super::reduce::map_ranges;
-use super::{BgNbd, ClvError, FitOptions, Fitted, GammaGamma};
+use super::{BgNbd, ClvError, Discount, FitOptions, Fitted, GammaGamma, Horizon};
 use crate::customer::Btyd;
-
-/// Most discount periods a horizon may span.
-const MAX_PERIODS: f64 = 10_000.0;
-
-/// A per-period discount rate for [`Horizon::discounted`].
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Discount {
-    /// Rate per period (`0.01` = 1 %).
-    pub rate: f64,
-    /// Period length, in the summaries' time unit (`lifetimes` uses 30 days with `freq="D"`).
-    pub period: f64,
-}
-
-/// How far ahead to predict, in the summaries' time unit (days for [`Btyd`]), and whether to
-/// discount the expected value.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Horizon {
-    length: f64,
-    discount: Option<Discount>,
-}
-
-impl Horizon {
-    /// An undiscounted horizon of `length` (finite, ≥ 0).
-    ///
-    /// ```
-    /// use relance::customer::clv::Horizon;
-    /// assert_eq!(Horizon::new(90.0)?.length(), 90.0);
-    /// assert!(Horizon::new(-1.0).is_err());
-    /// # Ok::<(), relance::customer::clv::ClvError>(())
-    /// ```
-    pub fn new(length: f64) -> Result<Self, ClvError> {
-        if !(length.is_finite() && length >= 0.0) {
-            return Err(ClvError::InvalidOption(
-                "the horizon must be finite and ≥ 0",
-            ));
-        }
-        Ok(Self {
-            length,
-            discount: None,
-        })
-    }
-
-    /// Discounts the expected value: the horizon is cut into periods `[(k−1)P, kP]` (the last
-    /// one ends at the horizon), and the value of the purchases expected in period `k` is
-    /// divided by `(1 + rate)^(end_k / P)`. With a horizon of `n` whole periods of 30 days this
-    /// is exactly `lifetimes`' `customer_lifetime_value(time=n, discount_rate=rate,
-    /// freq="D")`. `rate` must be finite and ≥ 0, `period` finite and > 0, and the horizon at
-    /// most 10 000 periods.
-    ///
-    /// ```
-    /// use relance::customer::clv::{Discount, Horizon};
-    /// let h = Horizon::new(90.0)?.discounted(0.01, 30.0)?;
-    /// assert_eq!(h.discount(), Some(Discount { rate: 0.01, period: 30.0 }));
-    /// assert!(Horizon::new(90.0)?.discounted(0.01, 0.0).is_err());
-    /// # Ok::<(), relance::customer::clv::ClvError>(())
-    /// ```
-    pub fn discounted(self, rate: f64, period: f64) -> Result<Self, ClvError> {
-        if !(rate.is_finite() && rate >= 0.0) {
-            return Err(ClvError::InvalidOption(
-                "the discount rate must be finite and ≥ 0",
-            ));
-        }
-        if !(period.is_finite() && period > 0.0 && self.length / period <= MAX_PERIODS) {
-            return Err(ClvError::InvalidOption(
-                "the discount period must be > 0 and the horizon at most 10 000 periods",
-            ));
-        }
-        Ok(Self {
-            discount: Some(Discount { rate, period }),
-            ..self
-        })
-    }
-
-    /// The length.
-    ///
-    /// ```
-    /// assert_eq!(relance::customer::clv::Horizon::new(30.0)?.length(), 30.0);
-    /// # Ok::<(), relance::customer::clv::ClvError>(())
-    /// ```
-    #[must_use]
-    pub fn length(&self) -> f64 {
-        self.length
-    }
-
-    /// The discount, if any.
-    ///
-    /// ```
-    /// assert_eq!(relance::customer::clv::Horizon::new(30.0)?.discount(), None);
-    /// # Ok::<(), relance::customer::clv::ClvError>(())
-    /// ```
-    #[must_use]
-    pub fn discount(&self) -> Option<Discount> {
-        self.discount
-    }
-}
 
 /// One customer's predictions.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -228,18 +133,22 @@ impl Clv {
     /// use relance::customer::Btyd;
     /// use relance::customer::clv::{Clv, ClvOptions, Horizon};
     ///
-    /// let summaries: Vec<Btyd> = (0..600_u32)
+    /// let summaries: Vec<Btyd> = (0..1000_u32)
     ///     .map(|i| {
-    ///         let frequency = (i * 7) % 9 / 3;
-    ///         let t = f64::from(60 + i % 300);
-    ///         let recency = if frequency == 0 { 0.0 } else { (t * f64::from(i % 10) / 10.0).floor() };
-    ///         let monetary_value = if frequency == 0 { 0.0 } else { 15.0 + f64::from((i * 31) % 40) };
+    ///         let t = f64::from(30 + (i * 37) % 700);
+    ///         let (frequency, recency) = match i % 4 {
+    ///             0 => (0, 0.0),
+    ///             1 => (1 + i % 3, (t / 5.0).floor()),
+    ///             2 => (2 + i % 5, t - f64::from(i % 10)),
+    ///             _ => (1, (t / 2.0).floor()),
+    ///         };
+    ///         let monetary_value = if frequency == 0 { 0.0 } else { 20.0 + f64::from((i * 31) % 50) };
     ///         Btyd { frequency, recency, t, monetary_value }
     ///     })
     ///     .collect();
     /// let model = Clv::fit(&summaries, &ClvOptions::default())?.model();
     /// let predictions = model.predict(&summaries, &Horizon::new(90.0)?)?;
-    /// assert_eq!(predictions.len(), 600);
+    /// assert_eq!(predictions.len(), 1000);
     /// assert!(model.to_string().starts_with("r="));
     /// # Ok::<(), relance::customer::clv::ClvError>(())
     /// ```
@@ -267,11 +176,14 @@ impl Clv {
     /// ```
     pub fn predict_one(&self, s: &Btyd, horizon: &Horizon) -> Result<Prediction, ClvError> {
         let mean = self.check(std::slice::from_ref(s), horizon)?;
-        Ok(self.prediction(s, horizon, mean))
+        Ok(self.prediction(s, self.given_alive(s.frequency, s.t, horizon), mean))
     }
 
-    /// Predictions for every summary, on several threads for large inputs (each value is
-    /// computed on its own: the result does not depend on the thread count).
+    /// Predictions for every summary, on several threads for large inputs. Expected
+    /// purchases of a customer known to be alive depend on its frequency and `T` only: they
+    /// are computed once per distinct pair, then scaled by each customer's P(alive). Each
+    /// value is computed on its own (the same bits as [`Clv::predict_one`], whatever the
+    /// thread count).
     ///
     /// ```
     /// use relance::customer::Btyd;
@@ -292,6 +204,23 @@ impl Clv {
     /// ```
     pub fn predict(&self, summaries: &[Btyd], horizon: &Horizon) -> Result<Predictions, ClvError> {
         let mean = self.check(summaries, horizon)?;
+        let mut pairs = Distinct::default();
+        let pair_of: Vec<u32> = summaries
+            .iter()
+            .map(|s| pairs.id((s.frequency, (s.t + 0.0).to_bits())))
+            .collect();
+        let (mut purchases, mut values) =
+            (vec![0.0; pairs.keys.len()], vec![0.0; pairs.keys.len()]);
+        map_ranges(
+            [&mut purchases, &mut values],
+            |start, [purchases, values]| {
+                for (k, (purchases, values)) in purchases.iter_mut().zip(values).enumerate() {
+                    let (frequency, t) = pairs.keys[start + k];
+                    [*purchases, *values] = self.given_alive(frequency, f64::from_bits(t), horizon);
+                }
+                Ok::<(), ClvError>(())
+            },
+        )?;
         let n = summaries.len();
         let mut out = Predictions {
             p_alive: vec![0.0; n],
@@ -305,11 +234,13 @@ impl Clv {
             &mut out.expected_avg_value,
             &mut out.expected_value,
         ];
-        map_ranges(outputs, |start, [alive, purchases, avg, value]| {
-            let rows = alive.iter_mut().zip(purchases).zip(avg).zip(value);
-            for (s, (((alive, purchases), avg), value)) in summaries[start..].iter().zip(rows) {
-                let p = self.prediction(s, horizon, mean);
-                (*alive, *purchases, *avg, *value) = (
+        map_ranges(outputs, |start, [alive, expected, avg, value]| {
+            let rows = alive.iter_mut().zip(expected).zip(avg).zip(value);
+            for (i, (((alive, expected), avg), value)) in (start..).zip(rows) {
+                let pair = pair_of[i] as usize;
+                let given = [purchases[pair], values[pair]];
+                let p = self.prediction(&summaries[i], given, mean);
+                (*alive, *expected, *avg, *value) = (
                     p.p_alive,
                     p.expected_purchases,
                     p.expected_avg_value,
@@ -324,7 +255,7 @@ impl Clv {
     /// Checks the summaries and the horizon once; gives the population mean spend.
     fn check(&self, summaries: &[Btyd], horizon: &Horizon) -> Result<f64, ClvError> {
         check(summaries)?;
-        self.bg_nbd.check_horizon(horizon.length)?;
+        self.bg_nbd.check_horizon(horizon.length())?;
         self.gamma_gamma
             .mean_spend()
             .ok_or(ClvError::UnboundedMeanSpend {
@@ -332,27 +263,46 @@ impl Clv {
             })
     }
 
-    fn prediction(&self, s: &Btyd, horizon: &Horizon, mean: f64) -> Prediction {
-        let p_alive = self.bg_nbd.p_alive(s);
+    /// For a customer known to be alive, with this frequency and `T`: the expected purchases
+    /// over the horizon, and the same discounted per period (equal without discount).
+    fn given_alive(&self, frequency: u32, t: f64, horizon: &Horizon) -> [f64; 2] {
         let bg = &self.bg_nbd;
-        let expected_purchases = bg.purchases_given_alive(s, horizon.length) * p_alive;
-        let expected_avg_value = self.gamma_gamma.avg_value_given_mean(s, mean);
-        let expected_value = match horizon.discount {
-            None => expected_purchases * expected_avg_value,
-            Some(Discount { rate, period }) => {
-                let (mut before, mut total, mut k) = (0.0, 0.0, 1.0);
-                loop {
-                    let end = (k * period).min(horizon.length);
-                    let cumulative = bg.purchases_given_alive(s, end) * p_alive;
-                    total += (cumulative - before) / (1.0 + rate).powf(end / period);
-                    if end >= horizon.length {
-                        break total * expected_avg_value;
-                    }
-                    before = cumulative;
-                    k += 1.0;
-                }
-            }
+        let s = Btyd {
+            frequency,
+            recency: 0.0,
+            t,
+            monetary_value: 0.0,
         };
+        let purchases = bg.purchases_given_alive(&s, horizon.length());
+        let Some(Discount { rate, period }) = horizon.discount() else {
+            return [purchases, purchases];
+        };
+        let (mut before, mut total, mut k) = (0.0, 0.0, 1.0);
+        loop {
+            let end = (k * period).min(horizon.length());
+            let cumulative = bg.purchases_given_alive(&s, end);
+            total += (cumulative - before) / (1.0 + rate).powf(end / period);
+            if end >= horizon.length() {
+                return [purchases, total];
+            }
+            before = cumulative;
+            k += 1.0;
+        }
+    }
+
+    /// One customer's predictions from its [`Clv::given_alive`] figures.
+    fn prediction(
+        &self,
+        s: &Btyd,
+        [purchases, value_purchases]: [f64; 2],
+        mean: f64,
+    ) -> Prediction {
+        let p_alive = self.bg_nbd.p_alive(s);
+        let expected_avg_value = self.gamma_gamma.avg_value_given_mean(s, mean);
+        let expected_purchases = purchases * p_alive;
+        // without discount `value_purchases == purchases`: the same bits as
+        // `expected_purchases * expected_avg_value`
+        let expected_value = value_purchases * p_alive * expected_avg_value;
         Prediction {
             p_alive,
             expected_purchases,
