@@ -63,31 +63,22 @@ fn cdnow_fits_match_lifetimes_for_both_penalizers() {
         let options = FitOptions::penalized(penalizer.parse().unwrap());
         let key = |model: &str, p: &str| (model.to_owned(), penalizer.to_owned(), p.to_owned());
         let bg = BgNbd::fit(&summaries, &options).unwrap();
-        assert_eq!(bg.customers, 2357);
-        let BgNbd { r, alpha, a, b } = bg.params;
-        for (name, ours) in [("r", r), ("alpha", alpha), ("a", a), ("b", b)] {
-            same_4_digits(ours, expected[&key("bg_nbd", name)], name);
-            compared += 1;
-        }
-        same_4_digits(
-            bg.objective,
-            expected[&key("bg_nbd", "objective")],
-            "objective",
-        );
         let gg = GammaGamma::fit(&summaries, &options).unwrap();
-        assert_eq!(gg.customers, 946);
-        let GammaGamma { p, q, v } = gg.params;
-        for (name, ours) in [("p", p), ("q", q), ("v", v)] {
-            same_4_digits(ours, expected[&key("gamma_gamma", name)], name);
-            compared += 1;
+        assert_eq!((bg.customers, gg.customers), (2357, 946));
+        let (BgNbd { r, alpha, a, b }, GammaGamma { p, q, v }) = (bg.params, gg.params);
+        let bg_values = [("r", r), ("alpha", alpha), ("a", a), ("b", b)];
+        let gg_values = [("p", p), ("q", q), ("v", v)];
+        for (model, values, objective) in [
+            ("bg_nbd", &bg_values[..], bg.objective),
+            ("gamma_gamma", &gg_values[..], gg.objective),
+        ] {
+            for &(name, ours) in values.iter().chain([&("objective", objective)]) {
+                same_4_digits(ours, expected[&key(model, name)], name);
+                compared += 1;
+            }
         }
-        same_4_digits(
-            gg.objective,
-            expected[&key("gamma_gamma", "objective")],
-            "objective",
-        );
     }
-    assert_eq!(compared, 14);
+    assert_eq!(compared, 18);
 }
 
 #[test]

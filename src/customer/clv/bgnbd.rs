@@ -2,9 +2,8 @@
 //! way"), as `lifetimes.BetaGeoFitter` (0.11.3) fits and uses it.
 
 use super::bgnbd_likelihood::BgNbdData;
-use super::data::check;
-use super::optimize::minimize;
-use super::{ClvError, FitOptions, Fitted, Model, warm_start_sample};
+use super::fit::maximise_likelihood;
+use super::{ClvError, FitOptions, Fitted, Model};
 use crate::customer::Btyd;
 
 /// BG/NBD parameters: while alive a customer buys at Poisson rate `λ` ~ Gamma(`r`, `alpha`),
@@ -77,19 +76,14 @@ impl BgNbd {
     /// # Ok::<(), relance::customer::clv::ClvError>(())
     /// ```
     pub fn fit(summaries: &[Btyd], options: &FitOptions) -> Result<Fitted<Self>, ClvError> {
-        options.check()?;
-        check(summaries)?;
-        let data = BgNbdData::new(summaries, options.penalizer)?;
-        let mut start = (vec![0.1; 4], None);
-        if let Some(sample) = warm_start_sample(summaries)
-            && let Ok(part) = BgNbdData::new(&sample, options.penalizer)
-            && let Ok(min) = minimize(Model::BgNbd, &part, start.clone(), options)
-        {
-            // the sample's α is in its own time scale
-            start = (min.theta, min.inv_hessian);
-            start.0[1] += (data.scale / part.scale).ln();
-        }
-        let min = minimize(Model::BgNbd, &data, start, options)?;
+        let (data, min) = maximise_likelihood(
+            Model::BgNbd,
+            summaries,
+            options,
+            BgNbdData::new,
+            // a sample's α is in its own time scale
+            |part, all, theta| theta[1] += (all.scale / part.scale).ln(),
+        )?;
         let p = [
             min.theta[0].exp(),
             min.theta[1].exp(),

@@ -15,7 +15,7 @@
 //! is evaluated per returning customer, in fixed chunks summed in order.
 
 use super::data::Distinct;
-use super::optimize::Objective;
+use super::optimize::{Objective, penalized_mean};
 use super::reduce::chunked_sum;
 use super::special::{digamma, ln_gamma};
 use super::{ClvError, MIN_CUSTOMERS, Model};
@@ -169,6 +169,8 @@ impl BgNbdData {
 }
 
 impl Objective for BgNbdData {
+    const PARAMETERS: usize = 4;
+
     fn evaluate(&self, theta: &[f64]) -> (f64, Vec<f64>) {
         let p = [
             theta[0].exp(),
@@ -177,14 +179,7 @@ impl Objective for BgNbdData {
             theta[3].exp(),
         ];
         let (ll, d) = self.log_likelihood(p);
-        let penalty: f64 = p.iter().map(|v| v * v).sum();
-        let value = -ll / self.customers + self.penalizer * penalty;
-        let gradient = p
-            .iter()
-            .zip(d)
-            .map(|(&v, dv)| v * (-dv / self.customers + 2.0 * self.penalizer * v))
-            .collect();
-        (value, gradient)
+        penalized_mean(&p, (ll, &d), self.customers, self.penalizer)
     }
 }
 
@@ -193,7 +188,7 @@ impl Objective for BgNbdData {
 mod tests {
     use super::BgNbdData;
     use crate::customer::Btyd;
-    use crate::customer::clv::optimize::Objective;
+    use crate::customer::clv::optimize::{Objective, assert_gradient_matches};
     use crate::customer::clv::special::ln_gamma;
 
     pub(crate) fn sample() -> Vec<Btyd> {
@@ -255,19 +250,7 @@ mod tests {
             [-1.2, -2.0, -0.3, 0.9],
             [0.5, 1.0, 1.5, -0.5],
         ] {
-            let (_, g) = data.evaluate(&theta);
-            for j in 0..4 {
-                let h = 1e-6;
-                let (mut up, mut down) = (theta, theta);
-                up[j] += h;
-                down[j] -= h;
-                let fd = (data.evaluate(&up).0 - data.evaluate(&down).0) / (2.0 * h);
-                assert!(
-                    (g[j] - fd).abs() <= 1e-7 * fd.abs().max(1.0),
-                    "θ = {theta:?}, component {j}: {} vs {fd}",
-                    g[j]
-                );
-            }
+            assert_gradient_matches(&data, &theta);
         }
     }
 }

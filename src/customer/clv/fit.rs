@@ -1,6 +1,7 @@
 //! Settings and results of one maximum-likelihood fit.
 
-use super::optimize::Minimum;
+use super::data::check;
+use super::optimize::{Minimum, Objective, minimize};
 use super::{ClvError, Model};
 use crate::customer::Btyd;
 
@@ -12,15 +13,36 @@ const WARM_START_MIN: usize = 1 << 17;
 /// See [`WARM_START_MIN`].
 const WARM_START_STRIDE: usize = 16;
 
-/// The warm-start sample of `summaries`, if they are many.
-pub(super) fn warm_start_sample(summaries: &[Btyd]) -> Option<Vec<Btyd>> {
-    (summaries.len() >= WARM_START_MIN).then(|| {
-        summaries
+/// A fit's common steps: checks the options and the summaries, prepares the likelihood
+/// data, and minimises from `lifetimes`' start (0.1 for every log-parameter) — for many
+/// summaries from the optimum of a systematic sample instead, with its inverse Hessian;
+/// `rescale` moves the sample's log-parameters to the full data's units.
+pub(super) fn maximise_likelihood<D: Objective>(
+    model: Model,
+    summaries: &[Btyd],
+    options: &FitOptions,
+    prepare: impl Fn(&[Btyd], f64) -> Result<D, ClvError>,
+    rescale: impl Fn(&D, &D, &mut [f64]),
+) -> Result<(D, Minimum), ClvError> {
+    options.check()?;
+    check(summaries)?;
+    let data = prepare(summaries, options.penalizer)?;
+    let mut start = (vec![0.1; D::PARAMETERS], None);
+    if summaries.len() >= WARM_START_MIN {
+        let sample: Vec<Btyd> = summaries
             .iter()
             .step_by(WARM_START_STRIDE)
             .copied()
-            .collect()
-    })
+            .collect();
+        if let Ok(part) = prepare(&sample, options.penalizer)
+            && let Ok(min) = minimize(model, &part, start.clone(), options)
+        {
+            start = (min.theta, min.inv_hessian);
+            rescale(&part, &data, &mut start.0);
+        }
+    }
+    let min = minimize(model, &data, start, options)?;
+    Ok((data, min))
 }
 
 /// Settings of one maximum-likelihood fit.
@@ -61,7 +83,7 @@ impl FitOptions {
         }
     }
 
-    pub(super) fn check(&self) -> Result<(), ClvError> {
+    fn check(&self) -> Result<(), ClvError> {
         if !(self.penalizer.is_finite() && self.penalizer >= 0.0) {
             return Err(ClvError::InvalidOption(
                 "the penalizer must be finite and ≥ 0",

@@ -12,11 +12,12 @@
 //! of the parameters. The Γ terms are computed once per distinct frequency, `Σ ln m` once per
 //! fit, and only `ln(xm + v)` per customer and pass.
 
-use super::data::{Distinct, check};
-use super::optimize::{Objective, minimize};
+use super::data::Distinct;
+use super::fit::maximise_likelihood;
+use super::optimize::{Objective, penalized_mean};
 use super::reduce::chunked_sum;
 use super::special::{digamma, ln_gamma};
-use super::{ClvError, FitOptions, Fitted, MIN_RETURNING, Model, warm_start_sample};
+use super::{ClvError, FitOptions, Fitted, MIN_RETURNING, Model};
 use crate::customer::Btyd;
 
 /// Gamma-Gamma parameters: spend per transaction is Gamma(`p`, `ν`) for each customer, with
@@ -125,17 +126,12 @@ impl GammaGammaData {
 }
 
 impl Objective for GammaGammaData {
+    const PARAMETERS: usize = 3;
+
     fn evaluate(&self, theta: &[f64]) -> (f64, Vec<f64>) {
         let p = [theta[0].exp(), theta[1].exp(), theta[2].exp()];
         let (ll, d) = self.log_likelihood(p);
-        let penalty: f64 = p.iter().map(|v| v * v).sum();
-        let value = -ll / self.customers + self.penalizer * penalty;
-        let gradient = p
-            .iter()
-            .zip(d)
-            .map(|(&v, dv)| v * (-dv / self.customers + 2.0 * self.penalizer * v))
-            .collect();
-        (value, gradient)
+        penalized_mean(&p, (ll, &d), self.customers, self.penalizer)
     }
 }
 
@@ -165,17 +161,13 @@ impl GammaGamma {
     /// # Ok::<(), relance::customer::clv::ClvError>(())
     /// ```
     pub fn fit(summaries: &[Btyd], options: &FitOptions) -> Result<Fitted<Self>, ClvError> {
-        options.check()?;
-        check(summaries)?;
-        let data = GammaGammaData::new(summaries, options.penalizer)?;
-        let mut start = (vec![0.1; 3], None);
-        if let Some(sample) = warm_start_sample(summaries)
-            && let Ok(part) = GammaGammaData::new(&sample, options.penalizer)
-            && let Ok(min) = minimize(Model::GammaGamma, &part, start.clone(), options)
-        {
-            start = (min.theta, min.inv_hessian);
-        }
-        let min = minimize(Model::GammaGamma, &data, start, options)?;
+        let (data, min) = maximise_likelihood(
+            Model::GammaGamma,
+            summaries,
+            options,
+            GammaGammaData::new,
+            |_, _, _| {},
+        )?;
         let [p, q, v] = [min.theta[0].exp(), min.theta[1].exp(), min.theta[2].exp()];
         let scale_free = [p, q, v / data.mean_m];
         Fitted::new(
@@ -237,7 +229,7 @@ impl GammaGamma {
 mod tests {
     use super::{GammaGamma, GammaGammaData};
     use crate::customer::Btyd;
-    use crate::customer::clv::optimize::Objective;
+    use crate::customer::clv::optimize::assert_gradient_matches;
     use crate::customer::clv::special::ln_gamma;
     use crate::customer::clv::{ClvError, FitOptions, Model};
 
@@ -285,19 +277,7 @@ mod tests {
     fn gradient_matches_central_differences() {
         let data = GammaGammaData::new(&sample(), 0.002).unwrap();
         for theta in [[0.1, 0.1, 0.1], [1.8, 1.3, 2.7], [-0.5, 2.0, 0.5]] {
-            let (_, g) = data.evaluate(&theta);
-            for j in 0..3 {
-                let h = 1e-6;
-                let (mut up, mut down) = (theta, theta);
-                up[j] += h;
-                down[j] -= h;
-                let fd = (data.evaluate(&up).0 - data.evaluate(&down).0) / (2.0 * h);
-                assert!(
-                    (g[j] - fd).abs() <= 1e-7 * fd.abs().max(1.0),
-                    "θ = {theta:?}, component {j}: {} vs {fd}",
-                    g[j]
-                );
-            }
+            assert_gradient_matches(&data, &theta);
         }
     }
 

@@ -51,7 +51,6 @@ mod special;
 pub use bgnbd::BgNbd;
 pub use buyers::BuyerSummaries;
 pub use error::{ClvError, Model};
-use fit::warm_start_sample;
 pub use fit::{FitOptions, Fitted};
 pub use gamma_gamma::GammaGamma;
 pub use horizon::{Discount, Horizon};

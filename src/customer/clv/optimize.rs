@@ -16,8 +16,29 @@ use super::{ClvError, FitOptions, Model};
 
 /// An objective that gives its value and gradient in one pass over the data.
 pub(super) trait Objective {
+    /// Number of (log-)parameters.
+    const PARAMETERS: usize;
+
     /// Value and gradient at `theta`; the value may be non-finite outside the model's domain.
     fn evaluate(&self, theta: &[f64]) -> (f64, Vec<f64>);
+}
+
+/// `lifetimes`' objective `−Σℓ / N + penalizer · Σ pⱼ²` and its gradient in the
+/// log-parameters `ln pⱼ`, from the log-likelihood `Σℓ` and its partial derivatives in `pⱼ`.
+pub(super) fn penalized_mean(
+    params: &[f64],
+    (ll, d_ll): (f64, &[f64]),
+    customers: f64,
+    penalizer: f64,
+) -> (f64, Vec<f64>) {
+    let penalty: f64 = params.iter().map(|v| v * v).sum();
+    let value = -ll / customers + penalizer * penalty;
+    let gradient = params
+        .iter()
+        .zip(d_ll)
+        .map(|(&v, dv)| v * (-dv / customers + 2.0 * penalizer * v))
+        .collect();
+    (value, gradient)
 }
 
 /// Where the minimiser stopped.
@@ -192,6 +213,23 @@ pub(super) fn minimize<O: Objective>(
     }))
 }
 
+/// Asserts that `objective`'s gradient agrees with central differences at `theta`.
+#[cfg(test)]
+pub(super) fn assert_gradient_matches(objective: &impl Objective, theta: &[f64]) {
+    let (_, gradient) = objective.evaluate(theta);
+    for (j, g) in gradient.iter().enumerate() {
+        let h = 1e-6;
+        let (mut up, mut down) = (theta.to_vec(), theta.to_vec());
+        up[j] += h;
+        down[j] -= h;
+        let fd = (objective.evaluate(&up).0 - objective.evaluate(&down).0) / (2.0 * h);
+        assert!(
+            (g - fd).abs() <= 1e-7 * fd.abs().max(1.0),
+            "θ = {theta:?}, component {j}: {g} vs {fd}"
+        );
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::{Minimum, Objective, minimize};
@@ -201,6 +239,8 @@ mod tests {
     struct Bowl;
 
     impl Objective for Bowl {
+        const PARAMETERS: usize = 2;
+
         fn evaluate(&self, t: &[f64]) -> (f64, Vec<f64>) {
             let (x, y) = (t[0] - 3.0, t[1] + 1.0);
             (x * x + 10.0 * y * y + 2.0, vec![2.0 * x, 20.0 * y])
@@ -211,6 +251,8 @@ mod tests {
     struct Slope;
 
     impl Objective for Slope {
+        const PARAMETERS: usize = 1;
+
         fn evaluate(&self, t: &[f64]) -> (f64, Vec<f64>) {
             (-t[0], vec![-1.0])
         }
