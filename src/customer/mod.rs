@@ -37,6 +37,7 @@
 //! # Ok::<(), ConsolidationError>(())
 //! ```
 
+pub mod clv;
 mod consolidate;
 mod consolidation;
 mod dataset;
