@@ -8,6 +8,7 @@
     clippy::float_cmp
 )]
 
+mod clv;
 mod golden;
 mod oracle;
 mod pipeline;
