@@ -8,6 +8,7 @@
 //! the method, the path *template* (never the real path, which may hold an email), the status,
 //! the attempt and the elapsed time — never headers, keys or bodies.
 
+mod bulk;
 mod path;
 mod request;
 mod retry;
@@ -17,6 +18,7 @@ mod wait;
 use std::fmt;
 use std::time::Duration;
 
+pub use bulk::BulkEvent;
 pub use request::{Request, RequestOptions};
 pub use retry::RetryPolicy;
 pub use wait::{Job, JobKind, JobWait};
