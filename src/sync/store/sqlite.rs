@@ -76,22 +76,19 @@ impl SqliteStore {
     /// ```
     pub fn open(path: impl AsRef<Path>, scope: Scope) -> Result<Self> {
         let path = path.as_ref();
-        let shown = path.display();
-        let opening = || format!("cannot open the sync state store {shown}");
-        let mut conn = Connection::open(path).map_err(|e| {
-            let hint = if e.sqlite_error_code() == Some(ErrorCode::NotADatabase) {
-                " (a text state of an earlier version? import it with `import_text`)"
-            } else {
-                ""
-            };
-            StateError::backend(format!("{}{hint}", opening()), e)
-        })?;
+        let failed = |e| open_error(path, e);
+        let mut conn = Connection::open(path).map_err(failed)?;
         conn.busy_timeout(Duration::from_secs(10))
             .and_then(|()| conn.pragma_update(None, "journal_mode", "WAL"))
             .and_then(|()| conn.pragma_update(None, "synchronous", "NORMAL"))
-            .map_err(|e| StateError::backend(opening(), e))?;
+            .map_err(failed)?;
         check_scope(&mut conn, &scope, path)?;
-        let path = path.canonicalize().map_err(|e| Error::io(opening(), e))?;
+        let path = path.canonicalize().map_err(|e| {
+            Error::io(
+                format!("cannot open the sync state store {}", path.display()),
+                e,
+            )
+        })?;
         Ok(Self {
             scope,
             path,
@@ -135,9 +132,20 @@ impl SqliteStore {
     }
 }
 
+/// The error of a store that cannot be opened, with a hint for a text state.
+fn open_error(path: &Path, e: rusqlite::Error) -> Error {
+    let hint = if e.sqlite_error_code() == Some(ErrorCode::NotADatabase) {
+        " (a text state of an earlier version? import it with `import_text`)"
+    } else {
+        ""
+    };
+    let context = format!("cannot open the sync state store {}{hint}", path.display());
+    StateError::backend(context, e)
+}
+
 /// Creates the tables and the scope of a new store, or checks the scope of an existing one.
 fn check_scope(conn: &mut Connection, scope: &Scope, path: &Path) -> Result<()> {
-    let failed = |e| StateError::backend(format!("cannot read {}", path.display()), e);
+    let failed = |e| open_error(path, e);
     let tx = conn
         .transaction_with_behavior(TransactionBehavior::Immediate)
         .map_err(failed)?;
