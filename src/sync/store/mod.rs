@@ -8,7 +8,7 @@
 //!   transaction, so a crash loses nothing that was confirmed;
 //! - [`lock`](StateStore::lock) takes the run lock of the scope: a second run of the same
 //!   account (another process, another pod) fails fast with
-//!   [`StateError::Locked`](crate::error::StateError::Locked), and the lock dies with the
+//!   [`StateError::Locked`], and the lock dies with the
 //!   process that held it;
 //! - [`load`](StateStore::load) reads every fingerprint at the start of a run, compactly
 //!   ([`Fingerprints`], about 50 bytes per contact).
