@@ -370,17 +370,18 @@ mod postgres {
         }
     }
 
-    async fn store(url: &str, name: &str) -> PostgresStore {
-        PostgresStore::connect(url, unique_scope(name))
+    /// Runs `test` on a store of a new scope of the test server (if any), then deletes the
+    /// scope's rows.
+    async fn on_fresh_store(name: &str, test: impl AsyncFnOnce(&str, &PostgresStore)) {
+        let Some(url) = url() else { return };
+        let store = PostgresStore::connect(&url, unique_scope(name))
             .await
-            .unwrap()
-    }
-
-    /// Deletes the rows a test wrote.
-    async fn clean(url: &str, scope: &Scope) {
+            .unwrap();
+        test(&url, &store).await;
         let config: tokio_postgres::Config = url.parse().unwrap();
         let (client, connection) = config.connect(tokio_postgres::NoTls).await.unwrap();
         tokio::spawn(connection);
+        let scope = store.scope();
         client
             .execute(
                 "DELETE FROM relance_sync_state WHERE provider = $1 AND account = $2",
@@ -392,61 +393,62 @@ mod postgres {
 
     #[tokio::test]
     async fn round_trip_overwrite_forget_and_reconnect() {
-        let Some(url) = url() else { return };
-        let store = store(&url, "round-trip").await;
-        round_trip_overwrite_forget(&store).await;
-        let again = PostgresStore::connect(&url, store.scope().clone())
-            .await
-            .unwrap();
-        assert_eq!(
-            again.load().await.unwrap().get("ann@example.com"),
-            Some(u64::MAX)
-        );
-        clean(&url, store.scope()).await;
+        on_fresh_store("round-trip", async |url, store| {
+            round_trip_overwrite_forget(store).await;
+            let again = PostgresStore::connect(url, store.scope().clone())
+                .await
+                .unwrap();
+            let loaded = again.load().await.unwrap();
+            assert_eq!(loaded.get("ann@example.com"), Some(u64::MAX));
+        })
+        .await;
     }
 
     #[tokio::test]
     async fn scopes_share_the_table_but_nothing_else() {
-        let Some(url) = url() else { return };
-        let (a, b) = (store(&url, "scope-a").await, store(&url, "scope-b").await);
-        a.record(&[("ann@example.com", 1)]).await.unwrap();
-        b.record(&[("ann@example.com", 2)]).await.unwrap();
-        assert_eq!(a.load().await.unwrap().get("ann@example.com"), Some(1));
-        assert_eq!(b.load().await.unwrap().get("ann@example.com"), Some(2));
-        b.forget(&["ann@example.com"]).await.unwrap();
-        assert_eq!(a.load().await.unwrap().len(), 1);
-        assert!(b.load().await.unwrap().is_empty());
-        // Each scope has its own run lock.
-        let _a = a.lock().await.unwrap();
-        let _b = b.lock().await.unwrap();
-        clean(&url, a.scope()).await;
+        on_fresh_store("scope-a", async |url, a| {
+            let b = PostgresStore::connect(url, unique_scope("scope-b"))
+                .await
+                .unwrap();
+            a.record(&[("ann@example.com", 1)]).await.unwrap();
+            b.record(&[("ann@example.com", 2)]).await.unwrap();
+            assert_eq!(a.load().await.unwrap().get("ann@example.com"), Some(1));
+            assert_eq!(b.load().await.unwrap().get("ann@example.com"), Some(2));
+            b.forget(&["ann@example.com"]).await.unwrap();
+            assert_eq!(a.load().await.unwrap().len(), 1);
+            assert!(b.load().await.unwrap().is_empty());
+            // Each scope has its own run lock.
+            let _a = a.lock().await.unwrap();
+            let _b = b.lock().await.unwrap();
+        })
+        .await;
     }
 
     #[tokio::test]
     async fn the_lock_is_per_scope_across_connections() {
-        let Some(url) = url() else { return };
-        let first = store(&url, "lock").await;
-        let second = PostgresStore::connect(&url, first.scope().clone())
-            .await
-            .unwrap();
-        lock_is_exclusive_and_released(&first, &second).await;
-        clean(&url, first.scope()).await;
+        on_fresh_store("lock", async |url, first| {
+            let second = PostgresStore::connect(url, first.scope().clone())
+                .await
+                .unwrap();
+            lock_is_exclusive_and_released(first, &second).await;
+        })
+        .await;
     }
 
     #[tokio::test]
     async fn text_state_is_imported_once_into_the_table() {
-        let Some(url) = url() else { return };
-        let store = store(&url, "import").await;
-        text_state_is_imported_once(&store).await;
-        clean(&url, store.scope()).await;
+        on_fresh_store("import", async |_, store| {
+            text_state_is_imported_once(store).await;
+        })
+        .await;
     }
 
     #[tokio::test]
     async fn a_million_in_the_table() {
-        let Some(url) = url() else { return };
-        let store = store(&url, "million").await;
-        a_million_in_chunks(&store).await;
-        clean(&url, store.scope()).await;
+        on_fresh_store("million", async |_, store| {
+            a_million_in_chunks(store).await;
+        })
+        .await;
     }
 
     #[tokio::test]

@@ -3,11 +3,9 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
-use futures_util::future::BoxFuture;
-
 use super::fingerprints::{Builder, normalise};
-use super::{Held, RunLock, Scope, StateStore, batch};
-use crate::error::{Error, Result, StateError};
+use super::{Held, RunLock, Scope, StateStore, batch, locked};
+use crate::error::Result;
 
 /// A [`StateStore`] in memory: nothing survives the process. Clones share the same state
 /// and the same run lock, so two clones behave like two processes on one store.
@@ -67,12 +65,7 @@ impl Drop for MemoryHeld {
     }
 }
 
-impl Held for MemoryHeld {
-    fn release(self: Box<Self>) -> BoxFuture<'static, Result<()>> {
-        drop(self);
-        Box::pin(async { Ok(()) })
-    }
-}
+impl Held for MemoryHeld {}
 
 impl StateStore for MemoryStore {
     fn scope(&self) -> &Scope {
@@ -82,9 +75,7 @@ impl StateStore for MemoryStore {
     async fn lock(&self) -> Result<RunLock> {
         let mut inner = self.inner();
         if inner.locked {
-            return Err(Error::State(StateError::Locked {
-                scope: self.scope.clone(),
-            }));
+            return Err(locked(&self.scope));
         }
         inner.locked = true;
         drop(inner);

@@ -222,8 +222,18 @@ pub struct RunLock {
 
 /// What a store keeps to hold a run lock; dropping it releases the lock.
 pub(crate) trait Held: Send + Sync + fmt::Debug {
-    /// Releases the lock and waits until it is released.
-    fn release(self: Box<Self>) -> BoxFuture<'static, Result<()>>;
+    /// Releases the lock and waits until it is released (by default: drops it).
+    fn release(self: Box<Self>) -> BoxFuture<'static, Result<()>> {
+        drop(self);
+        Box::pin(async { Ok(()) })
+    }
+}
+
+/// The error of a run lock held elsewhere.
+pub(crate) fn locked(scope: &Scope) -> Error {
+    Error::State(StateError::Locked {
+        scope: scope.clone(),
+    })
 }
 
 impl RunLock {

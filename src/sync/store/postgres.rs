@@ -12,7 +12,7 @@ use tokio_postgres::tls::{MakeTlsConnect, TlsConnect};
 use tokio_postgres::{Client, Config, NoTls, Socket, Statement};
 
 use super::fingerprints::{Builder, normalise};
-use super::{Fingerprints, Held, RunLock, Scope, StateStore, batch};
+use super::{Fingerprints, Held, RunLock, Scope, StateStore, batch, locked};
 use crate::error::{Error, Result, StateError};
 
 const CREATE_TABLE: &str = "
@@ -239,9 +239,7 @@ impl StateStore for PostgresStore {
             .and_then(|row| row.try_get(0))
             .map_err(|e| StateError::backend("cannot take the run lock", e))?;
         if !taken {
-            return Err(Error::State(StateError::Locked {
-                scope: self.scope.clone(),
-            }));
+            return Err(locked(&self.scope));
         }
         Ok(RunLock::new(
             self.scope.clone(),

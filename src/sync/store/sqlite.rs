@@ -6,11 +6,10 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use futures_util::future::BoxFuture;
 use rusqlite::{Connection, ErrorCode, OptionalExtension, TransactionBehavior, params};
 
 use super::fingerprints::{Builder, normalise};
-use super::{Fingerprints, Held, RunLock, Scope, StateStore, batch};
+use super::{Fingerprints, Held, RunLock, Scope, StateStore, batch, locked};
 use crate::error::{Error, Result, StateError};
 
 /// The schema version this code reads and writes (`relance_meta.schema_version`).
@@ -225,12 +224,7 @@ struct FileHeld {
     _locked: File,
 }
 
-impl Held for FileHeld {
-    fn release(self: Box<Self>) -> BoxFuture<'static, Result<()>> {
-        drop(self);
-        Box::pin(async { Ok(()) })
-    }
-}
+impl Held for FileHeld {}
 
 impl StateStore for SqliteStore {
     fn scope(&self) -> &Scope {
@@ -251,9 +245,7 @@ impl StateStore for SqliteStore {
         match fs4::FileExt::try_lock(&file) {
             Ok(()) => {}
             Err(fs4::TryLockError::WouldBlock) => {
-                return Err(Error::State(StateError::Locked {
-                    scope: self.scope.clone(),
-                }));
+                return Err(locked(&self.scope));
             }
             Err(fs4::TryLockError::Error(e)) => return Err(Error::io(context(), e)),
         }
