@@ -9,6 +9,7 @@ use std::fmt;
 use std::time::Duration;
 
 use crate::http::Job;
+use crate::sync::store::Scope;
 
 /// How many bytes of a response body an error keeps.
 pub(crate) const BODY_LIMIT: usize = 2048;
@@ -133,6 +134,83 @@ pub enum Error {
     /// missing credentials...).
     #[error("invalid configuration: {0}")]
     Config(Cow<'static, str>),
+
+    /// The sync state store refused or failed: see [`StateError`].
+    #[error(transparent)]
+    State(StateError),
+}
+
+/// Why a sync state store ([`crate::sync::store`]) refused or failed.
+///
+/// ```
+/// # fn check(e: &relance::Error) {
+/// use relance::error::StateError;
+/// if let relance::Error::State(StateError::Locked { scope }) = e {
+///     eprintln!("a sync of {scope} is already running: try later");
+/// }
+/// # }
+/// ```
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StateError {
+    /// Another run (another process, another pod, another guard) holds the run lock of the
+    /// scope.
+    #[error("the sync of {scope} is already running (its run lock is held elsewhere)")]
+    Locked {
+        /// The scope whose lock is held.
+        scope: Scope,
+    },
+
+    /// The store was created for another provider account.
+    #[error("this sync state store belongs to {found}, not to {expected}")]
+    OtherScope {
+        /// The scope the store was opened for.
+        expected: Scope,
+        /// The scope the store was created for.
+        found: Scope,
+    },
+
+    /// An import was refused because the store already records pushes.
+    #[error("the sync state store of {scope} is not empty: a text state is imported only once")]
+    NotEmpty {
+        /// The scope of the store.
+        scope: Scope,
+    },
+
+    /// The store was written by a newer version of `relance`.
+    #[error(
+        "the sync state store has schema version {found}; this version of relance reads {supported}"
+    )]
+    Schema {
+        /// The store's schema version.
+        found: i64,
+        /// The version this `relance` reads and writes.
+        supported: i64,
+    },
+
+    /// The database failed (cannot open or write the file, connection lost, ...).
+    #[error("{context}: {source}")]
+    Backend {
+        /// What was being done (`cannot record pushes`).
+        context: Cow<'static, str>,
+        /// The database's error.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+}
+
+impl StateError {
+    /// Shorthand for a [`StateError::Backend`] wrapped in an [`Error`].
+    #[cfg(any(feature = "sqlite", feature = "postgres"))]
+    pub(crate) fn backend(
+        context: impl Into<Cow<'static, str>>,
+        source: impl Into<Box<dyn std::error::Error + Send + Sync>>,
+    ) -> Error {
+        Error::State(Self::Backend {
+            context: context.into(),
+            source: source.into(),
+        })
+    }
 }
 
 /// ` to <host>` for an error that knows its URL.

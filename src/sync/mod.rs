@@ -40,6 +40,7 @@ mod record;
 mod sendethic;
 mod sendsay;
 mod state;
+pub mod store;
 
 use std::future::Future;
 

@@ -5,6 +5,7 @@
 mod pipeline;
 mod sendethic;
 mod sendsay;
+mod store;
 
 use chrono::{NaiveDate, TimeZone, Utc};
 use relance::customer::ProfileField;

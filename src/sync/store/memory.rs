@@ -1,0 +1,115 @@
+//! A store without persistence, for tests and one-off runs.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+
+use super::fingerprints::{Builder, normalise};
+use super::{Held, RunLock, Scope, StateStore, batch, locked};
+use crate::error::Result;
+
+/// A [`StateStore`] in memory: nothing survives the process. Clones share the same state
+/// and the same run lock, so two clones behave like two processes on one store.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> relance::Result<()> {
+/// use relance::sync::store::{MemoryStore, Scope, StateStore};
+/// let store = MemoryStore::new(Scope::new("sendethic", "12345")?);
+/// let _lock = store.lock().await?;
+/// store.record(&[("ann@example.com", 42)]).await?;
+/// assert_eq!(store.load().await?.get("ann@example.com"), Some(42));
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone)]
+pub struct MemoryStore {
+    scope: Scope,
+    inner: Arc<Mutex<Inner>>,
+}
+
+#[derive(Debug, Default)]
+struct Inner {
+    pushed: HashMap<String, u64>,
+    locked: bool,
+}
+
+impl MemoryStore {
+    /// An empty store for `scope`.
+    ///
+    /// ```
+    /// use relance::sync::store::{MemoryStore, Scope};
+    /// let store = MemoryStore::new(Scope::new("sendsay", "login")?);
+    /// # let _ = store;
+    /// # Ok::<(), relance::Error>(())
+    /// ```
+    #[must_use]
+    pub fn new(scope: Scope) -> Self {
+        Self {
+            scope,
+            inner: Arc::default(),
+        }
+    }
+
+    fn inner(&self) -> MutexGuard<'_, Inner> {
+        // Every update below completes or changes nothing: a poisoned state is consistent.
+        self.inner.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// Holds a [`MemoryStore`]'s run lock.
+#[derive(Debug)]
+struct MemoryHeld(Arc<Mutex<Inner>>);
+
+impl Drop for MemoryHeld {
+    fn drop(&mut self) {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner).locked = false;
+    }
+}
+
+impl Held for MemoryHeld {}
+
+impl StateStore for MemoryStore {
+    fn scope(&self) -> &Scope {
+        &self.scope
+    }
+
+    async fn lock(&self) -> Result<RunLock> {
+        let mut inner = self.inner();
+        if inner.locked {
+            return Err(locked(&self.scope));
+        }
+        inner.locked = true;
+        drop(inner);
+        Ok(RunLock::new(
+            self.scope.clone(),
+            Box::new(MemoryHeld(Arc::clone(&self.inner))),
+        ))
+    }
+
+    async fn load(&self) -> Result<super::Fingerprints> {
+        let inner = self.inner();
+        let bytes = inner.pushed.keys().map(String::len).sum();
+        let mut builder = Builder::with_capacity(inner.pushed.len(), bytes);
+        for (email, &fingerprint) in &inner.pushed {
+            builder.push(email, fingerprint)?;
+        }
+        drop(inner);
+        Ok(builder.build())
+    }
+
+    async fn record(&self, pushed: &[(&str, u64)]) -> Result<()> {
+        let pushed = batch(pushed)?;
+        let mut inner = self.inner();
+        for (email, fingerprint) in pushed {
+            inner.pushed.insert(email.into_owned(), fingerprint);
+        }
+        Ok(())
+    }
+
+    async fn forget(&self, emails: &[&str]) -> Result<()> {
+        let mut inner = self.inner();
+        for email in emails {
+            inner.pushed.remove(normalise(email).as_ref());
+        }
+        Ok(())
+    }
+}
