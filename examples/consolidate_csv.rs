@@ -119,19 +119,9 @@ fn main() -> Result<(), Box<dyn Error>> {
         as_of.ok_or("--as-of RFC3339 is required")?,
     );
     let (ds, rates) = csv::read_dir(&dir)?;
-    let currency = currency.unwrap_or_else(|| {
-        let mut counts: Vec<(Currency, usize)> = Vec::new();
-        for o in ds.orders() {
-            match counts.iter_mut().find(|(c, _)| *c == o.amount.currency) {
-                Some(e) => e.1 += 1,
-                None => counts.push((o.amount.currency, 1)),
-            }
-        }
-        counts
-            .into_iter()
-            .max_by_key(|e| e.1)
-            .map_or(Currency::EUR, |e| e.0)
-    });
+    let currency = currency
+        .or_else(|| ds.most_common_currency())
+        .unwrap_or(Currency::EUR);
     let mut policy = ConsolidationPolicy::new(currency, as_of, tz);
     for r in rates {
         policy = policy.rate(r.from, r.rate);

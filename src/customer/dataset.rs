@@ -5,8 +5,8 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 
 use crate::customer::{
-    Buyer, Cart, ContactIdx, CustomStatus, Customer, CustomerIdx, Delivery, GuestIdx, Login, Order,
-    OrderIdx, OrderStatus,
+    Buyer, Cart, ContactIdx, Currency, CustomStatus, Customer, CustomerIdx, Delivery, GuestIdx,
+    Login, Order, OrderIdx, OrderStatus,
 };
 
 pub(crate) const NONE: u32 = u32::MAX;
@@ -351,6 +351,31 @@ impl Dataset {
     #[must_use]
     pub fn orders(&self) -> &[Order] {
         &self.orders
+    }
+
+    /// The currency most orders are in (the natural reporting currency), or `None` without
+    /// orders. Ties go to the currency seen first.
+    ///
+    /// ```
+    /// # use chrono::{TimeZone, Utc};
+    /// use relance::customer::{Buyer, Currency, Dataset, Money, Order, OrderId, OrderStatus};
+    /// let mut ds = Dataset::new();
+    /// let g = ds.guest("a@example.com");
+    /// let at = Utc.with_ymd_and_hms(2024, 1, 1, 0, 0, 0).unwrap();
+    /// ds.add_order(Order::new(OrderId(1), Buyer::Guest(g), at, OrderStatus::Paid, Money::new(100, Currency::USD)));
+    /// assert_eq!(ds.most_common_currency(), Some(Currency::USD));
+    /// ```
+    #[must_use]
+    pub fn most_common_currency(&self) -> Option<Currency> {
+        let mut counts: Vec<(Currency, usize)> = Vec::new();
+        for o in &self.orders {
+            match counts.iter_mut().find(|(c, _)| *c == o.amount.currency) {
+                Some(e) => e.1 += 1,
+                None => counts.push((o.amount.currency, 1)),
+            }
+        }
+        let best = counts.iter().map(|e| e.1).max()?;
+        counts.into_iter().find(|e| e.1 == best).map(|e| e.0)
     }
 
     /// The carts.

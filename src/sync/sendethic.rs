@@ -3,10 +3,14 @@
 use std::collections::BTreeMap;
 
 use super::record::{SyncRecord, SyncValue};
-use super::{PushOutcome, SegmentOutcome, SyncTarget, label, tag};
+use futures_util::stream::{self, BoxStream, StreamExt};
+
+use super::store::Scope;
+use super::{SegmentOutcome, SyncTarget, label, tag};
 use crate::customer::segment::{self as domain, Match, Op, Value};
 use crate::customer::{FieldKind, OptIn, ProfileField};
 use crate::error::{Error, Result};
+use crate::http::BulkEvent;
 use crate::sendethic::{
     BulkOptions, Client, Contact, Criteria, Criterion, FieldFormat, FieldId, FieldRef, FieldSpec,
     FieldValueId, Mode, Patch, SegmentDefinition,
@@ -268,26 +272,28 @@ impl SyncTarget for SendethicTarget {
         Ok(())
     }
 
-    async fn push(&self, records: &[SyncRecord]) -> Result<PushOutcome> {
-        let contacts: Vec<Contact> = records.iter().map(|r| self.contact(r)).collect();
-        let report = self
+    fn scope(&self) -> Result<Scope> {
+        Scope::new("sendethic", self.client.account_id())
+    }
+
+    fn push<'a>(&'a self, records: BoxStream<'a, SyncRecord>) -> BoxStream<'a, BulkEvent> {
+        let contacts = records.map(move |r| self.contact(&r));
+        let bulk = self
             .client
             .contacts()
-            .upsert_many(contacts)
-            .options(self.options)
-            .send()
-            .await?;
-        let mut outcome = PushOutcome::default();
-        for r in report.rejected {
-            outcome.rejected.push((r.index, r.reason));
-        }
-        for chunk in report.chunks {
-            match chunk.error {
-                None => outcome.written.extend(chunk.indices),
-                Some(error) => outcome.failed.push((chunk.indices, error)),
+            .upsert_stream(contacts)
+            .options(self.options);
+        stream::once(async move {
+            match bulk.send().await {
+                Ok(report) => report.into_events(),
+                Err(error) => vec![BulkEvent::Failed {
+                    indices: Vec::new(),
+                    error,
+                }],
             }
-        }
-        Ok(outcome)
+        })
+        .flat_map(stream::iter)
+        .boxed()
     }
 
     async fn ensure_segments(

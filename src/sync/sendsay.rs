@@ -4,10 +4,14 @@ use futures_util::StreamExt;
 use serde_json::Value;
 
 use super::record::{SyncRecord, SyncValue};
-use super::{PushOutcome, SegmentOutcome, SyncTarget, label};
+use futures_util::stream::BoxStream;
+
+use super::store::Scope;
+use super::{SegmentOutcome, SyncTarget, label};
 use crate::customer::segment::{self as domain, Match, Op, Value as Operand};
 use crate::customer::{FieldKind, OptIn, ProfileField};
 use crate::error::{Error, Result};
+use crate::http::BulkEvent;
 use crate::sendsay::{Client, Filter, FilterRule, IfExists, MemberSet, NewQuestion};
 
 /// The questionnaire (anketa) id `relance` provisions for its fields.
@@ -238,30 +242,37 @@ impl SyncTarget for SendsayTarget {
         Ok(())
     }
 
-    async fn push(&self, records: &[SyncRecord]) -> Result<PushOutcome> {
-        let mut outcome = PushOutcome::default();
-        let mut requests = Vec::with_capacity(records.len());
-        for (i, record) in records.iter().enumerate() {
-            match self.member(record) {
-                Ok(set) => requests.push((i, set)),
-                Err(e) => outcome.rejected.push((i, e)),
-            }
-        }
+    fn scope(&self) -> Result<Scope> {
+        Scope::new("sendsay", self.client.account())
+    }
+
+    fn push<'a>(&'a self, records: BoxStream<'a, SyncRecord>) -> BoxStream<'a, BulkEvent> {
         let members = self.client.members();
-        let mut results = futures_util::stream::iter(requests.into_iter().map(|(i, set)| {
-            let members = members.clone();
-            async move { (i, members.set(set).await) }
-        }))
-        .buffer_unordered(self.concurrency);
-        while let Some((i, result)) = results.next().await {
-            match result {
-                Ok(_) => outcome.written.push(i),
-                Err(e @ Error::InvalidInput { .. }) => outcome.rejected.push((i, e)),
-                Err(e) => outcome.failed.push((vec![i], e)),
-            }
-        }
-        outcome.written.sort_unstable();
-        Ok(outcome)
+        records
+            .enumerate()
+            .map(move |(index, record)| {
+                let members = members.clone();
+                async move {
+                    let rejected = |error| BulkEvent::Rejected {
+                        index,
+                        key: record.email().to_owned(),
+                        error,
+                    };
+                    match self.member(&record) {
+                        Err(e) => rejected(e),
+                        Ok(set) => match members.set(set).await {
+                            Ok(_) => BulkEvent::Written(vec![index]),
+                            Err(e @ Error::InvalidInput { .. }) => rejected(e),
+                            Err(error) => BulkEvent::Failed {
+                                indices: vec![index],
+                                error,
+                            },
+                        },
+                    }
+                }
+            })
+            .buffer_unordered(self.concurrency)
+            .boxed()
     }
 
     async fn ensure_segments(

@@ -6,7 +6,7 @@ use chrono::{DurationRound, TimeDelta, Utc};
 use relance::customer::{ConsolidationPolicy, Currency, ProfileField, segment};
 use relance::io::synth;
 use relance::sendethic::SegmentId;
-use relance::sync::{SendethicTarget, SyncRecord, SyncState, SyncValue, Syncer};
+use relance::sync::{SendethicTarget, SyncRecord, SyncValue, Syncer};
 use relance::testing::FakeSendethic;
 
 #[tokio::test]
@@ -23,7 +23,7 @@ async fn profiles_sync_and_segments_agree_with_the_local_evaluator() {
 
     let fake = FakeSendethic::start().await;
     fake.set_credits(relance::sendethic::CreditType::Marketing, 0, 1_000_000);
-    let mut syncer = Syncer::new(SendethicTarget::new(fake.client()), SyncState::default());
+    let mut syncer = Syncer::in_memory(SendethicTarget::new(fake.client())).unwrap();
     let report = syncer.run(SyncRecord::all(&consolidation)).await.unwrap();
     assert!(report.is_complete(), "{report:?}");
     assert_eq!(report.pushed, consolidation.len());

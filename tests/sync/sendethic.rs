@@ -5,7 +5,7 @@ use chrono::{TimeZone, Utc};
 use relance::customer::ProfileField;
 use relance::customer::segment;
 use relance::sendethic::{FieldFormat, FieldId};
-use relance::sync::{SendethicTarget, SyncRecord, SyncState, SyncValue, Syncer};
+use relance::sync::{SendethicTarget, SyncRecord, SyncValue, Syncer};
 use relance::testing::{FakeSendethic, Fault};
 
 use super::record;
@@ -53,7 +53,7 @@ fn assert_provisioned_fields(fake: &FakeSendethic) {
 async fn sendethic_provisions_once_and_pushes_only_changes() {
     let fake = FakeSendethic::start().await;
     let target = SendethicTarget::new(fake.client());
-    let mut syncer = Syncer::new(target, SyncState::default());
+    let mut syncer = Syncer::in_memory(target).unwrap();
 
     let first = syncer.run((0..120).map(|i| record(i, 1))).await.unwrap();
     assert_eq!(
@@ -151,14 +151,14 @@ async fn failed_chunks_stay_dirty_and_go_next_run() {
         .retry(relance::http::RetryPolicy::none())
         .build()
         .unwrap();
-    let mut syncer = Syncer::new(
+    let mut syncer = Syncer::in_memory(
         SendethicTarget::new(client).bulk_options(
             relance::sendethic::BulkOptions::default()
                 .chunk_size(50)
                 .concurrency(1),
         ),
-        SyncState::default(),
     )
+    .unwrap()
     .fields([ProfileField::OrdersCount, ProfileField::Revenue]);
     let first = syncer.run((0..10).map(|i| record(i, 1))).await.unwrap(); // provisions too
     assert_eq!(first.pushed, 10);
@@ -173,9 +173,8 @@ async fn failed_chunks_stay_dirty_and_go_next_run() {
     assert_eq!(report.failed[0].0.len(), 50);
     assert_eq!(report.failed[0].1.status(), Some(503));
     assert_eq!(report.pushed, 50);
-    let state_text = syncer.state().to_text();
-    let restored = SyncState::from_text(&state_text).unwrap();
-    let mut next = Syncer::new(SendethicTarget::new(fake.client()), restored)
+    let remembered = syncer.store().clone();
+    let mut next = Syncer::new(SendethicTarget::new(fake.client()), remembered)
         .fields([ProfileField::OrdersCount, ProfileField::Revenue]);
     let retry = next.run((0..100).map(|i| record(i, 2))).await.unwrap();
     assert_eq!(retry.pushed, 50, "exactly the failed ones are pushed again");
@@ -193,7 +192,8 @@ async fn failed_chunks_stay_dirty_and_go_next_run() {
 #[tokio::test]
 async fn invalid_records_are_reported_and_not_marked_pushed() {
     let fake = FakeSendethic::start().await;
-    let mut syncer = Syncer::new(SendethicTarget::new(fake.client()), SyncState::default())
+    let mut syncer = Syncer::in_memory(SendethicTarget::new(fake.client()))
+        .unwrap()
         .fields([ProfileField::OrdersCount]);
     let records = vec![
         record(1, 1),

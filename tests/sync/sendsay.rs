@@ -1,7 +1,7 @@
 //! The Sendsay target: a questionnaire, member data keys in the account timezone, and
 //! segments as filtered groups.
 
-use relance::sync::{SendsayTarget, SyncState, Syncer};
+use relance::sync::{SendsayTarget, Syncer};
 use relance::testing::FakeSendsay;
 
 use super::record;
@@ -19,7 +19,7 @@ fn client_in_moscow(fake: &FakeSendsay) -> relance::sendsay::Client {
 async fn sendsay_provisions_a_questionnaire_and_sets_members() {
     let fake = FakeSendsay::start().await;
     let client = client_in_moscow(&fake);
-    let mut syncer = Syncer::new(SendsayTarget::new(client), SyncState::default());
+    let mut syncer = Syncer::in_memory(SendsayTarget::new(client)).unwrap();
     let report = syncer.run((0..5).map(|i| record(i, 1))).await.unwrap();
     assert_eq!(report.pushed, 5, "{report:?}");
     let member = fake.member("customer003@example.com").unwrap();
@@ -55,7 +55,7 @@ async fn sendsay_provisions_a_questionnaire_and_sets_members() {
     .base_url(fake.base_url())
     .build()
     .unwrap();
-    let mut syncer = Syncer::new(SendsayTarget::new(no_tz), SyncState::default());
+    let mut syncer = Syncer::in_memory(SendsayTarget::new(no_tz)).unwrap();
     let err = syncer.run([record(1, 1)]).await.unwrap_err();
     assert!(matches!(err, relance::Error::Config(_)), "{err:?}");
 }
@@ -65,10 +65,7 @@ async fn sendsay_segments_from_domain_specs() {
     use relance::customer::ProfileField;
     use relance::customer::segment::{self, Condition, Match, Op, SegmentSpec};
     let fake = FakeSendsay::start().await;
-    let mut syncer = Syncer::new(
-        SendsayTarget::new(client_in_moscow(&fake)),
-        SyncState::default(),
-    );
+    let mut syncer = Syncer::in_memory(SendsayTarget::new(client_in_moscow(&fake))).unwrap();
     let repeat = segment::repeat_customers();
     let lapsed = segment::inactive_customers(90);
     let either = SegmentSpec {

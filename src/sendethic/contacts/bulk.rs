@@ -14,7 +14,7 @@ use super::model::{Contact, WireContact};
 use super::validate::validate;
 use super::write_safety;
 use crate::error::{Error, Result};
-use crate::http::{RequestOptions, RetryPolicy};
+use crate::http::{BulkEvent, RequestOptions, RetryPolicy};
 use crate::sendethic::core::Core;
 use crate::sendethic::fields::{ContactField, FieldCatalog};
 use crate::sendethic::types::ServerMessage;
@@ -214,6 +214,36 @@ pub struct BulkReport {
 }
 
 impl BulkReport {
+    /// The report as per-contact events: every contact of a chunk the service answered is
+    /// [`Written`](BulkEvent::Written), of a failed chunk [`Failed`](BulkEvent::Failed),
+    /// and each refused contact [`Rejected`](BulkEvent::Rejected).
+    ///
+    /// ```
+    /// assert!(relance::sendethic::BulkReport::default().into_events().is_empty());
+    /// ```
+    #[must_use]
+    pub fn into_events(self) -> Vec<BulkEvent> {
+        let mut events: Vec<BulkEvent> = self
+            .rejected
+            .into_iter()
+            .map(|r| BulkEvent::Rejected {
+                index: r.index,
+                key: r.key,
+                error: r.reason,
+            })
+            .collect();
+        for chunk in self.chunks {
+            events.push(match chunk.error {
+                None => BulkEvent::Written(chunk.indices),
+                Some(error) => BulkEvent::Failed {
+                    indices: chunk.indices,
+                    error,
+                },
+            });
+        }
+        events
+    }
+
     /// The totals.
     ///
     /// ```

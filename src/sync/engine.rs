@@ -1,0 +1,306 @@
+//! The sync engine: what changed goes out, what the service confirms is recorded.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use futures_util::StreamExt;
+use futures_util::stream;
+
+use super::fields;
+use super::record::SyncRecord;
+use super::report::SyncReport;
+use super::store::{Fingerprints, MemoryStore, StateStore};
+use super::target::{SegmentOutcome, SyncTarget};
+use crate::customer::ProfileField;
+use crate::customer::segment::SegmentSpec;
+use crate::error::{Error, Result, StateError};
+use crate::http::BulkEvent;
+
+/// How often a long run reports its progress (a `tracing` event at level `INFO`).
+const PROGRESS_EVERY: Duration = Duration::from_secs(10);
+
+/// Pushes what changed to a [`SyncTarget`], remembering confirmed pushes in a
+/// [`StateStore`].
+///
+/// Each [`run`](Self::run):
+/// 1. checks that the store describes the target's account, and takes the store's run lock
+///    (a second run of the same account fails at once with
+///    [`StateError::Locked`](crate::error::StateError::Locked));
+/// 2. provisions the fields on the service (once per run, surviving single faults);
+/// 3. streams the records: a record whose values equal its last confirmed push is counted
+///    unchanged, the others go to the target, which pulls them as it sends;
+/// 4. records every chunk the service confirmed as soon as it is confirmed, so a crash
+///    loses nothing confirmed and the next run sends only what was not.
+///
+/// Memory stays bounded by the loaded fingerprints (about 54 bytes per contact) and the
+/// records in flight, whatever the number of records.
+///
+/// ```no_run
+/// # async fn run(profiles: relance::customer::Consolidation<'_>) -> relance::Result<()> {
+/// use relance::sync::store::SqliteStore;
+/// use relance::sync::{SendethicTarget, SyncRecord, SyncTarget, Syncer};
+///
+/// let target = SendethicTarget::new(relance::sendethic::Client::from_env()?);
+/// let store = SqliteStore::open("sync-state.sqlite", target.scope()?)?;
+/// let mut syncer = Syncer::new(target, store);
+/// let report = syncer.run(SyncRecord::all(&profiles)).await?;
+/// println!("sync: {report}");
+/// # Ok(()) }
+/// ```
+#[derive(Debug)]
+pub struct Syncer<T, S> {
+    target: T,
+    store: S,
+    fields: Vec<ProfileField>,
+    prepared: bool,
+}
+
+/// The records of a run that went to the target and are not resolved yet, by position.
+#[derive(Default)]
+struct Pending {
+    next: usize,
+    considered: usize,
+    unchanged: usize,
+    in_flight: HashMap<usize, (String, u64)>,
+}
+
+impl<T: SyncTarget> Syncer<T, MemoryStore> {
+    /// A syncer whose memory lives only as long as this process (a [`MemoryStore`] for the
+    /// target's account): for one-off runs and tests. Nightly jobs want a durable store
+    /// ([`SqliteStore`](super::store::SqliteStore), `PostgresStore`).
+    ///
+    /// ```
+    /// use relance::sync::{SendethicTarget, Syncer};
+    /// let client = relance::sendethic::Client::builder("12345", "key").build()?;
+    /// let syncer = Syncer::in_memory(SendethicTarget::new(client))?;
+    /// # let _ = syncer;
+    /// # Ok::<(), relance::Error>(())
+    /// ```
+    pub fn in_memory(target: T) -> Result<Self> {
+        let store = MemoryStore::new(target.scope()?);
+        Ok(Self::new(target, store))
+    }
+}
+
+impl<T: SyncTarget, S: StateStore> Syncer<T, S> {
+    /// A syncer pushing every [`ProfileField`] but the email (the contact key) to `target`,
+    /// with its memory in `store`.
+    ///
+    /// ```no_run
+    /// # fn f(client: relance::sendethic::Client) -> relance::Result<()> {
+    /// use relance::sync::store::{MemoryStore, Scope};
+    /// use relance::sync::{SendethicTarget, Syncer};
+    /// let store = MemoryStore::new(Scope::new("sendethic", client.account_id())?);
+    /// let syncer = Syncer::new(SendethicTarget::new(client), store);
+    /// # let _ = syncer;
+    /// # Ok(()) }
+    /// ```
+    pub fn new(target: T, store: S) -> Self {
+        Self {
+            target,
+            store,
+            fields: ProfileField::ALL
+                .into_iter()
+                .filter(fields::is_value)
+                .collect(),
+            prepared: false,
+        }
+    }
+
+    /// Pushes only these fields (others in the records are ignored; the email is the contact
+    /// key, never a pushed field).
+    ///
+    /// ```no_run
+    /// # fn f(syncer: relance::sync::Syncer<relance::sync::SendethicTarget, relance::sync::store::MemoryStore>) {
+    /// use relance::customer::ProfileField;
+    /// let syncer = syncer.fields([ProfileField::Revenue, ProfileField::OrdersCount, ProfileField::LastOrderAt]);
+    /// # let _ = syncer;
+    /// # }
+    /// ```
+    #[must_use]
+    pub fn fields(mut self, fields: impl IntoIterator<Item = ProfileField>) -> Self {
+        let mut fields: Vec<ProfileField> = fields.into_iter().filter(fields::is_value).collect();
+        fields.sort_unstable();
+        fields.dedup();
+        self.fields = fields;
+        self.prepared = false;
+        self
+    }
+
+    /// The target.
+    ///
+    /// ```no_run
+    /// # fn f(syncer: relance::sync::Syncer<relance::sync::SendethicTarget, relance::sync::store::MemoryStore>) {
+    /// let target = syncer.target();
+    /// # }
+    /// ```
+    pub fn target(&self) -> &T {
+        &self.target
+    }
+
+    /// The store.
+    ///
+    /// ```no_run
+    /// # fn f(syncer: relance::sync::Syncer<relance::sync::SendethicTarget, relance::sync::store::MemoryStore>) {
+    /// use relance::sync::store::StateStore;
+    /// println!("{}", syncer.store().scope());
+    /// # }
+    /// ```
+    pub fn store(&self) -> &S {
+        &self.store
+    }
+
+    /// Runs one sync: provisions the fields, then pushes the records whose values changed
+    /// since their last confirmed push, recording each confirmed chunk in the store as it is
+    /// confirmed. Fails only when the run cannot go on (the store is locked by another run,
+    /// describes another account or cannot be written; provisioning failed past its retry
+    /// budget); everything about individual contacts is in the [`SyncReport`].
+    ///
+    /// ```no_run
+    /// # async fn f(mut syncer: relance::sync::Syncer<relance::sync::SendethicTarget, relance::sync::store::MemoryStore>) -> relance::Result<()> {
+    /// let report = syncer.run(Vec::new()).await?;
+    /// for (email, error) in &report.rejected { eprintln!("{email}: {error}"); }
+    /// println!("sync: {report}");
+    /// # Ok(()) }
+    /// ```
+    pub async fn run<I>(&mut self, records: I) -> Result<SyncReport>
+    where
+        I: IntoIterator<Item = SyncRecord>,
+        I::IntoIter: Send,
+    {
+        let scope = self.target.scope()?;
+        if scope != *self.store.scope() {
+            return Err(Error::State(StateError::OtherScope {
+                expected: scope,
+                found: self.store.scope().clone(),
+            }));
+        }
+        let lock = self.store.lock().await?;
+        self.target.prepare(&self.fields).await?;
+        self.prepared = true;
+        let previous = self.store.load().await?;
+        let report = self.push_changed(records.into_iter(), &previous).await;
+        drop(previous);
+        lock.release().await?;
+        report
+    }
+
+    /// Streams the changed records to the target and records what it confirms.
+    async fn push_changed(
+        &self,
+        records: impl Iterator<Item = SyncRecord> + Send,
+        previous: &Fingerprints,
+    ) -> Result<SyncReport> {
+        let pending = Mutex::new(Pending::default());
+        let fields = &self.fields;
+        let changed = records.filter_map(|mut record| {
+            record.retain(|field| fields.binary_search(field).is_ok());
+            let fingerprint = record.fingerprint();
+            let mut p = lock(&pending);
+            p.considered += 1;
+            if previous.get(record.email()) == Some(fingerprint) {
+                p.unchanged += 1;
+                return None;
+            }
+            let index = p.next;
+            p.next += 1;
+            p.in_flight
+                .insert(index, (record.email().to_owned(), fingerprint));
+            Some(record)
+        });
+        let mut report = SyncReport::default();
+        let mut unattributed = None;
+        let mut events = self.target.push(Box::pin(stream::iter(changed)));
+        let mut last_progress = Instant::now();
+        while let Some(event) = events.next().await {
+            match event {
+                BulkEvent::Written(indices) => {
+                    let confirmed = take(&pending, &indices);
+                    let pairs: Vec<(&str, u64)> =
+                        confirmed.iter().map(|(e, f)| (e.as_str(), *f)).collect();
+                    self.store.record(&pairs).await?;
+                    report.pushed += pairs.len();
+                }
+                BulkEvent::Rejected { index, error, .. } => {
+                    if let Some((email, _)) = take(&pending, &[index]).pop() {
+                        report.rejected.push((email, error));
+                    }
+                }
+                BulkEvent::Failed { indices, error } if indices.is_empty() => {
+                    unattributed = Some(error);
+                }
+                BulkEvent::Failed { indices, error } => {
+                    let emails = take(&pending, &indices).into_iter().map(|(e, _)| e);
+                    report.failed.push((emails.collect(), error));
+                }
+            }
+            if last_progress.elapsed() >= PROGRESS_EVERY {
+                last_progress = Instant::now();
+                tracing::info!(
+                    pushed = report.pushed,
+                    rejected = report.rejected_count(),
+                    failed = report.failed_count(),
+                    "sync in progress"
+                );
+            }
+        }
+        drop(events);
+        let p = pending
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        report.considered = p.considered;
+        report.unchanged = p.unchanged;
+        if !p.in_flight.is_empty() {
+            // Records the target ended without a word on (or failed as a whole): they are not
+            // confirmed.
+            let emails = p.in_flight.into_values().map(|(e, _)| e).collect();
+            report.failed.push((
+                emails,
+                unattributed.unwrap_or_else(|| {
+                    Error::Protocol("the target reported nothing for these records".into())
+                }),
+            ));
+        }
+        tracing::info!(%report, "sync finished");
+        Ok(report)
+    }
+
+    /// Provisions the fields if this syncer has not yet, then the segments (for example
+    /// [`relance_defaults`](crate::customer::segment::relance_defaults)) on the service.
+    ///
+    /// ```no_run
+    /// # async fn f(mut syncer: relance::sync::Syncer<relance::sync::SendethicTarget, relance::sync::store::MemoryStore>, policy: relance::customer::ConsolidationPolicy) -> relance::Result<()> {
+    /// let outcomes = syncer.ensure_segments(&relance::customer::segment::relance_defaults(&policy)).await?;
+    /// for o in outcomes {
+    ///     if let Err(e) = &o.result { eprintln!("{}: {e}", o.tag); }
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub async fn ensure_segments(
+        &mut self,
+        segments: &[SegmentSpec],
+    ) -> Result<Vec<SegmentOutcome>> {
+        if !self.prepared {
+            self.target.prepare(&self.fields).await?;
+            self.prepared = true;
+        }
+        self.target.ensure_segments(segments).await
+    }
+}
+
+fn lock(pending: &Mutex<Pending>) -> std::sync::MutexGuard<'_, Pending> {
+    pending
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Removes these records from the ones in flight; positions the target names twice or never
+/// sent are ignored.
+fn take(pending: &Mutex<Pending>, indices: &[usize]) -> Vec<(String, u64)> {
+    let mut p = lock(pending);
+    indices
+        .iter()
+        .filter_map(|i| p.in_flight.remove(i))
+        .collect()
+}

@@ -1,0 +1,73 @@
+//! What one sync run did.
+
+use std::fmt;
+
+use crate::error::Error;
+
+/// The result of one [`Syncer::run`](super::Syncer::run).
+///
+/// Nothing is counted as pushed that the service did not confirm. A rejected contact was
+/// refused (by validation or by the service) and will be refused again until its values
+/// change; a failed contact's request failed after the retries: it stays dirty and is pushed
+/// again next run.
+#[derive(Debug, Default)]
+#[non_exhaustive]
+pub struct SyncReport {
+    /// Records considered.
+    pub considered: usize,
+    /// Records identical to their last confirmed push (not sent).
+    pub unchanged: usize,
+    /// Records the service confirmed written in this run.
+    pub pushed: usize,
+    /// Records refused, by email, with the reason.
+    pub rejected: Vec<(String, Error)>,
+    /// Records whose push failed, by email, grouped by the request that failed.
+    pub failed: Vec<(Vec<String>, Error)>,
+}
+
+impl SyncReport {
+    /// Whether every changed record was written.
+    ///
+    /// ```
+    /// assert!(relance::sync::SyncReport::default().is_complete());
+    /// ```
+    #[must_use]
+    pub fn is_complete(&self) -> bool {
+        self.rejected.is_empty() && self.failed.is_empty()
+    }
+
+    /// How many contacts were rejected.
+    ///
+    /// ```
+    /// assert_eq!(relance::sync::SyncReport::default().rejected_count(), 0);
+    /// ```
+    #[must_use]
+    pub fn rejected_count(&self) -> usize {
+        self.rejected.len()
+    }
+
+    /// How many contacts failed (and stay dirty).
+    ///
+    /// ```
+    /// assert_eq!(relance::sync::SyncReport::default().failed_count(), 0);
+    /// ```
+    #[must_use]
+    pub fn failed_count(&self) -> usize {
+        self.failed.iter().map(|(emails, _)| emails.len()).sum()
+    }
+}
+
+/// `considered N, pushed P, unchanged U, rejected R, failed F`.
+impl fmt::Display for SyncReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "considered {}, pushed {}, unchanged {}, rejected {}, failed {}",
+            self.considered,
+            self.pushed,
+            self.unchanged,
+            self.rejected_count(),
+            self.failed_count()
+        )
+    }
+}

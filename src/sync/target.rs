@@ -1,0 +1,59 @@
+//! What the sync engine needs from a provider.
+
+use std::future::Future;
+
+use futures_util::stream::BoxStream;
+
+use super::record::SyncRecord;
+use super::store::Scope;
+use crate::customer::ProfileField;
+use crate::customer::segment::SegmentSpec;
+use crate::error::Result;
+use crate::http::BulkEvent;
+
+/// A service the sync engine can push to.
+///
+/// Implemented by [`SendethicTarget`](super::SendethicTarget) and
+/// [`SendsayTarget`](super::SendsayTarget); implement it to sync to another service.
+pub trait SyncTarget: Send + Sync {
+    /// The provider account this target writes to: a state store must describe the same one.
+    ///
+    /// ```
+    /// use relance::sync::{SendethicTarget, SyncTarget};
+    /// let client = relance::sendethic::Client::builder("12345", "key").build()?;
+    /// let scope = SendethicTarget::new(client).scope()?;
+    /// assert_eq!((scope.provider(), scope.account()), ("sendethic", "12345"));
+    /// # Ok::<(), relance::Error>(())
+    /// ```
+    fn scope(&self) -> Result<Scope>;
+
+    /// Makes sure the service has a place for each field; idempotent, safe on every run, and
+    /// surviving single faults (a failed creation is checked by a read before it is tried
+    /// again). The engine calls it once per run.
+    fn prepare(&mut self, fields: &[ProfileField]) -> impl Future<Output = Result<()>> + Send;
+
+    /// Pushes records (fields already prepared), pulling them from `records` as it goes,
+    /// and reports each one's fate as [`BulkEvent`]s naming records by their position in
+    /// `records`. Only records the service confirmed may be reported
+    /// [`Written`](BulkEvent::Written).
+    fn push<'a>(&'a self, records: BoxStream<'a, SyncRecord>) -> BoxStream<'a, BulkEvent>;
+
+    /// Creates each segment on the service unless one with its tag exists (fields already
+    /// prepared). A segment the service cannot express is reported with the reason; the
+    /// others still go through.
+    fn ensure_segments(
+        &self,
+        segments: &[SegmentSpec],
+    ) -> impl Future<Output = Result<Vec<SegmentOutcome>>> + Send;
+}
+
+/// What [`SyncTarget::ensure_segments`] did with one segment.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct SegmentOutcome {
+    /// The segment's tag.
+    pub tag: String,
+    /// The service's id of the segment and whether this call created it, or why it could
+    /// not be provisioned.
+    pub result: Result<(String, bool)>,
+}
