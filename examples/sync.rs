@@ -84,12 +84,11 @@ fn args() -> Result<Option<Args>, Box<dyn Error>> {
 /// The shop: read from `--in`, or generated.
 fn shop(args: &Args) -> Result<(Dataset, Vec<FxRate>), Box<dyn Error>> {
     let started = Instant::now();
-    let (dataset, rates) = match &args.dir {
-        Some(dir) => csv::read_dir(dir)?,
-        None => {
-            let shop = synth::generate(&synth::SynthConfig::new(20_000, 2_000, 42));
-            (shop.dataset, shop.rates)
-        }
+    let (dataset, rates) = if let Some(dir) = &args.dir {
+        csv::read_dir(dir)?
+    } else {
+        let shop = synth::generate(&synth::SynthConfig::new(20_000, 2_000, 42));
+        (shop.dataset, shop.rates)
     };
     println!(
         "shop: {} orders, {} customers ({:.1} s)",
@@ -149,16 +148,13 @@ async fn night<T: SyncTarget, S: StateStore>(
 /// Every night the command line asks for, with the state in the store it names.
 async fn nights<T: SyncTarget>(target: T, args: &Args) -> Result<SyncReport, Box<dyn Error>> {
     let scope = target.scope()?;
-    match &args.state {
-        Some(path) => {
-            println!("state: {} ({scope})", path.display());
-            let store = SqliteStore::open(path, scope)?;
-            run_nights(Syncer::new(target, store), args).await
-        }
-        None => {
-            println!("state: in memory for this run ({scope})");
-            run_nights(Syncer::new(target, MemoryStore::new(scope)), args).await
-        }
+    if let Some(path) = &args.state {
+        println!("state: {} ({scope})", path.display());
+        let store = SqliteStore::open(path, scope)?;
+        run_nights(Syncer::new(target, store), args).await
+    } else {
+        println!("state: in memory for this run ({scope})");
+        run_nights(Syncer::new(target, MemoryStore::new(scope)), args).await
     }
 }
 
