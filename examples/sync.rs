@@ -33,7 +33,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use relance::customer::{ConsolidationPolicy, Currency, Dataset, FxRate, segment};
 use relance::io::{csv, synth};
 use relance::sync::store::{MemoryStore, SqliteStore, StateStore};
-use relance::sync::{SendethicTarget, SendsayTarget, SyncRecord, SyncReport, SyncTarget, Syncer};
+use relance::sync::{SendethicTarget, SendsayTarget, SyncReport, SyncTarget, Syncer};
 use relance::testing::{FakeSendethic, FakeSendsay};
 
 const USAGE: &str = "usage: sync [--in DIR --as-of RFC3339] [--tz IANA_NAME] [--state PATH] \
@@ -120,7 +120,7 @@ async fn night<T: SyncTarget, S: StateStore>(
         started.elapsed().as_secs_f64()
     );
     let started = Instant::now();
-    let report = syncer.run(SyncRecord::all(&profiles)).await?;
+    let report = syncer.run_profiles(&profiles).await?;
     println!(
         "pushed {} contacts in {:.1} s",
         report.pushed,

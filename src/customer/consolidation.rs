@@ -102,6 +102,21 @@ impl<'d> Consolidation<'d> {
         self.chunks.iter().flatten()
     }
 
+    /// The profiles in contiguous runs, in [`iter`](Self::iter) order: for callers that split
+    /// the work across threads.
+    ///
+    /// ```
+    /// # use chrono::{TimeZone, Utc}; use relance::customer::*;
+    /// let mut ds = Dataset::new();
+    /// ds.guest("a@x.io");
+    /// ds.guest("b@x.io");
+    /// let c = ds.consolidate(&ConsolidationPolicy::new(Currency::EUR, Utc.with_ymd_and_hms(2024, 1, 1, 0, 0, 0).unwrap(), chrono_tz::UTC)).unwrap();
+    /// assert_eq!(c.runs().map(<[_]>::len).sum::<usize>(), 2);
+    /// ```
+    pub fn runs(&self) -> impl Iterator<Item = &[CustomerProfile<'d>]> + '_ {
+        self.chunks.iter().map(Vec::as_slice)
+    }
+
     /// The profile of a contact.
     ///
     /// ```

@@ -44,7 +44,7 @@ mod dataset;
 mod field;
 mod input;
 pub(crate) mod money;
-mod par;
+pub(crate) mod par;
 mod policy;
 mod profile;
 pub mod rfm;

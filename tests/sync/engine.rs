@@ -8,7 +8,7 @@ use relance::Error;
 use relance::customer::{ConsolidationPolicy, Currency, Dataset, FxRate};
 use relance::error::StateError;
 use relance::io::{csv, synth};
-use relance::sync::store::{MemoryStore, Scope, SqliteStore, StateStore};
+use relance::sync::store::{MemoryStore, Scope, SqliteStore};
 use relance::sync::{SendethicTarget, SyncRecord, SyncTarget, Syncer};
 use relance::testing::FakeSendethic;
 
@@ -190,4 +190,36 @@ async fn the_next_night_pushes_exactly_the_contacts_whose_values_changed() {
     let quiet = syncer.run(after).await.unwrap();
     assert_eq!(quiet.pushed, 0);
     assert!(pushed_emails(&fake, seen).is_empty());
+}
+
+#[tokio::test]
+async fn profiles_compared_on_every_core_give_the_same_state_as_records_one_by_one() {
+    use relance::sync::store::StateStore;
+    let dir = tempfile::tempdir().unwrap();
+    let (shop, rates) = shop_files(dir.path());
+    let as_of = csv::parse_instant("2025-01-01T00:00:00Z").unwrap();
+    let mut policy = ConsolidationPolicy::new(Currency::EUR, as_of, chrono_tz::Europe::Paris);
+    for r in &rates {
+        policy = policy.rate(r.from, r.rate);
+    }
+    let profiles = shop.consolidate(&policy).unwrap();
+
+    let one = FakeSendethic::start().await;
+    let mut by_record = Syncer::in_memory(SendethicTarget::new(one.client())).unwrap();
+    let a = by_record.run(SyncRecord::all(&profiles)).await.unwrap();
+    let other = FakeSendethic::start().await;
+    let mut by_profile = Syncer::in_memory(SendethicTarget::new(other.client())).unwrap();
+    let b = by_profile.run_profiles(&profiles).await.unwrap();
+    assert_eq!((a.considered, a.pushed), (b.considered, b.pushed));
+    assert_eq!(b.considered, profiles.len());
+    let (sa, sb) = (
+        by_record.store().load().await.unwrap(),
+        by_profile.store().load().await.unwrap(),
+    );
+    assert_eq!(sa.len(), sb.len());
+    for p in profiles.iter() {
+        assert_eq!(sa.get(p.email()), sb.get(p.email()), "{}", p.email());
+    }
+    let again = by_profile.run_profiles(&profiles).await.unwrap();
+    assert_eq!((again.pushed, again.unchanged), (0, profiles.len()));
 }
