@@ -360,7 +360,7 @@ impl Dataset {
     /// # use chrono::{TimeZone, Utc};
     /// use relance::customer::{Buyer, Currency, Dataset, Money, Order, OrderId, OrderStatus};
     /// let mut ds = Dataset::new();
-    /// let g = ds.guest("a@example.com");
+    /// let g = ds.guest("a@example.com").unwrap();
     /// let at = Utc.with_ymd_and_hms(2024, 1, 1, 0, 0, 0).unwrap();
     /// ds.add_order(Order::new(OrderId(1), Buyer::Guest(g), at, OrderStatus::Paid, Money::new(100, Currency::USD)));
     /// assert_eq!(ds.most_common_currency(), Some(Currency::USD));

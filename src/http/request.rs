@@ -354,10 +354,7 @@ impl<T: 'static> Call<T> for HttpCall<T> {
         } = *self;
         raw.retry_safe = retry_safe;
         raw.options = options;
-        Box::pin(async move {
-            let response = core.execute(raw).await?;
-            decode(&response)
-        })
+        Box::pin(async move { core.execute_decoded(raw, decode).await })
     }
 
     fn into_any(self: Box<Self>) -> Box<dyn Any + Send> {

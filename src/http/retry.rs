@@ -156,6 +156,9 @@ pub(crate) enum Failure {
     Timeout,
     /// Another transport error after sending started.
     Transport,
+    /// A 2xx answer whose body could not be read or decoded: the request was processed,
+    /// the answer lost.
+    Body,
     /// An HTTP status with the server's `Retry-After`, if any.
     Status(u16, Option<Duration>),
 }
@@ -187,7 +190,7 @@ pub(crate) fn decide(
         return Decision::Stop;
     }
     let delay = match failure {
-        Failure::Connect | Failure::Timeout | Failure::Transport => None,
+        Failure::Connect | Failure::Timeout | Failure::Transport | Failure::Body => None,
         Failure::Status(429 | 502 | 503 | 504, hint) => hint,
         Failure::Status(..) => return Decision::Stop,
     };
@@ -235,6 +238,15 @@ mod tests {
     }
 
     #[test]
+    fn lost_answers_are_retried_when_safe() {
+        assert!(matches!(
+            decide(&p(), true, 1, S, Failure::Body, 0.5),
+            Decision::RetryAfter(_)
+        ));
+        assert_eq!(decide(&p(), false, 1, S, Failure::Body, 0.5), Decision::Stop);
+    }
+
+    #[test]
     fn does_not_retry_other_statuses() {
         for status in [400, 401, 403, 404, 409, 500, 501] {
             assert_eq!(
@@ -250,6 +262,7 @@ mod tests {
         for f in [
             Failure::Timeout,
             Failure::Transport,
+            Failure::Body,
             Failure::Status(503, None),
             Failure::Status(429, Some(Duration::from_secs(1))),
         ] {

@@ -165,26 +165,39 @@ impl HttpCore {
         &self.base
     }
 
-    /// Sends `req`, retrying per the policy when the request is retry-safe.
-    ///
-    /// Returns the response for any 2xx status; a non-2xx status becomes
-    /// [`Error::Api`] (or [`Error::RateLimited`] for 429) whatever its body.
-    pub(crate) async fn execute(&self, req: RawRequest) -> Result<RawResponse> {
-        let response = self.execute_streaming(req).await?;
-        let status = response.status().as_u16();
-        let body = response.bytes().await.map_err(|e| {
-            if e.is_timeout() {
-                Error::Timeout { source: Some(e) }
-            } else {
-                Error::Transport(e)
-            }
-        })?;
-        Ok(RawResponse { status, body })
+    /// Sends `req` and decodes the 2xx response with `decode`, inside the retry loop: for a
+    /// retry-safe request, a body that cannot be read (a connection cut mid-body) or decoded
+    /// (a truncated or malformed answer) is retried like a 5xx, and so is a throttling
+    /// answer the decoder finds in a 2xx body ([`Error::RateLimited`], Sendsay
+    /// `rate_limit`). For a request that is not retry-safe these come back as they are: the
+    /// service answered 2xx, so it may have processed the request.
+    pub(crate) async fn execute_decoded<T>(
+        &self,
+        req: RawRequest,
+        decode: impl Fn(&RawResponse) -> Result<T> + Send + Sync,
+    ) -> Result<T> {
+        let decode = &decode;
+        self.run(req, |response| async move {
+            let status = response.status().as_u16();
+            let body = response.bytes().await.map_err(body_error)?;
+            decode(&RawResponse { status, body })
+        })
+        .await
     }
 
-    /// Like [`execute`](Self::execute), but returns the 2xx response with its body unread,
+    /// Like [`execute_decoded`](Self::execute_decoded), but returns the 2xx response with its body unread,
     /// for downloads that must not be buffered whole.
     pub(crate) async fn execute_streaming(&self, req: RawRequest) -> Result<reqwest::Response> {
+        self.run(req, |response| async move { Ok(response) }).await
+    }
+
+    /// The send loop, in one tracing span: attempts, the retry decision, and `finish` on the
+    /// first 2xx response (whose failures count as failures of the attempt).
+    async fn run<T, F, Fut>(&self, req: RawRequest, finish: F) -> Result<T>
+    where
+        F: Fn(reqwest::Response) -> Fut,
+        Fut: std::future::Future<Output = Result<T>>,
+    {
         let span = tracing::debug_span!(
             "relance.request",
             provider = self.provider,
@@ -194,10 +207,14 @@ impl HttpCore {
             attempt = tracing::field::Empty,
             elapsed_ms = tracing::field::Empty,
         );
-        self.execute_inner(req).instrument(span).await
+        self.run_inner(req, finish).instrument(span).await
     }
 
-    async fn execute_inner(&self, req: RawRequest) -> Result<reqwest::Response> {
+    async fn run_inner<T, F, Fut>(&self, req: RawRequest, finish: F) -> Result<T>
+    where
+        F: Fn(reqwest::Response) -> Fut,
+        Fut: std::future::Future<Output = Result<T>>,
+    {
         let one_shot = RetryPolicy::none();
         let policy = if req.body.as_ref().is_some_and(Body::is_one_shot) {
             &one_shot
@@ -210,19 +227,29 @@ impl HttpCore {
         let mut attempt = 1u32;
         loop {
             span.record("attempt", attempt);
-            let outcome = self.attempt(&req, timeout).await;
+            let outcome = match self.attempt(&req, timeout).await {
+                Attempt::Done(resp) => {
+                    span.record("status", resp.status().as_u16());
+                    match finish(resp).await {
+                        Ok(value) => {
+                            tracing::debug!("request succeeded");
+                            return Ok(value);
+                        }
+                        Err(error) => match answered_failure(&error) {
+                            Some(failure) => Attempt::Failed(failure, error),
+                            None => return Err(error),
+                        },
+                    }
+                }
+                failed @ Attempt::Failed(..) => failed,
+            };
             let elapsed = start.elapsed();
             span.record(
                 "elapsed_ms",
                 u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX),
             );
-            let (failure, error) = match outcome {
-                Attempt::Done(resp) => {
-                    span.record("status", resp.status().as_u16());
-                    tracing::debug!("request succeeded");
-                    return Ok(resp);
-                }
-                Attempt::Failed(failure, error) => (failure, error),
+            let Attempt::Failed(failure, error) = outcome else {
+                continue;
             };
             if let Failure::Status(status, _) = failure {
                 span.record("status", status);
@@ -310,6 +337,27 @@ impl HttpCore {
             ApiError::from_http(status.as_u16(), &body).into()
         };
         Attempt::Failed(Failure::Status(status.as_u16(), retry_after), error)
+    }
+}
+
+/// The error of a body that could not be read.
+fn body_error(e: reqwest::Error) -> Error {
+    if e.is_timeout() {
+        Error::Timeout { source: Some(e) }
+    } else {
+        Error::Transport(e)
+    }
+}
+
+/// How the retry decision sees an error met after a 2xx answer arrived: a body cut or
+/// undecodable, or throttling reported in the body; `None` for anything else (an error the
+/// service meant, which is final).
+fn answered_failure(error: &Error) -> Option<Failure> {
+    match error {
+        Error::Timeout { .. } => Some(Failure::Timeout),
+        Error::Transport(_) | Error::Decode { .. } => Some(Failure::Body),
+        Error::RateLimited { retry_after, .. } => Some(Failure::Status(429, *retry_after)),
+        _ => None,
     }
 }
 

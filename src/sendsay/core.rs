@@ -196,17 +196,21 @@ impl Core {
         if let Some(h) = self.session.header() {
             raw.headers.insert(AUTHORIZATION, h.clone());
         }
-        let response = match self.http.execute(raw).await {
-            Ok(r) => r,
-            Err(Error::Api(api)) => {
-                return Err(envelope::into_error(envelope::enrich_http(*api)));
-            }
-            Err(e) => return Err(e),
-        };
-        let value: Value = response.json()?;
-        match envelope::envelope_error(response.status, &value, &response.body) {
-            Some(api) => Err(envelope::into_error(api)),
-            None => Ok(value),
+        // Decoding the envelope inside the send loop lets a retry-safe action be sent again
+        // when its answer is cut or malformed, or says `rate_limit`.
+        let decoded = self
+            .http
+            .execute_decoded(raw, |response| {
+                let value: Value = response.json()?;
+                match envelope::envelope_error(response.status, &value, &response.body) {
+                    Some(api) => Err(envelope::into_error(api)),
+                    None => Ok(value),
+                }
+            })
+            .await;
+        match decoded {
+            Err(Error::Api(api)) => Err(envelope::into_error(envelope::enrich_http(*api))),
+            other => other,
         }
     }
 }

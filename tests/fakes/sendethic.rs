@@ -223,15 +223,26 @@ async fn injected_faults_exercise_retries_and_errors() {
     assert_eq!(fake.hits("GET", "/account/remainingcredits/sms"), 3);
     fake.clear_faults();
 
+    // A malformed answer to a safe read is retried like a 5xx...
+    let before = fake.hits("GET", "/account/contactattribute");
     fake.inject(
         Fault::malformed_json()
             .on("GET", "/account/contactattribute")
             .times(1),
     );
+    client.fields().list().await.unwrap();
+    assert_eq!(fake.hits("GET", "/account/contactattribute"), before + 2);
+    // ... and reported as a decode error once the retries are spent.
+    fake.inject(
+        Fault::malformed_json()
+            .on("GET", "/account/contactattribute")
+            .times(3),
+    );
     assert!(matches!(
         client.fields().list().await.unwrap_err(),
         Error::Decode { .. }
     ));
+    assert_eq!(fake.hits("GET", "/account/contactattribute"), before + 5);
 
     fake.inject(
         Fault::delay(Duration::from_secs(3))
