@@ -243,7 +243,10 @@ mod tests {
             decide(&p(), true, 1, S, Failure::Body, 0.5),
             Decision::RetryAfter(_)
         ));
-        assert_eq!(decide(&p(), false, 1, S, Failure::Body, 0.5), Decision::Stop);
+        assert_eq!(
+            decide(&p(), false, 1, S, Failure::Body, 0.5),
+            Decision::Stop
+        );
     }
 
     #[test]

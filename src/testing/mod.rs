@@ -1,9 +1,11 @@
 //! Stateful fake servers for tests and offline examples (feature `mock`): [`FakeSendethic`]
 //! and [`FakeSendsay`].
 //!
-//! The fakes listen on loopback through [`wiremock`], keep real state (ids, uniqueness,
-//! not-found answers, credentials), expose that state for assertions, and inject faults
-//! ([`Fault`]) per path: status codes, HTML error pages, delays, by count or probability.
+//! The fakes listen on loopback, keep real state (ids, uniqueness, not-found answers,
+//! credentials), expose that state for assertions, and inject faults ([`Fault`]) per path,
+//! by count or with a seeded probability: status codes, HTML error pages, malformed answers,
+//! connection resets, answers cut mid-body and delays, before or after the request is
+//! processed.
 //! Like the real services, they answer only at their documented endpoints and need the
 //! configuration the real services need (a Sendsay client writing instants must be given the
 //! account timezone).

@@ -6,6 +6,7 @@
 //! operations, activity statistics) and `sendsay` (every Sendsay resource).
 
 mod conformance;
+mod network;
 mod sendethic;
 mod sendethic_campaigns;
 mod sendethic_jobs;

@@ -3,13 +3,19 @@
 use std::sync::Mutex;
 use std::time::Duration;
 
-use wiremock::ResponseTemplate;
-
 use super::lock;
 
-/// A fault injected into a fake server: a replacement response and/or an extra delay, for
-/// requests matching a method and a path prefix, a limited number of times or with a
-/// probability.
+/// A fault injected into a fake server, for requests matching a method and a path prefix, a
+/// limited number of times or with a probability: a replacement answer, a connection reset,
+/// an answer cut mid-body, and/or an extra delay.
+///
+/// **Before or after processing.** A replacement answer or a reset happens *before* the
+/// service processes the request (nothing changes on the fake) unless
+/// [`after_processing`](Self::after_processing) is set: then the service processes the
+/// request (its state changes) and its answer is lost — replaced, cut or never sent. A
+/// [`truncated`](Self::truncated) answer and a [`delay`](Self::delay) always come after
+/// processing (a delay beyond the client's timeout is a timeout after processing). This is
+/// what makes a send ambiguous: the client cannot tell whether the service acted.
 ///
 /// Paths are relative to the fake's API root (`/account/contactattribute`), matched as a
 /// prefix of the decoded path.
@@ -26,30 +32,101 @@ use super::lock;
 /// let h = Fault::delay(Duration::from_secs(2)).on_path("/account");
 /// // Random failures, deterministic for a given fake seed.
 /// let i = Fault::status(500).probability(0.1);
-/// # let _ = (f, g, h, i);
+/// // The connection drops before the request is processed.
+/// let j = Fault::reset();
+/// // The request is processed, then the answer is cut mid-body.
+/// let k = Fault::truncated().on("POST", "/contacts/attribute");
+/// // The request is processed, then the answer is a malformed document.
+/// let l = Fault::malformed_json().after_processing();
+/// # let _ = (f, g, h, i, j, k, l);
 /// ```
 #[derive(Debug, Clone)]
 pub struct Fault {
     method: Option<String>,
     path_prefix: String,
-    response: Option<(u16, String, &'static str)>,
-    headers: Vec<(String, String)>,
+    action: Option<Action>,
+    after_processing: bool,
     delay: Option<Duration>,
     remaining: Option<u32>,
     probability: f64,
 }
 
+/// What a fault does to the answer.
+#[derive(Debug, Clone)]
+pub(crate) enum Action {
+    /// This answer instead of the service's.
+    Reply {
+        status: u16,
+        body: String,
+        content_type: &'static str,
+        headers: Vec<(String, String)>,
+    },
+    /// The connection is closed without an answer.
+    Reset,
+    /// The service's answer, its body cut in half and the connection closed.
+    Truncate,
+}
+
 impl Fault {
-    fn new(response: Option<(u16, String, &'static str)>) -> Self {
+    fn new(action: Option<Action>) -> Self {
         Self {
             method: None,
             path_prefix: "/".to_owned(),
-            response,
-            headers: Vec::new(),
+            action,
+            after_processing: false,
             delay: None,
             remaining: None,
             probability: 1.0,
         }
+    }
+
+    fn reply(status: u16, body: String, content_type: &'static str) -> Self {
+        Self::new(Some(Action::Reply {
+            status,
+            body,
+            content_type,
+            headers: Vec::new(),
+        }))
+    }
+
+    /// Closes the connection without answering, before the service processes the request
+    /// (the client sees a transport error; nothing happened on the fake).
+    ///
+    /// ```
+    /// let f = relance::testing::Fault::reset().on("GET", "/account/contactattribute");
+    /// # let _ = f;
+    /// ```
+    #[must_use]
+    pub fn reset() -> Self {
+        Self::new(Some(Action::Reset))
+    }
+
+    /// Lets the service process the request, then sends its answer with the body cut in
+    /// half and closes the connection (the client sees a transport error while reading the
+    /// body).
+    ///
+    /// ```
+    /// let f = relance::testing::Fault::truncated().on("POST", "/contacts/attribute");
+    /// # let _ = f;
+    /// ```
+    #[must_use]
+    pub fn truncated() -> Self {
+        let mut f = Self::new(Some(Action::Truncate));
+        f.after_processing = true;
+        f
+    }
+
+    /// Lets the service process the request before the fault replaces, cuts or drops its
+    /// answer (replacements and resets come before processing otherwise).
+    ///
+    /// ```
+    /// let f = relance::testing::Fault::status(503).after_processing();
+    /// # let _ = f;
+    /// ```
+    #[must_use]
+    pub fn after_processing(mut self) -> Self {
+        self.after_processing = true;
+        self
     }
 
     /// Answers with `status` and an empty text body.
@@ -60,7 +137,7 @@ impl Fault {
     /// ```
     #[must_use]
     pub fn status(status: u16) -> Self {
-        Self::new(Some((status, String::new(), "text/plain")))
+        Self::reply(status, String::new(), "text/plain")
     }
 
     /// Answers with `status` and an HTML error page, like a proxy or load balancer would.
@@ -74,7 +151,7 @@ impl Fault {
         let body = format!(
             "<html><head><title>{status}</title></head><body><h1>{status} Error</h1><hr>proxy</body></html>"
         );
-        Self::new(Some((status, body, "text/html")))
+        Self::reply(status, body, "text/html")
     }
 
     /// Answers with `status` and a custom body.
@@ -85,7 +162,7 @@ impl Fault {
     /// ```
     #[must_use]
     pub fn body(status: u16, body: impl Into<String>, content_type: &'static str) -> Self {
-        Self::new(Some((status, body.into(), content_type)))
+        Self::reply(status, body.into(), content_type)
     }
 
     /// Answers 200 with a truncated JSON document.
@@ -99,7 +176,8 @@ impl Fault {
         Self::body(200, r#"[{"id": 1, "name": "#, "application/json")
     }
 
-    /// Delays the normal answer by `delay` (no replacement response).
+    /// Delays the normal answer by `delay`, after the service processed the request (no
+    /// replacement response; beyond the client's timeout, a timeout after processing).
     ///
     /// ```
     /// let f = relance::testing::Fault::delay(std::time::Duration::from_millis(500));
@@ -124,7 +202,8 @@ impl Fault {
         self
     }
 
-    /// Adds a response header (e.g. `Retry-After`).
+    /// Adds a header to the replacement answer (e.g. `Retry-After`, in seconds or as an
+    /// HTTP-date); no effect on other faults.
     ///
     /// ```
     /// let f = relance::testing::Fault::status(429).header("Retry-After", "1");
@@ -132,7 +211,9 @@ impl Fault {
     /// ```
     #[must_use]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.headers.push((name.into(), value.into()));
+        if let Some(Action::Reply { headers, .. }) = &mut self.action {
+            headers.push((name.into(), value.into()));
+        }
         self
     }
 
@@ -193,8 +274,19 @@ impl Fault {
 /// What the fault list decided for one request.
 #[derive(Debug, Default)]
 pub(crate) struct FaultOutcome {
-    pub(crate) replacement: Option<ResponseTemplate>,
+    /// What happens to the answer, if anything.
+    pub(crate) action: Option<Action>,
+    /// Whether the service processes the request first.
+    pub(crate) after_processing: bool,
+    /// How long to wait before answering.
     pub(crate) delay: Option<Duration>,
+}
+
+impl FaultOutcome {
+    /// Whether the service processes the request.
+    pub(crate) fn processes(&self) -> bool {
+        self.action.is_none() || self.after_processing
+    }
 }
 
 /// The installed faults of one fake.
@@ -210,6 +302,11 @@ impl Faults {
             list: Mutex::new(Vec::new()),
             rng: Mutex::new(fastrand::Rng::with_seed(seed)),
         }
+    }
+
+    /// Restarts the random draws of probabilistic faults from `seed`.
+    pub(crate) fn reseed(&self, seed: u64) {
+        lock(&self.rng).seed(seed);
     }
 
     pub(crate) fn push(&self, fault: Fault) {
@@ -237,15 +334,9 @@ impl Faults {
                 list.remove(pos);
             }
         }
-        let replacement = fault.response.map(|(status, body, content_type)| {
-            let mut t = ResponseTemplate::new(status).set_body_raw(body, content_type);
-            for (k, v) in &fault.headers {
-                t = t.insert_header(k.as_str(), v.as_str());
-            }
-            t
-        });
         FaultOutcome {
-            replacement,
+            action: fault.action,
+            after_processing: fault.after_processing,
             delay: fault.delay,
         }
     }
@@ -259,11 +350,43 @@ mod tests {
     fn faults_fire_limited_times_and_match() {
         let faults = Faults::new(1);
         faults.push(Fault::status(503).on("GET", "/a").times(2));
-        assert!(faults.apply("POST", "/a").replacement.is_none());
-        assert!(faults.apply("GET", "/b").replacement.is_none());
-        assert!(faults.apply("GET", "/a/x").replacement.is_some());
-        assert!(faults.apply("GET", "/a").replacement.is_some());
-        assert!(faults.apply("GET", "/a").replacement.is_none());
+        assert!(faults.apply("POST", "/a").action.is_none());
+        assert!(faults.apply("GET", "/b").action.is_none());
+        assert!(faults.apply("GET", "/a/x").action.is_some());
+        assert!(faults.apply("GET", "/a").action.is_some());
+        assert!(faults.apply("GET", "/a").action.is_none());
+    }
+
+    #[test]
+    fn processing_depends_on_the_kind_of_fault() {
+        let faults = Faults::new(1);
+        for (fault, processes) in [
+            (Fault::status(503), false),
+            (Fault::reset(), false),
+            (Fault::status(503).after_processing(), true),
+            (Fault::reset().after_processing(), true),
+            (Fault::truncated(), true),
+            (Fault::delay(Duration::from_millis(1)), true),
+        ] {
+            faults.push(fault.times(1));
+            assert_eq!(faults.apply("GET", "/x").processes(), processes);
+        }
+        assert!(faults.apply("GET", "/x").processes(), "no fault left");
+    }
+
+    #[test]
+    fn reseeding_replays_the_same_draws() {
+        let faults = Faults::new(3);
+        faults.push(Fault::status(500).probability(0.5));
+        let draw = |f: &Faults| -> Vec<bool> {
+            (0..64)
+                .map(|_| f.apply("GET", "/x").action.is_some())
+                .collect()
+        };
+        faults.reseed(9);
+        let first = draw(&faults);
+        faults.reseed(9);
+        assert_eq!(draw(&faults), first);
     }
 
     #[test]
@@ -271,7 +394,7 @@ mod tests {
         let faults = Faults::new(7);
         faults.push(Fault::status(500).probability(0.3));
         let fired = (0..1000)
-            .filter(|_| faults.apply("GET", "/x").replacement.is_some())
+            .filter(|_| faults.apply("GET", "/x").action.is_some())
             .count();
         assert!((200..400).contains(&fired), "{fired}");
     }

@@ -15,7 +15,7 @@ pub use fault::Fault;
 pub use multipart::{MultipartPart, parse_multipart};
 pub(crate) use reply::Reply;
 pub use server::RecordedRequest;
-pub(crate) use server::{FakeServer, Service};
+pub(crate) use server::{FakeServer, Incoming, Service};
 
 /// Locks a mutex, recovering from poisoning (a panicking test must not cascade).
 pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {

@@ -1,7 +1,7 @@
-//! A fake's answer before it becomes a wiremock response.
+//! A fake's answer, and the HTTP response that carries it.
 
+use bytes::Bytes;
 use serde_json::Value;
-use wiremock::ResponseTemplate;
 
 /// A status with a JSON document, a plain-text body or raw bytes of a given type.
 #[derive(Debug)]
@@ -15,16 +15,16 @@ pub(crate) enum Reply {
 }
 
 impl Reply {
-    /// The wiremock response carrying this reply.
-    pub(crate) fn into_template(self) -> ResponseTemplate {
+    /// The status, content type and body of this reply.
+    pub(crate) fn into_parts(self) -> (u16, &'static str, Bytes) {
         match self {
-            Self::Json(status, body) => ResponseTemplate::new(status).set_body_json(body),
-            Self::Text(status, text) => {
-                ResponseTemplate::new(status).set_body_raw(text, "text/plain")
-            }
-            Self::Bytes(status, bytes, content_type) => {
-                ResponseTemplate::new(status).set_body_raw(bytes, content_type)
-            }
+            Self::Json(status, body) => (
+                status,
+                "application/json",
+                Bytes::from(serde_json::to_vec(&body).unwrap_or_default()),
+            ),
+            Self::Text(status, text) => (status, "text/plain", Bytes::from_static(text.as_bytes())),
+            Self::Bytes(status, bytes, content_type) => (status, content_type, Bytes::from(bytes)),
         }
     }
 }

@@ -172,6 +172,21 @@ impl FakeSendethic {
         self.server.inject(fault);
     }
 
+    /// Restarts the random draws of probabilistic faults from `seed`, so that a run with a
+    /// given seed meets the same faults on the same requests.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let fake = relance::testing::FakeSendethic::start().await;
+    /// fake.reseed(42);
+    /// fake.inject(relance::testing::Fault::status(503).probability(0.2));
+    /// # }
+    /// ```
+    pub fn reseed(&self, seed: u64) {
+        self.server.reseed(seed);
+    }
+
     /// Removes every installed fault.
     ///
     /// ```

@@ -3,8 +3,8 @@
 
 use std::sync::{Mutex, MutexGuard};
 
+use crate::testing::core::Incoming as Request;
 use serde_json::Value;
-use wiremock::Request;
 
 use super::call::{Call, no_route};
 use super::state::State;

@@ -4,8 +4,8 @@
 
 use std::sync::{Mutex, MutexGuard};
 
+use crate::testing::core::Incoming as Request;
 use serde_json::{Map, Value, json};
-use wiremock::Request;
 
 use super::call::{Action, Answer, Params, err, s, truthy};
 use super::state::State;
