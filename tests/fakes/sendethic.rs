@@ -391,7 +391,7 @@ async fn unsafe_keys_round_trip_through_the_fake() {
         "a#b@x.fr",
         "a%b@x.fr",
         "a b@x.fr",
-        "a..b@x.fr",
+        "a..b", // a key that is not an email (the account's unicity key may be another field)
         "é@x.fr",
     ] {
         client

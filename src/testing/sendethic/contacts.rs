@@ -11,6 +11,7 @@ use super::call::{
 };
 use super::history::{self, LogRec};
 use super::state::State;
+use super::values;
 use crate::sendethic::Contact;
 use crate::testing::core::Reply;
 
@@ -92,9 +93,10 @@ pub(super) fn route(state: &mut State, call: &Call<'_>) -> Reply {
                 return bad_request("A ContactData object is expected.");
             };
             match write_contact(state, item, call.method == "POST") {
-                Ok(true) => affected(1),
-                Ok(false) if call.method == "PUT" => not_found("Contact"),
-                Ok(false) => bad_request("contactKey is required."),
+                Ok(Write::Done) => affected(1),
+                Ok(Write::Refused(why)) => bad_request(why),
+                Ok(Write::Absent) if call.method == "PUT" => not_found("Contact"),
+                Ok(Write::Absent) => bad_request("contactKey is required."),
                 Err(e) => bad_request(e),
             }
         }
@@ -147,16 +149,27 @@ pub(super) fn bulk(state: &mut State, call: &Call<'_>) -> Reply {
     let mut count = 0;
     for item in items {
         match write_contact(state, item, call.method == "POST") {
-            Ok(true) => count += 1,
-            Ok(false) => {}
+            Ok(Write::Done) => count += 1,
+            // Contacts with values the service refuses are dropped: the count says so.
+            Ok(Write::Absent | Write::Refused(_)) => {}
             Err(e) => return bad_request(e),
         }
     }
     affected(count)
 }
 
-/// Applies one `ContactData` to the store. `Ok(true)` when a contact was written.
-fn write_contact(state: &mut State, item: &Value, create: bool) -> Result<bool, String> {
+/// What [`write_contact`] did with a well-formed `ContactData`.
+enum Write {
+    /// Written.
+    Done,
+    /// No such contact to update (or no key to create one).
+    Absent,
+    /// Values the service refuses (see `values`); nothing written.
+    Refused(String),
+}
+
+/// Applies one `ContactData` to the store; `Err` for a malformed one.
+fn write_contact(state: &mut State, item: &Value, create: bool) -> Result<Write, String> {
     let key = item
         .get("contactKey")
         .and_then(Value::as_str)
@@ -184,6 +197,9 @@ fn write_contact(state: &mut State, item: &Value, create: bool) -> Result<bool, 
         }
         attrs.push((aid, value));
     }
+    if let Some(why) = values::refusal(state, key, &attrs) {
+        return Ok(Write::Refused(why));
+    }
     let existing = if id > 0 {
         state
             .contacts
@@ -202,12 +218,12 @@ fn write_contact(state: &mut State, item: &Value, create: bool) -> Result<bool, 
             state.contacts.insert(norm.clone(), rec);
             norm
         }
-        None => return Ok(false),
+        None => return Ok(Write::Absent),
     };
     if let Some(rec) = state.contacts.get_mut(&norm) {
         rec.attrs.extend(attrs);
     }
-    Ok(true)
+    Ok(Write::Done)
 }
 
 /// Creates or updates a contact from an import line: `(field id, value)` pairs, the `email`

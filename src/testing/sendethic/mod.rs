@@ -17,6 +17,7 @@ mod segments;
 mod state;
 mod stats;
 mod upload;
+mod values;
 
 use std::sync::MutexGuard;
 
