@@ -50,7 +50,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 .custom(orders, (i % 4).to_string())
         });
         let report = client.contacts().upsert_many(contacts).await?;
-        println!("seeded {} contacts", report.totals().affected);
+        println!("seeded {} contacts", report.totals().written);
     }
     let segment = client
         .segments()

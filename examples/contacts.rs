@@ -153,13 +153,11 @@ fn generated(
 fn print_report(report: &BulkReport, elapsed: std::time::Duration) {
     let t = report.totals();
     println!(
-        "bulk upsert of {} contacts: {} rejected, {} sent in {} chunks ({} failed), {} affected, in {:.3} s",
+        "bulk upsert of {} contacts: {} confirmed written, {} rejected, {} failed, in {:.3} s",
         t.submitted,
+        t.written,
         t.rejected,
-        t.sent,
-        t.chunks,
-        t.failed_chunks,
-        t.affected,
+        t.failed,
         elapsed.as_secs_f64()
     );
     for r in report.rejected.iter().take(5) {
@@ -168,13 +166,8 @@ fn print_report(report: &BulkReport, elapsed: std::time::Duration) {
     if report.rejected.len() > 5 {
         println!("  ... and {} more", report.rejected.len() - 5);
     }
-    for c in report.failed_chunks() {
-        println!(
-            "  chunk {} ({} contacts) failed: {:?}",
-            c.index,
-            c.indices.len(),
-            c.error
-        );
+    for f in &report.failed {
+        println!("  {} contacts failed: {}", f.indices.len(), f.error);
     }
 }
 

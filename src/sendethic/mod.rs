@@ -42,8 +42,9 @@ mod types;
 pub use account::{AccountHandler, CreditType, Credits};
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL};
 pub use contacts::{
-    Bulk, BulkOptions, BulkReport, BulkTotals, ChunkOutcome, Contact, ContactHistory, ContactLog,
-    ContactsHandler, MAX_BULK_CHUNK, MAX_HISTORY_SIZE, NewContactLog, OptIn, Rejected, validate,
+    Bulk, BulkOptions, BulkReport, BulkTotals, Contact, ContactHistory, ContactLog,
+    ContactsHandler, FailedWrite, MAX_BULK_CHUNK, MAX_HISTORY_SIZE, NewContactLog, OptIn, Rejected,
+    validate,
 };
 pub use core::MAX_LIST_SIZE;
 pub use criteria::{Criteria, CriteriaItem, Criterion, CriterionTest, Mode};

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use super::record::{SyncRecord, SyncValue};
-use futures_util::stream::{self, BoxStream, StreamExt};
+use futures_util::stream::{BoxStream, StreamExt};
 
 use super::store::Scope;
 use super::{SegmentOutcome, SyncTarget, label, tag};
@@ -12,8 +12,8 @@ use crate::customer::{FieldKind, OptIn, ProfileField};
 use crate::error::{Error, Result};
 use crate::http::BulkEvent;
 use crate::sendethic::{
-    BulkOptions, Client, Contact, Criteria, Criterion, FieldFormat, FieldId, FieldRef, FieldSpec,
-    FieldValueId, Mode, Patch, SegmentDefinition,
+    BulkOptions, Client, Contact, Criteria, Criterion, FieldCatalog, FieldFormat, FieldId,
+    FieldRef, FieldSpec, FieldValueId, Mode, Patch, SegmentDefinition,
 };
 
 /// Where a field lives on Sendethic.
@@ -51,6 +51,7 @@ pub struct SendethicTarget {
     slots: BTreeMap<ProfileField, Slot>,
     optin: Option<(FieldValueId, FieldValueId)>,
     options: BulkOptions,
+    catalog: Option<FieldCatalog>,
 }
 
 impl SendethicTarget {
@@ -69,6 +70,7 @@ impl SendethicTarget {
             slots: BTreeMap::new(),
             optin: None,
             options: BulkOptions::default().retry_upserts(true),
+            catalog: None,
         }
     }
 
@@ -238,16 +240,27 @@ impl SendethicTarget {
 
 impl SyncTarget for SendethicTarget {
     async fn prepare(&mut self, fields: &[ProfileField]) -> Result<()> {
+        let mut custom = Vec::new();
         for field in fields {
-            if let Some(id) = Self::standard(field) {
-                self.slots.insert(field.clone(), Slot::Standard(id));
-                continue;
+            match Self::standard(field) {
+                Some(id) => {
+                    self.slots.insert(field.clone(), Slot::Standard(id));
+                }
+                None => custom.push(field),
             }
-            let mut spec = FieldSpec::new(tag(field), label(field), Self::format(field.kind()));
+        }
+        let specs = custom.iter().map(|field| {
+            let spec = FieldSpec::new(tag(field), label(field), Self::format(field.kind()));
             if field.kind() == FieldKind::OptIn {
-                spec = spec.values(["No", "Yes"]);
+                spec.values(["No", "Yes"])
+            } else {
+                spec
             }
-            let ensured = self.client.fields().ensure(spec).await?;
+        });
+        // One read of the field list for the whole run, creations verified by re-reading.
+        let ensured = self.client.fields().ensure_all(specs).await?;
+        let mut catalog = Vec::with_capacity(ensured.len());
+        for (field, ensured) in custom.into_iter().zip(ensured) {
             if field.kind() == FieldKind::OptIn {
                 let find = |label: &str| {
                     ensured
@@ -268,7 +281,16 @@ impl SyncTarget for SendethicTarget {
             }
             self.slots
                 .insert(field.clone(), Slot::Custom(ensured.field.id));
+            catalog.push((ensured.field, ensured.values));
         }
+        // Values are checked against the fields' formats before anything is sent.
+        let mut checks = FieldCatalog::new(catalog.iter().map(|(f, _)| f.clone()));
+        for (field, values) in catalog {
+            if field.format.is_selection() {
+                checks = checks.with_values(field.id, values);
+            }
+        }
+        self.catalog = Some(checks);
         Ok(())
     }
 
@@ -283,17 +305,11 @@ impl SyncTarget for SendethicTarget {
             .contacts()
             .upsert_stream(contacts)
             .options(self.options);
-        stream::once(async move {
-            match bulk.send().await {
-                Ok(report) => report.into_events(),
-                Err(error) => vec![BulkEvent::Failed {
-                    indices: Vec::new(),
-                    error,
-                }],
-            }
-        })
-        .flat_map(stream::iter)
-        .boxed()
+        let bulk = match &self.catalog {
+            Some(catalog) => bulk.catalog(catalog.clone()),
+            None => bulk,
+        };
+        bulk.events().boxed()
     }
 
     async fn ensure_segments(

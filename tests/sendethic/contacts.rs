@@ -8,7 +8,7 @@ use relance::sendethic::{
     NewContactLog, OptIn, Patch, Timestamp,
 };
 use serde_json::{Value, json};
-use wiremock::matchers::{body_json, method, path};
+use wiremock::matchers::{body_json, body_string_contains, method, path};
 use wiremock::{Mock, ResponseTemplate};
 
 use crate::support::{p, setup};
@@ -439,16 +439,13 @@ async fn bulk_501_contacts_are_sent_as_500_plus_1() {
     let mut sizes = received_bulk_sizes(&server.received_requests().await.unwrap());
     sizes.sort_unstable();
     assert_eq!(sizes, vec![1, 500]);
-    assert_eq!(report.chunks.len(), 2);
-    assert_eq!(report.chunks[0].indices.len(), 500);
-    assert_eq!(report.chunks[1].indices, vec![500]);
+    assert_eq!(report.written, (0..501).collect::<Vec<_>>());
     let t = report.totals();
     assert_eq!(
-        (t.submitted, t.sent, t.failed, t.rejected),
+        (t.submitted, t.written, t.failed, t.rejected),
         (501, 501, 0, 0)
     );
-    // The fake reply says 500 for the 1-item chunk: reported as is, not a failure.
-    assert_eq!(report.chunks[1].affected, Some(500));
+    // The reply says 500 for the 1-item chunk: at least every contact is counted.
     assert!(report.is_complete());
 }
 
@@ -483,10 +480,10 @@ async fn bulk_sends_the_exact_array_and_update_uses_put() {
         ]
     };
     let r = client.contacts().upsert_many(contacts()).await.unwrap();
-    assert_eq!(r.totals().affected, 2);
+    assert_eq!(r.totals().written, 2);
     let stream = futures_util::stream::iter(contacts());
     let r = client.contacts().update_stream(stream).await.unwrap();
-    assert_eq!(r.totals().affected, 2);
+    assert_eq!(r.totals().written, 2);
 }
 
 #[tokio::test]
@@ -564,12 +561,11 @@ async fn bulk_rejects_each_bad_item_by_index_and_key_and_sends_the_rest() {
             "{r:?}"
         );
     }
-    assert_eq!(report.chunks.len(), 1);
-    assert_eq!(report.chunks[0].indices, vec![0, 11]);
+    assert_eq!(report.written, vec![0, 11]);
     let t = report.totals();
     assert_eq!(
-        (t.submitted, t.rejected, t.sent, t.affected),
-        (12, 10, 2, 2)
+        (t.submitted, t.rejected, t.written, t.failed),
+        (12, 10, 2, 0)
     );
     assert!(!report.is_complete());
     let sent: Vec<Value> =
@@ -581,20 +577,24 @@ async fn bulk_rejects_each_bad_item_by_index_and_key_and_sends_the_rest() {
 }
 
 #[tokio::test]
-async fn bulk_reports_a_failed_chunk_and_keeps_going() {
+async fn a_refused_chunk_is_split_until_the_refused_contact_is_found() {
     let (server, client) = setup().await;
-    // The first chunk to arrive fails (400 is not retryable), the others succeed.
+    // The service refuses any request carrying c1 (400 is not retryable) and counts the
+    // others.
     Mock::given(method("POST"))
         .and(path(p("/contacts/attribute")))
-        .respond_with(ResponseTemplate::new(400).set_body_json(json!({"Message": "Bad chunk."})))
-        .up_to_n_times(1)
+        .and(body_string_contains("c1@b.fr"))
+        .respond_with(
+            ResponseTemplate::new(400).set_body_json(json!({"Message": "Bad contact c1."})),
+        )
         .with_priority(1)
+        .expect(2)
         .mount(&server)
         .await;
     Mock::given(method("POST"))
         .and(path(p("/contacts/attribute")))
         .respond_with(affected(2))
-        .expect(2)
+        .expect(3)
         .mount(&server)
         .await;
     let contacts = (0..6).map(|i| Contact::new(format!("c{i}@b.fr")));
@@ -604,16 +604,98 @@ async fn bulk_reports_a_failed_chunk_and_keeps_going() {
         .options(BulkOptions::default().chunk_size(2).concurrency(1))
         .await
         .unwrap();
-    assert_eq!(report.chunks.len(), 3);
-    let failed: Vec<&relance::sendethic::ChunkOutcome> = report.failed_chunks().collect();
-    assert_eq!(failed.len(), 1);
-    assert_eq!(failed[0].indices, vec![0, 1]);
-    assert_eq!(failed[0].error.as_ref().unwrap().status(), Some(400));
-    let t = report.totals();
+    assert_eq!(report.written, vec![0, 2, 3, 4, 5]);
+    assert_eq!(report.rejected.len(), 1);
     assert_eq!(
-        (t.sent, t.failed, t.failed_chunks, t.affected),
-        (4, 2, 1, 4)
+        (report.rejected[0].index, report.rejected[0].key.as_str()),
+        (1, "c1@b.fr")
     );
+    assert_eq!(report.rejected[0].reason.status(), Some(400));
+    assert!(report.failed.is_empty());
+    // The halves of the refused chunk went alone: the exact bodies.
+    let bodies: Vec<Value> = server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| serde_json::from_slice(&r.body).unwrap())
+        .collect();
+    let keys = |b: &Value| -> Vec<String> {
+        b.as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["contactKey"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(keys(&bodies[0]), ["c0@b.fr", "c1@b.fr"]);
+    let singles: Vec<Vec<String>> = bodies[1..3].iter().map(keys).collect();
+    assert!(singles.contains(&vec!["c0@b.fr".to_owned()]), "{singles:?}");
+    assert!(singles.contains(&vec!["c1@b.fr".to_owned()]), "{singles:?}");
+    let t = report.totals();
+    assert_eq!((t.written, t.failed, t.rejected), (5, 0, 1));
+}
+
+#[tokio::test]
+async fn a_short_count_is_split_until_the_dropped_contact_is_found() {
+    let (server, client) = setup().await;
+    // The service drops c3: it counts every contact of a request but that one.
+    Mock::given(method("POST"))
+        .and(path(p("/contacts/attribute")))
+        .respond_with(|request: &wiremock::Request| {
+            let sent: Vec<Value> = serde_json::from_slice(&request.body).unwrap();
+            let kept = sent.iter().filter(|c| c["contactKey"] != "c3@b.fr").count();
+            ResponseTemplate::new(200).set_body_json(format!("{kept} contact(s) affected."))
+        })
+        .mount(&server)
+        .await;
+    let report = client
+        .contacts()
+        .upsert_many((0..8).map(|i| Contact::new(format!("c{i}@b.fr"))))
+        .await
+        .unwrap();
+    assert_eq!(report.written, vec![0, 1, 2, 4, 5, 6, 7]);
+    assert_eq!(report.rejected.len(), 1);
+    assert_eq!(report.rejected[0].index, 3);
+    assert!(matches!(report.rejected[0].reason, Error::Protocol(_)));
+    assert!(report.rejected[0].reason.to_string().contains("dropped"));
+    // 8 → 4 + 4 → (2 + 2) → (1 + 1): 1 + 2 + 2 + 2 requests.
+    assert_eq!(server.received_requests().await.unwrap().len(), 7);
+}
+
+#[tokio::test]
+async fn a_missing_count_is_not_a_confirmation() {
+    let (server, client) = setup().await;
+    // Processed, then answered with something that has no count: sent again.
+    Mock::given(method("POST"))
+        .and(path(p("/contacts/attribute")))
+        .respond_with(ResponseTemplate::new(200).set_body_json("OK"))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(p("/contacts/attribute")))
+        .respond_with(affected(2))
+        .mount(&server)
+        .await;
+    let two = || vec![Contact::new("a@b.fr"), Contact::new("b@b.fr")];
+    let report = client.contacts().upsert_many(two()).await.unwrap();
+    assert_eq!(report.written, vec![0, 1]);
+    assert_eq!(server.received_requests().await.unwrap().len(), 2);
+
+    // Never a count: failed, not written, after the confirmation attempts.
+    server.reset().await;
+    Mock::given(method("POST"))
+        .and(path(p("/contacts/attribute")))
+        .respond_with(ResponseTemplate::new(200).set_body_json("OK"))
+        .expect(3)
+        .mount(&server)
+        .await;
+    let report = client.contacts().upsert_many(two()).await.unwrap();
+    assert!(report.written.is_empty());
+    assert_eq!(report.failed.len(), 1);
+    assert_eq!(report.failed[0].indices, vec![0, 1]);
+    assert!(matches!(report.failed[0].error, Error::Protocol(_)));
 }
 
 #[tokio::test]
@@ -635,8 +717,8 @@ async fn bulk_upserts_are_retried_only_by_explicit_policy() {
         .await;
     let one = || vec![Contact::new("a@b.fr")];
     let report = client.contacts().upsert_many(one()).await.unwrap();
-    assert_eq!(report.totals().failed_chunks, 1, "not retried by default");
-    assert_eq!(report.chunks[0].error.as_ref().unwrap().status(), Some(503));
+    assert_eq!(report.failed.len(), 1, "not retried by default");
+    assert_eq!(report.failed[0].error.status(), Some(503));
     let report = client
         .contacts()
         .upsert_many(one())
@@ -688,12 +770,12 @@ async fn bulk_retry_upserts_resends_after_a_503() {
         .await
         .unwrap();
     assert!(report.is_complete());
-    assert_eq!(report.totals().affected, 1);
+    assert_eq!(report.totals().written, 1);
 }
 
 #[tokio::test]
 async fn bulk_options_are_checked() {
-    let (_server, client) = setup().await;
+    let (server, client) = setup().await;
     for size in [0, 501] {
         let err = client
             .contacts()
@@ -716,7 +798,8 @@ async fn bulk_options_are_checked() {
         .upsert_many([Contact::new("")])
         .await
         .unwrap();
-    assert_eq!((report.rejected.len(), report.chunks.len()), (1, 0));
+    assert_eq!((report.rejected.len(), report.written.len()), (1, 0));
+    assert!(server.received_requests().await.unwrap().is_empty());
 }
 
 #[tokio::test]

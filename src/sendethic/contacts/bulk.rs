@@ -1,5 +1,6 @@
 //! Bulk writes (`/contacts/attribute`): contacts validated one by one, sent in chunks with
-//! bounded concurrency, every outcome reported.
+//! bounded concurrency, and each one accounted for: written only when the service's count
+//! confirms it, refused or dropped contacts found by bisection, nothing silently lost.
 
 use std::fmt;
 use std::future::{Future, IntoFuture};
@@ -7,17 +8,17 @@ use std::pin::Pin;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
-use futures_util::stream::{Stream, StreamExt};
+use bytes::Bytes;
+use futures_util::stream::{self, Stream, StreamExt};
 use reqwest::Method;
 
-use super::model::{Contact, WireContact};
+use super::model::Contact;
 use super::validate::validate;
 use super::write_safety;
 use crate::error::{Error, Result};
-use crate::http::{BulkEvent, RequestOptions, RetryPolicy};
+use crate::http::{Body, BulkEvent, RequestOptions, RetryPolicy};
 use crate::sendethic::core::Core;
 use crate::sendethic::fields::{ContactField, FieldCatalog};
-use crate::sendethic::types::ServerMessage;
 
 /// The most contacts Sendethic accepts in one bulk call.
 pub const MAX_BULK_CHUNK: usize = 500;
@@ -37,8 +38,13 @@ pub struct BulkOptions {
     pub concurrency: usize,
     /// Whether upsert chunks (`POST`) may be resent by the retry policy after a failure that
     /// may have reached the server (default `false`). Upserts by key are idempotent, so this
-    /// is safe for your data; it is off by default like every POST.
+    /// is safe for your data; it is off by default like every POST. (Confirming a chunk —
+    /// re-sending it when its count is missing, or its halves when the count is short or it
+    /// was refused — happens whatever this says: it only re-sends what was answered.)
     pub retry_upserts: bool,
+    /// How many times a chunk answered 2xx without a readable count is sent again before
+    /// its contacts are reported [`Failed`](BulkEvent::Failed) (default 2).
+    pub confirm_attempts: u32,
 }
 
 impl Default for BulkOptions {
@@ -47,6 +53,7 @@ impl Default for BulkOptions {
             chunk_size: MAX_BULK_CHUNK,
             concurrency: 4,
             retry_upserts: false,
+            confirm_attempts: 2,
         }
     }
 }
@@ -103,7 +110,7 @@ impl BulkOptions {
     }
 }
 
-/// A contact refused before sending.
+/// A contact refused, before sending or by the service.
 #[derive(Debug)]
 #[non_exhaustive]
 pub struct Rejected {
@@ -111,73 +118,20 @@ pub struct Rejected {
     pub index: usize,
     /// Its key, as given.
     pub key: String,
-    /// Why ([`Error::InvalidInput`] naming the contact).
+    /// Why: [`Error::InvalidInput`] naming the contact when validation refused it, the
+    /// service's error ([`Error::Api`]) when the service refused it alone, or
+    /// [`Error::Protocol`] when the service answered 2xx but did not count it (dropped).
     pub reason: Error,
 }
 
-/// What happened to one chunk.
+/// Contacts whose request failed after the retries: not confirmed written.
 #[derive(Debug)]
 #[non_exhaustive]
-pub struct ChunkOutcome {
-    /// Chunk number, in input order (0-based).
-    pub index: usize,
-    /// Input positions of the contacts it carried.
+pub struct FailedWrite {
+    /// Their positions in the input.
     pub indices: Vec<usize>,
-    /// The count in the server's `"<N> contact(s) affected."` reply, when it had that form.
-    pub affected: Option<u64>,
-    /// The server's reply, on success.
-    pub message: Option<ServerMessage>,
-    /// The error, when the chunk failed.
-    pub error: Option<Error>,
-}
-
-impl ChunkOutcome {
-    /// The outcome of chunk `index`, carrying the contacts at `indices`, from its reply.
-    fn new(index: usize, indices: Vec<usize>, reply: Result<ServerMessage>) -> Self {
-        let sent = indices.len();
-        match reply {
-            Ok(message) => {
-                let affected = message.affected();
-                if affected != Some(sent as u64) {
-                    tracing::warn!(
-                        chunk = index,
-                        sent,
-                        affected = ?affected,
-                        "Sendethic bulk write: affected count differs from the chunk size"
-                    );
-                }
-                Self {
-                    index,
-                    indices,
-                    affected,
-                    message: Some(message),
-                    error: None,
-                }
-            }
-            Err(error) => {
-                tracing::warn!(chunk = index, sent, error = %error, "Sendethic bulk chunk failed");
-                Self {
-                    index,
-                    indices,
-                    affected: None,
-                    message: None,
-                    error: Some(error),
-                }
-            }
-        }
-    }
-
-    /// Whether the chunk was accepted.
-    ///
-    /// ```
-    /// # fn f(c: &relance::sendethic::ChunkOutcome) {
-    /// if !c.is_ok() { eprintln!("chunk {} failed", c.index); }
-    /// # }
-    /// ```
-    #[must_use]
-    pub fn is_ok(&self) -> bool {
-        self.error.is_none()
-    }
+    /// The last error.
+    pub error: Error,
 }
 
 /// Totals of a [`BulkReport`].
@@ -186,62 +140,52 @@ impl ChunkOutcome {
 pub struct BulkTotals {
     /// Contacts read from the input.
     pub submitted: usize,
-    /// Contacts refused by validation.
+    /// Contacts the service confirmed written.
+    pub written: usize,
+    /// Contacts refused (by validation or by the service).
     pub rejected: usize,
-    /// Contacts in chunks the server accepted.
-    pub sent: usize,
-    /// Contacts in chunks that failed.
+    /// Contacts whose request failed (not confirmed).
     pub failed: usize,
-    /// Sum of the affected counts the server reported.
-    pub affected: u64,
-    /// Chunks sent.
-    pub chunks: usize,
-    /// Chunks that failed.
-    pub failed_chunks: usize,
 }
 
-/// The result of a bulk write: every input contact is either rejected (with the reason) or
-/// in exactly one chunk (accepted, with the server's count, or failed, with the error).
+/// The result of a bulk write: every input contact is exactly one of written (confirmed by
+/// the service's count), rejected (with the reason) or failed (with the error).
 #[derive(Debug, Default)]
 #[non_exhaustive]
 pub struct BulkReport {
     /// Contacts read from the input.
     pub submitted: usize,
-    /// Contacts refused before sending, in input order.
+    /// Positions of the contacts the service confirmed written, in input order.
+    pub written: Vec<usize>,
+    /// Contacts refused, in input order.
     pub rejected: Vec<Rejected>,
-    /// One outcome per chunk, in input order.
-    pub chunks: Vec<ChunkOutcome>,
+    /// Contacts whose request failed, by request.
+    pub failed: Vec<FailedWrite>,
 }
 
 impl BulkReport {
-    /// The report as per-contact events: every contact of a chunk the service answered is
-    /// [`Written`](BulkEvent::Written), of a failed chunk [`Failed`](BulkEvent::Failed),
-    /// and each refused contact [`Rejected`](BulkEvent::Rejected).
-    ///
-    /// ```
-    /// assert!(relance::sendethic::BulkReport::default().into_events().is_empty());
-    /// ```
-    #[must_use]
-    pub fn into_events(self) -> Vec<BulkEvent> {
-        let mut events: Vec<BulkEvent> = self
-            .rejected
-            .into_iter()
-            .map(|r| BulkEvent::Rejected {
-                index: r.index,
-                key: r.key,
-                error: r.reason,
-            })
-            .collect();
-        for chunk in self.chunks {
-            events.push(match chunk.error {
-                None => BulkEvent::Written(chunk.indices),
-                Some(error) => BulkEvent::Failed {
-                    indices: chunk.indices,
-                    error,
-                },
-            });
+    /// The report of these events.
+    fn of(submitted: usize, events: Vec<BulkEvent>) -> Self {
+        let mut report = Self {
+            submitted,
+            ..Self::default()
+        };
+        for event in events {
+            match event {
+                BulkEvent::Written(indices) => report.written.extend(indices),
+                BulkEvent::Rejected { index, key, error } => report.rejected.push(Rejected {
+                    index,
+                    key,
+                    reason: error,
+                }),
+                BulkEvent::Failed { indices, error } => {
+                    report.failed.push(FailedWrite { indices, error });
+                }
+            }
         }
-        events
+        report.written.sort_unstable();
+        report.rejected.sort_by_key(|r| r.index);
+        report
     }
 
     /// The totals.
@@ -252,50 +196,46 @@ impl BulkReport {
     /// ```
     #[must_use]
     pub fn totals(&self) -> BulkTotals {
-        let mut t = BulkTotals {
+        BulkTotals {
             submitted: self.submitted,
+            written: self.written.len(),
             rejected: self.rejected.len(),
-            chunks: self.chunks.len(),
-            ..BulkTotals::default()
-        };
-        for c in &self.chunks {
-            if c.is_ok() {
-                t.sent += c.indices.len();
-                t.affected += c.affected.unwrap_or(0);
-            } else {
-                t.failed += c.indices.len();
-                t.failed_chunks += 1;
-            }
+            failed: self.failed.iter().map(|f| f.indices.len()).sum(),
         }
-        t
     }
 
-    /// The failed chunks.
-    ///
-    /// ```
-    /// assert_eq!(relance::sendethic::BulkReport::default().failed_chunks().count(), 0);
-    /// ```
-    pub fn failed_chunks(&self) -> impl Iterator<Item = &ChunkOutcome> {
-        self.chunks.iter().filter(|c| !c.is_ok())
-    }
-
-    /// Whether every contact was valid and every chunk accepted.
+    /// Whether every contact was written.
     ///
     /// ```
     /// assert!(relance::sendethic::BulkReport::default().is_complete());
     /// ```
     #[must_use]
     pub fn is_complete(&self) -> bool {
-        self.rejected.is_empty() && self.chunks.iter().all(ChunkOutcome::is_ok)
+        self.rejected.is_empty() && self.failed.is_empty()
     }
 }
 
 /// A bulk write being configured. Created by [`ContactsHandler::upsert_many`](super::ContactsHandler::upsert_many) and friends;
 /// `.await` it to run it (that needs a `Send + 'static` source, such as an owning iterator
-/// or `Vec`); [`send`](Self::send) also accepts a borrowing one.
+/// or `Vec`); [`send`](Self::send) also accepts a borrowing one, and
+/// [`events`](Self::events) reports each contact's fate as it is known.
 ///
-/// The source is pulled lazily: at most `concurrency` chunks (each at most `chunk_size`
-/// contacts) are held at a time, plus the rejected items' keys and reasons for the report.
+/// How each contact is accounted for:
+/// - it is validated first (key, email, mobile, consent values, and custom values against a
+///   [`FieldCatalog`]: numbers written as plain decimals, dates in range, known selection
+///   values); a refused contact is [`Rejected`] and never sent;
+/// - a chunk is written only when the service's `"<N> contact(s) affected."` counts every
+///   contact of it;
+/// - a chunk the service refuses (4xx) or whose count is short is split in halves and sent
+///   again (upserts by key are idempotent), down to the contacts the service refuses alone
+///   (rejected with its answer) or drops (rejected: counted 0); the others are written in
+///   the same run;
+/// - a chunk answered 2xx without a readable count is sent again
+///   ([`BulkOptions::confirm_attempts`]), then failed;
+/// - a chunk whose request fails after the retries is [`FailedWrite`]: not confirmed.
+///
+/// The source is pulled lazily: at most `concurrency` chunks are in flight (with their
+/// halves), plus the rejected contacts' keys and reasons until they are reported.
 #[must_use = "a bulk write does nothing until it is awaited"]
 pub struct Bulk<S> {
     core: Arc<Core>,
@@ -305,7 +245,6 @@ pub struct Bulk<S> {
     options: BulkOptions,
     request: RequestOptions,
 }
-
 impl<S> fmt::Debug for Bulk<S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("sendethic::Bulk")
@@ -429,6 +368,75 @@ impl<S: Stream<Item = Contact>> Bulk<S> {
         self
     }
 
+    /// Runs the bulk write and reports each contact's fate as soon as it is known: a
+    /// stream of [`BulkEvent`]s naming contacts by their position in the input. Invalid
+    /// options (chunk size outside 1..=500, zero concurrency) end the stream with one
+    /// [`Failed`](BulkEvent::Failed) event carrying no position.
+    ///
+    /// ```no_run
+    /// # async fn run(client: relance::sendethic::Client) -> relance::Result<()> {
+    /// use futures_util::StreamExt;
+    /// use relance::BulkEvent;
+    /// use relance::sendethic::Contact;
+    /// let contacts = vec![Contact::new("ann@example.com").first_name("Ann")];
+    /// let mut events = std::pin::pin!(client.contacts().upsert_many(contacts).events());
+    /// while let Some(event) = events.next().await {
+    ///     if let BulkEvent::Written(done) = event { println!("{} confirmed", done.len()); }
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn events<'a>(self) -> impl Stream<Item = BulkEvent> + 'a
+    where
+        S: 'a,
+    {
+        let Self {
+            core,
+            method,
+            source,
+            catalog,
+            options,
+            request,
+        } = self;
+        if let Err(error) = options.check() {
+            let failed = BulkEvent::Failed {
+                indices: Vec::new(),
+                error,
+            };
+            return stream::iter(vec![failed]).left_stream();
+        }
+        let screen = Arc::new(Screen::default());
+        let writer = Arc::new(ChunkWriter {
+            core,
+            method,
+            options: request.idempotent(options.retry_upserts),
+            confirm_attempts: options.confirm_attempts,
+        });
+        let admitted = {
+            let screen = screen.clone();
+            source.enumerate().filter_map(move |(index, contact)| {
+                std::future::ready(screen.admit(index, contact, catalog.as_ref()))
+            })
+        };
+        let settled = admitted
+            .chunks(options.chunk_size)
+            .map(move |items| {
+                let writer = writer.clone();
+                async move { writer.settle(items).await }
+            })
+            .buffer_unordered(options.concurrency);
+        let (during, after) = (screen.clone(), screen);
+        settled
+            .map(move |mut events| {
+                events.extend(during.take_rejected());
+                stream::iter(events)
+            })
+            .chain(stream::once(
+                async move { stream::iter(after.take_rejected()) },
+            ))
+            .flatten()
+            .right_stream()
+    }
+
     /// Runs the bulk write. Fails only for invalid options (chunk size outside 1..=500,
     /// zero concurrency); everything else is in the [`BulkReport`].
     ///
@@ -438,31 +446,21 @@ impl<S: Stream<Item = Contact>> Bulk<S> {
     /// # Ok(()) }
     /// ```
     pub async fn send(self) -> Result<BulkReport> {
-        let Self {
-            core,
-            method,
+        self.options.check()?;
+        let submitted = Arc::new(Mutex::new(0usize));
+        let counted = submitted.clone();
+        let source = self.source.inspect(move |_| *lock(&counted) += 1);
+        let bulk = Bulk {
+            core: self.core,
+            method: self.method,
             source,
-            catalog,
-            options,
-            request,
-        } = self;
-        options.check()?;
-        let screen = Screen::default();
-        let writer = ChunkWriter {
-            core: &core,
-            method: &method,
-            options: request.idempotent(options.retry_upserts),
+            catalog: self.catalog,
+            options: self.options,
+            request: self.request,
         };
-        let mut chunks: Vec<ChunkOutcome> = screen
-            .valid(source, catalog.as_ref())
-            .chunks(options.chunk_size)
-            .enumerate()
-            .map(|(index, items)| writer.send(index, items))
-            .buffer_unordered(options.concurrency)
-            .collect()
-            .await;
-        chunks.sort_by_key(|c| c.index);
-        Ok(screen.report(chunks))
+        let events: Vec<BulkEvent> = bulk.events().collect().await;
+        let submitted = *lock(&submitted);
+        Ok(BulkReport::of(submitted, events))
     }
 }
 
@@ -478,90 +476,184 @@ where
     }
 }
 
-/// The validation step: counts the input and keeps the rejected contacts for the report.
+/// The validation step: keeps the rejected contacts until they are reported.
 #[derive(Default)]
 struct Screen {
-    submitted: Mutex<usize>,
-    rejected: Mutex<Vec<Rejected>>,
+    rejected: Mutex<Vec<BulkEvent>>,
 }
 
 impl Screen {
-    /// The valid contacts of `source`, in wire form with their input positions.
-    fn valid<'a, S>(
-        &'a self,
-        source: S,
-        catalog: Option<&'a FieldCatalog>,
-    ) -> impl Stream<Item = (usize, WireContact)> + 'a
-    where
-        S: Stream<Item = Contact> + 'a,
-    {
-        source.enumerate().filter_map(move |(index, contact)| {
-            std::future::ready(self.admit(index, contact, catalog))
-        })
-    }
-
-    /// Counts one contact; keeps it when valid, records why otherwise.
+    /// Keeps a valid contact, in wire form (its JSON, serialised once: halves of a chunk
+    /// are sent again without serialising anything again); records why otherwise.
     fn admit(
         &self,
         index: usize,
         contact: Contact,
         catalog: Option<&FieldCatalog>,
-    ) -> Option<(usize, WireContact)> {
-        *lock(&self.submitted) += 1;
-        match validate(&contact, catalog) {
-            Ok(()) => Some((index, contact.to_wire())),
-            Err(reason) => {
-                lock(&self.rejected).push(Rejected {
+    ) -> Option<Item> {
+        let checked = validate(&contact, catalog).and_then(|()| {
+            serde_json::to_vec(&contact.to_wire())
+                .map_err(|e| Error::invalid(contact.key.clone(), e.to_string()))
+        });
+        match checked {
+            Ok(json) => Some(Item {
+                index,
+                key: contact.key,
+                json: json.into(),
+            }),
+            Err(error) => {
+                lock(&self.rejected).push(BulkEvent::Rejected {
                     index,
                     key: contact.key,
-                    reason,
+                    error,
                 });
                 None
             }
         }
     }
 
-    /// The report of the whole write, rejections in input order.
-    fn report(self, chunks: Vec<ChunkOutcome>) -> BulkReport {
-        let mut rejected = self
-            .rejected
-            .into_inner()
-            .unwrap_or_else(PoisonError::into_inner);
-        rejected.sort_by_key(|r| r.index);
-        BulkReport {
-            submitted: self
-                .submitted
-                .into_inner()
-                .unwrap_or_else(PoisonError::into_inner),
-            rejected,
-            chunks,
+    /// The rejections recorded since the last call.
+    fn take_rejected(&self) -> Vec<BulkEvent> {
+        std::mem::take(&mut *lock(&self.rejected))
+    }
+}
+
+/// A valid contact on its way: its input position, key and JSON.
+struct Item {
+    index: usize,
+    key: String,
+    json: Bytes,
+}
+
+/// What one answer says about the contacts of the request.
+enum Verdict {
+    /// Every contact counted.
+    Confirmed,
+    /// Answered, but fewer counted than sent: some were dropped.
+    Short,
+    /// Answered 2xx without a readable count.
+    Unconfirmed(String),
+    /// Refused by the service (a 4xx about the content).
+    Refused(Error),
+    /// The request failed (after its own retries).
+    Failed(Error),
+}
+
+impl Verdict {
+    fn of(reply: Result<crate::sendethic::ServerMessage>, sent: usize) -> Self {
+        match reply {
+            Ok(message) => match message.affected() {
+                Some(n) if n >= sent as u64 => Self::Confirmed,
+                Some(_) => Self::Short,
+                None => Self::Unconfirmed(message.text().to_owned()),
+            },
+            Err(error) => match error.status() {
+                Some(401 | 403 | 404 | 408 | 429) | None => Self::Failed(error),
+                Some(400..=499) => Self::Refused(error),
+                Some(_) => Self::Failed(error),
+            },
         }
     }
 }
 
-/// The sending step: one request per chunk.
-struct ChunkWriter<'a> {
-    core: &'a Core,
-    method: &'a Method,
+/// The sending step: one request per chunk, then as many as it takes to account for every
+/// contact of it.
+struct ChunkWriter {
+    core: Arc<Core>,
+    method: Method,
     options: RequestOptions,
+    confirm_attempts: u32,
 }
 
-impl ChunkWriter<'_> {
-    /// Sends chunk `index` (POST upserts are retried only when declared idempotent).
-    async fn send(&self, index: usize, items: Vec<(usize, WireContact)>) -> ChunkOutcome {
-        let (indices, body): (Vec<usize>, Vec<WireContact>) = items.into_iter().unzip();
-        let draft = self
-            .core
+impl ChunkWriter {
+    /// Writes a chunk and accounts for each of its contacts.
+    async fn settle(&self, items: Vec<Item>) -> Vec<BulkEvent> {
+        let mut events = Vec::new();
+        let mut parts = vec![(items, 0u32)];
+        while let Some((part, resent)) = parts.pop() {
+            let verdict = Verdict::of(self.write(&part).await, part.len());
+            let indices = || part.iter().map(|i| i.index).collect::<Vec<_>>();
+            match verdict {
+                Verdict::Confirmed => events.push(BulkEvent::Written(indices())),
+                Verdict::Failed(error) => events.push(BulkEvent::Failed {
+                    indices: indices(),
+                    error,
+                }),
+                Verdict::Unconfirmed(_) if resent < self.confirm_attempts => {
+                    parts.push((part, resent + 1));
+                }
+                Verdict::Unconfirmed(text) => events.push(BulkEvent::Failed {
+                    indices: indices(),
+                    error: Error::Protocol(
+                        format!("the service answered `{text}` without a contact count; the contacts are not confirmed").into(),
+                    ),
+                }),
+                Verdict::Short | Verdict::Refused(_) if part.len() > 1 => {
+                    let mut first = part;
+                    let second = first.split_off(first.len() / 2);
+                    tracing::debug!(
+                        left = first.len(),
+                        right = second.len(),
+                        "Sendethic bulk write: splitting a chunk to find the refused contacts"
+                    );
+                    parts.push((first, 0));
+                    parts.push((second, 0));
+                }
+                // A single contact: the service refused it alone, or dropped it.
+                Verdict::Refused(error) => {
+                    if let Some(item) = part.into_iter().next() {
+                        events.push(BulkEvent::Rejected {
+                            index: item.index,
+                            key: item.key,
+                            error,
+                        });
+                    }
+                }
+                Verdict::Short => {
+                    if let Some(item) = part.into_iter().next() {
+                        let error = Error::Protocol(
+                            format!(
+                                "the service dropped the contact `{}` (it counted 0 contacts \
+                                 affected): one of its values is probably refused",
+                                item.key
+                            )
+                            .into(),
+                        );
+                        events.push(BulkEvent::Rejected {
+                            index: item.index,
+                            key: item.key,
+                            error,
+                        });
+                    }
+                }
+            }
+        }
+        events
+    }
+
+    /// One request with these contacts.
+    async fn write(&self, part: &[Item]) -> Result<crate::sendethic::ServerMessage> {
+        let mut body = Vec::with_capacity(part.iter().map(|i| i.json.len() + 1).sum::<usize>() + 1);
+        body.push(b'[');
+        for (n, item) in part.iter().enumerate() {
+            if n > 0 {
+                body.push(b',');
+            }
+            body.extend_from_slice(&item.json);
+        }
+        body.push(b']');
+        self.core
             .request(
                 self.method.clone(),
                 "/contacts/attribute",
                 &["contacts", "attribute"],
             )
-            .safety(write_safety(self.method))
-            .json(&body);
-        drop(body);
-        let reply = draft.message().options(self.options.clone()).send().await;
-        ChunkOutcome::new(index, indices, reply)
+            .safety(write_safety(&self.method))
+            .try_body(Ok(Body::Json(body.into())))
+            .message()
+            .options(self.options.clone())
+            .send()
+            .await
     }
 }
 

@@ -14,7 +14,7 @@ use futures_util::stream::{self, Stream};
 use reqwest::Method;
 use serde::Deserialize;
 
-pub use bulk::{Bulk, BulkOptions, BulkReport, BulkTotals, ChunkOutcome, MAX_BULK_CHUNK, Rejected};
+pub use bulk::{Bulk, BulkOptions, BulkReport, BulkTotals, FailedWrite, MAX_BULK_CHUNK, Rejected};
 pub use history::{ContactHistory, ContactLog, MAX_HISTORY_SIZE, NewContactLog};
 pub use model::{Contact, OptIn};
 pub use validate::validate;
@@ -292,7 +292,7 @@ impl ContactsHandler {
     /// use relance::sendethic::Contact;
     /// let contacts = (0..2000).map(|i| Contact::new(format!("c{i}@example.com")).first_name("X"));
     /// let report = client.contacts().upsert_many(contacts).concurrency(4).await?;
-    /// println!("{} affected, {} rejected", report.totals().affected, report.rejected.len());
+    /// println!("{} affected, {} rejected", report.totals().written, report.rejected.len());
     /// # Ok(()) }
     /// ```
     pub fn upsert_many<I>(&self, contacts: I) -> Bulk<stream::Iter<I::IntoIter>>

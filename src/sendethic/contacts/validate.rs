@@ -20,6 +20,9 @@ pub(crate) fn check_email(v: &str) -> std::result::Result<(), &'static str> {
     if local.is_empty() {
         return Err("email has an empty local part");
     }
+    if local.starts_with('.') || local.ends_with('.') || local.contains("..") {
+        return Err("email local part starts or ends with a dot, or has two dots in a row");
+    }
     if !domain.contains('.') || domain.split('.').any(str::is_empty) {
         return Err("email domain must contain a dot and no empty label");
     }
@@ -57,11 +60,14 @@ pub(crate) fn check_key(key: &str) -> std::result::Result<(), &'static str> {
 /// Validates a contact before sending; the error names the contact (its key) and says why.
 ///
 /// The key is non-empty and not `.`/`..`; `email` has a pragmatic syntax (at most 254
-/// characters, exactly one `@`, a non-empty local part, a domain with a dot and no empty
-/// label, no whitespace or control character); `mobile` is E.164 (`+` then 8 to 15 digits,
+/// characters, exactly one `@`, a non-empty local part that neither starts nor ends with a
+/// dot nor has two in a row, a domain with a dot and no empty label, no whitespace or control
+/// character); `mobile` is E.164 (`+` then 8 to 15 digits,
 /// the first one 1–9, no spaces); opt-ins are values whose meaning is known; status dates
 /// parse. `catalog`, when given, also checks custom values against their field's format:
-/// `Number` is a decimal with `.`, `DateTime` parses, selections are existing value ids
+/// `Number` is a plain decimal with `.` (no exponent, `NaN` or `inf`), `DateTime` parses with
+/// a year from 1753 to 9999 (the range a SQL Server `datetime` stores: an assumption, the
+/// service documents none), selections are existing value ids
 /// (comma-separated for `MultipleSelection`), and unknown field ids are refused.
 ///
 /// ```
@@ -140,12 +146,24 @@ mod tests {
 
     #[test]
     fn emails() {
-        for ok in ["a@b.fr", "a.b+c@x.example.com", "a..b@x.fr", "é@x.fr"] {
+        for ok in ["a@b.fr", "a.b+c@x.example.com", "a.b.c@x.fr", "é@x.fr"] {
             assert!(check_email(ok).is_ok(), "{ok}");
         }
         for bad in [
-            "", "a", "a@b", "@b.fr", "a@@b.fr", "a@b@c.fr", "a b@c.fr", "a@b..fr", "a@.b.fr",
+            "",
+            "a",
+            "a@b",
+            "@b.fr",
+            "a@@b.fr",
+            "a@b@c.fr",
+            "a b@c.fr",
+            "a@b..fr",
+            "a@.b.fr",
             "a@b.fr.",
+            "a..b@x.fr",
+            "john..doe@x.fr",
+            ".a@x.fr",
+            "a.@x.fr",
         ] {
             assert!(check_email(bad).is_err(), "{bad}");
         }

@@ -90,9 +90,15 @@ impl FieldCatalog {
             FieldFormat::Number if !is_decimal(value.trim()) => Err(format!(
                 "field {field} is a Number: `{value}` is not a decimal with `.`"
             )),
-            FieldFormat::DateTime if Timestamp::parse(value).datetime().is_none() => Err(format!(
-                "field {field} is a DateTime: `{value}` is not yyyy-MM-dd HH:mm:ss"
-            )),
+            FieldFormat::DateTime
+                if !Timestamp::parse(value)
+                    .datetime()
+                    .is_some_and(|d| (1753..=9999).contains(&chrono::Datelike::year(&d))) =>
+            {
+                Err(format!(
+                    "field {field} is a DateTime: `{value}` is not yyyy-MM-dd HH:mm:ss with a year from 1753 to 9999"
+                ))
+            }
             FieldFormat::SingleSelection => selection_ok(value),
             FieldFormat::MultipleSelection => value.split(',').try_for_each(selection_ok),
             _ => Ok(()),

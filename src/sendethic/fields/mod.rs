@@ -4,6 +4,7 @@
 //! the fields' formats in `catalog`.
 
 mod catalog;
+mod ensure;
 mod model;
 
 use std::sync::Arc;
@@ -277,42 +278,9 @@ impl FieldsHandler {
     /// # Ok(()) }
     /// ```
     pub async fn ensure(&self, spec: FieldSpec) -> Result<EnsuredField> {
-        let mut new = NewField::new(spec.name.clone(), spec.format.clone()).tag(spec.tag.clone());
-        if let Some(o) = &spec.options {
-            new = new.options(o.clone());
-        }
-        new.validate()?;
-        let find = |fields: Vec<ContactField>| {
-            fields
-                .into_iter()
-                .find(|f| f.tag() == Some(spec.tag.trim()))
-        };
-        let (field, created) = match find(self.list().await?) {
-            Some(field) => (field, false),
-            None => match self.create(new).await {
-                Ok(field) => (field, true),
-                Err(create_error) => match find(self.list().await?) {
-                    Some(field) => (field, false),
-                    None => return Err(create_error),
-                },
-            },
-        };
-        let mut values = Vec::new();
-        if field.format.is_selection() || !spec.values.is_empty() {
-            values = self.values(field.id).await?;
-            for wanted in &spec.values {
-                if !values.iter().any(|v| v.text == *wanted) {
-                    let added = self
-                        .add_value(field.id, NewFieldValue::new(wanted.clone()))
-                        .await?;
-                    values.push(added);
-                }
-            }
-        }
-        Ok(EnsuredField {
-            field,
-            created,
-            values,
-        })
+        self.ensure_all([spec])
+            .await?
+            .pop()
+            .ok_or_else(|| Error::Protocol("no field was ensured".into()))
     }
 }

@@ -43,7 +43,10 @@ pub(super) fn refusal(state: &State, key: &str, attrs: &[(String, String)]) -> O
             _ => true,
         };
         if !ok {
-            return Some(format!("The value '{value}' is invalid for the field {}.", field.name));
+            return Some(format!(
+                "The value '{value}' is invalid for the field {}.",
+                field.name
+            ));
         }
     }
     None
@@ -87,7 +90,14 @@ mod tests {
         for ok in ["a@b.fr", "a.b@c.d.fr", "x+y@z.io"] {
             assert!(email_ok(ok), "{ok}");
         }
-        for bad in ["john..doe@x.fr", ".a@x.fr", "a.@x.fr", "a@x", "a@.x.fr", "ax.fr"] {
+        for bad in [
+            "john..doe@x.fr",
+            ".a@x.fr",
+            "a.@x.fr",
+            "a@x",
+            "a@.x.fr",
+            "ax.fr",
+        ] {
             assert!(!email_ok(bad), "{bad}");
         }
         for ok in ["0", "12.50", "-3", "1000000.001"] {
@@ -96,10 +106,19 @@ mod tests {
         for bad in ["NaN", "inf", "12,50", "1e3", "", ".5", "5.", "--1"] {
             assert!(!number_ok(bad), "{bad}");
         }
-        for ok in ["2024-05-01 10:00:00", "1753-01-01 00:00:00", "9999-12-31 23:59:59+0000"] {
+        for ok in [
+            "2024-05-01 10:00:00",
+            "1753-01-01 00:00:00",
+            "9999-12-31 23:59:59+0000",
+        ] {
             assert!(date_ok(ok), "{ok}");
         }
-        for bad in ["0000-01-01 00:00:00", "1752-12-31 23:59:59", "2024-05-01", "10000-01-01 00:00:00"] {
+        for bad in [
+            "0000-01-01 00:00:00",
+            "1752-12-31 23:59:59",
+            "2024-05-01",
+            "10000-01-01 00:00:00",
+        ] {
             assert!(!date_ok(bad), "{bad}");
         }
     }
