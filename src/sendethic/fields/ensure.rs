@@ -92,30 +92,29 @@ impl FieldsHandler {
         new.validate()?;
         let tag = spec.tag.trim();
         let by_tag = |list: &[ContactField]| list.iter().find(|f| f.tag() == Some(tag)).cloned();
-        let (field, created) = match by_tag(fields) {
-            Some(field) => (field, false),
-            None => {
-                if let Some(other) = fields
-                    .iter()
-                    .find(|f| f.name.trim().eq_ignore_ascii_case(spec.name.trim()))
-                {
-                    return Err(Error::invalid(
-                        tag,
-                        format!(
-                            "a field named `{}` already exists (id {}, tag `{}`); rename one of them or adopt it",
-                            other.name,
-                            other.id,
-                            other.tag().unwrap_or("none")
-                        ),
-                    ));
-                }
-                create_verified(
-                    by_tag,
-                    || self.create(new.clone()).send(),
-                    || self.list().send(),
-                )
-                .await?
+        let (field, created) = if let Some(field) = by_tag(fields) {
+            (field, false)
+        } else {
+            if let Some(other) = fields
+                .iter()
+                .find(|f| f.name.trim().eq_ignore_ascii_case(spec.name.trim()))
+            {
+                return Err(Error::invalid(
+                    tag,
+                    format!(
+                        "a field named `{}` already exists (id {}, tag `{}`); rename one of them or adopt it",
+                        other.name,
+                        other.id,
+                        other.tag().unwrap_or("none")
+                    ),
+                ));
             }
+            create_verified(
+                by_tag,
+                || self.create(new.clone()).send(),
+                || self.list().send(),
+            )
+            .await?
         };
         let values = if field.format.is_selection() || !spec.values.is_empty() {
             self.ensure_values(&field, &spec.values).await?
