@@ -210,3 +210,71 @@ async fn a_seed_replays_the_same_faults() {
     assert_eq!(run(7).await, run(7).await);
     assert_ne!(run(7).await, run(8).await);
 }
+
+#[tokio::test]
+async fn provisioning_survives_every_fault_kind_and_creates_each_field_once() {
+    use relance::sendethic::FieldSpec;
+    let faults: Vec<(&str, Fault)> = vec![
+        ("503 before", Fault::html(503)),
+        ("503 after", Fault::html(503).after_processing()),
+        ("reset before", Fault::reset()),
+        ("reset after", Fault::reset().after_processing()),
+        ("cut after", Fault::truncated()),
+        ("garbage after", Fault::malformed_json().after_processing()),
+        ("timeout after", Fault::delay(Duration::from_secs(2))),
+        (
+            "429",
+            Fault::status(429).header("Retry-After", "0"),
+        ),
+    ];
+    for (name, fault) in faults {
+        let fake = FakeSendethic::start().await;
+        let client = fake
+            .client_builder()
+            .retry(quick_retries())
+            .timeout(Duration::from_millis(300))
+            .build()
+            .unwrap();
+        // Every create fails once; the value creation too.
+        fake.inject(fault.clone().on("POST", "/account/contactattribute").times(2));
+        let ensured = client
+            .fields()
+            .ensure_all([
+                FieldSpec::new("relance_revenue", "Revenue", FieldFormat::Number),
+                FieldSpec::new("relance_optin", "Opt-in", FieldFormat::SingleSelection)
+                    .values(["No", "Yes"]),
+            ])
+            .await
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(ensured.len(), 2, "{name}");
+        let fields = fake.fields();
+        assert_eq!(fields.len(), 2, "{name}: each field once: {fields:?}");
+        let values = client.fields().values(ensured[1].field.id).await.unwrap();
+        let mut labels: Vec<&str> = values.iter().map(|v| v.text.as_str()).collect();
+        labels.sort_unstable();
+        assert_eq!(labels, ["No", "Yes"], "{name}: each value once");
+        // One list read, plus one re-read per failed creation (two faults).
+        let lists = fake
+            .requests()
+            .iter()
+            .filter(|r| r.method == "GET" && r.path == "/account/contactattribute")
+            .count();
+        assert!(lists <= 3, "{name}: {lists} list reads");
+    }
+}
+
+#[tokio::test]
+async fn provisioning_reads_the_field_list_once() {
+    use relance::sendethic::FieldSpec;
+    let fake = FakeSendethic::start().await;
+    let client = fake.client();
+    let specs = (0..15).map(|i| FieldSpec::new(format!("t{i}"), format!("F{i}"), FieldFormat::Number));
+    client.fields().ensure_all(specs).await.unwrap();
+    let lists = fake
+        .requests()
+        .iter()
+        .filter(|r| r.method == "GET" && r.path == "/account/contactattribute")
+        .count();
+    assert_eq!(lists, 1);
+    assert_eq!(fake.fields().len(), 15);
+}
