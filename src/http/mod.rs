@@ -13,6 +13,7 @@ mod path;
 mod request;
 mod retry;
 mod transport;
+mod verified;
 mod wait;
 
 use std::fmt;
@@ -27,6 +28,7 @@ pub(crate) use request::{BoxFuture, Call, HttpCall, Safety};
 
 pub(crate) use path::{endpoint, percent_decode, validate_base_url};
 pub(crate) use transport::{Body, HttpCore, RawRequest, RawResponse};
+pub(crate) use verified::create_verified;
 pub(crate) use wait::{Progress, wait_for};
 
 use crate::error::{Error, Result};

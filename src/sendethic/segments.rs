@@ -16,6 +16,7 @@ use super::criteria::{Criteria, Mode};
 use super::types::{SegmentId, ServerMessage, Timestamp};
 use crate::error::{Error, Result};
 use crate::http::Request;
+use crate::http::create_verified;
 
 /// A segment (`Segment`). Read-modify-write safe: properties this version does not model are
 /// kept in `extra` and sent back by [`SegmentsHandler::update`].
@@ -378,25 +379,19 @@ impl SegmentsHandler {
         }
         let new = NewSegment::new(spec.name, spec.mode, spec.criteria).description(tag.clone());
         new.validate()?;
-        let find = |segments: Vec<Segment>| segments.into_iter().find(|s| s.tag() == Some(&tag));
-        if let Some(segment) = find(self.list().await?) {
+        let find = |segments: &[Segment]| segments.iter().find(|s| s.tag() == Some(&tag)).cloned();
+        if let Some(segment) = find(&self.list().await?) {
             return Ok(EnsuredSegment {
                 segment,
                 created: false,
             });
         }
-        match self.create(new).await {
-            Ok(segment) => Ok(EnsuredSegment {
-                segment,
-                created: true,
-            }),
-            Err(create_error) => match find(self.list().await?) {
-                Some(segment) => Ok(EnsuredSegment {
-                    segment,
-                    created: false,
-                }),
-                None => Err(create_error),
-            },
-        }
+        let (segment, created) = create_verified(
+            find,
+            || self.create(new.clone()).send(),
+            || self.list().send(),
+        )
+        .await?;
+        Ok(EnsuredSegment { segment, created })
     }
 }

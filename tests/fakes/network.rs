@@ -222,10 +222,7 @@ async fn provisioning_survives_every_fault_kind_and_creates_each_field_once() {
         ("cut after", Fault::truncated()),
         ("garbage after", Fault::malformed_json().after_processing()),
         ("timeout after", Fault::delay(Duration::from_secs(2))),
-        (
-            "429",
-            Fault::status(429).header("Retry-After", "0"),
-        ),
+        ("429", Fault::status(429).header("Retry-After", "0")),
     ];
     for (name, fault) in faults {
         let fake = FakeSendethic::start().await;
@@ -236,7 +233,12 @@ async fn provisioning_survives_every_fault_kind_and_creates_each_field_once() {
             .build()
             .unwrap();
         // Every create fails once; the value creation too.
-        fake.inject(fault.clone().on("POST", "/account/contactattribute").times(2));
+        fake.inject(
+            fault
+                .clone()
+                .on("POST", "/account/contactattribute")
+                .times(2),
+        );
         let ensured = client
             .fields()
             .ensure_all([
@@ -268,7 +270,8 @@ async fn provisioning_reads_the_field_list_once() {
     use relance::sendethic::FieldSpec;
     let fake = FakeSendethic::start().await;
     let client = fake.client();
-    let specs = (0..15).map(|i| FieldSpec::new(format!("t{i}"), format!("F{i}"), FieldFormat::Number));
+    let specs =
+        (0..15).map(|i| FieldSpec::new(format!("t{i}"), format!("F{i}"), FieldFormat::Number));
     client.fields().ensure_all(specs).await.unwrap();
     let lists = fake
         .requests()

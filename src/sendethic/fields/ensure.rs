@@ -2,48 +2,10 @@
 //! creation is never blindly sent again, but after a failed or ambiguous one the list is read
 //! again (a safe GET) and the creation tried again only if the item is still absent.
 
-use std::future::Future;
-
 use super::FieldsHandler;
 use super::model::{ContactField, EnsuredField, FieldSpec, FieldValue, NewField, NewFieldValue};
 use crate::error::{Error, Result};
-
-/// How many times a creation is tried (each failed try followed by a re-read).
-const CREATE_ATTEMPTS: u32 = 4;
-
-/// Creates what `find` does not find: `create` at most [`CREATE_ATTEMPTS`] times, reading
-/// again with `reread` after each failure, so that a creation the service performed but whose
-/// answer was lost is found instead of created twice. A failure that cannot be transient (an
-/// answer about the content) ends it at once.
-pub(super) async fn create_verified<T, C, CF, R, RF>(
-    find: impl Fn(&[T]) -> Option<T>,
-    create: C,
-    reread: R,
-) -> Result<(T, bool)>
-where
-    C: Fn() -> CF,
-    CF: Future<Output = Result<T>>,
-    R: Fn() -> RF,
-    RF: Future<Output = Result<Vec<T>>>,
-{
-    let mut attempt = 1;
-    loop {
-        let error = match create().await {
-            Ok(created) => return Ok((created, true)),
-            Err(error) => error,
-        };
-        tracing::warn!(attempt, error = %error, "a creation failed; reading again before deciding");
-        // The creation may have been performed: look before trying again.
-        if let Some(found) = find(&reread().await?) {
-            return Ok((found, false));
-        }
-        let transient = error.is_retryable() || matches!(error, Error::Decode { .. });
-        if !transient || attempt >= CREATE_ATTEMPTS {
-            return Err(error);
-        }
-        attempt += 1;
-    }
-}
+use crate::http::create_verified;
 
 impl FieldsHandler {
     /// Makes sure every field of `specs` exists (found by its tag, created when missing, with
