@@ -15,7 +15,10 @@ pub mod testing;
 mod wire;
 
 pub use error::{ApiError, Error, Result};
-pub use http::{BulkEvent, Job, JobKind, JobWait, Request, RequestOptions};
+pub use http::{
+    BulkEvent, BulkReport, BulkTotals, FailedWrite, Job, JobKind, JobWait, Rejected, Request,
+    RequestOptions,
+};
 /// The HTTP client crate `relance` is built on, re-exported so that an injected client
 /// ([`http_client`](sendethic::ClientBuilder::http_client)) is always of the right version.
 pub use reqwest;

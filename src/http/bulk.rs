@@ -59,3 +59,109 @@ impl BulkEvent {
         }
     }
 }
+
+/// An item of a bulk write refused, before sending or by the service.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct Rejected {
+    /// Its position in the input (0-based).
+    pub index: usize,
+    /// Its key, as given.
+    pub key: String,
+    /// Why: [`Error::InvalidInput`] naming the item when validation refused it, the
+    /// service's error ([`Error::Api`]) when the service refused it alone, or
+    /// [`Error::Protocol`] when the service answered but did not count it (dropped).
+    pub reason: Error,
+}
+
+/// Items of a bulk write whose request failed after the retries: not confirmed written.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct FailedWrite {
+    /// Their positions in the input.
+    pub indices: Vec<usize>,
+    /// The last error.
+    pub error: Error,
+}
+
+/// Totals of a [`BulkReport`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct BulkTotals {
+    /// Items read from the input.
+    pub submitted: usize,
+    /// Items the service confirmed written.
+    pub written: usize,
+    /// Items refused (by validation or by the service).
+    pub rejected: usize,
+    /// Items whose request failed (not confirmed).
+    pub failed: usize,
+}
+
+/// The result of a bulk write (Sendethic contact upserts, Sendsay member writes): every
+/// input item is exactly one of written (confirmed by the service), rejected (with the
+/// reason) or failed (with the error).
+#[derive(Debug, Default)]
+#[non_exhaustive]
+pub struct BulkReport {
+    /// Items read from the input.
+    pub submitted: usize,
+    /// Positions of the items the service confirmed written, in input order.
+    pub written: Vec<usize>,
+    /// Items refused, in input order.
+    pub rejected: Vec<Rejected>,
+    /// Items whose request failed, by request.
+    pub failed: Vec<FailedWrite>,
+}
+
+impl BulkReport {
+    /// The report of these events.
+    pub(crate) fn of(submitted: usize, events: Vec<BulkEvent>) -> Self {
+        let mut report = Self {
+            submitted,
+            ..Self::default()
+        };
+        for event in events {
+            match event {
+                BulkEvent::Written(indices) => report.written.extend(indices),
+                BulkEvent::Rejected { index, key, error } => report.rejected.push(Rejected {
+                    index,
+                    key,
+                    reason: error,
+                }),
+                BulkEvent::Failed { indices, error } => {
+                    report.failed.push(FailedWrite { indices, error });
+                }
+            }
+        }
+        report.written.sort_unstable();
+        report.rejected.sort_by_key(|r| r.index);
+        report
+    }
+
+    /// The totals.
+    ///
+    /// ```
+    /// let t = relance::BulkReport::default().totals();
+    /// assert_eq!(t.submitted, 0);
+    /// ```
+    #[must_use]
+    pub fn totals(&self) -> BulkTotals {
+        BulkTotals {
+            submitted: self.submitted,
+            written: self.written.len(),
+            rejected: self.rejected.len(),
+            failed: self.failed.iter().map(|f| f.indices.len()).sum(),
+        }
+    }
+
+    /// Whether every contact was written.
+    ///
+    /// ```
+    /// assert!(relance::BulkReport::default().is_complete());
+    /// ```
+    #[must_use]
+    pub fn is_complete(&self) -> bool {
+        self.rejected.is_empty() && self.failed.is_empty()
+    }
+}

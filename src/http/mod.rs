@@ -19,7 +19,7 @@ mod wait;
 use std::fmt;
 use std::time::Duration;
 
-pub use bulk::BulkEvent;
+pub use bulk::{BulkEvent, BulkReport, BulkTotals, FailedWrite, Rejected};
 pub use request::{Request, RequestOptions};
 pub use retry::RetryPolicy;
 pub use wait::{Job, JobKind, JobWait};

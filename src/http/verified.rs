@@ -8,12 +8,12 @@ use crate::error::{Error, Result};
 /// How many times a creation is tried (each failed try followed by a re-read).
 const CREATE_ATTEMPTS: u32 = 4;
 
-/// Creates what `find` does not find: `create` at most [`CREATE_ATTEMPTS`] times, reading
+/// Creates what `find` does not find in a listing: `create` at most [`CREATE_ATTEMPTS`] times, reading
 /// again with `reread` after each failure, so that a creation the service performed but whose
 /// answer was lost is found instead of created twice. A failure that cannot be transient (an
 /// answer about the content) ends it at once.
-pub(crate) async fn create_verified<T, C, CF, R, RF>(
-    find: impl Fn(&[T]) -> Option<T>,
+pub(crate) async fn create_verified<T, L, C, CF, R, RF>(
+    find: impl Fn(&[L]) -> Option<T>,
     create: C,
     reread: R,
 ) -> Result<(T, bool)>
@@ -21,7 +21,7 @@ where
     C: Fn() -> CF,
     CF: Future<Output = Result<T>>,
     R: Fn() -> RF,
-    RF: Future<Output = Result<Vec<T>>>,
+    RF: Future<Output = Result<Vec<L>>>,
 {
     let mut attempt = 1;
     loop {

@@ -86,8 +86,8 @@ pub use groups::{Group, GroupType, GroupsHandler, NewGroup, Snapshot};
 pub use ids::{AnketaId, DraftId, GroupId, QuestionId, SenderId, TrackId};
 pub use issues::{IssueSend, IssuesHandler, Letter, SendWhen};
 pub use members::{
-    Datakey, DatakeyMode, IfExists, Member, MemberDelete, MemberId, MemberImport, MemberInfo,
-    MemberList, MemberListQuery, MemberSet, MembersHandler,
+    Datakey, DatakeyMode, IfExists, MAX_SET_CHUNK, Member, MemberDelete, MemberId, MemberImport,
+    MemberInfo, MemberList, MemberListQuery, MemberSet, MembersHandler, SetMany,
 };
 pub use redirect::MAX_REDIRECTS;
 pub use segments::SegmentsHandler;

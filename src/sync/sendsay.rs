@@ -1,5 +1,7 @@
 //! The Sendsay target: a `relance` questionnaire and `member.set` with data keys.
 
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+
 use futures_util::StreamExt;
 use serde_json::Value;
 
@@ -11,8 +13,10 @@ use super::{SegmentOutcome, SyncTarget, label};
 use crate::customer::segment::{self as domain, Match, Op, Value as Operand};
 use crate::customer::{FieldKind, OptIn, ProfileField};
 use crate::error::{Error, Result};
-use crate::http::BulkEvent;
-use crate::sendsay::{Client, Filter, FilterRule, IfExists, MemberSet, NewQuestion};
+use crate::http::{BulkEvent, create_verified};
+use crate::sendsay::{
+    Anketa, AnketaDetail, Client, Filter, FilterRule, IfExists, MemberSet, NewQuestion,
+};
 
 /// The questionnaire (anketa) id `relance` provisions for its fields.
 pub const ANKETA_ID: &str = "relance";
@@ -28,10 +32,14 @@ pub const ANKETA_ID: &str = "relance";
 ///   ids and groups, and a `1m` choice `1`/`0` for the opt-in. The exact naming of custom
 ///   data-key paths is unverified against a live account: check a pushed member with
 ///   `member.get` on first use.
-/// - Each record is one `member.set` (`if_exists: update`, no confirmation letter), sent with
-///   bounded concurrency. The Sendsay client retries only read-only actions, so a failed
-///   `member.set` is not resent within the run: the contact stays dirty and is pushed on the
-///   next run. [`SyncValue::Empty`] deletes the value (data-key mode `delete`).
+/// - Each record is one `member.set` (`if_exists: update`, no confirmation letter), sent in
+///   `batch` calls of 200 with bounded concurrency
+///   ([`MembersHandler::set_many`](crate::sendsay::MembersHandler::set_many)): each contact
+///   is confirmed by its own sub-result, refused with the service's error, or sent again when
+///   its result is missing. Such a `member.set` is idempotent, so the batch is retried like a
+///   read. [`SyncValue::Empty`] deletes the value (data-key mode `delete`).
+/// - The questionnaire and its questions are created once, each creation checked by reading
+///   again after a failure, never blindly sent twice.
 ///
 /// ```no_run
 /// # fn f(client: relance::sendsay::Client) {
@@ -42,6 +50,7 @@ pub const ANKETA_ID: &str = "relance";
 #[derive(Debug, Clone)]
 pub struct SendsayTarget {
     client: Client,
+    chunk_size: usize,
     concurrency: usize,
 }
 
@@ -59,11 +68,27 @@ impl SendsayTarget {
     pub fn new(client: Client) -> Self {
         Self {
             client,
+            chunk_size: 200,
             concurrency: 4,
         }
     }
 
-    /// `member.set` calls in flight at once (default 4, at least 1).
+    /// `member.set`s per `batch` call (default 200, 1 to
+    /// [`MAX_SET_CHUNK`](crate::sendsay::MAX_SET_CHUNK)).
+    ///
+    /// ```no_run
+    /// # fn f(client: relance::sendsay::Client) {
+    /// let target = relance::sync::SendsayTarget::new(client).chunk_size(100);
+    /// # let _ = target;
+    /// # }
+    /// ```
+    #[must_use]
+    pub fn chunk_size(mut self, n: usize) -> Self {
+        self.chunk_size = n;
+        self
+    }
+
+    /// `batch` calls in flight at once (default 4, at least 1).
     ///
     /// ```no_run
     /// # fn f(client: relance::sendsay::Client) {
@@ -220,24 +245,41 @@ impl SyncTarget for SendsayTarget {
                 "pushing dates to Sendsay needs the account timezone (ClientBuilder::timezone)",
             ));
         }
-        let anketas = self.client.fields().list().await?;
-        if !anketas.iter().any(|a| a.id == Some(ANKETA_ID.into())) {
-            self.client
-                .fields()
-                .create("relance", Some(ANKETA_ID))
-                .await?;
+        // Creations are verified by reading again, never blindly sent twice.
+        let fields = self.client.fields();
+        let ours = |list: &[Anketa]| {
+            list.iter()
+                .find(|a| a.id == Some(ANKETA_ID.into()))
+                .and_then(|a| a.id.clone())
+        };
+        if ours(&fields.list().await?).is_none() {
+            create_verified(
+                ours,
+                || fields.create("relance", Some(ANKETA_ID)).send(),
+                || fields.list().send(),
+            )
+            .await?;
         }
-        let existing = self.client.fields().get(ANKETA_ID).await?;
-        let missing: Vec<NewQuestion> = custom
+        let existing = fields.get(ANKETA_ID).await?;
+        let missing: Vec<&ProfileField> = custom
             .iter()
+            .copied()
             .filter(|f| !existing.quests.contains_key(f.name()))
-            .map(|f| Self::question(f))
             .collect();
         if !missing.is_empty() {
-            self.client
-                .fields()
-                .add_questions(ANKETA_ID, &missing)
-                .await?;
+            let questions: Vec<NewQuestion> = missing.iter().map(|f| Self::question(f)).collect();
+            let all_there = |details: &[AnketaDetail]| {
+                details
+                    .iter()
+                    .any(|d| missing.iter().all(|f| d.quests.contains_key(f.name())))
+                    .then_some(Value::Null)
+            };
+            create_verified(
+                all_there,
+                || fields.add_questions(ANKETA_ID, &questions).send(),
+                || async { Ok(vec![fields.get(ANKETA_ID).send().await?]) },
+            )
+            .await?;
         }
         Ok(())
     }
@@ -247,31 +289,62 @@ impl SyncTarget for SendsayTarget {
     }
 
     fn push<'a>(&'a self, records: BoxStream<'a, SyncRecord>) -> BoxStream<'a, BulkEvent> {
-        let members = self.client.members();
-        records
-            .enumerate()
-            .map(move |(index, record)| {
-                let members = members.clone();
-                async move {
-                    let rejected = |error| BulkEvent::Rejected {
-                        index,
-                        key: record.email().to_owned(),
-                        error,
-                    };
-                    match self.member(&record) {
-                        Err(e) => rejected(e),
-                        Ok(set) => match members.set(set).await {
-                            Ok(_) => BulkEvent::Written(vec![index]),
-                            Err(e @ Error::InvalidInput { .. }) => rejected(e),
-                            Err(error) => BulkEvent::Failed {
-                                indices: vec![index],
-                                error,
-                            },
-                        },
+        // Records whose member.set cannot be built are rejected here; the others go to
+        // `set_many`, whose positions are mapped back to the records'.
+        let positions = Arc::new(Mutex::new(Vec::new()));
+        let refused = Arc::new(Mutex::new(Vec::new()));
+        let members = {
+            let (positions, refused) = (positions.clone(), refused.clone());
+            records.enumerate().filter_map(move |(index, record)| {
+                let member = match self.member(&record) {
+                    Ok(set) => {
+                        lock(&positions).push(index);
+                        Some(set)
                     }
-                }
+                    Err(error) => {
+                        lock(&refused).push(BulkEvent::Rejected {
+                            index,
+                            key: record.email().to_owned(),
+                            error,
+                        });
+                        None
+                    }
+                };
+                std::future::ready(member)
             })
-            .buffer_unordered(self.concurrency)
+        };
+        let events = self
+            .client
+            .members()
+            .set_stream(members)
+            .chunk_size(self.chunk_size)
+            .concurrency(self.concurrency)
+            .events();
+        let (during, after) = (refused.clone(), refused);
+        events
+            .map(move |event| {
+                let at = |i: usize| lock(&positions).get(i).copied().unwrap_or(usize::MAX);
+                let mut out = vec![match event {
+                    BulkEvent::Written(indices) => {
+                        BulkEvent::Written(indices.into_iter().map(at).collect())
+                    }
+                    BulkEvent::Rejected { index, key, error } => BulkEvent::Rejected {
+                        index: at(index),
+                        key,
+                        error,
+                    },
+                    BulkEvent::Failed { indices, error } => BulkEvent::Failed {
+                        indices: indices.into_iter().map(at).collect(),
+                        error,
+                    },
+                }];
+                out.append(&mut lock(&during));
+                futures_util::stream::iter(out)
+            })
+            .chain(futures_util::stream::once(async move {
+                futures_util::stream::iter(std::mem::take(&mut *lock(&after)))
+            }))
+            .flatten()
             .boxed()
     }
 
@@ -310,4 +383,8 @@ impl SyncTarget for SendsayTarget {
         }
         Ok(out)
     }
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
 }

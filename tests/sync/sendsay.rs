@@ -45,7 +45,10 @@ async fn sendsay_provisions_a_questionnaire_and_sets_members() {
     }
     let again = syncer.run((0..5).map(|i| record(i, 1))).await.unwrap();
     assert_eq!((again.pushed, again.unchanged), (0, 5));
-    assert_eq!(fake.hits("member.set"), 5);
+    // The five members went as one `batch` of `member.set`, none one by one, and the
+    // unchanged rerun sent nothing.
+    assert_eq!(fake.hits("batch"), 1);
+    assert_eq!(fake.hits("member.set"), 0);
 
     // Without an account timezone, date fields are refused up front.
     let no_tz = relance::sendsay::Client::builder(

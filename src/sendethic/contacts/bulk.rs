@@ -16,7 +16,7 @@ use super::model::Contact;
 use super::validate::validate;
 use super::write_safety;
 use crate::error::{Error, Result};
-use crate::http::{Body, BulkEvent, RequestOptions, RetryPolicy};
+use crate::http::{Body, BulkEvent, BulkReport, RequestOptions, RetryPolicy};
 use crate::sendethic::core::Core;
 use crate::sendethic::fields::{ContactField, FieldCatalog};
 
@@ -110,111 +110,6 @@ impl BulkOptions {
     }
 }
 
-/// A contact refused, before sending or by the service.
-#[derive(Debug)]
-#[non_exhaustive]
-pub struct Rejected {
-    /// Its position in the input (0-based).
-    pub index: usize,
-    /// Its key, as given.
-    pub key: String,
-    /// Why: [`Error::InvalidInput`] naming the contact when validation refused it, the
-    /// service's error ([`Error::Api`]) when the service refused it alone, or
-    /// [`Error::Protocol`] when the service answered 2xx but did not count it (dropped).
-    pub reason: Error,
-}
-
-/// Contacts whose request failed after the retries: not confirmed written.
-#[derive(Debug)]
-#[non_exhaustive]
-pub struct FailedWrite {
-    /// Their positions in the input.
-    pub indices: Vec<usize>,
-    /// The last error.
-    pub error: Error,
-}
-
-/// Totals of a [`BulkReport`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-#[non_exhaustive]
-pub struct BulkTotals {
-    /// Contacts read from the input.
-    pub submitted: usize,
-    /// Contacts the service confirmed written.
-    pub written: usize,
-    /// Contacts refused (by validation or by the service).
-    pub rejected: usize,
-    /// Contacts whose request failed (not confirmed).
-    pub failed: usize,
-}
-
-/// The result of a bulk write: every input contact is exactly one of written (confirmed by
-/// the service's count), rejected (with the reason) or failed (with the error).
-#[derive(Debug, Default)]
-#[non_exhaustive]
-pub struct BulkReport {
-    /// Contacts read from the input.
-    pub submitted: usize,
-    /// Positions of the contacts the service confirmed written, in input order.
-    pub written: Vec<usize>,
-    /// Contacts refused, in input order.
-    pub rejected: Vec<Rejected>,
-    /// Contacts whose request failed, by request.
-    pub failed: Vec<FailedWrite>,
-}
-
-impl BulkReport {
-    /// The report of these events.
-    fn of(submitted: usize, events: Vec<BulkEvent>) -> Self {
-        let mut report = Self {
-            submitted,
-            ..Self::default()
-        };
-        for event in events {
-            match event {
-                BulkEvent::Written(indices) => report.written.extend(indices),
-                BulkEvent::Rejected { index, key, error } => report.rejected.push(Rejected {
-                    index,
-                    key,
-                    reason: error,
-                }),
-                BulkEvent::Failed { indices, error } => {
-                    report.failed.push(FailedWrite { indices, error });
-                }
-            }
-        }
-        report.written.sort_unstable();
-        report.rejected.sort_by_key(|r| r.index);
-        report
-    }
-
-    /// The totals.
-    ///
-    /// ```
-    /// let t = relance::sendethic::BulkReport::default().totals();
-    /// assert_eq!(t.submitted, 0);
-    /// ```
-    #[must_use]
-    pub fn totals(&self) -> BulkTotals {
-        BulkTotals {
-            submitted: self.submitted,
-            written: self.written.len(),
-            rejected: self.rejected.len(),
-            failed: self.failed.iter().map(|f| f.indices.len()).sum(),
-        }
-    }
-
-    /// Whether every contact was written.
-    ///
-    /// ```
-    /// assert!(relance::sendethic::BulkReport::default().is_complete());
-    /// ```
-    #[must_use]
-    pub fn is_complete(&self) -> bool {
-        self.rejected.is_empty() && self.failed.is_empty()
-    }
-}
-
 /// A bulk write being configured. Created by [`ContactsHandler::upsert_many`](super::ContactsHandler::upsert_many) and friends;
 /// `.await` it to run it (that needs a `Send + 'static` source, such as an owning iterator
 /// or `Vec`); [`send`](Self::send) also accepts a borrowing one, and
@@ -223,7 +118,7 @@ impl BulkReport {
 /// How each contact is accounted for:
 /// - it is validated first (key, email, mobile, consent values, and custom values against a
 ///   [`FieldCatalog`]: numbers written as plain decimals, dates in range, known selection
-///   values); a refused contact is [`Rejected`] and never sent;
+///   values); a refused contact is [`Rejected`](crate::Rejected) and never sent;
 /// - a chunk is written only when the service's `"<N> contact(s) affected."` counts every
 ///   contact of it;
 /// - a chunk the service refuses (4xx) or whose count is short is split in halves and sent
@@ -232,7 +127,8 @@ impl BulkReport {
 ///   the same run;
 /// - a chunk answered 2xx without a readable count is sent again
 ///   ([`BulkOptions::confirm_attempts`]), then failed;
-/// - a chunk whose request fails after the retries is [`FailedWrite`]: not confirmed.
+/// - a chunk whose request fails after the retries is [`FailedWrite`](crate::FailedWrite):
+///   not confirmed.
 ///
 /// The source is pulled lazily: at most `concurrency` chunks are in flight (with their
 /// halves), plus the rejected contacts' keys and reasons until they are reported.

@@ -14,7 +14,9 @@ use futures_util::stream::{self, Stream};
 use reqwest::Method;
 use serde::Deserialize;
 
-pub use bulk::{Bulk, BulkOptions, BulkReport, BulkTotals, FailedWrite, MAX_BULK_CHUNK, Rejected};
+#[doc(no_inline)]
+pub use crate::http::{BulkReport, BulkTotals, FailedWrite, Rejected};
+pub use bulk::{Bulk, BulkOptions, MAX_BULK_CHUNK};
 pub use history::{ContactHistory, ContactLog, MAX_HISTORY_SIZE, NewContactLog};
 pub use model::{Contact, OptIn};
 pub use validate::validate;

@@ -2,6 +2,7 @@
 
 mod bulk;
 mod list;
+mod many;
 mod model;
 mod set;
 
@@ -11,6 +12,7 @@ use serde_json::{Map, Value};
 
 pub use bulk::{MemberDelete, MemberImport};
 pub use list::{MemberList, MemberListQuery};
+pub use many::{MAX_SET_CHUNK, SetMany};
 pub use model::{Member, MemberId, MemberInfo};
 pub use set::{Datakey, DatakeyMode, IfExists, MemberSet};
 
@@ -52,6 +54,42 @@ impl MembersHandler {
                 Some(o) if o.is_object() => envelope::obj(v).map(Some),
                 _ => Ok(None),
             })
+    }
+
+    /// Many `member.set`s, sent in `batch` calls with bounded concurrency, each contact
+    /// accounted for by its own result (see [`SetMany`]).
+    ///
+    /// ```no_run
+    /// # async fn run(client: relance::sendsay::Client) -> relance::Result<()> {
+    /// use relance::sendsay::{IfExists, MemberSet};
+    /// let members = (0..2000).map(|i| {
+    ///     MemberSet::new(format!("m{i}@example.com")).if_exists(IfExists::Update).set("base.firstName", "M")
+    /// });
+    /// let report = client.members().set_many(members).await?;
+    /// for r in &report.rejected { eprintln!("{}: {}", r.key, r.reason); }
+    /// # Ok(()) }
+    /// ```
+    pub fn set_many<I>(&self, members: I) -> SetMany<futures_util::stream::Iter<I::IntoIter>>
+    where
+        I: IntoIterator<Item = MemberSet>,
+    {
+        self.set_stream(futures_util::stream::iter(members))
+    }
+
+    /// [`set_many`](Self::set_many) from a `Stream`, pulled lazily.
+    ///
+    /// ```no_run
+    /// # async fn run(client: relance::sendsay::Client) -> relance::Result<()> {
+    /// use relance::sendsay::MemberSet;
+    /// let members = futures_util::stream::iter(vec![MemberSet::new("a@b.ru")]);
+    /// let report = client.members().set_stream(members).await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn set_stream<S>(&self, members: S) -> SetMany<S>
+    where
+        S: futures_util::Stream<Item = MemberSet>,
+    {
+        SetMany::new(self.core.clone(), members)
     }
 
     /// `member.get`: one contact.

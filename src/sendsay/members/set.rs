@@ -254,6 +254,16 @@ impl MemberSet {
         self
     }
 
+    /// The contact's identifier.
+    ///
+    /// ```
+    /// assert_eq!(relance::sendsay::MemberSet::new("a@b.ru").id().value, "a@b.ru");
+    /// ```
+    #[must_use]
+    pub fn id(&self) -> &MemberId {
+        &self.id
+    }
+
     pub(crate) fn params(self) -> Result<Map<String, Value>> {
         if let Some(bad) = self.bad_group {
             group_id(bad.as_str())?;
