@@ -1,11 +1,6 @@
 //! Email and SMS operations through the stateful fake: the state machine, recorded sends,
 //! credits, and the activity-statistics pipeline.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::too_many_lines,
-    clippy::cast_precision_loss
-)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::cast_precision_loss)]
 
 use std::time::Duration;
 

@@ -1,7 +1,7 @@
 //! Round trips of imports, exports and purges against `FakeSendethic`: duplicate options,
 //! encodings, separators, header and first line, errors, segment exports, purges, job
 //! waiting, timeouts, deletion and report archives.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_lines)]
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::collections::BTreeSet;
 use std::io::Read;
