@@ -18,7 +18,8 @@ pub(crate) fn of(action: &str, body: &Map<String, Value>) -> Safety {
 /// Whether an action may be sent again after it may have reached the server: read-only
 /// actions may, and so may `member.set` when it is idempotent by content (`if_exists`
 /// `update` or `overwrite`, no confirmation letter: writing the same values twice leaves the
-/// same member), and a `batch` made only of such actions; sends, imports, deletes,
+/// same member), `group.filter.set` (it replaces the rules by the same rules), and a
+/// `batch` made only of such actions; sends, imports, deletes,
 /// `stoplist.*`, `group.clean`, `group.snapshot`, creations and every other write never are.
 #[allow(clippy::case_sensitive_file_extension_comparisons)]
 fn is_retry_safe(action: &str, body: &Map<String, Value>) -> bool {
@@ -28,6 +29,8 @@ fn is_retry_safe(action: &str, body: &Map<String, Value>) -> bool {
         | "sys.settings.get" => true,
         "stat.uni" => result.is_none_or(|r| r == "response"),
         "member.set" => idempotent_member_set(body),
+        // Replaces a segment's rules with the same rules: the same segment.
+        "group.filter.set" => true,
         "batch" => body
             .get("do")
             .and_then(Value::as_array)
@@ -139,6 +142,10 @@ mod tests {
                 "{unsafe_set}"
             );
         }
+        assert!(is_retry_safe(
+            "group.filter.set",
+            &body(serde_json::json!({"id": "p1"}))
+        ));
         let batch = |items: Vec<serde_json::Value>| body(serde_json::json!({"do": items}));
         assert!(is_retry_safe(
             "batch",

@@ -15,7 +15,7 @@ use crate::customer::{FieldKind, OptIn, ProfileField};
 use crate::error::{Error, Result};
 use crate::http::{BulkEvent, create_verified};
 use crate::sendsay::{
-    Anketa, AnketaDetail, Client, Filter, FilterRule, IfExists, MemberSet, NewQuestion,
+    Anketa, AnketaDetail, Client, Filter, FilterRule, Group, IfExists, MemberSet, NewQuestion,
 };
 
 /// The questionnaire (anketa) id `relance` provisions for its fields.
@@ -352,9 +352,9 @@ impl SyncTarget for SendsayTarget {
         &self,
         segments: &[domain::SegmentSpec],
     ) -> Result<Vec<SegmentOutcome>> {
-        let existing: Vec<String> = self
-            .client
-            .groups()
+        let groups = self.client.groups();
+        let segments_api = self.client.segments();
+        let existing: Vec<String> = groups
             .list()
             .await?
             .into_iter()
@@ -365,15 +365,31 @@ impl SyncTarget for SendsayTarget {
             let id = Self::group_id(&spec.tag);
             let result = async {
                 let filter = Self::filter(spec)?;
-                if existing.contains(&id) {
-                    Ok((id.clone(), false))
+                // The group: created once, verified by reading the list again after a
+                // failed or ambiguous creation.
+                let created = if existing.contains(&id) {
+                    false
                 } else {
-                    self.client
-                        .segments()
-                        .create_with_filter(Some(&id), &spec.name, filter)
-                        .await
-                        .map(|created| (created.0, true))
-                }
+                    let ours = |list: &[Group]| {
+                        list.iter()
+                            .any(|g| g.id.as_ref().is_some_and(|g| g.0 == id))
+                            .then_some(())
+                    };
+                    create_verified(
+                        ours,
+                        || async {
+                            segments_api.create(Some(&id), &spec.name).send().await?;
+                            Ok(())
+                        },
+                        || groups.list().send(),
+                    )
+                    .await?
+                    .1
+                };
+                // The filter: set on every run (idempotent by content), so that a segment
+                // whose filter call failed on an earlier run does not stay without one.
+                segments_api.set_filter(id.as_str(), &filter).await?;
+                Ok((id.clone(), created))
             }
             .await;
             out.push(SegmentOutcome {

@@ -635,10 +635,12 @@ async fn a_refused_chunk_is_split_until_the_refused_contact_is_found() {
     assert_eq!((t.written, t.failed, t.rejected), (5, 0, 1));
 }
 
-#[tokio::test]
-async fn a_short_count_is_split_until_the_dropped_contact_is_found() {
+/// A service that drops c3 from every bulk write (it counts every contact but that one) and,
+/// written alone, answers `alone`.
+async fn dropping_c3(
+    alone: ResponseTemplate,
+) -> (wiremock::MockServer, relance::sendethic::Client) {
     let (server, client) = setup().await;
-    // The service drops c3: it counts every contact of a request but that one.
     Mock::given(method("POST"))
         .and(path(p("/contacts/attribute")))
         .respond_with(|request: &wiremock::Request| {
@@ -648,6 +650,19 @@ async fn a_short_count_is_split_until_the_dropped_contact_is_found() {
         })
         .mount(&server)
         .await;
+    Mock::given(method("POST"))
+        .and(path(p("/contact/attribute")))
+        .respond_with(alone)
+        .mount(&server)
+        .await;
+    (server, client)
+}
+
+#[tokio::test]
+async fn a_short_count_is_split_until_the_dropped_contact_is_found() {
+    let refusal = "The value 'x' is invalid for the field Tier.";
+    let (server, client) =
+        dropping_c3(ResponseTemplate::new(400).set_body_json(json!({"Message": refusal}))).await;
     let report = client
         .contacts()
         .upsert_many((0..8).map(|i| Contact::new(format!("c{i}@b.fr"))))
@@ -656,10 +671,52 @@ async fn a_short_count_is_split_until_the_dropped_contact_is_found() {
     assert_eq!(report.written, vec![0, 1, 2, 4, 5, 6, 7]);
     assert_eq!(report.rejected.len(), 1);
     assert_eq!(report.rejected[0].index, 3);
+    // The service's own reason, from the single-contact endpoint.
+    assert_eq!(report.rejected[0].reason.status(), Some(400));
+    assert!(
+        report.rejected[0].reason.to_string().contains(refusal),
+        "{}",
+        report.rejected[0].reason
+    );
+    // 8 → 4 + 4 → (2 + 2) → (1 + 1): 1 + 2 + 2 + 2 bulk requests, then c3 alone.
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(requests.len(), 8);
+    let alone: Vec<_> = requests
+        .iter()
+        .filter(|r| r.url.path() == p("/contact/attribute"))
+        .collect();
+    assert_eq!(alone.len(), 1);
+    let body: Value = serde_json::from_slice(&alone[0].body).unwrap();
+    assert_eq!(body["contactKey"], "c3@b.fr");
+    assert!(body.is_object(), "one ContactData, not an array");
+}
+
+#[tokio::test]
+async fn a_contact_dropped_alone_too_is_rejected_as_dropped_and_one_counted_alone_is_written() {
+    let (_server, client) = dropping_c3(affected(0)).await;
+    let report = client
+        .contacts()
+        .upsert_many((0..8).map(|i| Contact::new(format!("c{i}@b.fr"))))
+        .await
+        .unwrap();
+    assert_eq!(report.written, vec![0, 1, 2, 4, 5, 6, 7]);
     assert!(matches!(report.rejected[0].reason, Error::Protocol(_)));
-    assert!(report.rejected[0].reason.to_string().contains("dropped"));
-    // 8 → 4 + 4 → (2 + 2) → (1 + 1): 1 + 2 + 2 + 2 requests.
-    assert_eq!(server.received_requests().await.unwrap().len(), 7);
+    assert!(
+        report.rejected[0]
+            .reason
+            .to_string()
+            .contains("alone and in bulk")
+    );
+    // The bulk endpoint dropped it, but alone it is counted: written.
+    let (_server, client) = dropping_c3(affected(1)).await;
+    let report = client
+        .contacts()
+        .upsert_many((0..8).map(|i| Contact::new(format!("c{i}@b.fr"))))
+        .await
+        .unwrap();
+    assert_eq!(report.written.len(), 8);
+    assert!(report.written.contains(&3));
+    assert!(report.rejected.is_empty());
 }
 
 #[tokio::test]

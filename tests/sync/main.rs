@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod engine;
+mod faults;
 mod pipeline;
 mod sendethic;
 mod sendsay;

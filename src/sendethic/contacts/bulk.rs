@@ -123,8 +123,10 @@ impl BulkOptions {
 ///   contact of it;
 /// - a chunk the service refuses (4xx) or whose count is short is split in halves and sent
 ///   again (upserts by key are idempotent), down to the contacts the service refuses alone
-///   (rejected with its answer) or drops (rejected: counted 0); the others are written in
-///   the same run;
+///   (rejected with its answer) or drops; a dropped contact is written once more alone,
+///   through the single-contact endpoint, whose refusal carries the service's reason
+///   (rejected with it, or as dropped when that endpoint drops it too); the others are
+///   written in the same run;
 /// - a chunk answered 2xx without a readable count is sent again
 ///   ([`BulkOptions::confirm_attempts`]), then failed;
 /// - a chunk whose request fails after the retries is [`FailedWrite`](crate::FailedWrite):
@@ -507,24 +509,59 @@ impl ChunkWriter {
                 }
                 Verdict::Short => {
                     if let Some(item) = part.into_iter().next() {
-                        let error = Error::Protocol(
-                            format!(
-                                "the service dropped the contact `{}` (it counted 0 contacts \
-                                 affected): one of its values is probably refused",
-                                item.key
-                            )
-                            .into(),
-                        );
-                        events.push(BulkEvent::Rejected {
-                            index: item.index,
-                            key: item.key,
-                            error,
-                        });
+                        events.push(self.alone(item).await);
                     }
                 }
             }
         }
         events
+    }
+
+    /// A contact the bulk endpoint dropped without a word, written alone through the
+    /// single-contact endpoint (`/contact/attribute`, same method), whose refusal carries the
+    /// service's reason: written if it now counts it, rejected with the reason otherwise.
+    /// The write is as retry-safe as the bulk one (an upsert or an update by key).
+    async fn alone(&self, item: Item) -> BulkEvent {
+        let reply = self
+            .core
+            .request(
+                self.method.clone(),
+                "/contact/attribute",
+                &["contact", "attribute"],
+            )
+            .safety(write_safety(&self.method))
+            .try_body(Ok(Body::Json(item.json.clone())))
+            .message()
+            .options(self.options.clone())
+            .send()
+            .await;
+        match Verdict::of(reply, 1) {
+            Verdict::Confirmed => BulkEvent::Written(vec![item.index]),
+            Verdict::Refused(error) => BulkEvent::Rejected {
+                index: item.index,
+                key: item.key,
+                error,
+            },
+            Verdict::Short | Verdict::Unconfirmed(_) => {
+                let error = Error::Protocol(
+                    format!(
+                        "the service dropped the contact `{}` (it counted 0 contacts affected, \
+                         alone and in bulk): one of its values is probably refused",
+                        item.key
+                    )
+                    .into(),
+                );
+                BulkEvent::Rejected {
+                    index: item.index,
+                    key: item.key,
+                    error,
+                }
+            }
+            Verdict::Failed(error) => BulkEvent::Failed {
+                indices: vec![item.index],
+                error,
+            },
+        }
     }
 
     /// One request with these contacts.

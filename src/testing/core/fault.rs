@@ -49,6 +49,7 @@ pub struct Fault {
     delay: Option<Duration>,
     remaining: Option<u32>,
     probability: f64,
+    name: Option<String>,
 }
 
 /// What a fault does to the answer.
@@ -77,6 +78,7 @@ impl Fault {
             delay: None,
             remaining: None,
             probability: 1.0,
+            name: None,
         }
     }
 
@@ -266,6 +268,47 @@ impl Fault {
         self
     }
 
+    /// Names the fault, as [`RecordedRequest::fault`](super::RecordedRequest::fault) reports
+    /// it on each request it hit (by default a short description: `503 text/html`, `reset`,
+    /// `truncated`, `delay 2s`, with ` after processing` when it applies).
+    ///
+    /// ```
+    /// let f = relance::testing::Fault::status(429).named("429 with an HTTP date");
+    /// # let _ = f;
+    /// ```
+    #[must_use]
+    pub fn named(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// The name given with [`named`](Self::named), or a short description.
+    fn label(&self) -> String {
+        if let Some(name) = &self.name {
+            return name.clone();
+        }
+        let mut label = match &self.action {
+            Some(Action::Reply {
+                status,
+                content_type,
+                ..
+            }) => format!("{status} {}", content_type.split(';').next().unwrap_or("")),
+            Some(Action::Reset) => "reset".to_owned(),
+            Some(Action::Truncate) => "truncated".to_owned(),
+            None => String::new(),
+        };
+        if let Some(delay) = self.delay {
+            if !label.is_empty() {
+                label.push_str(", ");
+            }
+            label.push_str(&format!("delay {delay:?}"));
+        }
+        if self.after_processing && !matches!(self.action, Some(Action::Truncate) | None) {
+            label.push_str(" after processing");
+        }
+        label
+    }
+
     fn matches(&self, method: &str, path: &str) -> bool {
         self.method.as_deref().is_none_or(|m| m == method) && path.starts_with(&self.path_prefix)
     }
@@ -280,6 +323,8 @@ pub(crate) struct FaultOutcome {
     pub(crate) after_processing: bool,
     /// How long to wait before answering.
     pub(crate) delay: Option<Duration>,
+    /// The fault's name, when one fired.
+    pub(crate) name: Option<String>,
 }
 
 impl FaultOutcome {
@@ -335,6 +380,7 @@ impl Faults {
             }
         }
         FaultOutcome {
+            name: Some(fault.label()),
             action: fault.action,
             after_processing: fault.after_processing,
             delay: fault.delay,

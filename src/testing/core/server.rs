@@ -30,6 +30,9 @@ pub struct RecordedRequest {
     pub path: String,
     /// The request body as text.
     pub body: String,
+    /// The name of the injected fault that hit this request, if one did (see
+    /// [`Fault::named`]).
+    pub fault: Option<String>,
 }
 
 /// A request as a fake's service sees it.
@@ -220,12 +223,13 @@ impl<S: Service> Shared<S> {
             Err(refusal) => return Outcome::Answer(response(refusal.into_parts())),
         };
         let method = request.method.as_str();
+        let fault = self.faults.apply(method, &path);
         lock(&self.requests).push(RecordedRequest {
             method: method.to_owned(),
             path: path.clone(),
             body: String::from_utf8_lossy(&request.body).into_owned(),
+            fault: fault.name.clone(),
         });
-        let fault = self.faults.apply(method, &path);
         let answer = fault
             .processes()
             .then(|| self.service.answer(&request, located).into_parts());

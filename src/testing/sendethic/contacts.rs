@@ -276,6 +276,22 @@ impl FakeSendethic {
         serde_json::from_value(contact_json(&state, c, false)).ok()
     }
 
+    /// Makes the service refuse the contact with this key from now on, whatever its values:
+    /// a bulk write drops it (its affected count is one short), a single upsert answers 400.
+    /// It stands for the refusals no client can foresee (a blocked address, a rule of the
+    /// account).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let fake = relance::testing::FakeSendethic::start().await;
+    /// fake.refuse_contact("blocked@example.com");
+    /// # }
+    /// ```
+    pub fn refuse_contact(&self, key: &str) {
+        self.state().refused_keys.insert(normalize_key(key));
+    }
+
     /// The number of stored contacts.
     ///
     /// ```

@@ -23,6 +23,8 @@ pub(super) struct State {
     pub(super) campaigns: Campaigns,
     pub(super) exports: ActivityExports,
     pub(super) jobs: Jobs,
+    /// Contact keys (normalised) the service refuses whatever their values.
+    pub(super) refused_keys: std::collections::BTreeSet<String>,
 }
 
 impl Default for State {
@@ -36,6 +38,7 @@ impl Default for State {
             campaigns: Campaigns::default(),
             exports: ActivityExports::default(),
             jobs: Jobs::default(),
+            refused_keys: std::collections::BTreeSet::new(),
         }
     }
 }

@@ -10,7 +10,9 @@
 //!   `1e3`);
 //! - a `DateTime` field value that is not `yyyy-MM-dd HH:mm:ss` (an optional `+0000`) with a
 //!   year from 1753 to 9999 (the SQL Server `datetime` range);
-//! - a selection value id the field does not have.
+//! - a selection value id the field does not have;
+//! - a contact key the test marked with `FakeSendethic::refuse_contact` (a refusal no client
+//!   can foresee: a blocked address, a rule of the account).
 //!
 //! An empty value always passes (it clears the field).
 
@@ -21,6 +23,14 @@ use crate::sendethic::FieldFormat;
 
 /// Why the fake refuses this contact's values, if it does.
 pub(super) fn refusal(state: &State, key: &str, attrs: &[(String, String)]) -> Option<String> {
+    if state
+        .refused_keys
+        .contains(&super::contacts::normalize_key(key))
+    {
+        return Some(format!(
+            "The contact {key} is refused by the account's rules."
+        ));
+    }
     if key.contains('@') && !email_ok(key) {
         return Some(format!("The email address {key} is invalid."));
     }

@@ -280,4 +280,18 @@ impl FakeSendsay {
             .get(&email.to_lowercase())
             .map(member_obj)
     }
+
+    /// Every stored member, as `member.get` returns it, ordered by email.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let fake = relance::testing::FakeSendsay::start().await;
+    /// assert!(fake.members().is_empty());
+    /// # }
+    /// ```
+    #[must_use]
+    pub fn members(&self) -> Vec<Value> {
+        self.state().members.values().map(member_obj).collect()
+    }
 }
