@@ -125,7 +125,7 @@ fn records(
 }
 
 /// The emails of every contact the fake received in bulk writes since `from`.
-fn pushed_emails(fake: &FakeSendethic, from: usize) -> BTreeSet<String> {
+pub(super) fn pushed_emails(fake: &FakeSendethic, from: usize) -> BTreeSet<String> {
     let mut emails = BTreeSet::new();
     for r in fake.requests().into_iter().skip(from) {
         if r.method == "POST" && r.path == "/contacts/attribute" {

@@ -24,7 +24,7 @@ const MAX_RUNS: usize = 12;
 const TIMEOUT: Duration = Duration::from_secs(2);
 
 /// A generated shop of `customers` customers, consolidated: its records and default segments.
-fn shop(customers: usize) -> (Vec<SyncRecord>, Vec<SegmentSpec>) {
+pub(super) fn shop(customers: usize) -> (Vec<SyncRecord>, Vec<SegmentSpec>) {
     let shop = synth::generate(&synth::SynthConfig::new(customers * 3, customers, 2024));
     let as_of = relance::io::csv::parse_instant("2025-01-01T00:00:00Z").unwrap();
     let mut policy = ConsolidationPolicy::new(Currency::EUR, as_of, chrono_tz::Europe::Paris);

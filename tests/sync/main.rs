@@ -5,6 +5,7 @@
 mod engine;
 mod faults;
 mod pipeline;
+mod resume;
 mod sendethic;
 mod sendsay;
 mod store;
