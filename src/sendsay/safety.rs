@@ -25,12 +25,11 @@ pub(crate) fn of(action: &str, body: &Map<String, Value>) -> Safety {
 fn is_retry_safe(action: &str, body: &Map<String, Value>) -> bool {
     let result = body.get("result").and_then(Value::as_str);
     match action {
+        // Reads, and `group.filter.set`, which replaces a segment's rules by the same rules.
         "ping" | "pong" | "login" | "member.exists" | "member.find" | "track.get"
-        | "sys.settings.get" => true,
+        | "sys.settings.get" | "group.filter.set" => true,
         "stat.uni" => result.is_none_or(|r| r == "response"),
         "member.set" => idempotent_member_set(body),
-        // Replaces a segment's rules with the same rules: the same segment.
-        "group.filter.set" => true,
         "batch" => body
             .get("do")
             .and_then(Value::as_array)

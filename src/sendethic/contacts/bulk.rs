@@ -302,36 +302,36 @@ impl<S: Stream<Item = Contact>> Bulk<S> {
             };
             return stream::iter(vec![failed]).left_stream();
         }
-        let screen = Arc::new(Screen::default());
         let writer = Arc::new(ChunkWriter {
             core,
             method,
             options: request.idempotent(options.retry_upserts),
             confirm_attempts: options.confirm_attempts,
         });
-        let admitted = {
-            let screen = screen.clone();
-            source.enumerate().filter_map(move |(index, contact)| {
-                std::future::ready(screen.admit(index, contact, catalog.as_ref()))
-            })
-        };
-        let settled = admitted
+        let catalog = catalog.map(Arc::new);
+        // Each chunk is validated and serialised as a task of the runtime, beside the
+        // production of the next contacts; the contacts themselves are freed here, on the
+        // thread that polls the write (usually the one that allocated them: freeing across
+        // threads is slow with common allocators).
+        source
+            .enumerate()
             .chunks(options.chunk_size)
-            .map(move |items| {
-                let writer = writer.clone();
-                async move { writer.settle(items).await }
+            .map(move |contacts| {
+                let (writer, catalog) = (writer.clone(), catalog.clone());
+                let contacts = Arc::new(contacts);
+                let shared = contacts.clone();
+                async move {
+                    let (chunk, mut events) =
+                        on_runtime(async move { admit(&shared, catalog.as_deref()) }).await;
+                    drop(contacts);
+                    if let Some(chunk) = chunk {
+                        events.extend(writer.settle(chunk).await);
+                    }
+                    events
+                }
             })
-            .buffer_unordered(options.concurrency);
-        let (during, after) = (screen.clone(), screen);
-        settled
-            .map(move |mut events| {
-                events.extend(during.take_rejected());
-                stream::iter(events)
-            })
-            .chain(stream::once(
-                async move { stream::iter(after.take_rejected()) },
-            ))
-            .flatten()
+            .buffer_unordered(options.concurrency)
+            .flat_map(stream::iter)
             .right_stream()
     }
 
@@ -374,53 +374,101 @@ where
     }
 }
 
-/// The validation step: keeps the rejected contacts until they are reported.
-#[derive(Default)]
-struct Screen {
-    rejected: Mutex<Vec<BulkEvent>>,
-}
-
-impl Screen {
-    /// Keeps a valid contact, in wire form (its JSON, serialised once: halves of a chunk
-    /// are sent again without serialising anything again); records why otherwise.
-    fn admit(
-        &self,
-        index: usize,
-        contact: Contact,
-        catalog: Option<&FieldCatalog>,
-    ) -> Option<Item> {
-        let checked = validate(&contact, catalog).and_then(|()| {
-            serde_json::to_vec(&contact.to_wire())
-                .map_err(|e| Error::invalid(contact.key.clone(), e.to_string()))
-        });
-        match checked {
-            Ok(json) => Some(Item {
+/// Validates a chunk's contacts and serialises the valid ones once, into the body of the
+/// request that carries them all; each keeps its span of that body (halves of a chunk are
+/// sent again without serialising anything again). The refused ones are reported.
+fn admit(
+    contacts: &[(usize, Contact)],
+    catalog: Option<&FieldCatalog>,
+) -> (Option<Chunk>, Vec<BulkEvent>) {
+    let mut body = Vec::with_capacity(contacts.len() * 192 + 2);
+    body.push(b'[');
+    let mut spans = Vec::with_capacity(contacts.len());
+    let mut rejected = Vec::new();
+    for (index, contact) in contacts {
+        let index = *index;
+        let mark = body.len();
+        if !spans.is_empty() {
+            body.push(b',');
+        }
+        let start = body.len();
+        let written = validate(contact, catalog);
+        if written.is_ok() {
+            contact.write_wire_json(&mut body);
+        }
+        match written {
+            Ok(()) => spans.push(Item {
                 index,
-                key: contact.key,
-                json: json.into(),
+                span: start..body.len(),
             }),
             Err(error) => {
-                lock(&self.rejected).push(BulkEvent::Rejected {
+                body.truncate(mark);
+                rejected.push(BulkEvent::Rejected {
                     index,
-                    key: contact.key,
+                    key: contact.key.clone(),
                     error,
                 });
-                None
             }
         }
     }
+    if spans.is_empty() {
+        return (None, rejected);
+    }
+    body.push(b']');
+    let chunk = Chunk {
+        items: spans,
+        body: Bytes::from(body),
+    };
+    (Some(chunk), rejected)
+}
 
-    /// The rejections recorded since the last call.
-    fn take_rejected(&self) -> Vec<BulkEvent> {
-        std::mem::take(&mut *lock(&self.rejected))
+/// Runs `work` as a task of the current Tokio runtime (aborted if this future is dropped),
+/// or in place outside one.
+async fn on_runtime<T: Send + 'static>(work: impl Future<Output = T> + Send + 'static) -> T {
+    /// Aborts the task when the bulk write is dropped: nothing is sent for a caller that
+    /// stopped listening.
+    struct AbortOnDrop<T>(tokio::task::JoinHandle<T>);
+    impl<T> Drop for AbortOnDrop<T> {
+        fn drop(&mut self) {
+            self.0.abort();
+        }
+    }
+    let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+        return work.await;
+    };
+    let mut task = AbortOnDrop(runtime.spawn(work));
+    match (&mut task.0).await {
+        Ok(done) => done,
+        Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+        // Cancelled: the runtime is shutting down, and this future with it.
+        Err(_) => std::future::pending().await,
     }
 }
 
-/// A valid contact on its way: its input position, key and JSON.
+/// The valid contacts of a chunk and the body that carries them all.
+struct Chunk {
+    items: Vec<Item>,
+    body: Bytes,
+}
+
+/// A valid contact on its way: its input position and the span of its JSON in its
+/// chunk's body.
 struct Item {
     index: usize,
-    key: String,
-    json: Bytes,
+    span: std::ops::Range<usize>,
+}
+
+impl Item {
+    /// The contact key, read back from its JSON (needed only to report it).
+    fn key(&self, body: &Bytes) -> String {
+        #[derive(serde::Deserialize)]
+        struct KeyOf {
+            #[serde(rename = "contactKey")]
+            key: String,
+        }
+        serde_json::from_slice::<KeyOf>(&body[self.span.clone()])
+            .map_or_else(|_| String::new(), |k| k.key)
+    }
 }
 
 /// What one answer says about the contacts of the request.
@@ -465,11 +513,15 @@ struct ChunkWriter {
 
 impl ChunkWriter {
     /// Writes a chunk and accounts for each of its contacts.
-    async fn settle(&self, items: Vec<Item>) -> Vec<BulkEvent> {
+    async fn settle(&self, chunk: Chunk) -> Vec<BulkEvent> {
         let mut events = Vec::new();
+        let Chunk { items, body: all } = chunk;
+        let mut whole = Some(all.clone());
         let mut parts = vec![(items, 0u32)];
         while let Some((part, resent)) = parts.pop() {
-            let verdict = Verdict::of(self.write(&part).await, part.len());
+            // The first request reuses the chunk's body; halves are assembled from spans.
+            let body = whole.take().unwrap_or_else(|| assemble(&all, &part));
+            let verdict = Verdict::of(self.write(body).await, part.len());
             let indices = || part.iter().map(|i| i.index).collect::<Vec<_>>();
             match verdict {
                 Verdict::Confirmed => events.push(BulkEvent::Written(indices())),
@@ -502,14 +554,14 @@ impl ChunkWriter {
                     if let Some(item) = part.into_iter().next() {
                         events.push(BulkEvent::Rejected {
                             index: item.index,
-                            key: item.key,
+                            key: item.key(&all),
                             error,
                         });
                     }
                 }
                 Verdict::Short => {
                     if let Some(item) = part.into_iter().next() {
-                        events.push(self.alone(item).await);
+                        events.push(self.alone(&all, item).await);
                     }
                 }
             }
@@ -521,7 +573,8 @@ impl ChunkWriter {
     /// single-contact endpoint (`/contact/attribute`, same method), whose refusal carries the
     /// service's reason: written if it now counts it, rejected with the reason otherwise.
     /// The write is as retry-safe as the bulk one (an upsert or an update by key).
-    async fn alone(&self, item: Item) -> BulkEvent {
+    async fn alone(&self, all: &Bytes, item: Item) -> BulkEvent {
+        let key = item.key(all);
         let reply = self
             .core
             .request(
@@ -530,30 +583,37 @@ impl ChunkWriter {
                 &["contact", "attribute"],
             )
             .safety(write_safety(&self.method))
-            .try_body(Ok(Body::Json(item.json.clone())))
+            .try_body(Ok(Body::Json(all.slice(item.span.clone()))))
             .message()
             .options(self.options.clone())
             .send()
             .await;
         match Verdict::of(reply, 1) {
             Verdict::Confirmed => BulkEvent::Written(vec![item.index]),
+            // An update of a contact the service does not have: 404 alone.
+            Verdict::Failed(error) if self.method == Method::PUT && error.status() == Some(404) => {
+                BulkEvent::Rejected {
+                    index: item.index,
+                    key,
+                    error,
+                }
+            }
             Verdict::Refused(error) => BulkEvent::Rejected {
                 index: item.index,
-                key: item.key,
+                key,
                 error,
             },
             Verdict::Short | Verdict::Unconfirmed(_) => {
                 let error = Error::Protocol(
                     format!(
-                        "the service dropped the contact `{}` (it counted 0 contacts affected, \
-                         alone and in bulk): one of its values is probably refused",
-                        item.key
+                        "the service dropped the contact `{key}` (it counted 0 contacts affected, \
+                         alone and in bulk): one of its values is probably refused"
                     )
                     .into(),
                 );
                 BulkEvent::Rejected {
                     index: item.index,
-                    key: item.key,
+                    key,
                     error,
                 }
             }
@@ -564,17 +624,8 @@ impl ChunkWriter {
         }
     }
 
-    /// One request with these contacts.
-    async fn write(&self, part: &[Item]) -> Result<crate::sendethic::ServerMessage> {
-        let mut body = Vec::with_capacity(part.iter().map(|i| i.json.len() + 1).sum::<usize>() + 1);
-        body.push(b'[');
-        for (n, item) in part.iter().enumerate() {
-            if n > 0 {
-                body.push(b',');
-            }
-            body.extend_from_slice(&item.json);
-        }
-        body.push(b']');
+    /// One request with this body.
+    async fn write(&self, body: Bytes) -> Result<crate::sendethic::ServerMessage> {
         self.core
             .request(
                 self.method.clone(),
@@ -582,12 +633,26 @@ impl ChunkWriter {
                 &["contacts", "attribute"],
             )
             .safety(write_safety(&self.method))
-            .try_body(Ok(Body::Json(body.into())))
+            .try_body(Ok(Body::Json(body)))
             .message()
             .options(self.options.clone())
             .send()
             .await
     }
+}
+
+/// The body of a request carrying these contacts of a chunk whose body is `all`.
+fn assemble(all: &Bytes, part: &[Item]) -> Bytes {
+    let mut body = Vec::with_capacity(part.iter().map(|i| i.span.len() + 1).sum::<usize>() + 1);
+    body.push(b'[');
+    for (n, item) in part.iter().enumerate() {
+        if n > 0 {
+            body.push(b',');
+        }
+        body.extend_from_slice(&all[item.span.clone()]);
+    }
+    body.push(b']');
+    body.into()
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {

@@ -9,6 +9,7 @@
 //! - Status dates are sent as `yyyy-MM-dd HH:mm:ss+0000`; use
 //!   [`Contact::custom_datetime`] for custom `DateTime` fields (`yyyy-MM-dd HH:mm:ss`, UTC).
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -113,13 +114,13 @@ impl fmt::Display for OptIn {
 
 /// How a typed member is written and read as an attribute value.
 trait WireValue: Sized {
-    fn to_wire(&self) -> String;
+    fn to_wire(&self) -> Cow<'_, str>;
     fn from_wire(raw: String) -> Self;
 }
 
 impl WireValue for String {
-    fn to_wire(&self) -> String {
-        self.clone()
+    fn to_wire(&self) -> Cow<'_, str> {
+        Cow::Borrowed(self)
     }
     fn from_wire(raw: String) -> Self {
         raw
@@ -127,8 +128,8 @@ impl WireValue for String {
 }
 
 impl WireValue for OptIn {
-    fn to_wire(&self) -> String {
-        self.as_str().to_owned()
+    fn to_wire(&self) -> Cow<'_, str> {
+        Cow::Borrowed(self.as_str())
     }
     fn from_wire(raw: String) -> Self {
         Self::parse(&raw)
@@ -136,19 +137,27 @@ impl WireValue for OptIn {
 }
 
 impl WireValue for Timestamp {
-    fn to_wire(&self) -> String {
-        self.datetime()
-            .map_or_else(|| self.as_str().to_owned(), format_with_offset)
+    fn to_wire(&self) -> Cow<'_, str> {
+        self.datetime().map_or_else(
+            || Cow::Borrowed(self.as_str()),
+            |at| Cow::Owned(format_with_offset(at)),
+        )
     }
     fn from_wire(raw: String) -> Self {
         Self::parse(raw)
     }
 }
 
-fn patch_to_wire<T: WireValue>(p: &Patch<T>) -> Option<String> {
+/// Appends `s` as a JSON string, escaped as `serde_json` escapes it.
+fn json_str(out: &mut Vec<u8>, s: &str) {
+    // Writing to a `Vec` cannot fail.
+    drop(serde_json::to_writer(&mut *out, s));
+}
+
+fn patch_to_wire<T: WireValue>(p: &Patch<T>) -> Option<Cow<'_, str>> {
     match p {
         Patch::Unset => None,
-        Patch::Clear => Some(String::new()),
+        Patch::Clear => Some(Cow::Borrowed("")),
         Patch::Set(v) => Some(v.to_wire()),
     }
 }
@@ -213,17 +222,19 @@ macro_rules! contact_struct {
                 }
             )*
 
-            fn standard_attributes(&self, out: &mut Vec<WireAttribute>) {
+            /// Calls `f` with the wire id and value of each standard field that is set or
+            /// cleared, in declaration order.
+            fn for_each_standard<'a>(&'a self, mut f: impl FnMut(&'static str, Cow<'a, str>)) {
                 $(
                     if let Some(v) = patch_to_wire(&self.$name) {
-                        out.push(WireAttribute { id: $wire.to_owned(), value: v });
+                        f($wire, v);
                     }
                 )*
             }
 
             /// The wire value of a standard field: `None` when the id is not a typed
             /// standard field, `Some(None)` when unset.
-            fn standard_value(&self, id: &str) -> Option<Option<String>> {
+            fn standard_value(&self, id: &str) -> Option<Option<Cow<'_, str>>> {
                 match id {
                     $( $wire => Some(patch_to_wire(&self.$name)), )*
                     _ => None,
@@ -419,13 +430,18 @@ impl Contact {
 
     /// The attributes as written on the wire, in a stable order: standard fields, other
     /// attributes, then custom fields by id.
-    fn wire_attributes(&self) -> Vec<WireAttribute> {
-        let mut out = Vec::new();
-        self.standard_attributes(&mut out);
+    fn wire_attributes(&self) -> Vec<WireAttribute<'_>> {
+        let mut out = Vec::with_capacity(4 + self.other.len() + self.custom.len());
+        self.for_each_standard(|id, value| {
+            out.push(WireAttribute {
+                id: Cow::Borrowed(id),
+                value,
+            });
+        });
         for (id, p) in &self.other {
             if let Some(v) = patch_to_wire(p) {
                 out.push(WireAttribute {
-                    id: id.clone(),
+                    id: Cow::Borrowed(id),
                     value: v,
                 });
             }
@@ -433,7 +449,7 @@ impl Contact {
         for (id, p) in &self.custom {
             if let Some(v) = patch_to_wire(p) {
                 out.push(WireAttribute {
-                    id: id.to_string(),
+                    id: Cow::Owned(id.to_string()),
                     value: v,
                 });
             }
@@ -441,17 +457,65 @@ impl Contact {
         out
     }
 
-    pub(crate) fn to_wire(&self) -> WireContact {
+    /// Appends the JSON of this contact's `ContactData` to `out`: the bytes `serde_json`
+    /// writes for [`to_wire`](Self::to_wire), without building it (the bulk writer's hot
+    /// path).
+    pub(crate) fn write_wire_json(&self, out: &mut Vec<u8>) {
+        use std::io::Write as _;
+        /// One attribute, after the first one's comma.
+        fn attribute(
+            out: &mut Vec<u8>,
+            first: &mut bool,
+            id: impl FnOnce(&mut Vec<u8>),
+            value: &str,
+        ) {
+            if !std::mem::take(first) {
+                out.push(b',');
+            }
+            out.extend_from_slice(b"{\"id\":");
+            id(out);
+            out.extend_from_slice(b",\"fieldValue\":");
+            json_str(out, value);
+            out.push(b'}');
+        }
+        out.extend_from_slice(b"{\"id\":");
+        match self.id {
+            None => out.push(b'0'),
+            // Writing to a `Vec` cannot fail.
+            Some(id) => drop(write!(out, "{}", id.get())),
+        }
+        out.extend_from_slice(b",\"contactKey\":");
+        json_str(out, self.key.trim());
+        out.extend_from_slice(b",\"attributes\":[");
+        let mut first = true;
+        self.for_each_standard(|id, value| {
+            attribute(out, &mut first, |out| json_str(out, id), &value);
+        });
+        for (id, p) in &self.other {
+            if let Some(value) = patch_to_wire(p) {
+                attribute(out, &mut first, |out| json_str(out, id), &value);
+            }
+        }
+        for (id, p) in &self.custom {
+            if let Some(value) = patch_to_wire(p) {
+                let id = |out: &mut Vec<u8>| drop(write!(out, "\"{id}\""));
+                attribute(out, &mut first, id, &value);
+            }
+        }
+        out.extend_from_slice(b"]}");
+    }
+
+    pub(crate) fn to_wire(&self) -> WireContact<'_> {
         WireContact {
             id: self.id.map_or(0, ContactId::get),
-            key: self.key.trim().to_owned(),
+            key: self.key.trim(),
             attributes: self.wire_attributes(),
         }
     }
 
     /// The value written on the wire for an attribute id (`email`, `remoteip`, `"26"`):
     /// `Some("")` when cleared, `None` when unset. `key` reads the contact key.
-    pub(crate) fn wire_value(&self, id: &str) -> Option<String> {
+    pub(crate) fn wire_value(&self, id: &str) -> Option<Cow<'_, str>> {
         if let Some(v) = self.standard_value(id) {
             return v;
         }
@@ -479,19 +543,19 @@ impl Contact {
 
 /// `ContactAttribute` as sent.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-struct WireAttribute {
-    id: String,
+struct WireAttribute<'a> {
+    id: Cow<'a, str>,
     #[serde(rename = "fieldValue")]
-    value: String,
+    value: Cow<'a, str>,
 }
 
 /// `ContactData` as sent.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub(crate) struct WireContact {
+pub(crate) struct WireContact<'a> {
     id: i64,
     #[serde(rename = "contactKey")]
-    key: String,
-    attributes: Vec<WireAttribute>,
+    key: &'a str,
+    attributes: Vec<WireAttribute<'a>>,
 }
 
 #[derive(Deserialize)]
@@ -563,6 +627,36 @@ impl Serialize for Contact {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_direct_json_writer_writes_what_serde_writes() {
+        let mut cleared = Contact::new(" Ann@Example.com ")
+            .with_id(ContactId(42))
+            .first_name("Ann \"Nan\" \u{e9}\u{1F600}\n\t\\")
+            .email_optin(OptIn::Yes1)
+            .custom(FieldId(26), "12.50")
+            .custom(FieldId(3), "</script>");
+        cleared.last_name = Patch::Clear;
+        cleared
+            .other
+            .insert("remoteip".into(), Patch::Set("10.0.0.1".into()));
+        cleared.other.insert("creationdate".into(), Patch::Clear);
+        let contacts = [
+            Contact::new("a@b.fr"),
+            Contact::new(""),
+            cleared,
+            Contact::new("x@y.fr").clear_custom(FieldId(7)),
+        ];
+        for c in contacts {
+            let mut direct = Vec::new();
+            c.write_wire_json(&mut direct);
+            let by_serde = serde_json::to_vec(&c.to_wire()).unwrap();
+            assert_eq!(
+                String::from_utf8(direct).unwrap(),
+                String::from_utf8(by_serde).unwrap()
+            );
+        }
+    }
 
     #[test]
     fn wire_shape_and_read_back() {

@@ -241,7 +241,7 @@ impl FileSource {
 fn contact_row(contact: &Contact, ids: &[String]) -> Vec<String> {
     ids.iter()
         .map(|id| match contact.wire_value(id) {
-            Some(v) => v,
+            Some(v) => v.into_owned(),
             None if id == "email" => contact.key.clone(),
             None => String::new(),
         })

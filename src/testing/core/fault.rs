@@ -301,7 +301,7 @@ impl Fault {
             if !label.is_empty() {
                 label.push_str(", ");
             }
-            label.push_str(&format!("delay {delay:?}"));
+            label = format!("{label}delay {delay:?}");
         }
         if self.after_processing && !matches!(self.action, Some(Action::Truncate) | None) {
             label.push_str(" after processing");
@@ -391,6 +391,22 @@ impl Faults {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn labels_describe_the_fault_unless_named() {
+        assert_eq!(Fault::html(503).label(), "503 text/html");
+        assert_eq!(
+            Fault::status(502).after_processing().label(),
+            "502 text/plain after processing"
+        );
+        assert_eq!(Fault::reset().label(), "reset");
+        assert_eq!(Fault::truncated().label(), "truncated");
+        assert_eq!(Fault::delay(Duration::from_secs(2)).label(), "delay 2s");
+        assert_eq!(Fault::reset().named("drop").label(), "drop");
+        let faults = Faults::new(1);
+        faults.push(Fault::status(500).named("boom"));
+        assert_eq!(faults.apply("GET", "/x").name.as_deref(), Some("boom"));
+    }
 
     #[test]
     fn faults_fire_limited_times_and_match() {
