@@ -3,12 +3,18 @@
 //! ```text
 //! cargo run --release --example consolidate_csv -- --in DIR --as-of RFC3339 [--tz IANA_NAME]
 //!     --out profiles.csv [--currency CUR] [--rate CUR=x]... [--threads N] [--rfm Q]
+//!     [--clv-horizon-days N]
 //! ```
 //!
 //! - `--tz`: shop timezone for calendar days (default `UTC`).
 //! - `--currency`: reporting currency (default: the most common currency of `orders.csv`).
 //! - `--rate CUR=x`: 1 `CUR` = `x` reporting units; adds to / overrides `DIR/rates.csv`.
 //! - `--rfm Q`: also compute RFM scores with `Q` quantiles (default 4; `0` = skip).
+//! - `--clv-horizon-days N`: also fit the BG/NBD and Gamma-Gamma models on the buyers
+//!   (`relance::customer::clv`, as `lifetimes` fits them, no penalizer), print the fitted
+//!   parameters to stderr as one line `clv: r=… alpha=… a=… b=… p=… q=… v=…` (days), and add
+//!   the columns `p_alive, expected_purchases, expected_avg_value, expected_value` (over the
+//!   next `N` days) to the output.
 //! - `--repeat N`: consolidate `N` times (default 1) and report the median time (the runs after
 //!   the first reuse memory the allocator kept, so they are "warm").
 //!
@@ -41,6 +47,7 @@ use std::error::Error;
 use std::path::PathBuf;
 use std::time::Instant;
 
+use relance::customer::clv::{BuyerSummaries, Clv, ClvOptions, Horizon, PredictedValues};
 use relance::customer::{ConsolidationPolicy, Currency, RfmConfig};
 use relance::io::csv;
 
@@ -86,10 +93,31 @@ fn report_memory(
     }
 }
 
+/// Fits both models on the buyers, prints the timing and the `clv:` line, and predicts over
+/// the next `days` days.
+fn predict_clv(
+    profiles: &relance::customer::Consolidation<'_>,
+    days: f64,
+) -> Result<PredictedValues, Box<dyn Error>> {
+    let t = Instant::now();
+    let buyers = BuyerSummaries::of(profiles);
+    let model = Clv::fit(&buyers.summaries, &ClvOptions::default())?.model();
+    let predictions = model.predict(&buyers.summaries, &Horizon::new(days)?)?;
+    let table = PredictedValues::from_parts(&buyers.contacts, predictions);
+    eprintln!(
+        "clv fit and predict: {:.3} s, {} buyers",
+        t.elapsed().as_secs_f64(),
+        buyers.summaries.len()
+    );
+    eprintln!("clv: {model}");
+    Ok(table)
+}
+
 fn main() -> Result<(), Box<dyn Error>> {
     let (mut dir, mut out, mut as_of, mut tz) = (None, None, None, chrono_tz::UTC);
     let (mut currency, mut extra_rates, mut threads, mut rfm) = (None, Vec::new(), None, 4u8);
     let mut repeat = 1usize;
+    let mut clv_horizon: Option<f64> = None;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         let mut val = || args.next().ok_or_else(|| format!("{a} needs a value"));
@@ -110,6 +138,7 @@ fn main() -> Result<(), Box<dyn Error>> {
             "--threads" => threads = Some(val()?.parse::<usize>()?),
             "--rfm" => rfm = val()?.parse()?,
             "--repeat" => repeat = val()?.parse::<usize>()?.max(1),
+            "--clv-horizon-days" => clv_horizon = Some(val()?.parse::<f64>()?),
             _ => return Err(format!("unknown argument {a}").into()),
         }
     }
@@ -170,7 +199,10 @@ fn main() -> Result<(), Box<dyn Error>> {
         });
         eprintln!("rfm: {:.3} s, {n} scored", t.elapsed().as_secs_f64());
     }
+    let predicted = clv_horizon
+        .map(|days| predict_clv(&profiles, days))
+        .transpose()?;
     report_memory(&ds, rss_loaded, hwm_loaded);
-    csv::write_profiles_file(&profiles, &out)?;
+    csv::write_profiles_file_with(&profiles, predicted.as_ref(), &out)?;
     Ok(())
 }

@@ -66,6 +66,18 @@ pub enum ProfileField {
     CustomerGroupIds,
     /// `shop_id`: shop / store id (text).
     ShopId,
+    /// `p_alive`: the probability that the customer is still active at `as_of` (BG/NBD,
+    /// [`clv`](crate::customer::clv); number 0–1). Predicted: not in [`ALL`](Self::ALL).
+    PAlive,
+    /// `expected_purchases`: purchases expected over the prediction horizon (number).
+    /// Predicted.
+    ExpectedPurchases,
+    /// `expected_avg_value`: conditional expected average order value (Gamma-Gamma; number,
+    /// major units). Predicted.
+    ExpectedAvgValue,
+    /// `expected_value`: expected purchases × expected average value over the horizon
+    /// (number, major units). Predicted.
+    ExpectedValue,
 }
 
 /// How a field's values are typed.
@@ -110,6 +122,31 @@ impl ProfileField {
         Self::ShopId,
     ];
 
+    /// The predicted fields (from the [`clv`](crate::customer::clv) models, through
+    /// [`PredictedValues`](crate::customer::clv::PredictedValues)): opt-in for the sync, never
+    /// in [`ALL`](Self::ALL).
+    ///
+    /// ```
+    /// use relance::customer::ProfileField;
+    /// assert!(ProfileField::PREDICTED.iter().all(|f| !ProfileField::ALL.contains(f)));
+    /// ```
+    pub const PREDICTED: [Self; 4] = [
+        Self::PAlive,
+        Self::ExpectedPurchases,
+        Self::ExpectedAvgValue,
+        Self::ExpectedValue,
+    ];
+
+    /// Whether the field is predicted (one of [`PREDICTED`](Self::PREDICTED)).
+    ///
+    /// ```
+    /// assert!(relance::customer::ProfileField::PAlive.is_predicted());
+    /// ```
+    #[must_use]
+    pub fn is_predicted(&self) -> bool {
+        Self::PREDICTED.contains(self)
+    }
+
     /// The stable snake-case name (providers key the field by it: never changes).
     ///
     /// ```
@@ -139,6 +176,10 @@ impl ProfileField {
             Self::NewsletterOptIn => "newsletter_optin",
             Self::CustomerGroupIds => "customer_group_ids",
             Self::ShopId => "shop_id",
+            Self::PAlive => "p_alive",
+            Self::ExpectedPurchases => "expected_purchases",
+            Self::ExpectedAvgValue => "expected_avg_value",
+            Self::ExpectedValue => "expected_value",
         }
     }
 
@@ -171,6 +212,10 @@ impl ProfileField {
             Self::NewsletterOptIn => "Newsletter opt-in",
             Self::CustomerGroupIds => "Customer groups",
             Self::ShopId => "Shop",
+            Self::PAlive => "P(alive)",
+            Self::ExpectedPurchases => "Expected purchases",
+            Self::ExpectedAvgValue => "Expected order value",
+            Self::ExpectedValue => "Expected value",
         }
     }
 
@@ -202,7 +247,11 @@ impl ProfileField {
             Self::Revenue
             | Self::LastOrderAmount
             | Self::OrdersCount
-            | Self::AvgDaysBetweenOrders => FieldKind::Number,
+            | Self::AvgDaysBetweenOrders
+            | Self::PAlive
+            | Self::ExpectedPurchases
+            | Self::ExpectedAvgValue
+            | Self::ExpectedValue => FieldKind::Number,
             Self::NewsletterOptIn => FieldKind::OptIn,
         }
     }
@@ -220,7 +269,11 @@ mod tests {
 
     #[test]
     fn names_are_unique_snake_case_and_all_is_in_declaration_order() {
-        let names: Vec<&str> = ProfileField::ALL.iter().map(ProfileField::name).collect();
+        let names: Vec<&str> = ProfileField::ALL
+            .iter()
+            .chain(&ProfileField::PREDICTED)
+            .map(ProfileField::name)
+            .collect();
         let mut unique = names.clone();
         unique.sort_unstable();
         unique.dedup();
@@ -231,6 +284,8 @@ mod tests {
                 .all(|n| n.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'))
         );
         assert!(ProfileField::ALL.windows(2).all(|w| w[0] < w[1]));
+        assert!(ProfileField::PREDICTED.windows(2).all(|w| w[0] < w[1]));
+        assert!(ProfileField::ALL.last() < ProfileField::PREDICTED.first());
         assert!(ProfileField::ALL.iter().all(|f| !f.label().is_empty()));
     }
 }

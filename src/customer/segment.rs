@@ -17,6 +17,7 @@
 
 use chrono::{DateTime, NaiveTime, TimeDelta, Utc};
 
+use crate::customer::clv::PredictedValues;
 use crate::customer::{
     Civility, Consolidation, ConsolidationPolicy, ContactIdx, CustomerProfile, OptIn, ProfileField,
 };
@@ -41,6 +42,8 @@ pub enum Op {
     AtLeast(f64),
     /// Number > value.
     GreaterThan(f64),
+    /// Number < value.
+    LessThan(f64),
     /// Value is set / non-empty.
     IsSet,
     /// Value is unset / empty.
@@ -92,7 +95,11 @@ enum FieldValue<'a> {
     OptIn(OptIn),
 }
 
-fn read<'a>(p: &'a CustomerProfile<'_>, f: &ProfileField) -> FieldValue<'a> {
+fn read<'a>(
+    p: &'a CustomerProfile<'_>,
+    f: &ProfileField,
+    predicted: Option<&PredictedValues>,
+) -> FieldValue<'a> {
     use FieldValue as V;
     use ProfileField as F;
     let text = |s: Option<&'a str>| V::Text(s.filter(|s| !s.is_empty()));
@@ -122,6 +129,9 @@ fn read<'a>(p: &'a CustomerProfile<'_>, f: &ProfileField) -> FieldValue<'a> {
         F::LastOrderAmount => V::Number(p.last_order_amount().map(|m| m.to_major_f64())),
         F::OrdersCount => V::Number(Some(f64::from(p.orders_count()))),
         F::AvgDaysBetweenOrders => V::Number(p.avg_days_between_orders()),
+        F::PAlive | F::ExpectedPurchases | F::ExpectedAvgValue | F::ExpectedValue => {
+            V::Number(predicted.and_then(|t| t.value(p.contact(), f)))
+        }
     }
 }
 
@@ -154,7 +164,32 @@ impl Condition {
     /// ```
     #[must_use]
     pub fn matches(&self, p: &CustomerProfile<'_>, as_of: DateTime<Utc>) -> bool {
-        let v = read(p, &self.field);
+        self.matches_with(p, as_of, None)
+    }
+
+    /// [`matches`](Self::matches), reading the predicted fields
+    /// ([`ProfileField::PREDICTED`]) from `predicted` (unset without it).
+    ///
+    /// ```
+    /// # use chrono::{TimeZone, Utc}; use relance::customer::*;
+    /// use relance::customer::clv::PredictedValues;
+    /// use relance::customer::segment::{Condition, Op};
+    /// let mut ds = Dataset::new();
+    /// ds.guest("a@x.io");
+    /// let as_of = Utc.with_ymd_and_hms(2024, 1, 1, 0, 0, 0).unwrap();
+    /// let c = ds.consolidate(&ConsolidationPolicy::new(Currency::EUR, as_of, chrono_tz::UTC)).unwrap();
+    /// let p = c.iter().next().unwrap();
+    /// let none = PredictedValues::default();
+    /// assert!(Condition::new(ProfileField::PAlive, Op::IsEmpty).matches_with(p, as_of, Some(&none)));
+    /// ```
+    #[must_use]
+    pub fn matches_with(
+        &self,
+        p: &CustomerProfile<'_>,
+        as_of: DateTime<Utc>,
+        predicted: Option<&PredictedValues>,
+    ) -> bool {
+        let v = read(p, &self.field, predicted);
         let days = |n: u32| as_of - TimeDelta::days(i64::from(n));
         match (&self.op, v) {
             (Op::IsSet, FieldValue::Text(t)) => t.is_some(),
@@ -171,6 +206,7 @@ impl Condition {
             (Op::Equals(Value::OptIn(x)), FieldValue::OptIn(o)) => o == *x,
             (Op::AtLeast(x), FieldValue::Number(Some(n))) => n >= *x,
             (Op::GreaterThan(x), FieldValue::Number(Some(n))) => n > *x,
+            (Op::LessThan(x), FieldValue::Number(Some(n))) => n < *x,
             (Op::WithinLastDays(k), FieldValue::Date(Some(d))) => d > days(*k),
             (Op::MoreThanDaysAgo(k), FieldValue::Date(Some(d))) => d <= days(*k),
             _ => false,
@@ -206,9 +242,31 @@ impl SegmentSpec {
     /// ```
     #[must_use]
     pub fn matches(&self, p: &CustomerProfile<'_>, as_of: DateTime<Utc>) -> bool {
+        self.matches_with(p, as_of, None)
+    }
+
+    /// [`matches`](Self::matches), reading the predicted fields from `predicted`.
+    ///
+    /// ```
+    /// # use chrono::{TimeZone, Utc}; use relance::customer::*;
+    /// let mut ds = Dataset::new();
+    /// ds.guest("a@x.io");
+    /// let as_of = Utc.with_ymd_and_hms(2024, 1, 1, 0, 0, 0).unwrap();
+    /// let c = ds.consolidate(&ConsolidationPolicy::new(Currency::EUR, as_of, chrono_tz::UTC)).unwrap();
+    /// let none = relance::customer::clv::PredictedValues::default();
+    /// assert!(segment::prospects().matches_with(c.iter().next().unwrap(), as_of, Some(&none)));
+    /// ```
+    #[must_use]
+    pub fn matches_with(
+        &self,
+        p: &CustomerProfile<'_>,
+        as_of: DateTime<Utc>,
+        predicted: Option<&PredictedValues>,
+    ) -> bool {
+        let one = |c: &Condition| c.matches_with(p, as_of, predicted);
         match self.mode {
-            Match::All => self.conditions.iter().all(|c| c.matches(p, as_of)),
-            Match::Any => self.conditions.iter().any(|c| c.matches(p, as_of)),
+            Match::All => self.conditions.iter().all(one),
+            Match::Any => self.conditions.iter().any(one),
         }
     }
 
@@ -228,6 +286,31 @@ impl SegmentSpec {
         consolidation
             .iter()
             .filter(|p| self.matches(p, as_of))
+            .map(CustomerProfile::contact)
+            .collect()
+    }
+
+    /// [`members`](Self::members), reading the predicted fields from `predicted`.
+    ///
+    /// ```
+    /// # use chrono::{TimeZone, Utc}; use relance::customer::*;
+    /// let mut ds = Dataset::new();
+    /// ds.guest("a@x.io");
+    /// let as_of = Utc.with_ymd_and_hms(2024, 1, 1, 0, 0, 0).unwrap();
+    /// let c = ds.consolidate(&ConsolidationPolicy::new(Currency::EUR, as_of, chrono_tz::UTC)).unwrap();
+    /// let none = relance::customer::clv::PredictedValues::default();
+    /// assert_eq!(segment::prospects().members_with(&c, &none).len(), 1);
+    /// ```
+    #[must_use]
+    pub fn members_with(
+        &self,
+        consolidation: &Consolidation<'_>,
+        predicted: &PredictedValues,
+    ) -> Vec<ContactIdx> {
+        let as_of = consolidation.as_of();
+        consolidation
+            .iter()
+            .filter(|p| self.matches_with(p, as_of, Some(predicted)))
             .map(CustomerProfile::contact)
             .collect()
     }

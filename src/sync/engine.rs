@@ -12,6 +12,7 @@ use super::record::SyncRecord;
 use super::report::SyncReport;
 use super::store::{Fingerprints, MemoryStore, StateStore};
 use super::target::{SegmentOutcome, SyncTarget};
+use crate::customer::clv::PredictedValues;
 use crate::customer::par::in_parallel;
 use crate::customer::segment::SegmentSpec;
 use crate::customer::{Consolidation, ProfileField};
@@ -241,6 +242,31 @@ impl<T: SyncTarget, S: StateStore> Syncer<T, S> {
     /// # Ok(()) }
     /// ```
     pub async fn run_profiles(&mut self, profiles: &Consolidation<'_>) -> Result<SyncReport> {
+        self.run_consolidated(profiles, None).await
+    }
+
+    /// [`run_profiles`](Self::run_profiles) with the predicted values of each profile (see
+    /// [`SyncRecord::with_predictions`]); they are pushed only for the predicted fields
+    /// given to [`fields`](Self::fields).
+    ///
+    /// ```no_run
+    /// # async fn f(mut syncer: relance::sync::Syncer<relance::sync::SendethicTarget, relance::sync::store::MemoryStore>, profiles: relance::customer::Consolidation<'_>, predicted: relance::customer::clv::PredictedValues) -> relance::Result<()> {
+    /// let report = syncer.run_predicted(&profiles, &predicted).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn run_predicted(
+        &mut self,
+        profiles: &Consolidation<'_>,
+        predicted: &PredictedValues,
+    ) -> Result<SyncReport> {
+        self.run_consolidated(profiles, Some(predicted)).await
+    }
+
+    async fn run_consolidated(
+        &mut self,
+        profiles: &Consolidation<'_>,
+        predicted: Option<&PredictedValues>,
+    ) -> Result<SyncReport> {
         let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
         self.run_batches(move |fields, previous| {
             profiles
@@ -250,7 +276,13 @@ impl<T: SyncTarget, S: StateStore> Syncer<T, S> {
                     let share = block.len().div_ceil(threads).max(1);
                     let batches = in_parallel(block.chunks(share).collect(), |part| {
                         Batch::of(
-                            part.iter().map(SyncRecord::from_profile),
+                            part.iter().map(|p| {
+                                let record = SyncRecord::from_profile(p);
+                                match predicted {
+                                    Some(t) => record.with_predictions(t, p.contact()),
+                                    None => record,
+                                }
+                            }),
                             &fields,
                             &previous,
                         )

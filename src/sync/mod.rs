@@ -49,6 +49,7 @@ mod target;
 
 pub use engine::Syncer;
 pub use fields::{label, tag};
+pub use profile::PREDICTED_DECIMALS;
 pub use record::{SyncRecord, SyncValue};
 pub use report::SyncReport;
 pub use sendethic::SendethicTarget;

@@ -1,7 +1,14 @@
 //! From the domain layer: profiles to records.
 
 use super::record::{SyncRecord, SyncValue};
-use crate::customer::{Consolidation, CustomerProfile, OptIn, ProfileField};
+use crate::customer::clv::PredictedValues;
+use crate::customer::{Consolidation, ContactIdx, CustomerProfile, OptIn, ProfileField};
+
+/// Decimals the predicted values keep in a sync record: change detection compares them
+/// rounded to the nearest (as `format!("{:.2}")` rounds), so that a nightly run does not push every contact because
+/// a probability moved in the fourth decimal. P(alive) moves by whole percentage points;
+/// purchases and values by hundredths.
+pub const PREDICTED_DECIMALS: usize = 2;
 
 impl SyncRecord {
     /// The record of a consolidated profile: every [`ProfileField`] but the key (the email), with
@@ -76,6 +83,50 @@ impl SyncRecord {
             )
             .with(F::CustomerGroupIds, SyncValue::text(Some(&groups)))
             .with(F::ShopId, SyncValue::text(p.shop_id()))
+    }
+
+    /// Adds the predicted fields ([`ProfileField::PREDICTED`]) of `contact` from `predicted`,
+    /// rounded to [`PREDICTED_DECIMALS`]; empty for a contact without prediction. They are
+    /// pushed only when the syncer's fields include them (opt-in).
+    ///
+    /// ```
+    /// use relance::customer::ContactIdx;
+    /// use relance::customer::clv::{PredictedValues, Predictions};
+    /// use relance::sync::{SyncRecord, SyncValue};
+    /// use relance::customer::ProfileField;
+    /// let p = Predictions { p_alive: vec![0.734_9], expected_purchases: vec![1.004],
+    ///     expected_avg_value: vec![31.255], expected_value: vec![31.38] };
+    /// let table = PredictedValues::from_parts(&[ContactIdx(0)], p);
+    /// let r = SyncRecord::new("a@b.fr").with_predictions(&table, ContactIdx(0));
+    /// assert_eq!(r.get(&ProfileField::PAlive), Some(&SyncValue::Number("0.73".into())));
+    /// ```
+    #[must_use]
+    pub fn with_predictions(self, predicted: &PredictedValues, contact: ContactIdx) -> Self {
+        ProfileField::PREDICTED.iter().fold(self, |record, field| {
+            let value = predicted.value(contact, field).filter(|v| v.is_finite());
+            record.with(
+                field.clone(),
+                value.map_or(SyncValue::Empty, |v| {
+                    SyncValue::decimal(v, PREDICTED_DECIMALS)
+                }),
+            )
+        })
+    }
+
+    /// [`all`](Self::all) with the predicted values of each profile.
+    ///
+    /// ```no_run
+    /// # fn f(c: &relance::customer::Consolidation<'_>, t: &relance::customer::clv::PredictedValues) {
+    /// let records: Vec<_> = relance::sync::SyncRecord::all_with_predictions(c, t).collect();
+    /// # }
+    /// ```
+    pub fn all_with_predictions<'c>(
+        consolidation: &'c Consolidation<'_>,
+        predicted: &'c PredictedValues,
+    ) -> impl Iterator<Item = SyncRecord> + 'c {
+        consolidation
+            .iter()
+            .map(|p| Self::from_profile(p).with_predictions(predicted, p.contact()))
     }
 
     /// The records of every profile of a consolidation, lazily.

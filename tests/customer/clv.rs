@@ -159,6 +159,40 @@ fn fits_and_predictions_are_deterministic_and_warm_starts_find_the_same_maximum(
     assert_eq!(all, model.predict(&summaries, &horizon).unwrap());
 }
 
+/// A fit without drop-out heterogeneity (huge `a` and `b`, met on a regular synthetic shop)
+/// overflows the series of the expected purchases: a typed error, not `-inf`.
+#[test]
+fn predictions_that_overflow_are_typed_errors() {
+    let model = Clv {
+        bg_nbd: BgNbd {
+            r: 1.595,
+            alpha: 75.22,
+            a: 4_376_563.9,
+            b: 16_441_359.7,
+        },
+        gamma_gamma: GammaGamma {
+            p: 4.2,
+            q: 9.38,
+            v: 116.0,
+        },
+    };
+    let s = Btyd {
+        frequency: 0,
+        recency: 0.0,
+        t: 731.0,
+        monetary_value: 0.0,
+    };
+    let horizon = Horizon::new(90.0).unwrap();
+    assert!(matches!(
+        model.predict(&[s], &horizon),
+        Err(ClvError::PredictionNotFinite { frequency: 0, .. })
+    ));
+    assert!(matches!(
+        model.predict_one(&s, &horizon),
+        Err(ClvError::PredictionNotFinite { .. })
+    ));
+}
+
 #[test]
 fn unusable_inputs_are_typed_errors() {
     let s = |frequency, recency, t, monetary_value| Btyd {
@@ -257,16 +291,16 @@ impl Uniform {
     }
 }
 
-/// A shop of 1000 buyers who buy as the BG/NBD story goes (exponential gaps at one of four
-/// rates, a drop-out chance after each purchase, a spend level), consolidated, then modelled.
-#[test]
-fn a_consolidation_feeds_the_models() {
+/// A shop of `customers` buyers who buy as the BG/NBD story goes (exponential gaps at one of
+/// four rates, a drop-out chance after each purchase, one of five spend levels), plus one
+/// prospect, and its `as_of`.
+pub(super) fn simulated_shop(customers: usize) -> (Dataset, chrono::DateTime<Utc>) {
     let mut ds = Dataset::new();
     let start = Utc.with_ymd_and_hms(2023, 1, 1, 10, 0, 0).unwrap();
     let as_of = Utc.with_ymd_and_hms(2024, 6, 1, 0, 0, 0).unwrap();
     let mut rng = Uniform(0x9e37_79b9_7f4a_7c15);
     let mut id = 0;
-    for c in 0..1000 {
+    for c in 0..customers {
         let buyer = ds.guest(&format!("c{c}@example.com")).unwrap();
         let rate = [1.0 / 10.0, 1.0 / 30.0, 1.0 / 90.0, 1.0 / 200.0][c % 4];
         let dropout = [0.05, 0.2, 0.5][c % 3];
@@ -296,6 +330,13 @@ fn a_consolidation_feeds_the_models() {
         }
     }
     ds.guest("prospect@example.com").unwrap();
+    (ds, as_of)
+}
+
+/// The shop of [`simulated_shop`], consolidated, then modelled.
+#[test]
+fn a_consolidation_feeds_the_models() {
+    let (ds, as_of) = simulated_shop(1000);
     let profiles = ds
         .consolidate(&ConsolidationPolicy::new(
             Currency::EUR,

@@ -9,6 +9,7 @@
 )]
 
 mod clv;
+mod clv_values;
 mod golden;
 mod oracle;
 mod pipeline;

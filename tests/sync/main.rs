@@ -2,6 +2,7 @@
 //! the whole pipeline from a shop to provisioned segments.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod clv;
 mod engine;
 mod faults;
 mod pipeline;

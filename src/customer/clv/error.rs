@@ -87,6 +87,19 @@ pub enum ClvError {
         /// The fitted `q`.
         q: f64,
     },
+    /// The expected purchases of customers with this frequency and `T` are not a finite
+    /// number in double precision (fitted `a` and `b` so large that the hypergeometric series
+    /// overflows): the fit describes a population without drop-out heterogeneity; a penalizer
+    /// keeps `a` and `b` moderate.
+    #[error(
+        "BG/NBD: expected purchases not finite for frequency {frequency}, T {t} (a, b too large)"
+    )]
+    PredictionNotFinite {
+        /// The frequency.
+        frequency: u32,
+        /// The observation time `T`.
+        t: f64,
+    },
     /// The horizon is longer than 10⁵ times the fitted `alpha`: the hypergeometric series of
     /// the expected purchases would need millions of terms per customer.
     #[error("horizon {horizon} over the limit {limit} (10^5 alpha)")]

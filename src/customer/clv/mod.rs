@@ -46,7 +46,9 @@ mod horizon;
 mod optimize;
 mod predict;
 mod reduce;
+mod segments;
 mod special;
+mod values;
 
 pub use bgnbd::BgNbd;
 pub use buyers::BuyerSummaries;
@@ -55,6 +57,8 @@ pub use fit::{FitOptions, Fitted};
 pub use gamma_gamma::GammaGamma;
 pub use horizon::{Discount, Horizon};
 pub use predict::{Clv, ClvFit, ClvOptions, Prediction, Predictions};
+pub use segments::{ClvSegments, at_risk, high_predicted_value, likely_to_buy_again};
+pub use values::PredictedValues;
 
 /// Fewest summaries [`BgNbd::fit`] accepts (one per parameter).
 pub const MIN_CUSTOMERS: usize = 4;

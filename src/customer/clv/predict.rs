@@ -176,7 +176,14 @@ impl Clv {
     /// ```
     pub fn predict_one(&self, s: &Btyd, horizon: &Horizon) -> Result<Prediction, ClvError> {
         let mean = self.check(std::slice::from_ref(s), horizon)?;
-        Ok(self.prediction(s, self.given_alive(s.frequency, s.t, horizon), mean))
+        let given_alive = self.given_alive(s.frequency, s.t, horizon);
+        if !given_alive.iter().all(|v| v.is_finite()) {
+            return Err(ClvError::PredictionNotFinite {
+                frequency: s.frequency,
+                t: s.t,
+            });
+        }
+        Ok(self.prediction(s, given_alive, mean))
     }
 
     /// Predictions for every summary, on several threads for large inputs. Expected
@@ -216,7 +223,11 @@ impl Clv {
             |start, [purchases, values]| {
                 for (k, (purchases, values)) in purchases.iter_mut().zip(values).enumerate() {
                     let (frequency, t) = pairs.keys[start + k];
-                    [*purchases, *values] = self.given_alive(frequency, f64::from_bits(t), horizon);
+                    let t = f64::from_bits(t);
+                    [*purchases, *values] = self.given_alive(frequency, t, horizon);
+                    if !purchases.is_finite() || !values.is_finite() {
+                        return Err(ClvError::PredictionNotFinite { frequency, t });
+                    }
                 }
                 Ok::<(), ClvError>(())
             },

@@ -34,7 +34,10 @@ use std::path::PathBuf;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 
-pub use profiles::{PROFILE_COLUMNS, write_profiles, write_profiles_file};
+pub use profiles::{
+    PROFILE_COLUMNS, write_profiles, write_profiles_file, write_profiles_file_with,
+    write_profiles_with,
+};
 pub use read::read_dir;
 pub use write::write_dir;
 

@@ -5,7 +5,8 @@ use std::io::{self, BufWriter, Write};
 use std::path::Path;
 
 use super::writer::Row;
-use crate::customer::{Civility, Consolidation};
+use crate::customer::clv::PredictedValues;
+use crate::customer::{Civility, Consolidation, ProfileField};
 
 /// Column names of [`write_profiles`], in order.
 pub const PROFILE_COLUMNS: [&str; 31] = [
@@ -57,8 +58,38 @@ pub const PROFILE_COLUMNS: [&str; 31] = [
 /// assert!(text.starts_with("customer_id,email,"));
 /// assert_eq!(text.lines().nth(1).unwrap(), ",a@x.io,,,,,,,,,0.00,EUR,,,,,,,0,,Unknown,,,,,,,,,,");
 /// ```
-pub fn write_profiles(c: &Consolidation<'_>, mut w: impl Write) -> io::Result<()> {
+pub fn write_profiles(c: &Consolidation<'_>, w: impl Write) -> io::Result<()> {
+    write_profiles_with(c, None, w)
+}
+
+/// [`write_profiles`], with the columns of the predicted fields appended when `predicted` is
+/// given: `p_alive, expected_purchases, expected_avg_value, expected_value` (shortest
+/// round-trip floats; empty for contacts without prediction).
+///
+/// ```
+/// # use chrono::{TimeZone, Utc}; use relance::customer::*;
+/// let mut ds = Dataset::new();
+/// ds.guest("a@x.io");
+/// let c = ds.consolidate(&ConsolidationPolicy::new(Currency::EUR, Utc.with_ymd_and_hms(2024, 1, 1, 0, 0, 0).unwrap(), chrono_tz::UTC)).unwrap();
+/// let none = relance::customer::clv::PredictedValues::default();
+/// let mut out = Vec::new();
+/// relance::io::csv::write_profiles_with(&c, Some(&none), &mut out).unwrap();
+/// let text = String::from_utf8(out).unwrap();
+/// assert!(text.lines().next().unwrap().ends_with(",rfm_m,p_alive,expected_purchases,expected_avg_value,expected_value"));
+/// assert!(text.lines().nth(1).unwrap().ends_with(",,,,"));
+/// ```
+pub fn write_profiles_with(
+    c: &Consolidation<'_>,
+    predicted: Option<&PredictedValues>,
+    mut w: impl Write,
+) -> io::Result<()> {
     w.write_all(PROFILE_COLUMNS.join(",").as_bytes())?;
+    if predicted.is_some() {
+        for field in ProfileField::PREDICTED {
+            w.write_all(b",")?;
+            w.write_all(field.name().as_bytes())?;
+        }
+    }
     w.write_all(b"\n")?;
     let mut row = Row::new();
     let mut groups = String::new();
@@ -101,8 +132,13 @@ pub fn write_profiles(c: &Consolidation<'_>, mut w: impl Write) -> io::Result<()
             .num(btyd.map(|b| b.monetary_value))
             .num(rfm.map(|r| r.r))
             .num(rfm.map(|r| r.f))
-            .num(rfm.map(|r| r.m))
-            .end(&mut w)?;
+            .num(rfm.map(|r| r.m));
+        if let Some(t) = predicted {
+            for field in ProfileField::PREDICTED {
+                row.num(t.value(p.contact(), &field));
+            }
+        }
+        row.end(&mut w)?;
     }
     w.flush()
 }
@@ -118,6 +154,25 @@ pub fn write_profiles(c: &Consolidation<'_>, mut w: impl Write) -> io::Result<()
 /// ```
 pub fn write_profiles_file(c: &Consolidation<'_>, path: &Path) -> io::Result<()> {
     write_profiles(c, BufWriter::with_capacity(1 << 20, File::create(path)?))
+}
+
+/// [`write_profiles_with`] to a file path.
+///
+/// ```no_run
+/// # fn f(c: &relance::customer::Consolidation<'_>, t: &relance::customer::clv::PredictedValues) -> std::io::Result<()> {
+/// relance::io::csv::write_profiles_file_with(c, Some(t), "profiles.csv".as_ref())?;
+/// # Ok(()) }
+/// ```
+pub fn write_profiles_file_with(
+    c: &Consolidation<'_>,
+    predicted: Option<&PredictedValues>,
+    path: &Path,
+) -> io::Result<()> {
+    write_profiles_with(
+        c,
+        predicted,
+        BufWriter::with_capacity(1 << 20, File::create(path)?),
+    )
 }
 
 #[cfg(test)]

@@ -47,6 +47,15 @@ pub enum CriterionTest {
         /// The operand.
         value: String,
     },
+    /// `!num-higher` (`op="num-higher" is="false"`): number < value, as the negation of
+    /// `num-higher` (the reference documents `is="false"` as negation; whether the service
+    /// counts contacts without a value is unknown).
+    NumberBelow {
+        /// The field.
+        field: FieldRef,
+        /// The operand.
+        value: String,
+    },
     /// `date-containssomething`: the date is set.
     DateSet {
         /// The field.
@@ -231,6 +240,21 @@ impl Criterion {
         })
     }
 
+    /// `!num-higher`: the number `field` is less than `value` (the negation of
+    /// [`number_at_least`](Self::number_at_least)).
+    ///
+    /// ```
+    /// let c = relance::sendethic::Criterion::number_below(relance::sendethic::FieldId(31), 0.5);
+    /// # let _ = c;
+    /// ```
+    #[must_use]
+    pub fn number_below(field: impl Into<FieldRef>, value: impl fmt::Display) -> Self {
+        Self::new(CriterionTest::NumberBelow {
+            field: field.into(),
+            value: value.to_string(),
+        })
+    }
+
     /// `date-containssomething`: the date `field` is set.
     ///
     /// ```
@@ -312,6 +336,9 @@ impl Criterion {
             CriterionTest::NumberGreaterThan { field, value } => {
                 attr("num-higher-strict", field, true, value.clone())
             }
+            CriterionTest::NumberBelow { field, value } => {
+                attr("!num-higher", field, false, value.clone())
+            }
             CriterionTest::DateSet { field } => {
                 attr("date-containssomething", field, true, String::new())
             }
@@ -381,6 +408,10 @@ impl Criterion {
                 value: value1.to_owned(),
             },
             "num-higher-strict" if is_decimal(value1) => CriterionTest::NumberGreaterThan {
+                field,
+                value: value1.to_owned(),
+            },
+            "!num-higher" if is_decimal(value1) => CriterionTest::NumberBelow {
                 field,
                 value: value1.to_owned(),
             },

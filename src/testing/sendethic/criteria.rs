@@ -33,6 +33,10 @@ pub(super) fn evaluate(condition: &CriterionTest, attrs: &BTreeMap<String, Strin
         CriterionTest::NumberGreaterThan { field, value } => num(field)
             .zip(value.parse::<f64>().ok())
             .is_some_and(|(a, b)| a > b),
+        // The negation of `num-higher`; the fake counts only contacts with a value.
+        CriterionTest::NumberBelow { field, value } => num(field)
+            .zip(value.parse::<f64>().ok())
+            .is_some_and(|(a, b)| a < b),
         CriterionTest::DateSet { field } => date(field).is_some(),
         CriterionTest::DateWithinLastDays { field, days } => {
             date(field).is_some_and(|d| d > days_ago(*days))
