@@ -109,7 +109,10 @@ impl Default for ClvSegments {
 impl ClvSegments {
     /// The three segments, their shares turned into value cutoffs on this consolidation's
     /// buyers and predictions. Evaluate them with
-    /// [`SegmentSpec::members_with`] and provision them like the others.
+    /// [`SegmentSpec::members_with`] and provision them like the others (the providers
+    /// evaluate the synced values, rounded to two decimals). "At risk" needs a "less than":
+    /// on Sendethic the negation of `num-higher`; Sendsay's filters have no `<` operator the
+    /// reference has seen, so its provisioning there is reported as unsupported.
     ///
     /// ```no_run
     /// # fn f(c: &relance::customer::Consolidation<'_>, predicted: &relance::customer::clv::PredictedValues) {
