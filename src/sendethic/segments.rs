@@ -216,6 +216,9 @@ pub struct EnsuredSegment {
     pub segment: Segment,
     /// Whether this call created it.
     pub created: bool,
+    /// Whether this call updated it in place (its name, mode or criteria differed from the
+    /// definition).
+    pub updated: bool,
 }
 
 /// Handler for segments. Created by [`Client::segments`](super::Client::segments).
@@ -380,10 +383,24 @@ impl SegmentsHandler {
         let new = NewSegment::new(spec.name, spec.mode, spec.criteria).description(tag.clone());
         new.validate()?;
         let find = |segments: &[Segment]| segments.iter().find(|s| s.tag() == Some(&tag)).cloned();
-        if let Some(segment) = find(&self.list().await?) {
+        if let Some(mut segment) = find(&self.list().await?) {
+            // Same tag, another definition: the definition wins (an update in place keeps the
+            // segment's id, so campaigns aimed at it follow).
+            let same = segment.name == new.name
+                && segment.mode == new.mode
+                && segment
+                    .criteria()
+                    .is_ok_and(|stored| same_criteria(&stored, &new.criteria));
+            if !same {
+                segment.name.clone_from(&new.name);
+                segment.mode = new.mode.clone();
+                segment.details = new.criteria.to_xml();
+                self.update(&segment).await?;
+            }
             return Ok(EnsuredSegment {
                 segment,
                 created: false,
+                updated: !same,
             });
         }
         let (segment, created) = create_verified(
@@ -392,6 +409,21 @@ impl SegmentsHandler {
             || self.list().send(),
         )
         .await?;
-        Ok(EnsuredSegment { segment, created })
+        Ok(EnsuredSegment {
+            segment,
+            created,
+            updated: false,
+        })
     }
+}
+
+/// Whether two criteria lists test the same things in the same order (guids aside).
+fn same_criteria(a: &Criteria, b: &Criteria) -> bool {
+    use super::CriteriaItem;
+    a.items().len() == b.items().len()
+        && a.items().iter().zip(b.items()).all(|pair| match pair {
+            (CriteriaItem::Known(x), CriteriaItem::Known(y)) => x.test() == y.test(),
+            (CriteriaItem::Raw(x), CriteriaItem::Raw(y)) => x == y,
+            _ => false,
+        })
 }

@@ -238,3 +238,42 @@ fn magento_segments_translate_to_the_extension_criteria() {
     );
     assert_eq!(refs(7), [Some("num-higher"), Some("num-higher-strict")]);
 }
+
+#[tokio::test]
+async fn a_segment_follows_its_definition_in_place() {
+    let fake = FakeSendethic::start().await;
+    let mut syncer = Syncer::in_memory(SendethicTarget::new(fake.client())).unwrap();
+    syncer.run((0..3).map(|i| record(i, 1))).await.unwrap();
+    let first = syncer
+        .ensure_segments(&[segment::inactive_customers(90)])
+        .await
+        .unwrap();
+    let (id, created) = first[0].result.as_ref().unwrap().clone();
+    assert!(created);
+    let puts = || fake.hits("PUT", "/segment");
+
+    // The same definition again: nothing written.
+    syncer
+        .ensure_segments(&[segment::inactive_customers(90)])
+        .await
+        .unwrap();
+    assert_eq!(puts(), 0);
+
+    // The window moves from 90 to 180 days: the same segment (same id) now says 180.
+    let again = syncer
+        .ensure_segments(&[segment::inactive_customers(180)])
+        .await
+        .unwrap();
+    let (same_id, created) = again[0].result.as_ref().unwrap().clone();
+    assert_eq!((same_id.as_str(), created), (id.as_str(), false));
+    assert_eq!(puts(), 1);
+    let segments = fake.segments();
+    assert_eq!(segments.len(), 1);
+    assert_eq!(segments[0].name, "Inactive customers (180 days)");
+    assert!(
+        segments[0].details.contains(r#"value1="180""#),
+        "{}",
+        segments[0].details
+    );
+    assert!(!segments[0].details.contains(r#"value1="90""#));
+}
