@@ -211,6 +211,17 @@ fn peak_rss_mib() -> Option<f64> {
     Some(kib / 1024.0)
 }
 
+/// Checks a round wrote every contact, prints it and returns its time.
+fn timed(round: usize, who: &str, n: usize, written: usize, start: Instant) -> Duration {
+    let took = start.elapsed();
+    assert_eq!(written, n, "{who} wrote every contact");
+    println!(
+        "round {round}: {who} {took:.2?} ({:.0} contacts/s)",
+        rate(n, took)
+    );
+    took
+}
+
 fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();
     v[v.len() / 2]
@@ -230,24 +241,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         if args.only.as_deref() != Some("plain") {
             let t = Instant::now();
             let written = through_relance(&client, n, args.concurrency).await;
-            let took = t.elapsed();
-            assert_eq!(written, n, "relance wrote every contact");
-            println!(
-                "round {round}: relance {took:.2?} ({:.0} contacts/s)",
-                rate(n, took)
-            );
-            ours.push(took);
+            ours.push(timed(round, "relance", n, written, t));
         }
         if args.only.as_deref() != Some("relance") {
             let t = Instant::now();
             let written = through_plain(&http, &url, n, args.concurrency).await;
-            let took = t.elapsed();
-            assert_eq!(written, n, "the plain loop wrote every contact");
-            println!(
-                "round {round}: plain   {took:.2?} ({:.0} contacts/s)",
-                rate(n, took)
-            );
-            plain.push(took);
+            plain.push(timed(round, "plain  ", n, written, t));
         }
     }
     println!(
