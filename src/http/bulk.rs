@@ -39,6 +39,16 @@ pub enum BulkEvent {
         /// The last error.
         error: Error,
     },
+    /// This item goes on without one of its values, which could not be written (a phone
+    /// number that is not a number, say): its own fate comes in another event.
+    Warned {
+        /// Position in the input.
+        index: usize,
+        /// The item's key.
+        key: String,
+        /// What was left out, and why.
+        error: Error,
+    },
 }
 
 impl BulkEvent {
@@ -55,7 +65,28 @@ impl BulkEvent {
     pub fn indices(&self) -> Vec<usize> {
         match self {
             Self::Written(indices) | Self::Failed { indices, .. } => indices.clone(),
-            Self::Rejected { index, .. } => vec![*index],
+            Self::Rejected { index, .. } | Self::Warned { index, .. } => vec![*index],
+        }
+    }
+
+    /// The same event with its positions mapped by `at`.
+    pub(crate) fn reindexed(self, at: impl Fn(usize) -> usize) -> Self {
+        match self {
+            Self::Written(indices) => Self::Written(indices.into_iter().map(at).collect()),
+            Self::Failed { indices, error } => Self::Failed {
+                indices: indices.into_iter().map(at).collect(),
+                error,
+            },
+            Self::Rejected { index, key, error } => Self::Rejected {
+                index: at(index),
+                key,
+                error,
+            },
+            Self::Warned { index, key, error } => Self::Warned {
+                index: at(index),
+                key,
+                error,
+            },
         }
     }
 }
@@ -112,6 +143,8 @@ pub struct BulkReport {
     pub rejected: Vec<Rejected>,
     /// Items whose request failed, by request.
     pub failed: Vec<FailedWrite>,
+    /// Items written without one of their values, with the reason, in input order.
+    pub warned: Vec<Rejected>,
 }
 
 impl BulkReport {
@@ -132,9 +165,15 @@ impl BulkReport {
                 BulkEvent::Failed { indices, error } => {
                     report.failed.push(FailedWrite { indices, error });
                 }
+                BulkEvent::Warned { index, key, error } => report.warned.push(Rejected {
+                    index,
+                    key,
+                    reason: error,
+                }),
             }
         }
         report.written.sort_unstable();
+        report.warned.sort_by_key(|r| r.index);
         report.rejected.sort_by_key(|r| r.index);
         report
     }

@@ -367,6 +367,13 @@ impl<T: SyncTarget, S: StateStore> Syncer<T, S> {
                     let emails = take(&pending, &indices).into_iter().map(|(e, _)| e);
                     report.failed.push((emails.collect(), error));
                 }
+                BulkEvent::Warned { index, key, error } => {
+                    let email = lock(&pending)
+                        .in_flight
+                        .get(&index)
+                        .map_or(key, |(e, _)| e.clone());
+                    report.warnings.push((email, error));
+                }
             }
             if last_progress.elapsed() >= PROGRESS_EVERY {
                 last_progress = Instant::now();

@@ -38,6 +38,7 @@
 
 mod engine;
 mod fields;
+mod phone;
 mod profile;
 mod record;
 mod report;
@@ -49,6 +50,7 @@ mod target;
 
 pub use engine::Syncer;
 pub use fields::{label, tag};
+pub use phone::PhoneRegion;
 pub use profile::PREDICTED_DECIMALS;
 pub use record::{SyncRecord, SyncValue};
 pub use report::SyncReport;

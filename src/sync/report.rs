@@ -23,6 +23,9 @@ pub struct SyncReport {
     pub rejected: Vec<(String, Error)>,
     /// Records whose push failed, by email, grouped by the request that failed.
     pub failed: Vec<(Vec<String>, Error)>,
+    /// Records pushed without one of their values, by email, with the reason (a phone
+    /// number that cannot be read as one, say): they count in `pushed` or elsewhere too.
+    pub warnings: Vec<(String, Error)>,
 }
 
 impl SyncReport {

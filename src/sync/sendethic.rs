@@ -1,12 +1,14 @@
 //! The Sendethic target: tagged custom fields and bulk upserts.
 
 use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use super::record::{SyncRecord, SyncValue};
 use futures_util::stream::{BoxStream, StreamExt};
 
 use super::store::Scope;
-use super::{SegmentOutcome, SyncTarget, label, tag};
+use super::target::with_side_events;
+use super::{PhoneRegion, SegmentOutcome, SyncTarget, label, tag};
 use crate::customer::segment::{self as domain, Match, Op, Value};
 use crate::customer::{FieldKind, OptIn, ProfileField};
 use crate::error::{Error, Result};
@@ -52,6 +54,7 @@ pub struct SendethicTarget {
     optin: Option<(FieldValueId, FieldValueId)>,
     options: BulkOptions,
     catalog: Option<FieldCatalog>,
+    mobile: Option<PhoneRegion>,
 }
 
 impl SendethicTarget {
@@ -71,6 +74,7 @@ impl SendethicTarget {
             optin: None,
             options: BulkOptions::default().retry_upserts(true),
             catalog: None,
+            mobile: None,
         }
     }
 
@@ -86,6 +90,23 @@ impl SendethicTarget {
     #[must_use]
     pub fn bulk_options(mut self, options: BulkOptions) -> Self {
         self.options = options;
+        self
+    }
+
+    /// Writes the phone to Sendethic's `mobile` (what SMS operations use) in E.164, reading
+    /// numbers written nationally in `region`, instead of the free-text `phone`. A number
+    /// that cannot be read is not written (the contact still is) and is reported in
+    /// [`SyncReport::warnings`](super::SyncReport::warnings).
+    ///
+    /// ```no_run
+    /// # fn f(client: relance::sendethic::Client) -> relance::Result<()> {
+    /// use relance::sync::{PhoneRegion, SendethicTarget};
+    /// let target = SendethicTarget::new(client).mobile_region(PhoneRegion::new("FR")?);
+    /// # Ok(()) }
+    /// ```
+    #[must_use]
+    pub fn mobile_region(mut self, region: PhoneRegion) -> Self {
+        self.mobile = Some(region);
         self
     }
 
@@ -219,11 +240,28 @@ impl SendethicTarget {
         ))
     }
 
-    fn contact(&self, record: &SyncRecord) -> Contact {
+    /// The contact of a record, and why its phone was left out if it was.
+    fn contact(&self, record: &SyncRecord) -> (Contact, Option<Error>) {
         let mut contact = Contact::new(record.email()).email(record.email());
+        let mut warning = None;
         for (field, value) in record.values() {
             let patch = self.wire(value);
             match self.slots.get(field) {
+                Some(Slot::Standard("mobile")) => {
+                    contact.mobile = match (self.mobile, patch) {
+                        (Some(region), Patch::Set(raw)) => match region.e164(&raw) {
+                            Ok(e164) => Patch::Set(e164),
+                            Err(reason) => {
+                                warning = Some(Error::invalid(
+                                    format!("{}: phone", record.email()),
+                                    format!("{reason}; the mobile is left as it was"),
+                                ));
+                                Patch::Unset
+                            }
+                        },
+                        (_, other) => other,
+                    };
+                }
                 Some(Slot::Standard("firstname")) => contact.first_name = patch,
                 Some(Slot::Standard("lastname")) => contact.last_name = patch,
                 Some(Slot::Standard("salutation")) => contact.salutation = patch,
@@ -235,7 +273,7 @@ impl SendethicTarget {
                 _ => {}
             }
         }
-        contact
+        (contact, warning)
     }
 }
 
@@ -244,6 +282,9 @@ impl SyncTarget for SendethicTarget {
         let mut custom = Vec::new();
         for field in fields {
             match Self::standard(field) {
+                Some("phone") if self.mobile.is_some() => {
+                    self.slots.insert(field.clone(), Slot::Standard("mobile"));
+                }
                 Some(id) => {
                     self.slots.insert(field.clone(), Slot::Standard(id));
                 }
@@ -300,7 +341,25 @@ impl SyncTarget for SendethicTarget {
     }
 
     fn push<'a>(&'a self, records: BoxStream<'a, SyncRecord>) -> BoxStream<'a, BulkEvent> {
-        let contacts = records.map(move |r| self.contact(&r));
+        let warned = Arc::new(Mutex::new(Vec::new()));
+        let contacts = {
+            let warned = warned.clone();
+            records.enumerate().map(move |(index, record)| {
+                let (contact, warning) = self.contact(&record);
+                if let Some(error) = warning {
+                    let event = BulkEvent::Warned {
+                        index,
+                        key: record.email().to_owned(),
+                        error,
+                    };
+                    warned
+                        .lock()
+                        .unwrap_or_else(PoisonError::into_inner)
+                        .push(event);
+                }
+                contact
+            })
+        };
         let bulk = self
             .client
             .contacts()
@@ -310,7 +369,7 @@ impl SyncTarget for SendethicTarget {
             Some(catalog) => bulk.catalog(catalog.clone()),
             None => bulk,
         };
-        bulk.events().boxed()
+        with_side_events(bulk.events(), warned)
     }
 
     async fn ensure_segments(

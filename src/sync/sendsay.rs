@@ -9,6 +9,7 @@ use super::record::{SyncRecord, SyncValue};
 use futures_util::stream::BoxStream;
 
 use super::store::Scope;
+use super::target::with_side_events;
 use super::{SegmentOutcome, SyncTarget, label};
 use crate::customer::segment::{self as domain, Match, Op, Value as Operand};
 use crate::customer::{FieldKind, OptIn, ProfileField};
@@ -320,32 +321,8 @@ impl SyncTarget for SendsayTarget {
             .chunk_size(self.chunk_size)
             .concurrency(self.concurrency)
             .events();
-        let (during, after) = (refused.clone(), refused);
-        events
-            .map(move |event| {
-                let at = |i: usize| lock(&positions).get(i).copied().unwrap_or(usize::MAX);
-                let mut out = vec![match event {
-                    BulkEvent::Written(indices) => {
-                        BulkEvent::Written(indices.into_iter().map(at).collect())
-                    }
-                    BulkEvent::Rejected { index, key, error } => BulkEvent::Rejected {
-                        index: at(index),
-                        key,
-                        error,
-                    },
-                    BulkEvent::Failed { indices, error } => BulkEvent::Failed {
-                        indices: indices.into_iter().map(at).collect(),
-                        error,
-                    },
-                }];
-                out.append(&mut lock(&during));
-                futures_util::stream::iter(out)
-            })
-            .chain(futures_util::stream::once(async move {
-                futures_util::stream::iter(std::mem::take(&mut *lock(&after)))
-            }))
-            .flatten()
-            .boxed()
+        let at = move |i: usize| lock(&positions).get(i).copied().unwrap_or(usize::MAX);
+        with_side_events(events.map(move |event| event.reindexed(&at)), refused)
     }
 
     async fn ensure_segments(

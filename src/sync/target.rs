@@ -57,3 +57,31 @@ pub struct SegmentOutcome {
     /// not be provisioned.
     pub result: Result<(String, bool)>,
 }
+
+/// Merges events a target produced itself (records it refused or warned about before the
+/// bulk write) into the bulk write's events: after each of them, and at the end.
+pub(super) fn with_side_events<'a>(
+    events: impl futures_util::Stream<Item = BulkEvent> + Send + 'a,
+    side: std::sync::Arc<std::sync::Mutex<Vec<BulkEvent>>>,
+) -> futures_util::stream::BoxStream<'a, BulkEvent> {
+    use futures_util::StreamExt;
+    let take = |side: &std::sync::Mutex<Vec<BulkEvent>>| {
+        std::mem::take(
+            &mut *side
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+        )
+    };
+    let (during, after) = (side.clone(), side);
+    events
+        .map(move |event| {
+            let mut out = vec![event];
+            out.append(&mut take(&during));
+            futures_util::stream::iter(out)
+        })
+        .chain(futures_util::stream::once(async move {
+            futures_util::stream::iter(take(&after))
+        }))
+        .flatten()
+        .boxed()
+}

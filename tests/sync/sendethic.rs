@@ -4,7 +4,7 @@
 use chrono::{TimeZone, Utc};
 use relance::customer::ProfileField;
 use relance::customer::segment;
-use relance::sendethic::{FieldFormat, FieldId};
+use relance::sendethic::{FieldFormat, FieldId, Patch};
 use relance::sync::{SendethicTarget, SyncRecord, SyncValue, Syncer};
 use relance::testing::{FakeSendethic, Fault};
 
@@ -276,4 +276,41 @@ async fn a_segment_follows_its_definition_in_place() {
         segments[0].details
     );
     assert!(!segments[0].details.contains(r#"value1="90""#));
+}
+
+#[tokio::test]
+async fn phones_go_to_mobile_in_e164_and_unreadable_ones_are_reported_not_blocking() {
+    use relance::sync::PhoneRegion;
+    let fake = FakeSendethic::start().await;
+    let target = SendethicTarget::new(fake.client()).mobile_region(PhoneRegion::new("FR").unwrap());
+    let mut syncer = Syncer::in_memory(target).unwrap();
+    let phones = ["06 12 34 56 78", "+44 20 7946 0958", "12", ""];
+    let records = phones.iter().enumerate().map(|(i, phone)| {
+        record(u32::try_from(i).unwrap(), 1).with(
+            ProfileField::Phone,
+            SyncValue::text(Some(phone).filter(|p| !p.is_empty()).copied()),
+        )
+    });
+    let report = syncer.run(records).await.unwrap();
+    // Every contact is written, the unreadable number reported against its contact.
+    assert_eq!((report.pushed, report.rejected_count()), (4, 0), "{report}");
+    assert_eq!(report.warnings.len(), 1);
+    let (email, reason) = &report.warnings[0];
+    assert_eq!(email, "customer002@example.com");
+    assert!(reason.to_string().contains("`12`"), "{reason}");
+    let mobile = |i: usize| {
+        fake.contact(&format!("customer{i:03}@example.com"))
+            .unwrap()
+            .mobile
+    };
+    assert_eq!(mobile(0), Patch::Set("+33612345678".into()));
+    assert_eq!(mobile(1), Patch::Set("+442079460958".into()));
+    assert_eq!(mobile(2), Patch::Unset);
+    // An empty phone clears the mobile, as every empty value clears its field.
+    assert_eq!(mobile(3), Patch::Clear);
+    // The free-text phone is not written when the mobile is.
+    assert_eq!(
+        fake.contact("customer000@example.com").unwrap().phone,
+        Patch::Unset
+    );
 }
