@@ -8,22 +8,28 @@ use crate::customer::{Consolidation, ContactIdx, ProfileField};
 /// ones. Contacts without a counted order have none (the models say nothing about them).
 ///
 /// ```
-/// use chrono::{TimeZone, Utc};
+/// use chrono::{TimeDelta, TimeZone, Utc};
 /// use relance::customer::*;
 /// use relance::customer::clv::{BuyerSummaries, Clv, ClvOptions, Horizon, PredictedValues};
 ///
+/// // Buyers with habits (an order every 7 to 150 days, 1 to 21 orders) who stop at
+/// // different times.
+/// let start = Utc.with_ymd_and_hms(2023, 1, 1, 10, 0, 0).unwrap();
 /// let mut ds = Dataset::new();
-/// let t = |d: u32| Utc.with_ymd_and_hms(2024, 1, 1, 12, 0, 0).unwrap() + chrono::TimeDelta::days(d.into());
 /// let mut id = 0;
-/// for c in 0..40_u32 {
-///     let who = ds.guest(&format!("c{c}@x.io")).unwrap();
-///     for k in 0..(c % 4) + 1 {
+/// for c in 0..400_u32 {
+///     let who = ds.guest(&format!("c{c}@example.com")).unwrap();
+///     let gap = [7, 20, 45, 90, 150][(c % 5) as usize];
+///     let first = i64::from((c * 37) % 600);
+///     let orders = [1, 1, 1, 1, 2, 2, 3, 5, 8, 13, 21][(c % 11) as usize];
+///     for k in (0..orders).take_while(|k| first + k * gap < 730) {
 ///         id += 1;
-///         ds.add_order(Order::new(OrderId(id), Buyer::Guest(who), t(c * 3 + k * (20 + c % 7)),
-///             OrderStatus::Paid, Money::new(1000 + 137 * i64::from(c % 9) + 50 * i64::from(k), Currency::EUR)));
+///         ds.add_order(Order::new(OrderId(id), Buyer::Guest(who), start + TimeDelta::days(first + k * gap),
+///             OrderStatus::Paid, Money::new(2000 + 700 * i64::from(c % 11) + 100 * k, Currency::EUR)));
 ///     }
 /// }
-/// let c = ds.consolidate(&ConsolidationPolicy::new(Currency::EUR, t(400), chrono_tz::UTC))?;
+/// let as_of = Utc.with_ymd_and_hms(2025, 1, 1, 0, 0, 0).unwrap();
+/// let c = ds.consolidate(&ConsolidationPolicy::new(Currency::EUR, as_of, chrono_tz::UTC))?;
 /// let model = Clv::fit(&BuyerSummaries::of(&c).summaries, &ClvOptions::default())?.model();
 /// let predicted = PredictedValues::predict(&c, &model, &Horizon::new(90.0)?)?;
 /// let first = c.iter().next().unwrap();
