@@ -8,6 +8,7 @@ use futures_util::StreamExt;
 use futures_util::stream;
 
 use super::fields;
+use super::profile::fingerprint_profile;
 use super::record::SyncRecord;
 use super::report::SyncReport;
 use super::store::{Fingerprints, MemoryStore, StateStore};
@@ -15,7 +16,7 @@ use super::target::{SegmentOutcome, SyncTarget};
 use crate::customer::clv::PredictedValues;
 use crate::customer::par::in_parallel;
 use crate::customer::segment::SegmentSpec;
-use crate::customer::{Consolidation, ProfileField};
+use crate::customer::{Consolidation, CustomerProfile, ProfileField};
 use crate::error::{Error, Result, StateError};
 use crate::http::BulkEvent;
 
@@ -93,6 +94,34 @@ impl Batch {
             if previous.get(record.email()) != Some(fingerprint) {
                 batch.changed.push((record, fingerprint));
             }
+        }
+        batch
+    }
+
+    /// [`of`](Self::of) for profiles: each is fingerprinted straight from the profile, and
+    /// its record built only when it changed (an unchanged night builds none).
+    fn of_profiles(
+        profiles: &[CustomerProfile<'_>],
+        predicted: Option<&PredictedValues>,
+        fields: &[ProfileField],
+        previous: &Fingerprints,
+    ) -> Self {
+        let mut batch = Self {
+            considered: profiles.len(),
+            changed: Vec::new(),
+        };
+        for p in profiles {
+            let (email, fingerprint) = fingerprint_profile(p, predicted, fields);
+            if previous.get(&email) == Some(fingerprint) {
+                continue;
+            }
+            let mut record = SyncRecord::from_profile(p);
+            if let Some(t) = predicted {
+                record = record.with_predictions(t, p.contact());
+            }
+            record.retain(|field| fields.binary_search(field).is_ok());
+            debug_assert_eq!(record.fingerprint(), fingerprint, "{}", record.email());
+            batch.changed.push((record, fingerprint));
         }
         batch
     }
@@ -275,17 +304,7 @@ impl<T: SyncTarget, S: StateStore> Syncer<T, S> {
                 .map(move |block| {
                     let share = block.len().div_ceil(threads).max(1);
                     let batches = in_parallel(block.chunks(share).collect(), |part| {
-                        Batch::of(
-                            part.iter().map(|p| {
-                                let record = SyncRecord::from_profile(p);
-                                match predicted {
-                                    Some(t) => record.with_predictions(t, p.contact()),
-                                    None => record,
-                                }
-                            }),
-                            &fields,
-                            &previous,
-                        )
+                        Batch::of_profiles(part, predicted, &fields, &previous)
                     });
                     Batch::merge(batches)
                 })

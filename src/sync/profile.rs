@@ -1,6 +1,8 @@
 //! From the domain layer: profiles to records.
 
-use super::record::{SyncRecord, SyncValue};
+use std::borrow::Cow;
+
+use super::record::{SyncRecord, ValueRef, fingerprint_of, record_email};
 use crate::customer::clv::PredictedValues;
 use crate::customer::{Consolidation, ContactIdx, CustomerProfile, OptIn, ProfileField};
 
@@ -12,7 +14,7 @@ pub const PREDICTED_DECIMALS: usize = 2;
 
 impl SyncRecord {
     /// The record of a consolidated profile: every [`ProfileField`] but the key (the email), with
-    /// [`SyncValue::Empty`] for what is undefined (so a value that disappears is cleared on
+    /// [`SyncValue::Empty`](super::SyncValue::Empty) for what is undefined (so a value that disappears is cleared on
     /// the service). Amounts are decimals in the reporting currency; the average days between
     /// orders has two decimals; the opt-in is empty when unknown.
     ///
@@ -32,57 +34,11 @@ impl SyncRecord {
     /// ```
     #[must_use]
     pub fn from_profile(p: &CustomerProfile<'_>) -> Self {
-        use ProfileField as F;
-        let groups = p.customer_group_ids().join(",");
-        Self::new(p.email())
-            .with(F::FirstName, SyncValue::text(p.first_name()))
-            .with(F::LastName, SyncValue::text(p.last_name()))
-            .with(
-                F::Civility,
-                SyncValue::text(p.civility().map(crate::customer::Civility::as_str)),
-            )
-            .with(F::Phone, SyncValue::text(p.phone()))
-            .with(F::Postcode, SyncValue::text(p.postcode()))
-            .with(
-                F::BirthDate,
-                p.birth_date().map_or(SyncValue::Empty, SyncValue::Date),
-            )
-            .with(F::CustomerId, SyncValue::text(p.customer_id()))
-            .with(F::SignedUpAt, SyncValue::instant(p.signed_up_at()))
-            .with(F::LastLoginAt, SyncValue::instant(p.last_login_at()))
-            .with(
-                F::Revenue,
-                SyncValue::Number(p.revenue().to_decimal_string()),
-            )
-            .with(
-                F::LastAbandonedCartAt,
-                SyncValue::instant(p.last_abandoned_cart_at()),
-            )
-            .with(F::FirstOrderAt, SyncValue::instant(p.first_order_at()))
-            .with(F::LastOrderAt, SyncValue::instant(p.last_order_at()))
-            .with(
-                F::LastOrderAmount,
-                p.last_order_amount().map_or(SyncValue::Empty, |m| {
-                    SyncValue::Number(m.to_decimal_string())
-                }),
-            )
-            .with(F::LastDeliveryAt, SyncValue::instant(p.last_delivery_at()))
-            .with(F::OrdersCount, SyncValue::int(i64::from(p.orders_count())))
-            .with(
-                F::AvgDaysBetweenOrders,
-                p.avg_days_between_orders()
-                    .map_or(SyncValue::Empty, |d| SyncValue::decimal(d, 2)),
-            )
-            .with(
-                F::NewsletterOptIn,
-                match p.newsletter_optin() {
-                    OptIn::Yes => SyncValue::OptIn(true),
-                    OptIn::No => SyncValue::OptIn(false),
-                    OptIn::Unknown => SyncValue::Empty,
-                },
-            )
-            .with(F::CustomerGroupIds, SyncValue::text(Some(&groups)))
-            .with(F::ShopId, SyncValue::text(p.shop_id()))
+        let mut record = Self::new(p.email());
+        visit(p, None, &mut |field, value| {
+            record.set(field, value.into_owned());
+        });
+        record
     }
 
     /// Adds the predicted fields ([`ProfileField::PREDICTED`]) of `contact` from `predicted`,
@@ -103,12 +59,9 @@ impl SyncRecord {
     #[must_use]
     pub fn with_predictions(self, predicted: &PredictedValues, contact: ContactIdx) -> Self {
         ProfileField::PREDICTED.iter().fold(self, |record, field| {
-            let value = predicted.value(contact, field).filter(|v| v.is_finite());
             record.with(
                 field.clone(),
-                value.map_or(SyncValue::Empty, |v| {
-                    SyncValue::decimal(v, PREDICTED_DECIMALS)
-                }),
+                predicted_value(predicted, contact, field).into_owned(),
             )
         })
     }
@@ -143,5 +96,107 @@ impl SyncRecord {
     /// ```
     pub fn all<'c>(consolidation: &'c Consolidation<'_>) -> impl Iterator<Item = SyncRecord> + 'c {
         consolidation.iter().map(Self::from_profile)
+    }
+}
+
+/// The email a profile's record is keyed by, and the fingerprint of its values restricted to
+/// `fields` (sorted): what [`SyncRecord::from_profile`] (with the predictions when given),
+/// restricted to `fields`, would give, without building the record.
+pub(crate) fn fingerprint_profile<'p>(
+    p: &'p CustomerProfile<'_>,
+    predicted: Option<&PredictedValues>,
+    fields: &[ProfileField],
+) -> (Cow<'p, str>, u64) {
+    let fingerprint = fingerprint_of(|canonical| {
+        visit(p, predicted, &mut |field, value| {
+            if fields.binary_search(&field).is_ok() {
+                canonical.push(&field, &value);
+            }
+        });
+    });
+    (record_email(p.email()), fingerprint)
+}
+
+/// A predicted value as records keep it: rounded to [`PREDICTED_DECIMALS`], empty without a
+/// finite prediction.
+fn predicted_value(
+    predicted: &PredictedValues,
+    contact: ContactIdx,
+    field: &ProfileField,
+) -> ValueRef<'static> {
+    predicted
+        .value(contact, field)
+        .filter(|v| v.is_finite())
+        .map_or(ValueRef::Empty, |v| {
+            ValueRef::Number(Cow::Owned(format!("{v:.PREDICTED_DECIMALS$}")))
+        })
+}
+
+/// The one mapping from a profile (and its predictions) to record values: calls `f` for
+/// every value field in field order, as [`SyncRecord::from_profile`] (then
+/// [`SyncRecord::with_predictions`]) sets them.
+fn visit<'p>(
+    p: &'p CustomerProfile<'_>,
+    predicted: Option<&PredictedValues>,
+    f: &mut impl FnMut(ProfileField, ValueRef<'p>),
+) {
+    use ProfileField as F;
+    let text = ValueRef::text;
+    let instant =
+        |d: Option<chrono::DateTime<chrono::Utc>>| d.map_or(ValueRef::Empty, ValueRef::DateTime);
+    let number = |s: String| ValueRef::Number(Cow::Owned(s));
+    f(F::FirstName, text(p.first_name()));
+    f(F::LastName, text(p.last_name()));
+    f(
+        F::Civility,
+        text(p.civility().map(crate::customer::Civility::as_str)),
+    );
+    f(F::Phone, text(p.phone()));
+    f(F::Postcode, text(p.postcode()));
+    f(
+        F::BirthDate,
+        p.birth_date().map_or(ValueRef::Empty, ValueRef::Date),
+    );
+    f(F::CustomerId, text(p.customer_id()));
+    f(F::SignedUpAt, instant(p.signed_up_at()));
+    f(F::LastLoginAt, instant(p.last_login_at()));
+    f(F::Revenue, number(p.revenue().to_decimal_string()));
+    f(F::LastAbandonedCartAt, instant(p.last_abandoned_cart_at()));
+    f(F::FirstOrderAt, instant(p.first_order_at()));
+    f(F::LastOrderAt, instant(p.last_order_at()));
+    f(
+        F::LastOrderAmount,
+        p.last_order_amount()
+            .map_or(ValueRef::Empty, |m| number(m.to_decimal_string())),
+    );
+    f(F::LastDeliveryAt, instant(p.last_delivery_at()));
+    f(F::OrdersCount, number(p.orders_count().to_string()));
+    f(
+        F::AvgDaysBetweenOrders,
+        p.avg_days_between_orders()
+            .map_or(ValueRef::Empty, |d| number(format!("{d:.2}"))),
+    );
+    f(
+        F::NewsletterOptIn,
+        match p.newsletter_optin() {
+            OptIn::Yes => ValueRef::OptIn(true),
+            OptIn::No => ValueRef::OptIn(false),
+            OptIn::Unknown => ValueRef::Empty,
+        },
+    );
+    f(
+        F::CustomerGroupIds,
+        match p.customer_group_ids().as_slice() {
+            [] => ValueRef::Empty,
+            [one] => text(Some(*one)),
+            many => ValueRef::text_owned(&many.join(",")),
+        },
+    );
+    f(F::ShopId, text(p.shop_id()));
+    if let Some(t) = predicted {
+        for field in ProfileField::PREDICTED {
+            let value = predicted_value(t, p.contact(), &field);
+            f(field, value);
+        }
     }
 }

@@ -1,5 +1,7 @@
 //! Provider-neutral records: the values one contact should have on the provider.
 
+use std::borrow::Cow;
+
 use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::customer::ProfileField;
@@ -53,10 +55,7 @@ impl SyncValue {
     /// ```
     #[must_use]
     pub fn text(value: Option<&str>) -> Self {
-        match value.map(str::trim) {
-            Some(v) if !v.is_empty() => Self::Text(v.to_owned()),
-            _ => Self::Empty,
-        }
+        ValueRef::text(value).into_owned()
     }
 
     /// An instant, or [`SyncValue::Empty`].
@@ -77,6 +76,58 @@ impl SyncValue {
     #[must_use]
     pub fn is_empty(&self) -> bool {
         matches!(self, Self::Empty)
+    }
+
+    /// The value as the canonical form sees it.
+    pub(crate) fn as_ref(&self) -> ValueRef<'_> {
+        match self {
+            Self::Empty => ValueRef::Empty,
+            Self::Text(t) => ValueRef::Text(Cow::Borrowed(t)),
+            Self::Number(n) => ValueRef::Number(Cow::Borrowed(n)),
+            Self::DateTime(d) => ValueRef::DateTime(*d),
+            Self::Date(d) => ValueRef::Date(*d),
+            Self::OptIn(b) => ValueRef::OptIn(*b),
+        }
+    }
+}
+
+/// A value borrowed where it can be: what a profile gives before any record is built.
+pub(crate) enum ValueRef<'a> {
+    Empty,
+    Text(Cow<'a, str>),
+    Number(Cow<'a, str>),
+    DateTime(DateTime<Utc>),
+    Date(NaiveDate),
+    OptIn(bool),
+}
+
+impl<'a> ValueRef<'a> {
+    /// A text, trimmed; empty when absent or blank (as [`SyncValue::text`]).
+    pub(crate) fn text(value: Option<&'a str>) -> Self {
+        match value.map(str::trim) {
+            Some(v) if !v.is_empty() => Self::Text(Cow::Borrowed(v)),
+            _ => Self::Empty,
+        }
+    }
+
+    /// [`text`](Self::text) of a string that is not borrowed from the profile.
+    pub(crate) fn text_owned(value: &str) -> ValueRef<'static> {
+        match ValueRef::text(Some(value)) {
+            ValueRef::Text(t) => ValueRef::Text(Cow::Owned(t.into_owned())),
+            _ => ValueRef::Empty,
+        }
+    }
+
+    /// The owned value.
+    pub(crate) fn into_owned(self) -> SyncValue {
+        match self {
+            Self::Empty => SyncValue::Empty,
+            Self::Text(t) => SyncValue::Text(t.into_owned()),
+            Self::Number(n) => SyncValue::Number(n.into_owned()),
+            Self::DateTime(d) => SyncValue::DateTime(d),
+            Self::Date(d) => SyncValue::Date(d),
+            Self::OptIn(b) => SyncValue::OptIn(b),
+        }
     }
 
     /// Appends a canonical text form to `out`, to detect changes: a tag and the value
@@ -176,16 +227,8 @@ impl SyncRecord {
     /// ```
     #[must_use]
     pub fn new(email: impl AsRef<str>) -> Self {
-        let email = email.as_ref().trim();
         Self {
-            email: if email
-                .bytes()
-                .any(|b| b.is_ascii_uppercase() || !b.is_ascii())
-            {
-                email.to_lowercase()
-            } else {
-                email.to_owned()
-            },
+            email: record_email(email.as_ref()).into_owned(),
             values: Vec::new(),
         }
     }
@@ -283,21 +326,51 @@ impl SyncRecord {
     /// ```
     #[must_use]
     pub fn fingerprint(&self) -> u64 {
-        thread_local! {
-            /// The canonical form being hashed, kept between calls (it runs for every record
-            /// of every run).
-            static CANONICAL: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
-        }
-        CANONICAL.with_borrow_mut(|out| {
-            out.clear();
+        fingerprint_of(|canonical| {
             for (field, value) in &self.values {
-                out.extend_from_slice(field.name().as_bytes());
-                out.push(b'=');
-                value.write_canonical(out);
-                out.push(0x1f);
+                canonical.push(field, &value.as_ref());
             }
-            xxhash_rust::xxh3::xxh3_64(out)
         })
+    }
+}
+
+/// The canonical form of a record's values being written: `name=value` pairs in field order,
+/// each ended by 0x1f.
+pub(crate) struct Canonical<'b>(&'b mut Vec<u8>);
+
+impl Canonical<'_> {
+    /// Appends one field and its value.
+    pub(crate) fn push(&mut self, field: &ProfileField, value: &ValueRef<'_>) {
+        self.0.extend_from_slice(field.name().as_bytes());
+        self.0.push(b'=');
+        value.write_canonical(self.0);
+        self.0.push(0x1f);
+    }
+}
+
+/// The XXH3 hash of the canonical form `write` produces (in a buffer kept per thread: it runs
+/// for every record of every run).
+pub(crate) fn fingerprint_of(write: impl FnOnce(&mut Canonical<'_>)) -> u64 {
+    thread_local! {
+        static CANONICAL: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    CANONICAL.with_borrow_mut(|out| {
+        out.clear();
+        write(&mut Canonical(out));
+        xxhash_rust::xxh3::xxh3_64(out)
+    })
+}
+
+/// An email as records key it: trimmed, lower-cased when it needs to be.
+pub(crate) fn record_email(email: &str) -> Cow<'_, str> {
+    let email = email.trim();
+    if email
+        .bytes()
+        .any(|b| b.is_ascii_uppercase() || !b.is_ascii())
+    {
+        Cow::Owned(email.to_lowercase())
+    } else {
+        Cow::Borrowed(email)
     }
 }
 
@@ -343,7 +416,7 @@ mod tests {
         ] {
             let date = NaiveDate::from_ymd_opt(y, m, d).unwrap();
             let mut out = Vec::new();
-            SyncValue::Date(date).write_canonical(&mut out);
+            SyncValue::Date(date).as_ref().write_canonical(&mut out);
             assert_eq!(String::from_utf8(out).unwrap(), format!("D:{date}"));
         }
     }
