@@ -8,6 +8,7 @@ use serde_json::Value;
 use super::record::{SyncRecord, SyncValue};
 use futures_util::stream::BoxStream;
 
+use super::PREDICTED_DECIMALS;
 use super::store::Scope;
 use super::target::with_side_events;
 use super::{SegmentOutcome, SyncTarget, label};
@@ -184,6 +185,13 @@ impl SendsayTarget {
             (Op::Equals(Operand::OptIn(OptIn::No)), FieldKind::OptIn) => FilterRule::eq(path, "0"),
             (Op::AtLeast(n), FieldKind::Number) => FilterRule::ge(path, *n),
             (Op::GreaterThan(n), FieldKind::Number) => FilterRule::gt(path, *n),
+            // No `<` operator is documented; a predicted value is pushed with
+            // PREDICTED_DECIMALS decimals, so below x means at most x minus one last digit.
+            (Op::LessThan(n), FieldKind::Number) if c.field.is_predicted() => {
+                let step = 10f64.powi(-i32::try_from(PREDICTED_DECIMALS).unwrap_or(2));
+                let below = ((n / step - 1e-9).ceil() - 1.0) * step;
+                FilterRule::le(path, format!("{below:.PREDICTED_DECIMALS$}"))
+            }
             (Op::WithinLastDays(n), FieldKind::DateTime | FieldKind::Date) => {
                 FilterRule::gt(path, format!("current - {n} DAY"))
             }

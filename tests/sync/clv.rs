@@ -184,3 +184,56 @@ async fn clv_segments_are_provisioned_and_the_service_counts_what_the_rounded_va
         assert!(local > 0, "{}", spec.tag);
     }
 }
+
+#[tokio::test]
+async fn clv_segments_on_sendsay_hold_what_the_rounded_values_say() {
+    use relance::sync::SendsayTarget;
+    use relance::testing::FakeSendsay;
+    let (ds, policy) = shop();
+    let profiles = ds.consolidate(&policy).unwrap();
+    let (buyers, p) = predict(&profiles);
+    let table = PredictedValues::from_parts(&buyers.contacts, p.clone());
+    let specs = ClvSegments::default().specs(&profiles, &table);
+
+    let fake = FakeSendsay::start().await;
+    let client = fake
+        .client_builder()
+        .timezone(chrono_tz::Europe::Moscow)
+        .build()
+        .unwrap();
+    let mut syncer = Syncer::in_memory(SendsayTarget::new(client))
+        .unwrap()
+        .fields(all_fields());
+    syncer.run_predicted(&profiles, &table).await.unwrap();
+    let outcomes = syncer.ensure_segments(&specs).await.unwrap();
+    // "Below 0.5" becomes "at most 0.49" on values pushed with two decimals.
+    let filters: Vec<String> = fake
+        .requests()
+        .into_iter()
+        .filter(|r| r.path == "/group.filter.set")
+        .map(|r| r.body)
+        .collect();
+    assert!(
+        filters
+            .iter()
+            .any(|b| b.contains(r#""a":"relance.p_alive","op":"<=","v":"0.49""#)),
+        "{filters:?}"
+    );
+    let rounded = |v: f64| format!("{v:.2}").parse::<f64>().unwrap();
+    let rounded_table = PredictedValues::from_parts(
+        &buyers.contacts,
+        Predictions {
+            p_alive: p.p_alive.iter().copied().map(rounded).collect(),
+            expected_purchases: p.expected_purchases.iter().copied().map(rounded).collect(),
+            expected_avg_value: p.expected_avg_value.iter().copied().map(rounded).collect(),
+            expected_value: p.expected_value.iter().copied().map(rounded).collect(),
+        },
+    );
+    for (spec, outcome) in specs.iter().zip(outcomes) {
+        let (id, _) = outcome.result.unwrap();
+        let members = fake.group_members(&id);
+        let local = spec.members_with(&profiles, &rounded_table);
+        assert_eq!(members.len(), local.len(), "{}", spec.tag);
+        assert!(!local.is_empty(), "{}", spec.tag);
+    }
+}

@@ -111,8 +111,8 @@ impl ClvSegments {
     /// buyers and predictions. Evaluate them with
     /// [`SegmentSpec::members_with`] and provision them like the others (the providers
     /// evaluate the synced values, rounded to two decimals). "At risk" needs a "less than":
-    /// on Sendethic the negation of `num-higher`; Sendsay's filters have no `<` operator the
-    /// reference has seen, so its provisioning there is reported as unsupported.
+    /// on Sendethic the negation of `num-higher`; on Sendsay, whose filters have no `<` in
+    /// the reference, `<=` the threshold minus one last digit of the synced precision.
     ///
     /// ```no_run
     /// # fn f(c: &relance::customer::Consolidation<'_>, predicted: &relance::customer::clv::PredictedValues) {
