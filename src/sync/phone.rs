@@ -36,20 +36,21 @@ impl PhoneRegion {
             })
     }
 
-    /// The number in E.164, or why it cannot be read as a valid number.
+    /// The number in E.164, or an [`Error::InvalidInput`] naming the number and why it cannot
+    /// be read as a valid one.
     ///
     /// ```
     /// let ru = relance::sync::PhoneRegion::new("RU")?;
     /// assert_eq!(ru.e164("8 (912) 345-67-89").unwrap(), "+79123456789");
     /// # Ok::<(), relance::Error>(())
     /// ```
-    pub fn e164(&self, raw: &str) -> std::result::Result<String, String> {
+    pub fn e164(&self, raw: &str) -> Result<String> {
         let number = phonenumber::parse(Some(self.0), raw.trim())
-            .map_err(|e| format!("`{raw}` is not a phone number: {e}"))?;
+            .map_err(|e| Error::invalid(format!("`{raw}`"), format!("not a phone number: {e}")))?;
         if !phonenumber::is_valid(&number) {
-            return Err(format!(
-                "`{raw}` is not a valid phone number in {:?}",
-                self.0
+            return Err(Error::invalid(
+                format!("`{raw}`"),
+                format!("not a valid phone number in {:?}", self.0),
             ));
         }
         Ok(number.format().mode(phonenumber::Mode::E164).to_string())
