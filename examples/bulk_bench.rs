@@ -227,8 +227,15 @@ fn median(mut v: Vec<Duration>) -> Duration {
     v[v.len() / 2]
 }
 
+/// What `--help` prints.
+const USAGE: &str = "bulk_bench: relance's bulk upsert against a plain reqwest + serde_json loop, same loopback server.\n\nusage: cargo run --release --example bulk_bench -- [--contacts N] [--rounds R] [--concurrency C] [--only relance|plain]";
+
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    if std::env::args().skip(1).any(|a| a == "--help" || a == "-h") {
+        println!("{USAGE}");
+        return Ok(());
+    }
     let args = args();
     let addr = serve().await?;
     let base = format!("http://{addr}/api/rest/v4");

@@ -19,8 +19,15 @@ use relance::sendethic::{
 };
 use relance::testing::FakeSendethic;
 
+/// What `--help` prints.
+const USAGE: &str = "campaign: a segment, an email operation, a test send, the approval, the wait and the statistics.\n\nusage: cargo run --example campaign\nOffline against the embedded fake unless SENDETHIC_ACCOUNT, SENDETHIC_API_KEY (and SENDETHIC_BASE_URL) are set.";
+
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    if std::env::args().skip(1).any(|a| a == "--help" || a == "-h") {
+        println!("{USAGE}");
+        return Ok(());
+    }
     let real =
         std::env::var("SENDETHIC_ACCOUNT").is_ok() && std::env::var("SENDETHIC_API_KEY").is_ok();
     let (client, _fake) = if real {

@@ -148,7 +148,14 @@ fn write_predictions(path: &str, predictions: &Predictions) -> Result<(), Box<dy
     Ok(std::fs::write(path, out)?)
 }
 
+/// What `--help` prints.
+const USAGE: &str = "clv_bench: times the predicted-value models on synthetic BTYD summaries.\n\nusage: cargo run --release --example clv_bench -- [--customers N] [--seed S] [--repeat K] [--horizon DAYS] [--write-summaries FILE] [--write-predictions FILE]";
+
 fn main() -> Result<(), Box<dyn Error>> {
+    if std::env::args().skip(1).any(|a| a == "--help" || a == "-h") {
+        println!("{USAGE}");
+        return Ok(());
+    }
     let args = parse_args()?;
     let truth = Clv {
         bg_nbd: BgNbd {

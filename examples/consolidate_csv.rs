@@ -113,7 +113,14 @@ fn predict_clv(
     Ok(table)
 }
 
+/// What `--help` prints.
+const USAGE: &str = "consolidate_csv: a shop directory of CSV files to one profile row per contact.\n\nusage: cargo run --release --example consolidate_csv -- --in DIR --as-of RFC3339 [--tz IANA_NAME] --out profiles.csv [--currency CUR] [--rate CUR=x]... [--threads N] [--rfm Q] [--repeat N] [--clv-horizon-days N]";
+
 fn main() -> Result<(), Box<dyn Error>> {
+    if std::env::args().skip(1).any(|a| a == "--help" || a == "-h") {
+        println!("{USAGE}");
+        return Ok(());
+    }
     let (mut dir, mut out, mut as_of, mut tz) = (None, None, None, chrono_tz::UTC);
     let (mut currency, mut extra_rates, mut threads, mut rfm) = (None, Vec::new(), None, 4u8);
     let mut repeat = 1usize;

@@ -19,8 +19,15 @@ use relance::sendethic::{
 };
 use relance::testing::FakeSendethic;
 
+/// What `--help` prints.
+const USAGE: &str = "contacts: bulk-upsert generated contacts (some invalid) and print the report, a segment from typed criteria, a contact's history.\n\nusage: cargo run --example contacts\nOffline against the embedded fake unless SENDETHIC_ACCOUNT, SENDETHIC_API_KEY (and SENDETHIC_BASE_URL) are set.";
+
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    if std::env::args().skip(1).any(|a| a == "--help" || a == "-h") {
+        println!("{USAGE}");
+        return Ok(());
+    }
     let credentials =
         std::env::var("SENDETHIC_ACCOUNT").is_ok() && std::env::var("SENDETHIC_API_KEY").is_ok();
     let (client, fake) = if credentials {

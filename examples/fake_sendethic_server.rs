@@ -21,8 +21,15 @@ use std::io::{Read, Write};
 
 use relance::testing::FakeSendethic;
 
+/// What `--help` prints.
+const USAGE: &str = "fake_sendethic_server: the Sendethic fake in its own process; prints the three environment lines a client needs and runs until its standard input closes.\n\nusage: cargo run --release --example fake_sendethic_server";
+
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    if std::env::args().skip(1).any(|a| a == "--help" || a == "-h") {
+        println!("{USAGE}");
+        return Ok(());
+    }
     let fake = FakeSendethic::start().await;
     {
         let mut out = std::io::stdout().lock();

@@ -27,7 +27,14 @@ use std::path::PathBuf;
 
 use relance::io::{csv, synth};
 
+/// What `--help` prints.
+const USAGE: &str = "gen_shop_data: a deterministic synthetic shop as CSV files.\n\nusage: cargo run --release --example gen_shop_data -- --out DIR --orders N --customers M --seed S";
+
 fn main() -> Result<(), Box<dyn Error>> {
+    if std::env::args().skip(1).any(|a| a == "--help" || a == "-h") {
+        println!("{USAGE}");
+        return Ok(());
+    }
     let mut out: Option<PathBuf> = None;
     let (mut orders, mut customers, mut seed) = (1_000_000usize, 100_000usize, 42u64);
     let mut args = std::env::args().skip(1);

@@ -74,8 +74,15 @@ async fn connect() -> relance::Result<(Client, Option<FakeSendethic>)> {
     }
 }
 
+/// What `--help` prints.
+const USAGE: &str = "lists: import generated contacts, export a segment and read it row by row, purge a few contacts.\n\nusage: cargo run --example lists -- [--contacts N]\nOffline against the embedded fake unless SENDETHIC_ACCOUNT, SENDETHIC_API_KEY (and SENDETHIC_BASE_URL) are set.";
+
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    if std::env::args().skip(1).any(|a| a == "--help" || a == "-h") {
+        println!("{USAGE}");
+        return Ok(());
+    }
     let args = args()?;
     let (client, _fake) = connect().await?;
     let (imports, exports, purges) = (client.imports(), client.exports(), client.purges());

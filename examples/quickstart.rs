@@ -11,8 +11,15 @@
 use relance::sendethic::{Client, CreditType, FieldFormat, FieldSpec};
 use relance::testing::FakeSendethic;
 
+/// What `--help` prints.
+const USAGE: &str = "quickstart: provision the contact fields a shop integration needs and read the credits.\n\nusage: cargo run --example quickstart\nOffline against the embedded fake unless SENDETHIC_ACCOUNT, SENDETHIC_API_KEY (and SENDETHIC_BASE_URL) are set.";
+
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    if std::env::args().skip(1).any(|a| a == "--help" || a == "-h") {
+        println!("{USAGE}");
+        return Ok(());
+    }
     let credentials =
         std::env::var("SENDETHIC_ACCOUNT").is_ok() && std::env::var("SENDETHIC_API_KEY").is_ok();
     // Keep the fake alive for the whole run when it is used.

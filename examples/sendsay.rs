@@ -22,8 +22,15 @@ use relance::testing::FakeSendsay;
 
 type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
 
+/// What `--help` prints.
+const USAGE: &str = "sendsay: members, a segment, a test email issue and an SMS issue, statistics.\n\nusage: cargo run --example sendsay\nOffline against the embedded fake unless SENDSAY_ACCOUNT and SENDSAY_API_KEY (or SENDSAY_LOGIN/SENDSAY_PASSWORD) are set.";
+
 #[tokio::main]
 async fn main() -> Result<()> {
+    if std::env::args().skip(1).any(|a| a == "--help" || a == "-h") {
+        println!("{USAGE}");
+        return Ok(());
+    }
     let env = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
     let real = env("SENDSAY_ACCOUNT").is_some() && env("SENDSAY_API_KEY").is_some();
     let (client, fake) = if real {

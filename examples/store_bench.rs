@@ -148,8 +148,15 @@ async fn postgres_round(
     figures
 }
 
+/// What `--help` prints.
+const USAGE: &str = "store_bench: records, loads and looks up N fingerprints in the sync state stores.\n\nusage: cargo run --release --example store_bench [--features postgres] -- [--contacts N]\nPostgreSQL is measured too when RELANCE_TEST_POSTGRES_URL is set.";
+
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn Error>> {
+    if std::env::args().skip(1).any(|a| a == "--help" || a == "-h") {
+        println!("{USAGE}");
+        return Ok(());
+    }
     let mut contacts = 1_000_000_usize;
     let mut rounds = 3_usize;
     let mut postgres = std::env::var("RELANCE_TEST_POSTGRES_URL")
