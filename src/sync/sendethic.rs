@@ -8,7 +8,7 @@ use futures_util::stream::{BoxStream, StreamExt};
 
 use super::store::Scope;
 use super::target::with_side_events;
-use super::{PhoneRegion, SegmentOutcome, SyncTarget, label, tag};
+use super::{Naming, PhoneRegion, SegmentOutcome, SyncTarget};
 use crate::customer::segment::{self as domain, Match, Op, Value};
 use crate::customer::{FieldKind, OptIn, ProfileField};
 use crate::error::{Error, Result};
@@ -55,6 +55,7 @@ pub struct SendethicTarget {
     options: BulkOptions,
     catalog: Option<FieldCatalog>,
     mobile: Option<PhoneRegion>,
+    naming: Naming,
 }
 
 impl SendethicTarget {
@@ -75,6 +76,7 @@ impl SendethicTarget {
             options: BulkOptions::default().retry_upserts(true),
             catalog: None,
             mobile: None,
+            naming: Naming::default(),
         }
     }
 
@@ -107,6 +109,23 @@ impl SendethicTarget {
     #[must_use]
     pub fn mobile_region(mut self, region: PhoneRegion) -> Self {
         self.mobile = Some(region);
+        self
+    }
+
+    /// How provisioned fields and segments are named (default `[relance] ` labels and
+    /// `relance_` tags). Fields are found again by tag: changing the namespace of an account
+    /// already synced creates new fields.
+    ///
+    /// ```no_run
+    /// # fn f(client: relance::sendethic::Client) {
+    /// use relance::sync::{Naming, SendethicTarget};
+    /// let target = SendethicTarget::new(client).naming(Naming::new("[Shop] ", "shop_"));
+    /// # let _ = target;
+    /// # }
+    /// ```
+    #[must_use]
+    pub fn naming(mut self, naming: Naming) -> Self {
+        self.naming = naming;
         self
     }
 
@@ -195,7 +214,7 @@ impl SendethicTarget {
             Some(Slot::Custom(id)) => FieldRef::from(id),
             None => {
                 return Err(Error::invalid(
-                    tag(&c.field),
+                    self.naming.tag(&c.field),
                     "the field was not prepared: add it to the syncer's fields",
                 ));
             }
@@ -234,7 +253,7 @@ impl SendethicTarget {
         };
         Ok(SegmentDefinition::new(
             spec.tag.clone(),
-            spec.name.clone(),
+            self.naming.segment_name(&spec.name),
             mode,
             criteria,
         ))
@@ -292,7 +311,11 @@ impl SyncTarget for SendethicTarget {
             }
         }
         let specs = custom.iter().map(|field| {
-            let spec = FieldSpec::new(tag(field), label(field), Self::format(field.kind()));
+            let spec = FieldSpec::new(
+                self.naming.tag(field),
+                self.naming.label(field),
+                Self::format(field.kind()),
+            );
             if field.kind() == FieldKind::OptIn {
                 spec.values(["No", "Yes"])
             } else {
@@ -315,7 +338,7 @@ impl SyncTarget for SendethicTarget {
                     (Some(y), Some(n)) => self.optin = Some((y, n)),
                     _ => {
                         return Err(Error::invalid(
-                            tag(field),
+                            self.naming.tag(field),
                             "the opt-in field lacks its Yes/No values",
                         ));
                     }

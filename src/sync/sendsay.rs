@@ -11,7 +11,7 @@ use futures_util::stream::BoxStream;
 use super::PREDICTED_DECIMALS;
 use super::store::Scope;
 use super::target::with_side_events;
-use super::{SegmentOutcome, SyncTarget, label};
+use super::{Naming, SegmentOutcome, SyncTarget};
 use crate::customer::segment::{self as domain, Match, Op, Value as Operand};
 use crate::customer::{FieldKind, OptIn, ProfileField};
 use crate::error::{Error, Result};
@@ -54,6 +54,7 @@ pub struct SendsayTarget {
     client: Client,
     chunk_size: usize,
     concurrency: usize,
+    naming: Naming,
 }
 
 impl SendsayTarget {
@@ -72,7 +73,24 @@ impl SendsayTarget {
             client,
             chunk_size: 200,
             concurrency: 4,
+            naming: Naming::default(),
         }
+    }
+
+    /// How question labels and segment names are shown (default prefix `[relance] `; the
+    /// questionnaire id and question ids stay `relance` and the field names).
+    ///
+    /// ```no_run
+    /// # fn f(client: relance::sendsay::Client) {
+    /// use relance::sync::{Naming, SendsayTarget};
+    /// let target = SendsayTarget::new(client).naming(Naming::new("[Shop] ", "shop_"));
+    /// # let _ = target;
+    /// # }
+    /// ```
+    #[must_use]
+    pub fn naming(mut self, naming: Naming) -> Self {
+        self.naming = naming;
+        self
     }
 
     /// `member.set`s per `batch` call (default 200, 1 to
@@ -130,8 +148,8 @@ impl SendsayTarget {
         Self::path(field).starts_with(&format!("{ANKETA_ID}."))
     }
 
-    fn question(field: &ProfileField) -> NewQuestion {
-        let label = label(field);
+    fn question(&self, field: &ProfileField) -> NewQuestion {
+        let label = self.naming.label(field);
         let q = match (field, field.kind()) {
             (_, FieldKind::DateTime) => NewQuestion::datetime(label, "ys"),
             (_, FieldKind::Date) => NewQuestion::date(label),
@@ -276,7 +294,7 @@ impl SyncTarget for SendsayTarget {
             .filter(|f| !existing.quests.contains_key(f.name()))
             .collect();
         if !missing.is_empty() {
-            let questions: Vec<NewQuestion> = missing.iter().map(|f| Self::question(f)).collect();
+            let questions: Vec<NewQuestion> = missing.iter().map(|f| self.question(f)).collect();
             let all_there = |details: &[AnketaDetail]| {
                 details
                     .iter()
@@ -363,7 +381,10 @@ impl SyncTarget for SendsayTarget {
                     create_verified(
                         ours,
                         || async {
-                            segments_api.create(Some(&id), &spec.name).send().await?;
+                            segments_api
+                                .create(Some(&id), &self.naming.segment_name(&spec.name))
+                                .send()
+                                .await?;
                             Ok(())
                         },
                         || groups.list().send(),

@@ -269,7 +269,7 @@ async fn a_segment_follows_its_definition_in_place() {
     assert_eq!(puts(), 1);
     let segments = fake.segments();
     assert_eq!(segments.len(), 1);
-    assert_eq!(segments[0].name, "Inactive customers (180 days)");
+    assert_eq!(segments[0].name, "[relance] Inactive customers (180 days)");
     assert!(
         segments[0].details.contains(r#"value1="180""#),
         "{}",
@@ -312,5 +312,36 @@ async fn phones_go_to_mobile_in_e164_and_unreadable_ones_are_reported_not_blocki
     assert_eq!(
         fake.contact("customer000@example.com").unwrap().phone,
         Patch::Unset
+    );
+}
+
+#[tokio::test]
+async fn a_shop_names_what_is_provisioned_for_it() {
+    use relance::sync::Naming;
+    let fake = FakeSendethic::start().await;
+    let target = SendethicTarget::new(fake.client()).naming(Naming::new("[Shop] ", "shop_"));
+    let mut syncer = Syncer::in_memory(target).unwrap();
+    syncer.run((0..3).map(|i| record(i, 1))).await.unwrap();
+    syncer
+        .ensure_segments(&[segment::repeat_customers()])
+        .await
+        .unwrap();
+    let fields = fake.fields();
+    let revenue = fields
+        .iter()
+        .find(|f| f.tag() == Some("shop_revenue"))
+        .unwrap();
+    assert_eq!(revenue.name, "[Shop] Revenue");
+    assert!(
+        fields
+            .iter()
+            .all(|f| f.tag().is_some_and(|t| t.starts_with("shop_")))
+    );
+    let segments = fake.segments();
+    assert_eq!(segments.len(), 1);
+    assert!(
+        segments[0].name.starts_with("[Shop] "),
+        "{}",
+        segments[0].name
     );
 }
