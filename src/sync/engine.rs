@@ -9,10 +9,10 @@ use futures_util::stream;
 
 use super::fields;
 use super::profile::fingerprint_profile;
-use super::record::SyncRecord;
+use super::record::{SyncRecord, record_email};
 use super::report::SyncReport;
 use super::store::{Fingerprints, MemoryStore, StateStore};
-use super::target::{SegmentOutcome, SyncTarget};
+use super::target::{Erased, SegmentOutcome, SyncTarget};
 use crate::customer::clv::PredictedValues;
 use crate::customer::par::in_parallel;
 use crate::customer::segment::SegmentSpec;
@@ -310,6 +310,50 @@ impl<T: SyncTarget, S: StateStore> Syncer<T, S> {
                 })
         })
         .await
+    }
+
+    /// Erases contacts for the right to erasure: each is deleted at the service, then
+    /// forgotten by the store, and reported by email. Safe to repeat after any failure or
+    /// crash: a contact the store still knows but the service no longer has counts as
+    /// erased. An email neither knows is an [`Error::InvalidInput`] naming it; the others
+    /// still go through. Holds the run lock, like a run.
+    ///
+    /// ```no_run
+    /// # async fn f(mut syncer: relance::sync::Syncer<relance::sync::SendethicTarget, relance::sync::store::MemoryStore>) -> relance::Result<()> {
+    /// for (email, result) in syncer.erase(["ann@example.com"]).await? {
+    ///     if let Err(e) = result { eprintln!("{email}: {e}"); }
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub async fn erase<I>(&mut self, emails: I) -> Result<Vec<(String, Result<Erased>)>>
+    where
+        I: IntoIterator,
+        I::Item: AsRef<str>,
+    {
+        let scope = self.target.scope()?;
+        if scope != *self.store.scope() {
+            return Err(Error::State(StateError::OtherScope {
+                expected: scope,
+                found: self.store.scope().clone(),
+            }));
+        }
+        let lock = self.store.lock().await?;
+        let known = self.store.load().await?;
+        let mut out = Vec::new();
+        for email in emails {
+            let email = record_email(email.as_ref()).into_owned();
+            let result = match self.target.erase(&email).await {
+                Ok(Erased::Absent) if known.get(&email).is_none() => Err(Error::invalid(
+                    email.clone(),
+                    "no such contact, at the service or in the sync state",
+                )),
+                Ok(erased) => self.store.forget(&[&email]).await.map(|()| erased),
+                Err(e) => Err(e),
+            };
+            out.push((email, result));
+        }
+        lock.release().await?;
+        Ok(out)
     }
 
     /// One run around a source of batches (made from the pushed fields and the last

@@ -57,4 +57,4 @@ pub use report::SyncReport;
 pub use sendethic::SendethicTarget;
 pub use sendsay::SendsayTarget;
 pub use state::SyncState;
-pub use target::{SegmentOutcome, SyncTarget};
+pub use target::{Erased, SegmentOutcome, SyncTarget};

@@ -8,7 +8,7 @@ use futures_util::stream::{BoxStream, StreamExt};
 
 use super::store::Scope;
 use super::target::with_side_events;
-use super::{Naming, PhoneRegion, SegmentOutcome, SyncTarget};
+use super::{Erased, Naming, PhoneRegion, SegmentOutcome, SyncTarget};
 use crate::customer::segment::{self as domain, Match, Op, Value};
 use crate::customer::{FieldKind, OptIn, ProfileField};
 use crate::error::{Error, Result};
@@ -393,6 +393,16 @@ impl SyncTarget for SendethicTarget {
             None => bulk,
         };
         with_side_events(bulk.events(), warned)
+    }
+
+    async fn erase(&self, email: &str) -> Result<Erased> {
+        // A DELETE by key removes the same contact however often it is sent; a contact the
+        // service does not have is a 404.
+        match self.client.contacts().delete(email).idempotent(true).await {
+            Ok(_) => Ok(Erased::Deleted),
+            Err(e) if e.status() == Some(404) => Ok(Erased::Absent),
+            Err(e) => Err(e),
+        }
     }
 
     async fn ensure_segments(

@@ -11,13 +11,15 @@ use futures_util::stream::BoxStream;
 use super::PREDICTED_DECIMALS;
 use super::store::Scope;
 use super::target::with_side_events;
-use super::{Naming, SegmentOutcome, SyncTarget};
+use super::{Erased, Naming, SegmentOutcome, SyncTarget};
+use crate::JobWait;
 use crate::customer::segment::{self as domain, Match, Op, Value as Operand};
 use crate::customer::{FieldKind, OptIn, ProfileField};
 use crate::error::{Error, Result};
 use crate::http::{BulkEvent, create_verified};
 use crate::sendsay::{
-    Anketa, AnketaDetail, Client, Filter, FilterRule, Group, IfExists, MemberSet, NewQuestion,
+    Accepted, Anketa, AnketaDetail, Client, Filter, FilterRule, Group, IfExists, MemberDelete,
+    MemberSet, NewQuestion,
 };
 
 /// The questionnaire (anketa) id `relance` provisions for its fields.
@@ -349,6 +351,35 @@ impl SyncTarget for SendsayTarget {
             .events();
         let at = move |i: usize| lock(&positions).get(i).copied().unwrap_or(usize::MAX);
         with_side_events(events.map(move |event| event.reindexed(&at)), refused)
+    }
+
+    async fn erase(&self, email: &str) -> Result<Erased> {
+        // `member.delete` is never sent twice: read first, delete, then read again to confirm
+        // (after its job, when the service queued one).
+        let members = self.client.members();
+        if !members.exists(email).await? {
+            return Ok(Erased::Absent);
+        }
+        let deleted = members.delete(MemberDelete::one(email)).await;
+        if let Ok(Accepted {
+            track_id: Some(track),
+            ..
+        }) = &deleted
+        {
+            self.client
+                .track(track.clone())
+                .wait(JobWait::new(std::time::Duration::from_secs(120)))
+                .await?;
+        }
+        if members.exists(email).await? {
+            return Err(deleted.err().unwrap_or_else(|| {
+                Error::Protocol(
+                    format!("member.delete of {email} was accepted but the member still exists")
+                        .into(),
+                )
+            }));
+        }
+        Ok(Erased::Deleted)
     }
 
     async fn ensure_segments(

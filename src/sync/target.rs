@@ -45,6 +45,29 @@ pub trait SyncTarget: Send + Sync {
         &self,
         segments: &[SegmentSpec],
     ) -> impl Future<Output = Result<Vec<SegmentOutcome>>> + Send;
+
+    /// Deletes one contact from the service, for the right to erasure, and says whether the
+    /// service had it: [`Erased::Deleted`] only once the service confirmed the deletion,
+    /// [`Erased::Absent`] when it does not have the contact (already deleted, or never
+    /// pushed). Safe to call again after any failure. The default refuses: a target that
+    /// cannot delete says so.
+    fn erase(&self, email: &str) -> impl Future<Output = Result<Erased>> + Send {
+        let email = email.to_owned();
+        async move {
+            Err(crate::error::Error::config(format!(
+                "this target cannot erase contacts ({email})"
+            )))
+        }
+    }
+}
+
+/// What [`SyncTarget::erase`] found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Erased {
+    /// The service had the contact and confirmed its deletion.
+    Deleted,
+    /// The service does not have the contact.
+    Absent,
 }
 
 /// What [`SyncTarget::ensure_segments`] did with one segment.

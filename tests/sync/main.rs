@@ -4,6 +4,7 @@
 
 mod clv;
 mod engine;
+mod erase;
 mod faults;
 mod pipeline;
 mod resume;
