@@ -10,7 +10,7 @@ use futures_util::stream;
 use super::fields;
 use super::profile::fingerprint_profile;
 use super::record::{SyncRecord, record_email};
-use super::report::SyncReport;
+use super::report::{SyncPlan, SyncReport};
 use super::store::{Fingerprints, MemoryStore, StateStore};
 use super::target::{Erased, SegmentOutcome, SyncTarget};
 use crate::customer::clv::PredictedValues;
@@ -310,6 +310,39 @@ impl<T: SyncTarget, S: StateStore> Syncer<T, S> {
                 })
         })
         .await
+    }
+
+    /// A dry run of [`run`](Self::run): which records a run would push now (new, or changed
+    /// since their last confirmed push), computed against the store, with nothing written to
+    /// the service or the store and no lock taken.
+    ///
+    /// ```no_run
+    /// # async fn f(syncer: relance::sync::Syncer<relance::sync::SendethicTarget, relance::sync::store::MemoryStore>, records: Vec<relance::sync::SyncRecord>) -> relance::Result<()> {
+    /// let plan = syncer.plan(records).await?;
+    /// println!("plan: {plan}");
+    /// # Ok(()) }
+    /// ```
+    pub async fn plan<I>(&self, records: I) -> Result<SyncPlan>
+    where
+        I: IntoIterator<Item = SyncRecord>,
+    {
+        let previous = self.store.load().await?;
+        let batch = Batch::of(records, &self.fields, &previous);
+        let new = batch
+            .changed
+            .iter()
+            .filter(|(r, _)| previous.get(r.email()).is_none())
+            .count();
+        Ok(SyncPlan {
+            considered: batch.considered,
+            unchanged: batch.considered - batch.changed.len(),
+            to_push: batch
+                .changed
+                .into_iter()
+                .map(|(r, _)| r.email().to_owned())
+                .collect(),
+            new,
+        })
     }
 
     /// Erases contacts for the right to erasure: each is deleted at the service, then

@@ -53,7 +53,7 @@ pub use fields::{Naming, label, tag};
 pub use phone::PhoneRegion;
 pub use profile::PREDICTED_DECIMALS;
 pub use record::{SyncRecord, SyncValue};
-pub use report::SyncReport;
+pub use report::{SyncPlan, SyncReport};
 pub use sendethic::SendethicTarget;
 pub use sendsay::SendsayTarget;
 pub use state::SyncState;

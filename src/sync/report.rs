@@ -74,3 +74,33 @@ impl fmt::Display for SyncReport {
         )
     }
 }
+
+/// What a run would push, from [`Syncer::plan`](super::Syncer::plan): a dry run that reads
+/// the store and writes nothing anywhere.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SyncPlan {
+    /// Records considered.
+    pub considered: usize,
+    /// Records identical to their last confirmed push.
+    pub unchanged: usize,
+    /// Records a run would push (new or changed since their last confirmed push), by email,
+    /// in input order.
+    pub to_push: Vec<String>,
+    /// Of those, the ones never confirmed pushed before (new to the service, as far as the
+    /// store knows).
+    pub new: usize,
+}
+
+impl fmt::Display for SyncPlan {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "considered {}, would push {} ({} new), unchanged {}",
+            self.considered,
+            self.to_push.len(),
+            self.new,
+            self.unchanged
+        )
+    }
+}

@@ -223,3 +223,36 @@ async fn profiles_compared_on_every_core_give_the_same_state_as_records_one_by_o
     let again = by_profile.run_profiles(&profiles).await.unwrap();
     assert_eq!((again.pushed, again.unchanged), (0, profiles.len()));
 }
+
+#[tokio::test]
+async fn a_plan_says_what_a_run_would_push_and_writes_nothing() {
+    let fake = FakeSendethic::start().await;
+    let mut syncer = Syncer::in_memory(SendethicTarget::new(fake.client())).unwrap();
+    let first = syncer.plan((0..4).map(|i| record(i, 1))).await.unwrap();
+    assert_eq!(
+        (first.considered, first.to_push.len(), first.new),
+        (4, 4, 4)
+    );
+    assert!(fake.requests().is_empty(), "a plan sends nothing");
+    syncer.run((0..4).map(|i| record(i, 1))).await.unwrap();
+
+    // Contact 2 gets a second order, contact 9 is new; the rest is unchanged.
+    let next = (0..4)
+        .map(|i| record(i, if i == 2 { 2 } else { 1 }))
+        .chain([record(9, 1)]);
+    let seen = fake.requests().len();
+    let plan = syncer.plan(next.clone()).await.unwrap();
+    assert_eq!(
+        plan.to_push,
+        ["customer002@example.com", "customer009@example.com"]
+    );
+    assert_eq!((plan.considered, plan.unchanged, plan.new), (5, 3, 1));
+    assert_eq!(fake.requests().len(), seen, "still nothing sent");
+    assert_eq!(
+        plan.to_string(),
+        "considered 5, would push 2 (1 new), unchanged 3"
+    );
+    // The run then does what the plan said.
+    let report = syncer.run(next).await.unwrap();
+    assert_eq!((report.pushed, report.unchanged), (2, 3));
+}
