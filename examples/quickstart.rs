@@ -118,7 +118,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             Ok(done) => {
                 let what = match done {
                     Erased::Deleted => "deleted at the service",
-                    _ => "already absent at the service",
+                    Erased::Absent => "already absent at the service",
                 };
                 println!("erasure of {email}: {what}, forgotten by the sync state");
             }
@@ -128,8 +128,17 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let known = syncer.store().load().await?.len();
     println!("the sync state now knows {known} contacts");
 
-    // A campaign for the repeat customers: created, tested, approved.
     let segment = repeat.ok_or("the repeat-customers segment was not provisioned")?;
+    let approve = !real || args.iter().any(|a| a == "--approve");
+    campaign(&client, segment, approve).await
+}
+
+/// A campaign for the repeat customers: created, tested, and approved when `approve`.
+async fn campaign(
+    client: &Client,
+    segment: SegmentId,
+    approve: bool,
+) -> Result<(), Box<dyn std::error::Error>> {
     let op = client
         .emailing()
         .create(
@@ -153,11 +162,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         )
         .await?;
     println!("campaign {} tested (a copy to qa@example.com)", op.id);
-    if real && !args.iter().any(|a| a == "--approve") {
-        println!("not approved: against the real service, add --approve to send it");
-    } else {
+    if approve {
         client.emailing().approve(op.id).await?;
         println!("campaign {} approved: the service sends it now", op.id);
+    } else {
+        println!("not approved: against the real service, add --approve to send it");
     }
     Ok(())
 }
