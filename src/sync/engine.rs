@@ -363,13 +363,7 @@ impl<T: SyncTarget, S: StateStore> Syncer<T, S> {
         I: IntoIterator,
         I::Item: AsRef<str>,
     {
-        let scope = self.target.scope()?;
-        if scope != *self.store.scope() {
-            return Err(Error::State(StateError::OtherScope {
-                expected: scope,
-                found: self.store.scope().clone(),
-            }));
-        }
+        self.check_scope()?;
         let lock = self.store.lock().await?;
         let known = self.store.load().await?;
         let mut out = Vec::new();
@@ -389,13 +383,8 @@ impl<T: SyncTarget, S: StateStore> Syncer<T, S> {
         Ok(out)
     }
 
-    /// One run around a source of batches (made from the pushed fields and the last
-    /// confirmed fingerprints): scope check, lock, provisioning, state, push.
-    async fn run_batches<B, F>(&mut self, source: F) -> Result<SyncReport>
-    where
-        F: FnOnce(Arc<[ProfileField]>, Arc<Fingerprints>) -> B,
-        B: Iterator<Item = Batch> + Send,
-    {
+    /// Refuses a store that describes another account than the target's.
+    fn check_scope(&self) -> Result<()> {
         let scope = self.target.scope()?;
         if scope != *self.store.scope() {
             return Err(Error::State(StateError::OtherScope {
@@ -403,6 +392,17 @@ impl<T: SyncTarget, S: StateStore> Syncer<T, S> {
                 found: self.store.scope().clone(),
             }));
         }
+        Ok(())
+    }
+
+    /// One run around a source of batches (made from the pushed fields and the last
+    /// confirmed fingerprints): scope check, lock, provisioning, state, push.
+    async fn run_batches<B, F>(&mut self, source: F) -> Result<SyncReport>
+    where
+        F: FnOnce(Arc<[ProfileField]>, Arc<Fingerprints>) -> B,
+        B: Iterator<Item = Batch> + Send,
+    {
+        self.check_scope()?;
         let lock = self.store.lock().await?;
         self.target.prepare(&self.fields).await?;
         self.prepared = true;

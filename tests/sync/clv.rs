@@ -54,6 +54,21 @@ fn predict(profiles: &Consolidation<'_>) -> (BuyerSummaries, Predictions) {
     (buyers, p)
 }
 
+/// The predictions as the service holds them: rounded to the two decimals pushed.
+fn rounded(p: &Predictions) -> Predictions {
+    let r = |v: &Vec<f64>| -> Vec<f64> {
+        v.iter()
+            .map(|x| format!("{x:.2}").parse::<f64>().unwrap())
+            .collect()
+    };
+    Predictions {
+        p_alive: r(&p.p_alive),
+        expected_purchases: r(&p.expected_purchases),
+        expected_avg_value: r(&p.expected_avg_value),
+        expected_value: r(&p.expected_value),
+    }
+}
+
 fn all_fields() -> Vec<ProfileField> {
     ProfileField::ALL
         .iter()
@@ -158,16 +173,7 @@ async fn clv_segments_are_provisioned_and_the_service_counts_what_the_rounded_va
     );
 
     // The service evaluates the synced values, rounded to two decimals: count the same way.
-    let rounded = |v: f64| format!("{v:.2}").parse::<f64>().unwrap();
-    let rounded_table = PredictedValues::from_parts(
-        &buyers.contacts,
-        Predictions {
-            p_alive: p.p_alive.iter().copied().map(rounded).collect(),
-            expected_purchases: p.expected_purchases.iter().copied().map(rounded).collect(),
-            expected_avg_value: p.expected_avg_value.iter().copied().map(rounded).collect(),
-            expected_value: p.expected_value.iter().copied().map(rounded).collect(),
-        },
-    );
+    let rounded_table = PredictedValues::from_parts(&buyers.contacts, rounded(&p));
     for (spec, outcome) in specs.iter().zip(outcomes) {
         let (id, created) = outcome.result.unwrap();
         assert!(created);
@@ -196,12 +202,7 @@ async fn clv_segments_on_sendsay_hold_what_the_rounded_values_say() {
     let specs = ClvSegments::default().specs(&profiles, &table);
 
     let fake = FakeSendsay::start().await;
-    let client = fake
-        .client_builder()
-        .timezone(chrono_tz::Europe::Moscow)
-        .build()
-        .unwrap();
-    let mut syncer = Syncer::in_memory(SendsayTarget::new(client))
+    let mut syncer = Syncer::in_memory(SendsayTarget::new(super::sendsay::client_in_moscow(&fake)))
         .unwrap()
         .fields(all_fields());
     syncer.run_predicted(&profiles, &table).await.unwrap();
@@ -219,16 +220,7 @@ async fn clv_segments_on_sendsay_hold_what_the_rounded_values_say() {
             .any(|b| b.contains(r#""a":"relance.p_alive","op":"<=","v":"0.49""#)),
         "{filters:?}"
     );
-    let rounded = |v: f64| format!("{v:.2}").parse::<f64>().unwrap();
-    let rounded_table = PredictedValues::from_parts(
-        &buyers.contacts,
-        Predictions {
-            p_alive: p.p_alive.iter().copied().map(rounded).collect(),
-            expected_purchases: p.expected_purchases.iter().copied().map(rounded).collect(),
-            expected_avg_value: p.expected_avg_value.iter().copied().map(rounded).collect(),
-            expected_value: p.expected_value.iter().copied().map(rounded).collect(),
-        },
-    );
+    let rounded_table = PredictedValues::from_parts(&buyers.contacts, rounded(&p));
     for (spec, outcome) in specs.iter().zip(outcomes) {
         let (id, _) = outcome.result.unwrap();
         let members = fake.group_members(&id);

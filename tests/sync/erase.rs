@@ -7,6 +7,7 @@ use relance::sync::{Erased, SendethicTarget, SendsayTarget, Syncer};
 use relance::testing::{FakeSendethic, FakeSendsay, Fault};
 
 use super::record;
+use super::sendsay::client_in_moscow;
 
 #[tokio::test]
 async fn sendethic_erasure_deletes_forgets_and_can_be_repeated() {
@@ -58,12 +59,7 @@ async fn sendethic_erasure_deletes_forgets_and_can_be_repeated() {
 #[tokio::test]
 async fn sendsay_erasure_reads_deletes_once_and_confirms() {
     let fake = FakeSendsay::start().await;
-    let client = fake
-        .client_builder()
-        .timezone(chrono_tz::Europe::Moscow)
-        .build()
-        .unwrap();
-    let mut syncer = Syncer::in_memory(SendsayTarget::new(client)).unwrap();
+    let mut syncer = Syncer::in_memory(SendsayTarget::new(client_in_moscow(&fake))).unwrap();
     syncer.run((0..3).map(|i| record(i, 1))).await.unwrap();
     assert!(fake.member("customer000@example.com").is_some());
     let out = syncer

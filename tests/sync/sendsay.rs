@@ -8,7 +8,7 @@ use super::record;
 
 /// A client of the fake with the account timezone Europe/Moscow, which Sendsay needs the user
 /// to configure for date fields.
-fn client_in_moscow(fake: &FakeSendsay) -> relance::sendsay::Client {
+pub(super) fn client_in_moscow(fake: &FakeSendsay) -> relance::sendsay::Client {
     fake.client_builder()
         .timezone(chrono_tz::Europe::Moscow)
         .build()
