@@ -658,16 +658,21 @@ async fn dropping_c3(
     (server, client)
 }
 
+/// Upserts c0 … c7 in one bulk write.
+async fn upsert_eight(client: &relance::sendethic::Client) -> relance::BulkReport {
+    client
+        .contacts()
+        .upsert_many((0..8).map(|i| Contact::new(format!("c{i}@b.fr"))))
+        .await
+        .unwrap()
+}
+
 #[tokio::test]
 async fn a_short_count_is_split_until_the_dropped_contact_is_found() {
     let refusal = "The value 'x' is invalid for the field Tier.";
     let (server, client) =
         dropping_c3(ResponseTemplate::new(400).set_body_json(json!({"Message": refusal}))).await;
-    let report = client
-        .contacts()
-        .upsert_many((0..8).map(|i| Contact::new(format!("c{i}@b.fr"))))
-        .await
-        .unwrap();
+    let report = upsert_eight(&client).await;
     assert_eq!(report.written, vec![0, 1, 2, 4, 5, 6, 7]);
     assert_eq!(report.rejected.len(), 1);
     assert_eq!(report.rejected[0].index, 3);
@@ -694,11 +699,7 @@ async fn a_short_count_is_split_until_the_dropped_contact_is_found() {
 #[tokio::test]
 async fn a_contact_dropped_alone_too_is_rejected_as_dropped_and_one_counted_alone_is_written() {
     let (_server, client) = dropping_c3(affected(0)).await;
-    let report = client
-        .contacts()
-        .upsert_many((0..8).map(|i| Contact::new(format!("c{i}@b.fr"))))
-        .await
-        .unwrap();
+    let report = upsert_eight(&client).await;
     assert_eq!(report.written, vec![0, 1, 2, 4, 5, 6, 7]);
     assert!(matches!(report.rejected[0].reason, Error::Protocol(_)));
     assert!(
@@ -709,11 +710,7 @@ async fn a_contact_dropped_alone_too_is_rejected_as_dropped_and_one_counted_alon
     );
     // The bulk endpoint dropped it, but alone it is counted: written.
     let (_server, client) = dropping_c3(affected(1)).await;
-    let report = client
-        .contacts()
-        .upsert_many((0..8).map(|i| Contact::new(format!("c{i}@b.fr"))))
-        .await
-        .unwrap();
+    let report = upsert_eight(&client).await;
     assert_eq!(report.written.len(), 8);
     assert!(report.written.contains(&3));
     assert!(report.rejected.is_empty());
