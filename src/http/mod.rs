@@ -20,6 +20,7 @@ use std::fmt;
 use std::time::Duration;
 
 pub use bulk::{BulkEvent, BulkReport, BulkTotals, FailedWrite, Rejected};
+pub(crate) use bulk::numbered_chunks;
 pub use request::{Request, RequestOptions};
 pub use retry::RetryPolicy;
 pub use wait::{Job, JobKind, JobWait};

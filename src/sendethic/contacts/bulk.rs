@@ -16,7 +16,7 @@ use super::model::Contact;
 use super::validate::validate;
 use super::write_safety;
 use crate::error::{Error, Result};
-use crate::http::{Body, BulkEvent, BulkReport, RequestOptions, RetryPolicy};
+use crate::http::{Body, BulkEvent, BulkReport, RequestOptions, RetryPolicy, numbered_chunks};
 use crate::sendethic::core::Core;
 use crate::sendethic::fields::{ContactField, FieldCatalog};
 
@@ -313,16 +313,15 @@ impl<S: Stream<Item = Contact>> Bulk<S> {
         // production of the next contacts; the contacts themselves are freed here, on the
         // thread that polls the write (usually the one that allocated them: freeing across
         // threads is slow with common allocators).
-        source
-            .enumerate()
-            .chunks(options.chunk_size)
-            .map(move |contacts| {
+        numbered_chunks(source, options.chunk_size)
+            .map(move |(start, contacts)| {
                 let (writer, catalog) = (writer.clone(), catalog.clone());
                 let contacts = Arc::new(contacts);
                 let shared = contacts.clone();
                 async move {
                     let (chunk, mut events) =
-                        on_runtime(async move { admit(&shared, catalog.as_deref()) }).await;
+                        on_runtime(async move { admit(start, &shared, catalog.as_deref()) })
+                            .await;
                     drop(contacts);
                     if let Some(chunk) = chunk {
                         events.extend(writer.settle(chunk).await);
@@ -378,15 +377,15 @@ where
 /// request that carries them all; each keeps its span of that body (halves of a chunk are
 /// sent again without serialising anything again). The refused ones are reported.
 fn admit(
-    contacts: &[(usize, Contact)],
+    start: usize,
+    contacts: &[Contact],
     catalog: Option<&FieldCatalog>,
 ) -> (Option<Chunk>, Vec<BulkEvent>) {
     let mut body = Vec::with_capacity(contacts.len() * 192 + 2);
     body.push(b'[');
     let mut spans = Vec::with_capacity(contacts.len());
     let mut rejected = Vec::new();
-    for (index, contact) in contacts {
-        let index = *index;
+    for (index, contact) in (start..).zip(contacts) {
         let mark = body.len();
         if !spans.is_empty() {
             body.push(b',');

@@ -216,6 +216,7 @@ macro_rules! contact_struct {
                 /// # let _ = c;
                 /// ```
                 #[must_use]
+                #[inline]
                 pub fn $name(mut self, value: impl Into<$ty>) -> Self {
                     self.$name = Patch::Set(value.into());
                     self
@@ -335,6 +336,7 @@ impl Contact {
     /// assert_eq!(c.key, "ann@example.com");
     /// ```
     #[must_use]
+    #[inline]
     pub fn new(key: impl Into<String>) -> Self {
         Self {
             key: key.into(),
@@ -362,6 +364,7 @@ impl Contact {
     /// # let _ = c;
     /// ```
     #[must_use]
+    #[inline]
     pub fn custom(mut self, field: FieldId, value: impl Into<String>) -> Self {
         self.custom.insert(field, Patch::Set(value.into()));
         self
@@ -461,7 +464,6 @@ impl Contact {
     /// writes for [`to_wire`](Self::to_wire), without building it (the bulk writer's hot
     /// path).
     pub(crate) fn write_wire_json(&self, out: &mut Vec<u8>) {
-        use std::io::Write as _;
         /// One attribute, after the first one's comma.
         fn attribute(
             out: &mut Vec<u8>,
@@ -482,7 +484,7 @@ impl Contact {
         match self.id {
             None => out.push(b'0'),
             // Writing to a `Vec` cannot fail.
-            Some(id) => drop(write!(out, "{}", id.get())),
+            Some(id) => out.extend_from_slice(itoa::Buffer::new().format(id.get()).as_bytes()),
         }
         out.extend_from_slice(b",\"contactKey\":");
         json_str(out, self.key.trim());
@@ -498,7 +500,11 @@ impl Contact {
         }
         for (id, p) in &self.custom {
             if let Some(value) = patch_to_wire(p) {
-                let id = |out: &mut Vec<u8>| drop(write!(out, "\"{id}\""));
+                let id = |out: &mut Vec<u8>| {
+                    out.push(b'"');
+                    out.extend_from_slice(itoa::Buffer::new().format(id.0).as_bytes());
+                    out.push(b'"');
+                };
                 attribute(out, &mut first, id, &value);
             }
         }
