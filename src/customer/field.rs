@@ -78,10 +78,116 @@ pub enum ProfileField {
     /// `expected_value`: expected purchases × expected average value over the horizon
     /// (number, major units). Predicted.
     ExpectedValue,
+    /// A field the shop defines itself ("loyalty tier", "preferred store"): its values come
+    /// from the shop, set on each [`SyncRecord`](crate::sync::SyncRecord), and are pushed
+    /// like the consolidated ones (created on the provider under the same naming).
+    Custom(CustomField),
+}
+
+/// A field the shop defines: a snake-case name (the provider key, never changed once
+/// synced), a label shown on the provider and a [`FieldKind`].
+///
+/// ```
+/// use relance::customer::{CustomField, FieldKind, ProfileField};
+/// let tier = CustomField::new("loyalty_tier", "Loyalty tier", FieldKind::Text)?;
+/// let field = ProfileField::Custom(tier);
+/// assert_eq!((field.name(), field.label(), field.kind()), ("loyalty_tier", "Loyalty tier", FieldKind::Text));
+/// // A name of the consolidated fields, or one that is not snake case, is refused.
+/// assert!(CustomField::new("revenue", "Revenue", FieldKind::Number).is_err());
+/// assert!(CustomField::new("Loyalty Tier", "Tier", FieldKind::Text).is_err());
+/// # Ok::<(), relance::Error>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CustomField {
+    name: String,
+    label: String,
+    kind: FieldKind,
+}
+
+impl CustomField {
+    /// A custom field. The name is 1 to 40 characters of `a-z`, `0-9` and `_`, starting
+    /// with a letter, and is not the name of a consolidated or predicted field; the label is
+    /// not blank.
+    ///
+    /// ```
+    /// use relance::customer::{CustomField, FieldKind};
+    /// let store = CustomField::new("preferred_store", "Preferred store", FieldKind::Text)?;
+    /// assert_eq!(store.name(), "preferred_store");
+    /// # Ok::<(), relance::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInput`](crate::Error::InvalidInput) naming the field.
+    pub fn new(
+        name: impl Into<String>,
+        label: impl Into<String>,
+        kind: FieldKind,
+    ) -> crate::error::Result<Self> {
+        let (name, label) = (name.into(), label.into());
+        let refuse = |reason: &'static str| Err(crate::Error::invalid(name.clone(), reason));
+        let snake = name.len() <= 40
+            && name.starts_with(|c: char| c.is_ascii_lowercase())
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+        if !snake {
+            return refuse(
+                "a custom field name is 1 to 40 characters of a-z, 0-9 and _, starting with a letter",
+            );
+        }
+        if ProfileField::ALL
+            .iter()
+            .chain(&ProfileField::PREDICTED)
+            .any(|f| f.name() == name)
+        {
+            return refuse("a consolidated field already has this name");
+        }
+        if label.trim().is_empty() {
+            return refuse("a custom field needs a label");
+        }
+        Ok(Self { name, label, kind })
+    }
+
+    /// The name.
+    ///
+    /// ```
+    /// # use relance::customer::{CustomField, FieldKind};
+    /// assert_eq!(CustomField::new("tier", "Tier", FieldKind::Text)?.name(), "tier");
+    /// # Ok::<(), relance::Error>(())
+    /// ```
+    #[must_use]
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The label.
+    ///
+    /// ```
+    /// # use relance::customer::{CustomField, FieldKind};
+    /// assert_eq!(CustomField::new("tier", "Tier", FieldKind::Text)?.label(), "Tier");
+    /// # Ok::<(), relance::Error>(())
+    /// ```
+    #[must_use]
+    pub fn label(&self) -> &str {
+        &self.label
+    }
+
+    /// The kind.
+    ///
+    /// ```
+    /// # use relance::customer::{CustomField, FieldKind};
+    /// assert_eq!(CustomField::new("visits", "Visits", FieldKind::Number)?.kind(), FieldKind::Number);
+    /// # Ok::<(), relance::Error>(())
+    /// ```
+    #[must_use]
+    pub fn kind(&self) -> FieldKind {
+        self.kind
+    }
 }
 
 /// How a field's values are typed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[non_exhaustive]
 pub enum FieldKind {
     /// Free text.
@@ -94,6 +200,36 @@ pub enum FieldKind {
     Date,
     /// Yes / no consent.
     OptIn,
+}
+
+impl std::str::FromStr for FieldKind {
+    type Err = crate::Error;
+
+    /// Reads a kind as configuration writes it: `text`, `number`, `datetime`, `date` or
+    /// `optin` (any case); anything else is refused with
+    /// [`Error::InvalidInput`](crate::Error::InvalidInput) naming it.
+    ///
+    /// ```
+    /// use relance::customer::FieldKind;
+    /// assert_eq!("Number".parse::<FieldKind>()?, FieldKind::Number);
+    /// assert!("colour".parse::<FieldKind>().is_err());
+    /// # Ok::<(), relance::Error>(())
+    /// ```
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(match s.trim().to_ascii_lowercase().as_str() {
+            "text" => Self::Text,
+            "number" => Self::Number,
+            "datetime" => Self::DateTime,
+            "date" => Self::Date,
+            "optin" | "opt-in" => Self::OptIn,
+            _ => {
+                return Err(crate::Error::invalid(
+                    s.to_owned(),
+                    "unknown field kind: text, number, datetime, date or optin",
+                ));
+            }
+        })
+    }
 }
 
 impl ProfileField {
@@ -180,6 +316,7 @@ impl ProfileField {
             Self::ExpectedPurchases => "expected_purchases",
             Self::ExpectedAvgValue => "expected_avg_value",
             Self::ExpectedValue => "expected_value",
+            Self::Custom(c) => c.name(),
         }
     }
 
@@ -216,6 +353,7 @@ impl ProfileField {
             Self::ExpectedPurchases => "Expected purchases",
             Self::ExpectedAvgValue => "Expected order value",
             Self::ExpectedValue => "Expected value",
+            Self::Custom(c) => c.label(),
         }
     }
 
@@ -253,6 +391,7 @@ impl ProfileField {
             | Self::ExpectedAvgValue
             | Self::ExpectedValue => FieldKind::Number,
             Self::NewsletterOptIn => FieldKind::OptIn,
+            Self::Custom(c) => c.kind(),
         }
     }
 }

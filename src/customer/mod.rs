@@ -54,7 +54,7 @@ mod tzdays;
 pub use consolidate::ConsolidationError;
 pub use consolidation::Consolidation;
 pub use dataset::{Dataset, normalize_email};
-pub use field::{FieldKind, ProfileField};
+pub use field::{CustomField, FieldKind, ProfileField};
 pub use input::{
     Buyer, Cart, CartId, Civility, ContactIdx, CustomStatus, Customer, CustomerIdx, Delivery,
     GuestIdx, Login, OptIn, Order, OrderId, OrderIdx, OrderStatus,

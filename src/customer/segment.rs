@@ -132,6 +132,16 @@ fn read<'a>(
         F::PAlive | F::ExpectedPurchases | F::ExpectedAvgValue | F::ExpectedValue => {
             V::Number(predicted.and_then(|t| t.value(p.contact(), f)))
         }
+        // A shop's own field has no value in a profile: locally it is absent (the provider,
+        // which has the values, evaluates segments on it).
+        F::Custom(c) => match c.kind() {
+            crate::customer::FieldKind::Number => V::Number(None),
+            crate::customer::FieldKind::DateTime | crate::customer::FieldKind::Date => {
+                V::Date(None)
+            }
+            crate::customer::FieldKind::OptIn => V::OptIn(OptIn::Unknown),
+            _ => V::Text(None),
+        },
     }
 }
 

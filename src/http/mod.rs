@@ -19,8 +19,8 @@ mod wait;
 use std::fmt;
 use std::time::Duration;
 
-pub use bulk::{BulkEvent, BulkReport, BulkTotals, FailedWrite, Rejected};
 pub(crate) use bulk::numbered_chunks;
+pub use bulk::{BulkEvent, BulkReport, BulkTotals, FailedWrite, Rejected};
 pub use request::{Request, RequestOptions};
 pub use retry::RetryPolicy;
 pub use wait::{Job, JobKind, JobWait};

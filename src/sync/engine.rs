@@ -68,6 +68,8 @@ const PROFILE_BLOCK: usize = 16_384;
 struct Batch {
     considered: usize,
     changed: Vec<(SyncRecord, u64)>,
+    /// Records refused before sending (a value that does not fit its field), with why.
+    refused: Vec<(String, Error)>,
 }
 
 impl Batch {
@@ -81,9 +83,14 @@ impl Batch {
         let mut batch = Self {
             considered: 0,
             changed: Vec::new(),
+            refused: Vec::new(),
         };
         for mut record in records {
             batch.considered += 1;
+            if let Err(error) = record.check() {
+                batch.refused.push((record.email().to_owned(), error));
+                continue;
+            }
             if record
                 .values()
                 .any(|(f, _)| fields.binary_search(f).is_err())
@@ -109,6 +116,7 @@ impl Batch {
         let mut batch = Self {
             considered: profiles.len(),
             changed: Vec::new(),
+            refused: Vec::new(),
         };
         for p in profiles {
             let (email, fingerprint) = fingerprint_profile(p, predicted, fields);
@@ -131,10 +139,12 @@ impl Batch {
         let mut out = Self {
             considered: 0,
             changed: Vec::new(),
+            refused: Vec::new(),
         };
         for part in parts {
             out.considered += part.considered;
             out.changed.extend(part.changed);
+            out.refused.extend(part.refused);
         }
         out
     }
@@ -147,6 +157,7 @@ struct Pending {
     considered: usize,
     unchanged: usize,
     in_flight: HashMap<usize, (String, u64)>,
+    refused: Vec<(String, Error)>,
 }
 
 impl<T: SyncTarget> Syncer<T, MemoryStore> {
@@ -335,7 +346,8 @@ impl<T: SyncTarget, S: StateStore> Syncer<T, S> {
             .count();
         Ok(SyncPlan {
             considered: batch.considered,
-            unchanged: batch.considered - batch.changed.len(),
+            unchanged: batch.considered - batch.changed.len() - batch.refused.len(),
+            rejected: batch.refused,
             to_push: batch
                 .changed
                 .into_iter()
@@ -423,7 +435,8 @@ impl<T: SyncTarget, S: StateStore> Syncer<T, S> {
         let changed = batches.flat_map(|batch| {
             let mut p = lock(&pending);
             p.considered += batch.considered;
-            p.unchanged += batch.considered - batch.changed.len();
+            p.unchanged += batch.considered - batch.changed.len() - batch.refused.len();
+            p.refused.extend(batch.refused);
             let first = p.next;
             p.next += batch.changed.len();
             let records: Vec<SyncRecord> = batch
@@ -487,6 +500,7 @@ impl<T: SyncTarget, S: StateStore> Syncer<T, S> {
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         report.considered = p.considered;
         report.unchanged = p.unchanged;
+        report.rejected.extend(p.refused);
         if !p.in_flight.is_empty() {
             // Records the target ended without a word on (or failed as a whole): they are not
             // confirmed.

@@ -99,6 +99,38 @@ impl Naming {
     }
 }
 
+/// The Sendethic tags the earlier connectors (the Magento extension, `magento_*`, and the
+/// WooCommerce plugin, `woo_*`) gave a consolidated field, in that order: what
+/// [`SendethicTarget::adopt_connectors`](super::SendethicTarget::adopt_connectors) adopts.
+/// Empty for fields they did not write (or wrote to standard fields).
+///
+/// ```
+/// use relance::customer::ProfileField;
+/// assert_eq!(relance::sync::connector_tags(&ProfileField::Revenue), ["magento_orderstotal", "woo_orderstotal"]);
+/// assert!(relance::sync::connector_tags(&ProfileField::ShopId).is_empty());
+/// ```
+#[must_use]
+pub fn connector_tags(field: &ProfileField) -> &'static [&'static str] {
+    match field {
+        ProfileField::BirthDate => &["magento_birthday"],
+        ProfileField::SignedUpAt => &["magento_dateadd", "woo_dateadd"],
+        ProfileField::LastLoginAt => &["magento_lastconnection", "woo_lastconnection"],
+        ProfileField::Revenue => &["magento_orderstotal", "woo_orderstotal"],
+        ProfileField::LastAbandonedCartAt => {
+            &["magento_lastcancelledcartdate", "woo_lastcancelledcartdate"]
+        }
+        ProfileField::CustomerId => &["magento_customerid"],
+        ProfileField::FirstOrderAt => &["magento_firstorderdate", "woo_firstorderdate"],
+        ProfileField::LastOrderAt => &["magento_lastorderdate", "woo_lastorderdate"],
+        ProfileField::LastOrderAmount => &["magento_lastordertotal", "woo_lastordertotal"],
+        ProfileField::LastDeliveryAt => &["magento_lastdeliverydate"],
+        ProfileField::OrdersCount => &["magento_orderscount", "woo_orderscount"],
+        ProfileField::AvgDaysBetweenOrders => &["magento_ordersfrequency"],
+        ProfileField::NewsletterOptIn => &["magento_optin"],
+        _ => &[],
+    }
+}
+
 /// Whether a field is pushed as a value: every field but the contact key, the email.
 pub(super) fn is_value(field: &ProfileField) -> bool {
     *field != ProfileField::Email

@@ -49,7 +49,7 @@ pub mod store;
 mod target;
 
 pub use engine::Syncer;
-pub use fields::{Naming, label, tag};
+pub use fields::{Naming, connector_tags, label, tag};
 pub use phone::PhoneRegion;
 pub use profile::PREDICTED_DECIMALS;
 pub use record::{SyncRecord, SyncValue};

@@ -4,7 +4,7 @@ use std::borrow::Cow;
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use crate::customer::ProfileField;
+use crate::customer::{FieldKind, ProfileField};
 
 /// One value of a [`SyncRecord`].
 #[derive(Debug, Clone, PartialEq)]
@@ -89,6 +89,17 @@ impl SyncValue {
             Self::OptIn(b) => ValueRef::OptIn(*b),
         }
     }
+}
+
+/// Whether `n` is a plain finite decimal: optional `-`, digits, optionally `.` and digits
+/// (what both providers store as a number; no exponent, no `,`, no `NaN`).
+fn is_decimal(n: &str) -> bool {
+    let digits = n.strip_prefix('-').unwrap_or(n);
+    let (int, frac) = digits.split_once('.').unwrap_or((digits, "0"));
+    !int.is_empty()
+        && !frac.is_empty()
+        && int.bytes().all(|b| b.is_ascii_digit())
+        && frac.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// A value borrowed where it can be: what a profile gives before any record is built.
@@ -274,6 +285,34 @@ impl SyncRecord {
     /// Keeps only the fields for which `keep` is true.
     pub(crate) fn retain(&mut self, keep: impl Fn(&ProfileField) -> bool) {
         self.values.retain(|(f, _)| keep(f));
+    }
+
+    /// Checks that each value fits its field's kind (text for a text field, a finite
+    /// decimal number for a number field, an instant or a date for a date field, consent for
+    /// an opt-in); [`SyncValue::Empty`] fits every field. The error names the contact and the
+    /// field.
+    pub(crate) fn check(&self) -> crate::error::Result<()> {
+        for (field, value) in &self.values {
+            let fits = match (field.kind(), value) {
+                (_, SyncValue::Empty)
+                | (FieldKind::Text, SyncValue::Text(_))
+                | (FieldKind::DateTime, SyncValue::DateTime(_) | SyncValue::Date(_))
+                | (FieldKind::Date, SyncValue::Date(_))
+                | (FieldKind::OptIn, SyncValue::OptIn(_)) => true,
+                (FieldKind::Number, SyncValue::Number(n)) => is_decimal(n),
+                _ => false,
+            };
+            if !fits {
+                return Err(crate::Error::invalid(
+                    format!("{}: {field}", self.email),
+                    format!(
+                        "{value:?} does not fit a {} field",
+                        format!("{:?}", field.kind()).to_lowercase()
+                    ),
+                ));
+            }
+        }
+        Ok(())
     }
 
     /// The contact key (normalised email).

@@ -77,7 +77,7 @@ impl fmt::Display for SyncReport {
 
 /// What a run would push, from [`Syncer::plan`](super::Syncer::plan): a dry run that reads
 /// the store and writes nothing anywhere.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
+#[derive(Debug, Default)]
 #[non_exhaustive]
 pub struct SyncPlan {
     /// Records considered.
@@ -90,17 +90,21 @@ pub struct SyncPlan {
     /// Of those, the ones never confirmed pushed before (new to the service, as far as the
     /// store knows).
     pub new: usize,
+    /// Records a run would refuse before sending (a value that does not fit its field), by
+    /// email, with the reason.
+    pub rejected: Vec<(String, Error)>,
 }
 
 impl fmt::Display for SyncPlan {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "considered {}, would push {} ({} new), unchanged {}",
+            "considered {}, would push {} ({} new), unchanged {}, would reject {}",
             self.considered,
             self.to_push.len(),
             self.new,
-            self.unchanged
+            self.unchanged,
+            self.rejected.len()
         )
     }
 }

@@ -51,11 +51,14 @@ enum Slot {
 pub struct SendethicTarget {
     client: Client,
     slots: BTreeMap<ProfileField, Slot>,
-    optin: Option<(FieldValueId, FieldValueId)>,
+    /// The `Yes` and `No` value ids of each opt-in field.
+    optin: BTreeMap<FieldId, (FieldValueId, FieldValueId)>,
     options: BulkOptions,
     catalog: Option<FieldCatalog>,
     mobile: Option<PhoneRegion>,
     naming: Naming,
+    /// Tags and names of existing fields to adopt, per field.
+    adopt: BTreeMap<ProfileField, (Vec<String>, Vec<String>)>,
 }
 
 impl SendethicTarget {
@@ -72,11 +75,12 @@ impl SendethicTarget {
         Self {
             client,
             slots: BTreeMap::new(),
-            optin: None,
+            optin: BTreeMap::new(),
             options: BulkOptions::default().retry_upserts(true),
             catalog: None,
             mobile: None,
             naming: Naming::default(),
+            adopt: BTreeMap::new(),
         }
     }
 
@@ -129,6 +133,69 @@ impl SendethicTarget {
         self
     }
 
+    /// Adopts an existing field for `field` when it has one of these tags (tried in order,
+    /// after the field's own tag): the field is written there instead of a new one being
+    /// created. Its format must be the one `relance` would create (a typed error names
+    /// both fields otherwise).
+    ///
+    /// ```no_run
+    /// # fn f(client: relance::sendethic::Client) {
+    /// use relance::customer::ProfileField;
+    /// let target = relance::sync::SendethicTarget::new(client)
+    ///     .adopt(ProfileField::Revenue, ["ps_total_spent"]);
+    /// # let _ = target;
+    /// # }
+    /// ```
+    #[must_use]
+    pub fn adopt<I, S>(mut self, field: ProfileField, tags: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        let entry = self.adopt.entry(field).or_default();
+        entry.0.extend(tags.into_iter().map(Into::into));
+        self
+    }
+
+    /// Adopts an existing field for `field` by its name (compared without case), for
+    /// fields created without a tag. A field with the very name `relance` would create is
+    /// always adopted when its format matches.
+    ///
+    /// ```no_run
+    /// # fn f(client: relance::sendethic::Client) {
+    /// use relance::customer::ProfileField;
+    /// let target = relance::sync::SendethicTarget::new(client)
+    ///     .adopt_name(ProfileField::OrdersCount, "[PS] Nombre de commandes");
+    /// # let _ = target;
+    /// # }
+    /// ```
+    #[must_use]
+    pub fn adopt_name(mut self, field: ProfileField, name: impl Into<String>) -> Self {
+        self.adopt.entry(field).or_default().1.push(name.into());
+        self
+    }
+
+    /// Adopts the fields the earlier connectors created ([`connector_tags`](super::connector_tags):
+    /// the Magento extension's `magento_*` and the WooCommerce plugin's `woo_*` tags), so
+    /// that moving off them does not leave the account with duplicates.
+    ///
+    /// ```no_run
+    /// # fn f(client: relance::sendethic::Client) {
+    /// let target = relance::sync::SendethicTarget::new(client).adopt_connectors();
+    /// # let _ = target;
+    /// # }
+    /// ```
+    #[must_use]
+    pub fn adopt_connectors(mut self) -> Self {
+        for field in ProfileField::ALL {
+            let tags = super::connector_tags(&field);
+            if !tags.is_empty() {
+                self = self.adopt(field, tags.iter().copied());
+            }
+        }
+        self
+    }
+
     /// The custom field id a field was provisioned as (after preparation).
     ///
     /// ```no_run
@@ -165,16 +232,24 @@ impl SendethicTarget {
         }
     }
 
-    fn wire(&self, value: &SyncValue) -> Patch<String> {
+    fn wire(&self, value: &SyncValue, slot: Option<&Slot>) -> Patch<String> {
         match value {
             SyncValue::Empty => Patch::Clear,
             SyncValue::Text(t) | SyncValue::Number(t) => Patch::Set(t.clone()),
             SyncValue::DateTime(d) => Patch::Set(d.format("%Y-%m-%d %H:%M:%S").to_string()),
             SyncValue::Date(d) => Patch::Set(format!("{} 00:00:00", d.format("%Y-%m-%d"))),
-            SyncValue::OptIn(yes) => match self.optin {
+            SyncValue::OptIn(yes) => match slot.and_then(|s| self.optin_values(s)) {
                 Some((y, n)) => Patch::Set(if *yes { y } else { n }.to_string()),
                 None => Patch::Unset,
             },
+        }
+    }
+
+    /// The `Yes` and `No` value ids of an opt-in field's slot.
+    fn optin_values(&self, slot: &Slot) -> Option<(FieldValueId, FieldValueId)> {
+        match slot {
+            Slot::Custom(id) => self.optin.get(id).copied(),
+            Slot::Standard(_) => None,
         }
     }
 
@@ -230,7 +305,9 @@ impl SendethicTarget {
             Operator::DateWithinLastDays(n) => Criterion::date_within_last_days(field, n),
             Operator::DateOlderThanDays(n) => Criterion::date_older_than_days(field, n),
             Operator::SelectionEquals(o @ (OptIn::Yes | OptIn::No)) => {
-                let (yes, no) = self.optin.ok_or_else(unsupported)?;
+                let (yes, no) = slot
+                    .and_then(|s| self.optin_values(&s))
+                    .ok_or_else(unsupported)?;
                 Criterion::selection_equals(field, if o == OptIn::Yes { yes } else { no })
             }
             Operator::SelectionEquals(OptIn::Unknown) => return Err(unsupported()),
@@ -264,8 +341,9 @@ impl SendethicTarget {
         let mut contact = Contact::new(record.email()).email(record.email());
         let mut warning = None;
         for (field, value) in record.values() {
-            let patch = self.wire(value);
-            match self.slots.get(field) {
+            let slot = self.slots.get(field);
+            let patch = self.wire(value, slot);
+            match slot {
                 Some(Slot::Standard("mobile")) => {
                     contact.mobile = match (self.mobile, patch) {
                         (Some(region), Patch::Set(raw)) => match region.e164(&raw) {
@@ -311,11 +389,16 @@ impl SyncTarget for SendethicTarget {
             }
         }
         let specs = custom.iter().map(|field| {
-            let spec = FieldSpec::new(
+            let mut spec = FieldSpec::new(
                 self.naming.tag(field),
                 self.naming.label(field),
                 Self::format(field.kind()),
             );
+            if let Some((tags, names)) = self.adopt.get(field) {
+                spec = spec
+                    .adopt(tags.iter().cloned())
+                    .adopt_names(names.iter().cloned());
+            }
             if field.kind() == FieldKind::OptIn {
                 spec.values(["No", "Yes"])
             } else {
@@ -335,7 +418,9 @@ impl SyncTarget for SendethicTarget {
                         .map(|v| v.id)
                 };
                 match (find("Yes"), find("No")) {
-                    (Some(y), Some(n)) => self.optin = Some((y, n)),
+                    (Some(y), Some(n)) => {
+                        self.optin.insert(ensured.field.id, (y, n));
+                    }
                     _ => {
                         return Err(Error::invalid(
                             self.naming.tag(field),

@@ -250,7 +250,7 @@ async fn a_plan_says_what_a_run_would_push_and_writes_nothing() {
     assert_eq!(fake.requests().len(), seen, "still nothing sent");
     assert_eq!(
         plan.to_string(),
-        "considered 5, would push 2 (1 new), unchanged 3"
+        "considered 5, would push 2 (1 new), unchanged 3, would reject 0"
     );
     // The run then does what the plan said.
     let report = syncer.run(next).await.unwrap();

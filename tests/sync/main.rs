@@ -6,6 +6,7 @@ mod clv;
 mod engine;
 mod erase;
 mod faults;
+mod fields;
 mod pipeline;
 mod resume;
 mod sendethic;

@@ -320,8 +320,7 @@ impl<S: Stream<Item = Contact>> Bulk<S> {
                 let shared = contacts.clone();
                 async move {
                     let (chunk, mut events) =
-                        on_runtime(async move { admit(start, &shared, catalog.as_deref()) })
-                            .await;
+                        on_runtime(async move { admit(start, &shared, catalog.as_deref()) }).await;
                     drop(contacts);
                     if let Some(chunk) = chunk {
                         events.extend(writer.settle(chunk).await);

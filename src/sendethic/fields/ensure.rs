@@ -11,9 +11,10 @@ impl FieldsHandler {
     /// Makes sure every field of `specs` exists (found by its tag, created when missing, with
     /// its selection values), reading the field list **once**. Idempotent and safe on every
     /// run; a single fault never aborts it: a failed or ambiguous creation is checked by
-    /// reading the list again and tried again only if the field is still absent. A field with
-    /// the same name but another tag is refused with an error naming both (names are unique
-    /// on Sendethic).
+    /// reading the list again and tried again only if the field is still absent. A field
+    /// found under one of the spec's [`adopt`](FieldSpec::adopt) tags, or with the same name
+    /// (names are unique on Sendethic) under another tag, is adopted when its format is the
+    /// spec's, and refused with an error naming both fields otherwise.
     ///
     /// ```no_run
     /// # async fn run(client: relance::sendethic::Client) -> relance::Result<()> {
@@ -54,29 +55,18 @@ impl FieldsHandler {
         new.validate()?;
         let tag = spec.tag.trim();
         let by_tag = |list: &[ContactField]| list.iter().find(|f| f.tag() == Some(tag)).cloned();
-        let (field, created) = if let Some(field) = by_tag(fields) {
-            (field, false)
+        let (field, created, adopted) = if let Some(field) = by_tag(fields) {
+            (field, false, false)
+        } else if let Some(field) = adoptable(spec, fields)? {
+            (field, false, true)
         } else {
-            if let Some(other) = fields
-                .iter()
-                .find(|f| f.name.trim().eq_ignore_ascii_case(spec.name.trim()))
-            {
-                return Err(Error::invalid(
-                    tag,
-                    format!(
-                        "a field named `{}` already exists (id {}, tag `{}`); rename one of them or adopt it",
-                        other.name,
-                        other.id,
-                        other.tag().unwrap_or("none")
-                    ),
-                ));
-            }
-            create_verified(
+            let (field, created) = create_verified(
                 by_tag,
                 || self.create(new.clone()).send(),
                 || self.list().send(),
             )
-            .await?
+            .await?;
+            (field, created, false)
         };
         let values = if field.format.is_selection() || !spec.values.is_empty() {
             self.ensure_values(&field, &spec.values).await?
@@ -86,6 +76,7 @@ impl FieldsHandler {
         Ok(EnsuredField {
             field,
             created,
+            adopted,
             values,
         })
     }
@@ -116,4 +107,42 @@ impl FieldsHandler {
         }
         Ok(values)
     }
+}
+
+/// The existing field a spec adopts: the first one under an adopted tag, else one with an
+/// adopted name, else one with the spec's name; an error naming both when its format is not the spec's.
+fn adoptable(spec: &FieldSpec, fields: &[ContactField]) -> Result<Option<ContactField>> {
+    let by_adopted_tag = spec
+        .adopt
+        .iter()
+        .find_map(|t| fields.iter().find(|f| f.tag() == Some(t.trim())));
+    let named = |name: &str| {
+        fields
+            .iter()
+            .find(|f| f.name.trim().eq_ignore_ascii_case(name.trim()))
+    };
+    let by_name = || {
+        spec.adopt_names
+            .iter()
+            .find_map(|n| named(n))
+            .or_else(|| named(&spec.name))
+    };
+    let Some(other) = by_adopted_tag.or_else(by_name) else {
+        return Ok(None);
+    };
+    if other.format != spec.format {
+        return Err(Error::invalid(
+            spec.tag.trim(),
+            format!(
+                "cannot adopt the field `{}` (id {}, tag `{}`, format {}) for `{}` ({}): the formats differ; rename one of them or adopt another field",
+                other.name,
+                other.id,
+                other.tag().unwrap_or("none"),
+                other.format,
+                spec.name,
+                spec.format,
+            ),
+        ));
+    }
+    Ok(Some(other.clone()))
 }

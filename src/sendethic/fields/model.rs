@@ -321,6 +321,8 @@ pub struct FieldSpec {
     pub(super) format: FieldFormat,
     pub(super) options: Option<String>,
     pub(super) values: Vec<String>,
+    pub(super) adopt: Vec<String>,
+    pub(super) adopt_names: Vec<String>,
 }
 
 impl FieldSpec {
@@ -338,7 +340,50 @@ impl FieldSpec {
             format,
             options: None,
             values: Vec::new(),
+            adopt: Vec::new(),
+            adopt_names: Vec::new(),
         }
+    }
+
+    /// Other tags under which an existing field is adopted instead of creating one (for
+    /// example the tags an earlier connector used: `magento_orderstotal`,
+    /// `woo_orderstotal`), tried in this order after the spec's own tag. An adopted field
+    /// keeps its tag and name; its format must be the spec's.
+    ///
+    /// ```
+    /// use relance::sendethic::{FieldFormat, FieldSpec};
+    /// let s = FieldSpec::new("relance_revenue", "[relance] Revenue", FieldFormat::Number)
+    ///     .adopt(["magento_orderstotal", "woo_orderstotal"]);
+    /// # let _ = s;
+    /// ```
+    #[must_use]
+    pub fn adopt<I, S>(mut self, tags: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.adopt.extend(tags.into_iter().map(Into::into));
+        self
+    }
+
+    /// Names under which an existing field is adopted (compared without case), tried after
+    /// the [`adopt`](Self::adopt) tags and before the spec's own name: for fields an earlier
+    /// tool created without a tag. The format must be the spec's.
+    ///
+    /// ```
+    /// use relance::sendethic::{FieldFormat, FieldSpec};
+    /// let s = FieldSpec::new("relance_revenue", "[relance] Revenue", FieldFormat::Number)
+    ///     .adopt_names(["[PS] Chiffre d'affaires"]);
+    /// # let _ = s;
+    /// ```
+    #[must_use]
+    pub fn adopt_names<I, S>(mut self, names: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.adopt_names.extend(names.into_iter().map(Into::into));
+        self
     }
 
     /// Format options used when the field is created.
@@ -391,6 +436,9 @@ pub struct EnsuredField {
     pub field: ContactField,
     /// Whether this call created it.
     pub created: bool,
+    /// Whether it was adopted: found under another tag than the spec's (one given to
+    /// [`FieldSpec::adopt`], or none at all) rather than its own.
+    pub adopted: bool,
     /// Its selection values (empty for other formats), including any this call added.
     pub values: Vec<FieldValue>,
 }
