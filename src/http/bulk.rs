@@ -68,27 +68,6 @@ impl BulkEvent {
             Self::Rejected { index, .. } | Self::Warned { index, .. } => vec![*index],
         }
     }
-
-    /// The same event with its positions mapped by `at`.
-    pub(crate) fn reindexed(self, at: impl Fn(usize) -> usize) -> Self {
-        match self {
-            Self::Written(indices) => Self::Written(indices.into_iter().map(at).collect()),
-            Self::Failed { indices, error } => Self::Failed {
-                indices: indices.into_iter().map(at).collect(),
-                error,
-            },
-            Self::Rejected { index, key, error } => Self::Rejected {
-                index: at(index),
-                key,
-                error,
-            },
-            Self::Warned { index, key, error } => Self::Warned {
-                index: at(index),
-                key,
-                error,
-            },
-        }
-    }
 }
 
 /// An item of a bulk write refused, before sending or by the service.

@@ -100,7 +100,7 @@ impl Naming {
 }
 
 /// The Sendethic tags the earlier connectors (the Magento extension, `magento_*`, and the
-/// WooCommerce plugin, `woo_*`) gave a consolidated field, in that order: what
+/// Woo plugin, `woo_*`) gave a consolidated field, in that order: what
 /// [`SendethicTarget::adopt_connectors`](super::SendethicTarget::adopt_connectors) adopts.
 /// Empty for fields they did not write (or wrote to standard fields).
 ///

@@ -38,6 +38,7 @@
 
 mod engine;
 mod fields;
+mod joined;
 mod phone;
 mod profile;
 mod record;

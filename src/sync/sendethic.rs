@@ -176,7 +176,7 @@ impl SendethicTarget {
     }
 
     /// Adopts the fields the earlier connectors created ([`connector_tags`](super::connector_tags):
-    /// the Magento extension's `magento_*` and the WooCommerce plugin's `woo_*` tags), so
+    /// the Magento extension's `magento_*` and the Woo plugin's `woo_*` tags), so
     /// that moving off them does not leave the account with duplicates.
     ///
     /// ```no_run

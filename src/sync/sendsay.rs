@@ -9,17 +9,18 @@ use super::record::{SyncRecord, SyncValue};
 use futures_util::stream::BoxStream;
 
 use super::PREDICTED_DECIMALS;
+use super::joined::Joined;
 use super::store::Scope;
 use super::target::with_side_events;
-use super::{Erased, Naming, SegmentOutcome, SyncTarget};
+use super::{Erased, Naming, PhoneRegion, SegmentOutcome, SyncTarget};
 use crate::JobWait;
 use crate::customer::segment::{self as domain, Match, Op, Value as Operand};
 use crate::customer::{FieldKind, OptIn, ProfileField};
 use crate::error::{Error, Result};
 use crate::http::{BulkEvent, create_verified};
 use crate::sendsay::{
-    Accepted, Anketa, AnketaDetail, Client, Filter, FilterRule, Group, IfExists, MemberDelete,
-    MemberSet, NewQuestion,
+    Accepted, AddrType, Anketa, AnketaDetail, Client, Filter, FilterRule, Group, IfExists,
+    MemberDelete, MemberId, MemberSet, NewQuestion,
 };
 
 /// The questionnaire (anketa) id `relance` provisions for its fields.
@@ -57,6 +58,7 @@ pub struct SendsayTarget {
     chunk_size: usize,
     concurrency: usize,
     naming: Naming,
+    msisdn: Option<PhoneRegion>,
 }
 
 impl SendsayTarget {
@@ -76,6 +78,7 @@ impl SendsayTarget {
             chunk_size: 200,
             concurrency: 4,
             naming: Naming::default(),
+            msisdn: None,
         }
     }
 
@@ -92,6 +95,27 @@ impl SendsayTarget {
     #[must_use]
     pub fn naming(mut self, naming: Naming) -> Self {
         self.naming = naming;
+        self
+    }
+
+    /// Makes each contact with a phone reachable by SMS: the number is read as E.164 in
+    /// `region` (the shop's country for national numbers) and a member identified by it
+    /// (`addr_type: "msisdn"`, the digits of the E.164 form without `+`, as Sendsay's own
+    /// examples write numbers; the exact form the service wants is not documented) is set
+    /// with the same data beside the email member. The contact counts as pushed only when
+    /// both are confirmed. A number that cannot be read is reported in
+    /// [`SyncReport::warnings`](super::SyncReport::warnings) and the contact is still synced
+    /// by email.
+    ///
+    /// ```no_run
+    /// # fn f(client: relance::sendsay::Client) -> relance::Result<()> {
+    /// use relance::sync::{PhoneRegion, SendsayTarget};
+    /// let target = SendsayTarget::new(client).msisdn_region(PhoneRegion::new("RU")?);
+    /// # Ok(()) }
+    /// ```
+    #[must_use]
+    pub fn msisdn_region(mut self, region: PhoneRegion) -> Self {
+        self.msisdn = Some(region);
         self
     }
 
@@ -242,8 +266,33 @@ impl SendsayTarget {
         Ok(filter)
     }
 
-    fn member(&self, record: &SyncRecord) -> Result<MemberSet> {
-        let mut set = MemberSet::new(record.email())
+    /// The `member.set`s of a record: by email, and by phone when it is reachable by SMS
+    /// (with a warning when its phone cannot be read).
+    fn members(&self, record: &SyncRecord) -> Result<(Vec<MemberSet>, Option<Error>)> {
+        let by_email = self.member(record, MemberId::from(record.email()))?;
+        let phone = match (self.msisdn, record.get(&ProfileField::Phone)) {
+            (Some(region), Some(SyncValue::Text(raw))) => Some(region.e164(raw)),
+            _ => None,
+        };
+        Ok(match phone {
+            Some(Ok(e164)) => {
+                let digits = e164.trim_start_matches('+').to_owned();
+                let by_phone = self.member(record, MemberId::new(digits, AddrType::Msisdn))?;
+                (vec![by_email, by_phone], None)
+            }
+            Some(Err(reason)) => (
+                vec![by_email],
+                Some(Error::invalid(
+                    format!("{}: phone", record.email()),
+                    format!("{reason}; no msisdn member is written"),
+                )),
+            ),
+            None => (vec![by_email], None),
+        })
+    }
+
+    fn member(&self, record: &SyncRecord, id: MemberId) -> Result<MemberSet> {
+        let mut set = MemberSet::new(id)
             .if_exists(IfExists::Update)
             .newbie_confirm(false);
         for (field, value) in record.values() {
@@ -319,27 +368,34 @@ impl SyncTarget for SendsayTarget {
 
     fn push<'a>(&'a self, records: BoxStream<'a, SyncRecord>) -> BoxStream<'a, BulkEvent> {
         // Records whose member.set cannot be built are rejected here; the others go to
-        // `set_many`, whose positions are mapped back to the records'.
-        let positions = Arc::new(Mutex::new(Vec::new()));
-        let refused = Arc::new(Mutex::new(Vec::new()));
+        // `set_many` (one or two members each), whose items are settled back per record.
+        let joined = Arc::new(Mutex::new(Joined::default()));
+        let side = Arc::new(Mutex::new(Vec::new()));
         let members = {
-            let (positions, refused) = (positions.clone(), refused.clone());
-            records.enumerate().filter_map(move |(index, record)| {
-                let member = match self.member(&record) {
-                    Ok(set) => {
-                        lock(&positions).push(index);
-                        Some(set)
+            let (joined, side) = (joined.clone(), side.clone());
+            records.enumerate().flat_map(move |(index, record)| {
+                let sets = match self.members(&record) {
+                    Ok((sets, warning)) => {
+                        lock(&joined).register(index, sets.len());
+                        if let Some(error) = warning {
+                            lock(&side).push(BulkEvent::Warned {
+                                index,
+                                key: record.email().to_owned(),
+                                error,
+                            });
+                        }
+                        sets
                     }
                     Err(error) => {
-                        lock(&refused).push(BulkEvent::Rejected {
+                        lock(&side).push(BulkEvent::Rejected {
                             index,
                             key: record.email().to_owned(),
                             error,
                         });
-                        None
+                        Vec::new()
                     }
                 };
-                std::future::ready(member)
+                futures_util::stream::iter(sets)
             })
         };
         let events = self
@@ -348,9 +404,9 @@ impl SyncTarget for SendsayTarget {
             .set_stream(members)
             .chunk_size(self.chunk_size)
             .concurrency(self.concurrency)
-            .events();
-        let at = move |i: usize| lock(&positions).get(i).copied().unwrap_or(usize::MAX);
-        with_side_events(events.map(move |event| event.reindexed(&at)), refused)
+            .events()
+            .filter_map(move |event| std::future::ready(lock(&joined).settle(event)));
+        with_side_events(events, side)
     }
 
     async fn erase(&self, email: &str) -> Result<Erased> {

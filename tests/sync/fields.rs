@@ -37,7 +37,7 @@ fn shop_record(i: u32, tier_name: &str) -> SyncRecord {
     record(i, 1)
         .with(tier(), SyncValue::text(Some(tier_name)))
         .with(visits(), SyncValue::int(i64::from(i) * 2))
-        .with(sms_consent(), SyncValue::OptIn(i % 3 == 0))
+        .with(sms_consent(), SyncValue::OptIn(i.is_multiple_of(3)))
 }
 
 #[tokio::test]

@@ -116,3 +116,63 @@ async fn sendsay_segments_from_domain_specs() {
     let again = syncer.ensure_segments(&[repeat]).await.unwrap();
     assert!(matches!(again[0].result, Ok((_, false))));
 }
+
+#[tokio::test]
+async fn phones_become_msisdn_members_and_unreadable_ones_are_reported_not_blocking() {
+    use relance::sync::PhoneRegion;
+    let fake = FakeSendsay::start().await;
+    let target =
+        SendsayTarget::new(client_in_moscow(&fake)).msisdn_region(PhoneRegion::new("RU").unwrap());
+    let mut syncer = Syncer::in_memory(target).unwrap();
+    let report = syncer.run(phones_records(&phones_input())).await.unwrap();
+    assert_eq!((report.pushed, report.rejected_count()), (4, 0), "{report}");
+    assert_eq!(report.warnings.len(), 1, "{:?}", report.warnings);
+    let (email, reason) = &report.warnings[0];
+    assert_eq!(email, "customer002@example.com");
+    assert!(reason.to_string().contains("`12`"), "{reason}");
+    // Every contact by email; the two readable numbers also as msisdn members, with the
+    // same data.
+    let members = fake.members();
+    let by_type = |t: &str| {
+        members
+            .iter()
+            .filter(|m| m["member"]["addr_type"] == t)
+            .map(|m| m["member"]["email"].as_str().unwrap().to_owned())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(by_type("email").len(), 4);
+    let mut phones = by_type("msisdn");
+    phones.sort();
+    assert_eq!(phones, ["442079460958", "79123456789"]);
+    let by_phone = members
+        .iter()
+        .find(|m| m["member"]["email"] == "79123456789")
+        .unwrap();
+    assert_eq!(by_phone["relance"]["orders_count"], "1");
+    assert_eq!(by_phone["base"]["firstName"], "Ann");
+    // Unchanged: nothing goes out again.
+    let batches = fake.hits("batch");
+    let records = phones_records(&phones_input());
+    let again = syncer.run(records).await.unwrap();
+    assert_eq!((again.pushed, again.unchanged), (0, 4), "{again}");
+    assert_eq!(fake.hits("batch"), batches);
+}
+
+fn phones_input() -> [&'static str; 4] {
+    ["8 (912) 345-67-89", "+44 20 7946 0958", "12", ""]
+}
+
+fn phones_records(phones: &[&'static str]) -> Vec<relance::sync::SyncRecord> {
+    use relance::customer::ProfileField;
+    use relance::sync::SyncValue;
+    phones
+        .iter()
+        .enumerate()
+        .map(|(i, phone)| {
+            record(u32::try_from(i).unwrap(), 1).with(
+                ProfileField::Phone,
+                SyncValue::text(Some(*phone).filter(|p| !p.is_empty())),
+            )
+        })
+        .collect()
+}
