@@ -9,6 +9,7 @@ mod faults;
 mod fields;
 mod pipeline;
 mod resume;
+mod segments;
 mod sendethic;
 mod sendsay;
 mod store;

@@ -327,7 +327,7 @@ fn resolve(state: &State, receivers: &Value) -> Vec<(String, Option<String>)> {
     let mut keys: Vec<String> = Vec::new();
     for id in ids("segmentIds") {
         if let Some(s) = state.segments.get(&id) {
-            keys.extend(segments::members(&state.contacts, s));
+            keys.extend(segments::members(&state.contacts, s, state.now()));
         }
     }
     let wanted = ids("contactIds");

@@ -1,14 +1,18 @@
 //! How `FakeSendethic` evaluates a segment criterion against a contact's stored attributes
-//! (dates against the current time).
+//! (dates against the fake's clock, the real time unless set).
 
 use std::collections::BTreeMap;
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 
 use crate::sendethic::{CriterionTest, FieldRef, OptIn, Timestamp};
 
 /// Whether a contact with these attributes (by field id) satisfies `condition`.
-pub(super) fn evaluate(condition: &CriterionTest, attrs: &BTreeMap<String, String>) -> bool {
+pub(super) fn evaluate(
+    condition: &CriterionTest,
+    attrs: &BTreeMap<String, String>,
+    now: DateTime<Utc>,
+) -> bool {
     let get = |f: &FieldRef| {
         attrs
             .get(&f.as_wire())
@@ -17,7 +21,7 @@ pub(super) fn evaluate(condition: &CriterionTest, attrs: &BTreeMap<String, Strin
     };
     let num = |f: &FieldRef| get(f).and_then(|v| v.parse::<f64>().ok());
     let date = |f: &FieldRef| get(f).and_then(|v| Timestamp::parse(v).datetime());
-    let days_ago = |d: u32| Utc::now() - chrono::Duration::days(i64::from(d));
+    let days_ago = |d: u32| now - chrono::Duration::days(i64::from(d));
     match condition {
         CriterionTest::SelectionEquals { field, value } => {
             get(field).is_some_and(|v| v.split(',').any(|x| x.trim() == value.to_string()))
@@ -41,8 +45,10 @@ pub(super) fn evaluate(condition: &CriterionTest, attrs: &BTreeMap<String, Strin
         CriterionTest::DateWithinLastDays { field, days } => {
             date(field).is_some_and(|d| d > days_ago(*days))
         }
+        // "More than N days ago" includes the instant exactly N days before now, the
+        // boundary rule `relance` documents for its local evaluation (`date <= as_of - N`).
         CriterionTest::DateOlderThanDays { field, days } => {
-            date(field).is_some_and(|d| d < days_ago(*days))
+            date(field).is_some_and(|d| d <= days_ago(*days))
         }
         CriterionTest::UnsubscribedFromEmail => {
             attrs

@@ -293,7 +293,7 @@ fn export(state: &mut State, id: i64, call: &Call<'_>) -> Reply {
     let keys = match segment {
         None => state.contacts.keys().cloned().collect(),
         Some(id) => match state.segments.get(&id) {
-            Some(s) => segments::members(&state.contacts, s),
+            Some(s) => segments::members(&state.contacts, s, state.now()),
             None => return not_found("Segment"),
         },
     };

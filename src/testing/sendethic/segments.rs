@@ -48,7 +48,7 @@ pub(super) fn route(state: &mut State, call: &Call<'_>) -> Reply {
             Value::Array(state.segments.values().map(segment_json).collect()),
         ),
         ("GET", ["updatecache", id]) => match find(id) {
-            Some(s) => message(members(&state.contacts, s).len().to_string()),
+            Some(s) => message(members(&state.contacts, s, state.now()).len().to_string()),
             None => not_found("Segment"),
         },
         ("GET", [id]) => match find(id) {
@@ -149,7 +149,11 @@ fn update(state: &mut State, call: &Call<'_>) -> Reply {
 }
 
 /// The keys of the contacts a segment selects; none when a criterion is unknown.
-pub(super) fn members(contacts: &BTreeMap<String, ContactRec>, s: &SegmentRec) -> Vec<String> {
+pub(super) fn members(
+    contacts: &BTreeMap<String, ContactRec>,
+    s: &SegmentRec,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Vec<String> {
     let Ok(criteria) = Criteria::parse(&s.details) else {
         return Vec::new();
     };
@@ -167,7 +171,7 @@ pub(super) fn members(contacts: &BTreeMap<String, ContactRec>, s: &SegmentRec) -
     contacts
         .iter()
         .filter(|(_, c)| {
-            let mut results = conditions.iter().map(|cond| evaluate(cond, &c.attrs));
+            let mut results = conditions.iter().map(|cond| evaluate(cond, &c.attrs, now));
             if union {
                 results.any(|r| r)
             } else {
@@ -179,6 +183,41 @@ pub(super) fn members(contacts: &BTreeMap<String, ContactRec>, s: &SegmentRec) -
 }
 
 impl FakeSendethic {
+    /// Sets the instant the fake reads relative criteria (`date-before-less-absnow`, ...) at,
+    /// instead of the real time: for tests at a fixed `as_of`.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// use chrono::{TimeZone, Utc};
+    /// let fake = relance::testing::FakeSendethic::start().await;
+    /// fake.set_now(Utc.with_ymd_and_hms(2024, 3, 31, 12, 0, 0).unwrap());
+    /// # }
+    /// ```
+    pub fn set_now(&self, at: chrono::DateTime<chrono::Utc>) {
+        self.state().clock = Some(at);
+    }
+
+    /// The keys of the contacts a segment selects now (by the fake's clock), as the fake
+    /// evaluates its criteria; empty for an unknown segment or criterion.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let fake = relance::testing::FakeSendethic::start().await;
+    /// assert!(fake.segment_members(relance::sendethic::SegmentId(1)).is_empty());
+    /// # }
+    /// ```
+    #[must_use]
+    pub fn segment_members(&self, id: crate::sendethic::SegmentId) -> Vec<String> {
+        let state = self.state();
+        state
+            .segments
+            .get(&id.0)
+            .map(|s| members(&state.contacts, s, state.now()))
+            .unwrap_or_default()
+    }
+
     /// Every segment.
     ///
     /// ```

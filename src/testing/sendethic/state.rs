@@ -25,6 +25,8 @@ pub(super) struct State {
     pub(super) jobs: Jobs,
     /// Contact keys (normalised) the service refuses whatever their values.
     pub(super) refused_keys: std::collections::BTreeSet<String>,
+    /// The instant relative criteria (`absnow`) are read at (`None`: the real time).
+    pub(super) clock: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 impl Default for State {
@@ -38,12 +40,18 @@ impl Default for State {
             campaigns: Campaigns::default(),
             exports: ActivityExports::default(),
             jobs: Jobs::default(),
+            clock: None,
             refused_keys: std::collections::BTreeSet::new(),
         }
     }
 }
 
 impl State {
+    /// "Now" for relative criteria: the clock when set, else the real time.
+    pub(super) fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.clock.unwrap_or_else(chrono::Utc::now)
+    }
+
     /// A new id from the fake's sequence.
     pub(super) fn new_id(&mut self) -> i64 {
         self.last_id += 1;

@@ -37,11 +37,12 @@ pub(super) const ACTIONS: &[(&str, Action)] = &[
 
 /// The emails of a group's members: a filter's matching members, or a list's.
 pub(super) fn members_of(state: &State, id: &str) -> Vec<String> {
+    let now = state.local_now();
     match state.groups.get(id) {
         Some(g) if g.kind == "filter" => state
             .members
             .values()
-            .filter(|m| matches_filter(&g.filter, |a| member_attr(m, a)))
+            .filter(|m| matches_filter(&g.filter, now, |a| member_attr(m, a)))
             .map(|m| m.email.clone())
             .collect(),
         _ => state
@@ -224,6 +225,24 @@ impl FakeSendsay {
     #[must_use]
     pub fn group_members(&self, id: &str) -> Vec<String> {
         members_of(&self.state(), id)
+    }
+
+    /// Sets the instant filters read `current` at (instead of the real time) and the
+    /// account timezone in which it and the stored dates are read (UTC unless set): for
+    /// tests at a fixed `as_of`, with the timezone the clients are configured with.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// use chrono::{TimeZone, Utc};
+    /// let fake = relance::testing::FakeSendsay::start().await;
+    /// fake.set_now(Utc.with_ymd_and_hms(2024, 3, 31, 12, 0, 0).unwrap(), chrono_tz::Europe::Moscow);
+    /// # }
+    /// ```
+    pub fn set_now(&self, at: chrono::DateTime<chrono::Utc>, timezone: chrono_tz::Tz) {
+        let mut state = self.state();
+        state.clock = Some(at);
+        state.timezone = timezone;
     }
 
     /// The group ids.

@@ -29,6 +29,10 @@ pub(super) struct State {
     pub(super) deliveries: Vec<Map<String, Value>>,
     pub(super) tracks: Tracks,
     pub(super) settings: Map<String, Value>,
+    /// The instant filters call `current` (`None`: the real time).
+    pub(super) clock: Option<chrono::DateTime<chrono::Utc>>,
+    /// The account timezone in which `current` and stored dates are read (default UTC).
+    pub(super) timezone: chrono_tz::Tz,
 }
 
 impl Default for State {
@@ -45,11 +49,21 @@ impl Default for State {
             deliveries: Vec::new(),
             tracks: Tracks::default(),
             settings: super::account::default_settings(),
+            clock: None,
+            timezone: chrono_tz::UTC,
         }
     }
 }
 
 impl State {
+    /// `current`, in the account's local time.
+    pub(super) fn local_now(&self) -> chrono::NaiveDateTime {
+        self.clock
+            .unwrap_or_else(chrono::Utc::now)
+            .with_timezone(&self.timezone)
+            .naive_local()
+    }
+
     /// A new id from the fake's sequence.
     pub(super) fn new_id(&mut self) -> i64 {
         self.last_id += 1;

@@ -107,9 +107,10 @@ fn uni(state: &mut State, b: &Params) -> Answer {
         return bad("select is required (join is not supported by the fake)");
     }
     let filter = b.get("filter").cloned().unwrap_or(Value::Null);
+    let now = state.local_now();
     let rows: Vec<Row> = source(state, &select)?
         .into_iter()
-        .filter(|r| matches_filter(&filter, |a| r.get(strip_modifier(a)).cloned()))
+        .filter(|r| matches_filter(&filter, now, |a| r.get(strip_modifier(a)).cloned()))
         .collect();
     let out = if select.iter().any(|c| c == "count(*)") {
         grouped(&select, &rows)

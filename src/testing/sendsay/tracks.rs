@@ -99,12 +99,13 @@ fn get(state: &mut State, b: &Params) -> Answer {
 
 fn list(state: &State, b: &Params) -> Value {
     let filter = b.get("filter").cloned().unwrap_or(Value::Null);
+    let now = state.local_now();
     let mut list: Vec<Value> = state
         .tracks
         .tracks
         .iter()
         .map(|(id, t)| track_json(*id, t, t.last_status()))
-        .filter(|v| matches_filter(&filter, |a| v.get(a).cloned()))
+        .filter(|v| matches_filter(&filter, now, |a| v.get(a).cloned()))
         .collect();
     list.reverse();
     json!({ "list": page(b, list), "last_page": 1 })
