@@ -8,6 +8,7 @@ use futures_util::StreamExt;
 use futures_util::stream;
 
 use super::fields;
+use super::mirror::{self, DEFAULT_MIRROR_LIMIT, Mirror};
 use super::profile::fingerprint_profile;
 use super::record::{SyncRecord, record_email};
 use super::report::{SyncPlan, SyncReport};
@@ -57,6 +58,8 @@ pub struct Syncer<T, S> {
     store: S,
     fields: Vec<ProfileField>,
     prepared: bool,
+    mirror: Mirror,
+    mirror_limit: f64,
 }
 
 /// How many profiles [`Syncer::run_profiles`] builds and compares per step (split across
@@ -70,6 +73,8 @@ struct Batch {
     changed: Vec<(SyncRecord, u64)>,
     /// Records refused before sending (a value that does not fit its field), with why.
     refused: Vec<(String, Error)>,
+    /// Store positions of the considered records the store knows.
+    seen: Vec<usize>,
 }
 
 impl Batch {
@@ -84,9 +89,14 @@ impl Batch {
             considered: 0,
             changed: Vec::new(),
             refused: Vec::new(),
+            seen: Vec::new(),
         };
         for mut record in records {
             batch.considered += 1;
+            let known = previous.locate(record.email());
+            if let Some((at, _)) = known {
+                batch.seen.push(at);
+            }
             if let Err(error) = record.check() {
                 batch.refused.push((record.email().to_owned(), error));
                 continue;
@@ -98,7 +108,7 @@ impl Batch {
                 record.retain(|field| fields.binary_search(field).is_ok());
             }
             let fingerprint = record.fingerprint();
-            if previous.get(record.email()) != Some(fingerprint) {
+            if known.map(|(_, f)| f) != Some(fingerprint) {
                 batch.changed.push((record, fingerprint));
             }
         }
@@ -117,10 +127,15 @@ impl Batch {
             considered: profiles.len(),
             changed: Vec::new(),
             refused: Vec::new(),
+            seen: Vec::new(),
         };
         for p in profiles {
             let (email, fingerprint) = fingerprint_profile(p, predicted, fields);
-            if previous.get(&email) == Some(fingerprint) {
+            let known = previous.locate(&email);
+            if let Some((at, _)) = known {
+                batch.seen.push(at);
+            }
+            if known.map(|(_, f)| f) == Some(fingerprint) {
                 continue;
             }
             let mut record = SyncRecord::from_profile(p);
@@ -140,11 +155,13 @@ impl Batch {
             considered: 0,
             changed: Vec::new(),
             refused: Vec::new(),
+            seen: Vec::new(),
         };
         for part in parts {
             out.considered += part.considered;
             out.changed.extend(part.changed);
             out.refused.extend(part.refused);
+            out.seen.extend(part.seen);
         }
         out
     }
@@ -158,6 +175,8 @@ struct Pending {
     unchanged: usize,
     in_flight: HashMap<usize, (String, u64)>,
     refused: Vec<(String, Error)>,
+    /// Which contacts of the store this run considered, by store position.
+    seen: Vec<bool>,
 }
 
 impl<T: SyncTarget> Syncer<T, MemoryStore> {
@@ -200,7 +219,41 @@ impl<T: SyncTarget, S: StateStore> Syncer<T, S> {
                 .filter(fields::is_value)
                 .collect(),
             prepared: false,
+            mirror: Mirror::Keep,
+            mirror_limit: DEFAULT_MIRROR_LIMIT,
         }
+    }
+
+    /// What whole-shop runs ([`run_profiles`](Self::run_profiles),
+    /// [`run_predicted`](Self::run_predicted)) do with contacts that left the shop's data
+    /// (default [`Mirror::Keep`]). At most [`mirror_limit`](Self::mirror_limit) of the known
+    /// contacts are removed in one run; above it nothing is, and the report says why.
+    ///
+    /// ```no_run
+    /// # fn f(syncer: relance::sync::Syncer<relance::sync::SendethicTarget, relance::sync::store::MemoryStore>) {
+    /// let syncer = syncer.mirror(relance::sync::Mirror::Delete);
+    /// # let _ = syncer;
+    /// # }
+    /// ```
+    #[must_use]
+    pub fn mirror(mut self, mode: Mirror) -> Self {
+        self.mirror = mode;
+        self
+    }
+
+    /// The largest share (0 to 1) of the known contacts one run may remove under the
+    /// [`mirror`](Self::mirror) policy (default [`DEFAULT_MIRROR_LIMIT`], 10 %).
+    ///
+    /// ```no_run
+    /// # fn f(syncer: relance::sync::Syncer<relance::sync::SendethicTarget, relance::sync::store::MemoryStore>) {
+    /// let syncer = syncer.mirror(relance::sync::Mirror::Unsubscribe).mirror_limit(0.25);
+    /// # let _ = syncer;
+    /// # }
+    /// ```
+    #[must_use]
+    pub fn mirror_limit(mut self, share: f64) -> Self {
+        self.mirror_limit = share;
+        self
     }
 
     /// Pushes only these fields (others in the records are ignored; the email is the contact
@@ -265,7 +318,7 @@ impl<T: SyncTarget, S: StateStore> Syncer<T, S> {
         I::IntoIter: Send,
     {
         let records = records.into_iter();
-        self.run_batches(move |fields, previous| {
+        self.run_batches(false, move |fields, previous| {
             records.map(move |record| Batch::of([record], &fields, &previous))
         })
         .await
@@ -308,7 +361,7 @@ impl<T: SyncTarget, S: StateStore> Syncer<T, S> {
         predicted: Option<&PredictedValues>,
     ) -> Result<SyncReport> {
         let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
-        self.run_batches(move |fields, previous| {
+        self.run_batches(true, move |fields, previous| {
             profiles
                 .runs()
                 .flat_map(|run| run.chunks(PROFILE_BLOCK))
@@ -409,7 +462,7 @@ impl<T: SyncTarget, S: StateStore> Syncer<T, S> {
 
     /// One run around a source of batches (made from the pushed fields and the last
     /// confirmed fingerprints): scope check, lock, provisioning, state, push.
-    async fn run_batches<B, F>(&mut self, source: F) -> Result<SyncReport>
+    async fn run_batches<B, F>(&mut self, whole_shop: bool, source: F) -> Result<SyncReport>
     where
         F: FnOnce(Arc<[ProfileField]>, Arc<Fingerprints>) -> B,
         B: Iterator<Item = Batch> + Send,
@@ -420,7 +473,34 @@ impl<T: SyncTarget, S: StateStore> Syncer<T, S> {
         self.prepared = true;
         let previous = Arc::new(self.store.load().await?);
         let batches = source(self.fields.as_slice().into(), Arc::clone(&previous));
-        let report = self.push_changed(batches).await;
+        let pushed = self.push_changed(batches, previous.len()).await;
+        let report = match pushed {
+            Ok((mut report, seen)) if whole_shop => {
+                let absent = mirror::absent(&previous, &seen);
+                let removals = mirror::remove(
+                    &self.target,
+                    &self.store,
+                    self.mirror,
+                    &absent,
+                    previous.len(),
+                    self.mirror_limit,
+                )
+                .await;
+                match removals {
+                    Ok(removals) => {
+                        for (email, result) in removals {
+                            match result {
+                                Ok(mode) => report.removed.push((email, mode)),
+                                Err(e) => report.failed.push((vec![email], e)),
+                            }
+                        }
+                    }
+                    Err(e) => report.failed.push((Vec::new(), e)),
+                }
+                Ok(report)
+            }
+            other => other.map(|(report, _)| report),
+        };
         drop(previous);
         lock.release().await?;
         report
@@ -430,13 +510,22 @@ impl<T: SyncTarget, S: StateStore> Syncer<T, S> {
     async fn push_changed(
         &self,
         batches: impl Iterator<Item = Batch> + Send,
-    ) -> Result<SyncReport> {
-        let pending = Mutex::new(Pending::default());
+        known: usize,
+    ) -> Result<(SyncReport, Vec<bool>)> {
+        let pending = Mutex::new(Pending {
+            seen: vec![false; known],
+            ..Pending::default()
+        });
         let changed = batches.flat_map(|batch| {
             let mut p = lock(&pending);
             p.considered += batch.considered;
             p.unchanged += batch.considered - batch.changed.len() - batch.refused.len();
             p.refused.extend(batch.refused);
+            for at in batch.seen {
+                if let Some(seen) = p.seen.get_mut(at) {
+                    *seen = true;
+                }
+            }
             let first = p.next;
             p.next += batch.changed.len();
             let records: Vec<SyncRecord> = batch
@@ -513,7 +602,7 @@ impl<T: SyncTarget, S: StateStore> Syncer<T, S> {
             ));
         }
         tracing::info!(%report, "sync finished");
-        Ok(report)
+        Ok((report, p.seen))
     }
 
     /// Provisions the fields if this syncer has not yet, then the segments (for example

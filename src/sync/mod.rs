@@ -39,6 +39,7 @@
 mod engine;
 mod fields;
 mod joined;
+mod mirror;
 mod phone;
 mod profile;
 mod record;
@@ -51,6 +52,7 @@ mod target;
 
 pub use engine::Syncer;
 pub use fields::{Naming, connector_tags, label, tag};
+pub use mirror::{DEFAULT_MIRROR_LIMIT, Mirror};
 pub use phone::PhoneRegion;
 pub use profile::PREDICTED_DECIMALS;
 pub use record::{SyncRecord, SyncValue};

@@ -26,6 +26,10 @@ pub struct SyncReport {
     /// Records pushed without one of their values, by email, with the reason (a phone
     /// number that cannot be read as one, say): they count in `pushed` or elsewhere too.
     pub warnings: Vec<(String, Error)>,
+    /// Contacts that left the shop's data and were removed at the provider under the
+    /// syncer's [`Mirror`](super::Mirror) policy (unsubscribed or deleted), by email; those
+    /// whose removal failed are in `failed`.
+    pub removed: Vec<(String, super::Mirror)>,
 }
 
 impl SyncReport {

@@ -490,6 +490,19 @@ impl SyncTarget for SendethicTarget {
         }
     }
 
+    async fn unsubscribe(&self, email: &str) -> Result<()> {
+        // An update by key (never a creation) setting `emailoptin` to `no`: the same
+        // contact state however often it is sent; 0 contacts affected means the service
+        // does not have the contact, which is as unsubscribed as it gets.
+        let contact = Contact::new(email).email_optin(crate::sendethic::OptIn::No);
+        self.client
+            .contacts()
+            .update(contact)
+            .idempotent(true)
+            .await
+            .map(|_| ())
+    }
+
     async fn ensure_segments(
         &self,
         segments: &[domain::SegmentSpec],

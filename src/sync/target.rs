@@ -59,6 +59,19 @@ pub trait SyncTarget: Send + Sync {
             )))
         }
     }
+
+    /// Unsubscribes one contact from the service's marketing mail (for contacts that left
+    /// the shop, under [`Mirror::Unsubscribe`](super::Mirror::Unsubscribe)); done when the
+    /// service confirmed it or does not have the contact. Safe to call again. The default
+    /// refuses: a target that cannot unsubscribe says so.
+    fn unsubscribe(&self, email: &str) -> impl Future<Output = Result<()>> + Send {
+        let email = email.to_owned();
+        async move {
+            Err(crate::error::Error::config(format!(
+                "this target cannot unsubscribe contacts ({email})"
+            )))
+        }
+    }
 }
 
 /// What [`SyncTarget::erase`] found.

@@ -7,6 +7,7 @@ mod engine;
 mod erase;
 mod faults;
 mod fields;
+mod mirror;
 mod pipeline;
 mod resume;
 mod segments;

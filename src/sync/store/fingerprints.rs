@@ -64,15 +64,27 @@ impl Fingerprints {
     /// ```
     #[must_use]
     pub fn get(&self, email: &str) -> Option<u64> {
+        self.locate(email).map(|(_, fingerprint)| fingerprint)
+    }
+
+    /// The position of an email's entry (`0..len()`, stable for this load) and its
+    /// fingerprint.
+    pub(crate) fn locate(&self, email: &str) -> Option<(usize, u64)> {
         let email = normalise(email);
         let h = hash(&email);
         let b = usize::try_from(h.checked_shr(self.shift).unwrap_or(0)).ok()?;
         let (&from, &to) = (self.buckets.get(b)?, self.buckets.get(b + 1)?);
+        let (from, to) = (from as usize, to as usize);
         self.entries
-            .get(from as usize..to as usize)?
+            .get(from..to)?
             .iter()
-            .find(|e| e.hash == h && self.email(e) == email)
-            .map(|e| e.fingerprint)
+            .position(|e| e.hash == h && self.email(e) == email)
+            .map(|i| (from + i, self.entries[from + i].fingerprint))
+    }
+
+    /// The email of the entry at `position`.
+    pub(crate) fn email_at(&self, position: usize) -> Option<&str> {
+        self.entries.get(position).map(|e| self.email(e))
     }
 
     /// Whether `record`'s values differ from the ones last recorded as pushed (or it was
