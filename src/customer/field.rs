@@ -62,6 +62,9 @@ pub enum ProfileField {
     AvgDaysBetweenOrders,
     /// `newsletter_optin`: the shop's newsletter consent (opt-in).
     NewsletterOptIn,
+    /// `newsletter_optin_at`: when that consent was given or withdrawn, the proof of consent
+    /// (instant).
+    NewsletterOptInAt,
     /// `customer_group_ids`: customer group ids, comma-separated (text; empty = unset).
     CustomerGroupIds,
     /// `shop_id`: shop / store id (text).
@@ -234,7 +237,7 @@ impl std::str::FromStr for FieldKind {
 
 impl ProfileField {
     /// Every field, in declaration order.
-    pub const ALL: [Self; 21] = [
+    pub const ALL: [Self; 22] = [
         Self::Email,
         Self::FirstName,
         Self::LastName,
@@ -254,6 +257,7 @@ impl ProfileField {
         Self::OrdersCount,
         Self::AvgDaysBetweenOrders,
         Self::NewsletterOptIn,
+        Self::NewsletterOptInAt,
         Self::CustomerGroupIds,
         Self::ShopId,
     ];
@@ -310,6 +314,7 @@ impl ProfileField {
             Self::OrdersCount => "orders_count",
             Self::AvgDaysBetweenOrders => "avg_days_between_orders",
             Self::NewsletterOptIn => "newsletter_optin",
+            Self::NewsletterOptInAt => "newsletter_optin_at",
             Self::CustomerGroupIds => "customer_group_ids",
             Self::ShopId => "shop_id",
             Self::PAlive => "p_alive",
@@ -347,6 +352,7 @@ impl ProfileField {
             Self::OrdersCount => "Orders",
             Self::AvgDaysBetweenOrders => "Days between orders",
             Self::NewsletterOptIn => "Newsletter opt-in",
+            Self::NewsletterOptInAt => "Newsletter consent date",
             Self::CustomerGroupIds => "Customer groups",
             Self::ShopId => "Shop",
             Self::PAlive => "P(alive)",
@@ -381,7 +387,8 @@ impl ProfileField {
             | Self::LastAbandonedCartAt
             | Self::FirstOrderAt
             | Self::LastOrderAt
-            | Self::LastDeliveryAt => FieldKind::DateTime,
+            | Self::LastDeliveryAt
+            | Self::NewsletterOptInAt => FieldKind::DateTime,
             Self::Revenue
             | Self::LastOrderAmount
             | Self::OrdersCount

@@ -118,6 +118,7 @@ fn read<'a>(
                 .map(String::as_str),
         ),
         F::NewsletterOptIn => V::OptIn(p.newsletter_optin()),
+        F::NewsletterOptInAt => V::Date(p.newsletter_optin_at()),
         F::BirthDate => V::Date(p.birth_date().map(|d| d.and_time(NaiveTime::MIN).and_utc())),
         F::SignedUpAt => V::Date(p.signed_up_at()),
         F::LastLoginAt => V::Date(p.last_login_at()),

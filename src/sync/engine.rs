@@ -1,15 +1,15 @@
 //! The sync engine: what changed goes out, what the service confirms is recorded.
 
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
 use futures_util::stream;
 
+use super::batch::{Batch, Pending, lock, take};
+use super::consent::{ConsentChange, ConsentGuard};
 use super::fields;
 use super::mirror::{self, DEFAULT_MIRROR_LIMIT, Mirror};
-use super::profile::fingerprint_profile;
 use super::record::{SyncRecord, record_email};
 use super::report::{SyncPlan, SyncReport};
 use super::store::{Fingerprints, MemoryStore, StateStore};
@@ -17,7 +17,7 @@ use super::target::{Erased, SegmentOutcome, SyncTarget};
 use crate::customer::clv::PredictedValues;
 use crate::customer::par::in_parallel;
 use crate::customer::segment::SegmentSpec;
-use crate::customer::{Consolidation, CustomerProfile, ProfileField};
+use crate::customer::{Consolidation, ProfileField};
 use crate::error::{Error, Result, StateError};
 use crate::http::BulkEvent;
 
@@ -60,124 +60,13 @@ pub struct Syncer<T, S> {
     prepared: bool,
     mirror: Mirror,
     mirror_limit: f64,
+    consent: ConsentGuard,
+    guard_consent: bool,
 }
 
 /// How many profiles [`Syncer::run_profiles`] builds and compares per step (split across
 /// the threads): small enough to keep memory flat, large enough to pay for the threads.
 const PROFILE_BLOCK: usize = 16_384;
-
-/// Records built and compared against the last confirmed push: how many were considered,
-/// and the changed ones with their fingerprints.
-struct Batch {
-    considered: usize,
-    changed: Vec<(SyncRecord, u64)>,
-    /// Records refused before sending (a value that does not fit its field), with why.
-    refused: Vec<(String, Error)>,
-    /// Store positions of the considered records the store knows.
-    seen: Vec<usize>,
-}
-
-impl Batch {
-    /// Restricts each record to the pushed fields, fingerprints it and keeps it when it
-    /// differs from its last confirmed push.
-    fn of(
-        records: impl IntoIterator<Item = SyncRecord>,
-        fields: &[ProfileField],
-        previous: &Fingerprints,
-    ) -> Self {
-        let mut batch = Self {
-            considered: 0,
-            changed: Vec::new(),
-            refused: Vec::new(),
-            seen: Vec::new(),
-        };
-        for mut record in records {
-            batch.considered += 1;
-            let known = previous.locate(record.email());
-            if let Some((at, _)) = known {
-                batch.seen.push(at);
-            }
-            if let Err(error) = record.check() {
-                batch.refused.push((record.email().to_owned(), error));
-                continue;
-            }
-            if record
-                .values()
-                .any(|(f, _)| fields.binary_search(f).is_err())
-            {
-                record.retain(|field| fields.binary_search(field).is_ok());
-            }
-            let fingerprint = record.fingerprint();
-            if known.map(|(_, f)| f) != Some(fingerprint) {
-                batch.changed.push((record, fingerprint));
-            }
-        }
-        batch
-    }
-
-    /// [`of`](Self::of) for profiles: each is fingerprinted straight from the profile, and
-    /// its record built only when it changed (an unchanged night builds none).
-    fn of_profiles(
-        profiles: &[CustomerProfile<'_>],
-        predicted: Option<&PredictedValues>,
-        fields: &[ProfileField],
-        previous: &Fingerprints,
-    ) -> Self {
-        let mut batch = Self {
-            considered: profiles.len(),
-            changed: Vec::new(),
-            refused: Vec::new(),
-            seen: Vec::new(),
-        };
-        for p in profiles {
-            let (email, fingerprint) = fingerprint_profile(p, predicted, fields);
-            let known = previous.locate(&email);
-            if let Some((at, _)) = known {
-                batch.seen.push(at);
-            }
-            if known.map(|(_, f)| f) == Some(fingerprint) {
-                continue;
-            }
-            let mut record = SyncRecord::from_profile(p);
-            if let Some(t) = predicted {
-                record = record.with_predictions(t, p.contact());
-            }
-            record.retain(|field| fields.binary_search(field).is_ok());
-            debug_assert_eq!(record.fingerprint(), fingerprint, "{}", record.email());
-            batch.changed.push((record, fingerprint));
-        }
-        batch
-    }
-
-    /// The batches of a block's parts, in order.
-    fn merge(parts: Vec<Self>) -> Self {
-        let mut out = Self {
-            considered: 0,
-            changed: Vec::new(),
-            refused: Vec::new(),
-            seen: Vec::new(),
-        };
-        for part in parts {
-            out.considered += part.considered;
-            out.changed.extend(part.changed);
-            out.refused.extend(part.refused);
-            out.seen.extend(part.seen);
-        }
-        out
-    }
-}
-
-/// The records of a run that went to the target and are not resolved yet, by position.
-#[derive(Default)]
-struct Pending {
-    next: usize,
-    considered: usize,
-    unchanged: usize,
-    in_flight: HashMap<usize, (String, u64)>,
-    refused: Vec<(String, Error)>,
-    /// Which contacts of the store this run considered, by store position.
-    seen: Vec<bool>,
-}
 
 impl<T: SyncTarget> Syncer<T, MemoryStore> {
     /// A syncer whose memory lives only as long as this process (a [`MemoryStore`] for the
@@ -221,6 +110,8 @@ impl<T: SyncTarget, S: StateStore> Syncer<T, S> {
             prepared: false,
             mirror: Mirror::Keep,
             mirror_limit: DEFAULT_MIRROR_LIMIT,
+            consent: ConsentGuard::default(),
+            guard_consent: false,
         }
     }
 
@@ -253,6 +144,49 @@ impl<T: SyncTarget, S: StateStore> Syncer<T, S> {
     #[must_use]
     pub fn mirror_limit(mut self, share: f64) -> Self {
         self.mirror_limit = share;
+        self
+    }
+
+    /// Reads the newsletter consent changes made at the provider since `since` (everything
+    /// the provider knows when `None`), for the shop to apply to its data, and remembers
+    /// them: from now on this syncer never pushes a shop consent that differs from one of
+    /// them unless the shop's consent instant ([`ProfileField::NewsletterOptInAt`]) is
+    /// newer. When the provider's change has no instant (Sendsay's stop-list), or the shop's
+    /// consent has none, the provider's wins: an unsubscribe made there is never undone by a
+    /// stale opt-in. Such a contact's other values are still pushed, with a warning in the
+    /// report. Call it at the start of the nightly job (or let runs do it, see
+    /// [`guard_consent`](Self::guard_consent)).
+    ///
+    /// ```no_run
+    /// # async fn f(mut syncer: relance::sync::Syncer<relance::sync::SendethicTarget, relance::sync::store::MemoryStore>) -> relance::Result<()> {
+    /// for change in syncer.consent_changes(None).await? {
+    ///     println!("{} {}", change.email, if change.subscribed { "subscribed" } else { "unsubscribed" });
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub async fn consent_changes(
+        &mut self,
+        since: Option<chrono::DateTime<chrono::Utc>>,
+    ) -> Result<Vec<ConsentChange>> {
+        let changes = self.target.consent_changes(since).await?;
+        self.consent.learn(&changes);
+        Ok(changes)
+    }
+
+    /// Whether each run first reads the provider's consent changes itself (as
+    /// [`consent_changes`](Self::consent_changes)`(None)`) to apply the newer-consent rule;
+    /// a run then fails if they cannot be read. Default `false`: the nightly job calls
+    /// `consent_changes` once, applies the changes to the shop, and runs.
+    ///
+    /// ```no_run
+    /// # fn f(syncer: relance::sync::Syncer<relance::sync::SendethicTarget, relance::sync::store::MemoryStore>) {
+    /// let syncer = syncer.guard_consent(true);
+    /// # let _ = syncer;
+    /// # }
+    /// ```
+    #[must_use]
+    pub fn guard_consent(mut self, yes: bool) -> Self {
+        self.guard_consent = yes;
         self
     }
 
@@ -471,6 +405,10 @@ impl<T: SyncTarget, S: StateStore> Syncer<T, S> {
         let lock = self.store.lock().await?;
         self.target.prepare(&self.fields).await?;
         self.prepared = true;
+        if self.guard_consent {
+            let changes = self.target.consent_changes(None).await?;
+            self.consent.learn(&changes);
+        }
         let previous = Arc::new(self.store.load().await?);
         let batches = source(self.fields.as_slice().into(), Arc::clone(&previous));
         let pushed = self.push_changed(batches, previous.len()).await;
@@ -532,7 +470,10 @@ impl<T: SyncTarget, S: StateStore> Syncer<T, S> {
                 .changed
                 .into_iter()
                 .enumerate()
-                .map(|(i, (record, fingerprint))| {
+                .map(|(i, (mut record, fingerprint))| {
+                    if let Some(warning) = self.consent.guard(&mut record) {
+                        p.warnings.push((record.email().to_owned(), warning));
+                    }
                     p.in_flight
                         .insert(first + i, (record.email().to_owned(), fingerprint));
                     record
@@ -590,6 +531,7 @@ impl<T: SyncTarget, S: StateStore> Syncer<T, S> {
         report.considered = p.considered;
         report.unchanged = p.unchanged;
         report.rejected.extend(p.refused);
+        report.warnings.extend(p.warnings);
         if !p.in_flight.is_empty() {
             // Records the target ended without a word on (or failed as a whole): they are not
             // confirmed.
@@ -626,20 +568,4 @@ impl<T: SyncTarget, S: StateStore> Syncer<T, S> {
         }
         self.target.ensure_segments(segments).await
     }
-}
-
-fn lock(pending: &Mutex<Pending>) -> std::sync::MutexGuard<'_, Pending> {
-    pending
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-}
-
-/// Removes these records from the ones in flight; positions the target names twice or never
-/// sent are ignored.
-fn take(pending: &Mutex<Pending>, indices: &[usize]) -> Vec<(String, u64)> {
-    let mut p = lock(pending);
-    indices
-        .iter()
-        .filter_map(|i| p.in_flight.remove(i))
-        .collect()
 }

@@ -36,6 +36,8 @@
 //! # Ok(()) }
 //! ```
 
+mod batch;
+mod consent;
 mod engine;
 mod fields;
 mod joined;
@@ -50,6 +52,7 @@ mod state;
 pub mod store;
 mod target;
 
+pub use consent::ConsentChange;
 pub use engine::Syncer;
 pub use fields::{Naming, connector_tags, label, tag};
 pub use mirror::{DEFAULT_MIRROR_LIMIT, Mirror};

@@ -184,6 +184,7 @@ fn visit<'p>(
             OptIn::Unknown => ValueRef::Empty,
         },
     );
+    f(F::NewsletterOptInAt, instant(p.newsletter_optin_at()));
     f(
         F::CustomerGroupIds,
         match p.customer_group_ids().as_slice() {

@@ -35,8 +35,10 @@ enum Slot {
 /// - Every other field is a custom field found or created by its tag `relance_<name>` (the
 ///   `Format|tag` convention): `Number` for amounts and counts, `DateTime` for dates (sent as
 ///   UTC `yyyy-MM-dd HH:mm:ss`; a birth date at midnight), `ShortText` for ids, and a
-///   `SingleSelection` with the values `No` and `Yes` for the newsletter opt-in (the shop's
-///   consent is kept apart from Sendethic's own `emailoptin`, which it does not overwrite).
+///   `SingleSelection` with the values `No` and `Yes` for the newsletter opt-in, also
+///   written to Sendethic's own `emailoptin` (`"true"` / `"no"`; see
+///   [`write_emailoptin`](Self::write_emailoptin)); the consent instant goes to its own
+///   `DateTime` field.
 /// - An [`SyncValue::Empty`] clears the value (sends `""`).
 /// - Records are upserted in chunks of 500 with bounded concurrency; upserts by key are
 ///   idempotent, so failed chunks are retried per the client's policy.
@@ -59,6 +61,8 @@ pub struct SendethicTarget {
     naming: Naming,
     /// Tags and names of existing fields to adopt, per field.
     adopt: BTreeMap<ProfileField, (Vec<String>, Vec<String>)>,
+    /// Whether the shop's newsletter consent is also written to `emailoptin`.
+    emailoptin: bool,
 }
 
 impl SendethicTarget {
@@ -81,6 +85,7 @@ impl SendethicTarget {
             mobile: None,
             naming: Naming::default(),
             adopt: BTreeMap::new(),
+            emailoptin: true,
         }
     }
 
@@ -193,6 +198,23 @@ impl SendethicTarget {
                 self = self.adopt(field, tags.iter().copied());
             }
         }
+        self
+    }
+
+    /// Whether the shop's newsletter consent ([`ProfileField::NewsletterOptIn`]) is also
+    /// written to Sendethic's own `emailoptin` (`"true"` / `"no"`), the consent its email
+    /// operations honour. Default `true`; `false` keeps `emailoptin` to the service (the
+    /// consent then only lives in the tagged field).
+    ///
+    /// ```no_run
+    /// # fn f(client: relance::sendethic::Client) {
+    /// let target = relance::sync::SendethicTarget::new(client).write_emailoptin(false);
+    /// # let _ = target;
+    /// # }
+    /// ```
+    #[must_use]
+    pub fn write_emailoptin(mut self, yes: bool) -> Self {
+        self.emailoptin = yes;
         self
     }
 
@@ -365,6 +387,11 @@ impl SendethicTarget {
                 Some(Slot::Standard("phone")) => contact.phone = patch,
                 Some(Slot::Standard("zipcode")) => contact.zip_code = patch,
                 Some(Slot::Custom(id)) => {
+                    if let (ProfileField::NewsletterOptIn, SyncValue::OptIn(yes), true) =
+                        (field, value, self.emailoptin)
+                    {
+                        contact.email_optin = Patch::Set(crate::sendethic::OptIn::from(*yes));
+                    }
                     contact.custom.insert(*id, patch);
                 }
                 _ => {}
@@ -488,6 +515,36 @@ impl SyncTarget for SendethicTarget {
             Err(e) if e.status() == Some(404) => Ok(Erased::Absent),
             Err(e) => Err(e),
         }
+    }
+
+    async fn consent_changes(
+        &self,
+        since: Option<chrono::DateTime<chrono::Utc>>,
+    ) -> Result<Vec<super::ConsentChange>> {
+        // The contacts opted out of email, with the instant Sendethic recorded. A
+        // re-subscription made at the service has no dated field: only opt-outs are read.
+        let export = crate::sendethic::ContactExport::new("relance consent changes")
+            .fields(["email", "emailoptin", "emailunsubscriptiondate"])
+            .filter(crate::sendethic::ExportFilter::EmailOptOut);
+        let wait = crate::JobWait::new(std::time::Duration::from_secs(900));
+        let rows = self.client.exports().records(export, wait).await?;
+        let mut out = Vec::new();
+        for row in rows {
+            let row = row?;
+            let Some(email) = row.email().filter(|e| !e.trim().is_empty()) else {
+                continue;
+            };
+            let at = row
+                .non_empty("emailunsubscriptiondate")
+                .and_then(|d| crate::sendethic::Timestamp::parse(d).datetime());
+            if let (Some(since), Some(at)) = (since, at)
+                && at <= since
+            {
+                continue;
+            }
+            out.push(super::ConsentChange::new(email, false, at));
+        }
+        Ok(out)
     }
 
     async fn unsubscribe(&self, email: &str) -> Result<()> {

@@ -60,6 +60,21 @@ pub trait SyncTarget: Send + Sync {
         }
     }
 
+    /// The newsletter consent changes made at the service since `since` (all it knows when
+    /// `None`), for the shop to apply. The default refuses: a target that cannot read them
+    /// says so.
+    fn consent_changes(
+        &self,
+        since: Option<chrono::DateTime<chrono::Utc>>,
+    ) -> impl Future<Output = Result<Vec<super::ConsentChange>>> + Send {
+        let _ = since;
+        async {
+            Err(crate::error::Error::config(
+                "this target cannot read consent changes",
+            ))
+        }
+    }
+
     /// Unsubscribes one contact from the service's marketing mail (for contacts that left
     /// the shop, under [`Mirror::Unsubscribe`](super::Mirror::Unsubscribe)); done when the
     /// service confirmed it or does not have the contact. Safe to call again. The default

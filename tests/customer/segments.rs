@@ -215,6 +215,7 @@ fn every_field_is_set_for_a_full_customer_and_only_the_counters_for_a_bare_guest
         postcode: Some("75001".into()),
         signed_up_at: Some(at("2023-01-01T00:00:00Z")),
         newsletter_optin: OptIn::Yes,
+        newsletter_optin_at: Some(at("2023-01-02T00:00:00Z")),
         group_ids: vec!["1".into()],
         shop_id: Some("1".into()),
         ..Customer::default()

@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod clv;
+mod consent;
 mod engine;
 mod erase;
 mod faults;

@@ -297,6 +297,24 @@ fn export(state: &mut State, id: i64, call: &Call<'_>) -> Reply {
             None => return not_found("Segment"),
         },
     };
+    let filters = strings(call.body.and_then(|b| b.get("filters")));
+    let keys: Vec<String> = keys
+        .into_iter()
+        .filter(|k| {
+            let attrs = state.contacts.get(&normalize_key(k)).map(|c| &c.attrs);
+            let optin = attrs
+                .and_then(|a| a.get("emailoptin"))
+                .and_then(|v| crate::sendethic::OptIn::parse(v).is_opted_in());
+            let unsubscribed = attrs
+                .and_then(|a| a.get("emailunsubscriptiondate"))
+                .is_some_and(|d| !d.trim().is_empty());
+            filters.iter().all(|f| match f.as_str() {
+                "emailingoptin" => optin == Some(true),
+                "emailingoptout" => optin == Some(false) || unsubscribed,
+                _ => true,
+            })
+        })
+        .collect();
     let mut fields = strings(call.body.and_then(|b| b.get("fields")));
     if fields.is_empty() {
         fields = vec!["email".into()];

@@ -19,6 +19,7 @@ mod senders;
 mod session;
 mod state;
 mod stats;
+mod stoplist;
 mod tracks;
 
 use std::sync::MutexGuard;

@@ -11,7 +11,7 @@ use super::call::{Action, Answer, Params, err, s, truthy};
 use super::state::State;
 use super::{
     ACCOUNT, API_KEY, account, drafts, fields, groups, issues, members, senders, session, stats,
-    tracks,
+    stoplist, tracks,
 };
 use crate::testing::core::{Reply, Service, lock};
 
@@ -28,6 +28,7 @@ const ACTIONS: &[&[(&str, Action)]] = &[
     issues::ACTIONS,
     tracks::ACTIONS,
     stats::ACTIONS,
+    stoplist::ACTIONS,
 ];
 
 /// Runs the action the parameters name.

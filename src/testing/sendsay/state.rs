@@ -33,6 +33,8 @@ pub(super) struct State {
     pub(super) clock: Option<chrono::DateTime<chrono::Utc>>,
     /// The account timezone in which `current` and stored dates are read (default UTC).
     pub(super) timezone: chrono_tz::Tz,
+    /// Stop-listed addresses (lower-cased).
+    pub(super) stoplist: std::collections::BTreeSet<String>,
 }
 
 impl Default for State {
@@ -51,6 +53,7 @@ impl Default for State {
             settings: super::account::default_settings(),
             clock: None,
             timezone: chrono_tz::UTC,
+            stoplist: std::collections::BTreeSet::new(),
         }
     }
 }
