@@ -13,7 +13,7 @@ use super::mirror::{self, DEFAULT_MIRROR_LIMIT, Mirror};
 use super::record::{SyncRecord, record_email};
 use super::report::{SyncPlan, SyncReport};
 use super::store::{Fingerprints, MemoryStore, StateStore};
-use super::target::{Erased, SegmentOutcome, SyncTarget};
+use super::target::{Erased, SegmentOutcome, Subscribed, SyncTarget};
 use crate::customer::clv::PredictedValues;
 use crate::customer::par::in_parallel;
 use crate::customer::segment::SegmentSpec;
@@ -145,6 +145,34 @@ impl<T: SyncTarget, S: StateStore> Syncer<T, S> {
     pub fn mirror_limit(mut self, share: f64) -> Self {
         self.mirror_limit = share;
         self
+    }
+
+    /// A newsletter sign-up, at once: writes this one contact subscribed (attached to the
+    /// target's sign-up list or source, with Sendsay's double opt-in when configured) and
+    /// records the push in the store, so that the nightly run does not send it again while
+    /// its values stay the same. Provisions the fields first if this syncer has not yet.
+    /// Does not take the run lock: a sign-up may land while a nightly run is going on.
+    ///
+    /// ```no_run
+    /// # async fn f(mut syncer: relance::sync::Syncer<relance::sync::SendethicTarget, relance::sync::store::MemoryStore>) -> relance::Result<()> {
+    /// use relance::customer::ProfileField;
+    /// use relance::sync::{SyncRecord, SyncValue};
+    /// let ann = SyncRecord::new("ann@example.com").with(ProfileField::NewsletterOptIn, SyncValue::OptIn(true));
+    /// let state = syncer.subscribe(ann).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn subscribe(&mut self, mut record: SyncRecord) -> Result<Subscribed> {
+        self.check_scope()?;
+        if !self.prepared {
+            self.target.prepare(&self.fields).await?;
+            self.prepared = true;
+        }
+        record.retain(|f| self.fields.binary_search(f).is_ok());
+        record.check()?;
+        let fingerprint = record.fingerprint();
+        let state = self.target.subscribe(&record).await?;
+        self.store.record(&[(record.email(), fingerprint)]).await?;
+        Ok(state)
     }
 
     /// Reads the newsletter consent changes made at the provider since `since` (everything

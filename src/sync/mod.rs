@@ -63,4 +63,4 @@ pub use report::{SyncPlan, SyncReport};
 pub use sendethic::SendethicTarget;
 pub use sendsay::SendsayTarget;
 pub use state::SyncState;
-pub use target::{Erased, SegmentOutcome, SyncTarget};
+pub use target::{Erased, SegmentOutcome, Subscribed, SyncTarget};

@@ -63,6 +63,8 @@ pub struct SendethicTarget {
     adopt: BTreeMap<ProfileField, (Vec<String>, Vec<String>)>,
     /// Whether the shop's newsletter consent is also written to `emailoptin`.
     emailoptin: bool,
+    /// The `source` written on sign-ups.
+    sign_up_source: Option<String>,
 }
 
 impl SendethicTarget {
@@ -86,6 +88,7 @@ impl SendethicTarget {
             naming: Naming::default(),
             adopt: BTreeMap::new(),
             emailoptin: true,
+            sign_up_source: None,
         }
     }
 
@@ -215,6 +218,22 @@ impl SendethicTarget {
     #[must_use]
     pub fn write_emailoptin(mut self, yes: bool) -> Self {
         self.emailoptin = yes;
+        self
+    }
+
+    /// The label written to the standard `source` field of contacts who sign up through
+    /// [`Syncer::subscribe`](super::Syncer::subscribe) (`newsletter-footer`, say): what a
+    /// sign-up segment selects them by.
+    ///
+    /// ```no_run
+    /// # fn f(client: relance::sendethic::Client) {
+    /// let target = relance::sync::SendethicTarget::new(client).sign_up_source("newsletter-footer");
+    /// # let _ = target;
+    /// # }
+    /// ```
+    #[must_use]
+    pub fn sign_up_source(mut self, label: impl Into<String>) -> Self {
+        self.sign_up_source = Some(label.into());
         self
     }
 
@@ -514,6 +533,35 @@ impl SyncTarget for SendethicTarget {
             Ok(_) => Ok(Erased::Deleted),
             Err(e) if e.status() == Some(404) => Ok(Erased::Absent),
             Err(e) => Err(e),
+        }
+    }
+
+    async fn subscribe(&self, record: &SyncRecord) -> Result<super::Subscribed> {
+        let (mut contact, _) = self.contact(record);
+        contact.email_optin = Patch::Set(crate::sendethic::OptIn::True);
+        if let Some(source) = &self.sign_up_source {
+            contact.source = Patch::Set(source.clone());
+        }
+        if let Some(catalog) = &self.catalog {
+            crate::sendethic::validate(&contact, Some(catalog))?;
+        }
+        // An upsert by key: the same contact however often it is sent.
+        let answer = self
+            .client
+            .contacts()
+            .upsert(contact)
+            .idempotent(true)
+            .await?;
+        match answer.affected() {
+            Some(0) => Err(Error::Protocol(
+                format!(
+                    "the sign-up of {} was answered `{}`: not written",
+                    record.email(),
+                    answer.text()
+                )
+                .into(),
+            )),
+            _ => Ok(super::Subscribed::Subscribed),
         }
     }
 

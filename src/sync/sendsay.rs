@@ -59,6 +59,8 @@ pub struct SendsayTarget {
     concurrency: usize,
     naming: Naming,
     msisdn: Option<PhoneRegion>,
+    sign_up_list: Option<String>,
+    double_opt_in: Option<Option<String>>,
 }
 
 impl SendsayTarget {
@@ -79,6 +81,8 @@ impl SendsayTarget {
             concurrency: 4,
             naming: Naming::default(),
             msisdn: None,
+            sign_up_list: None,
+            double_opt_in: None,
         }
     }
 
@@ -116,6 +120,39 @@ impl SendsayTarget {
     #[must_use]
     pub fn msisdn_region(mut self, region: PhoneRegion) -> Self {
         self.msisdn = Some(region);
+        self
+    }
+
+    /// The list (group id) contacts who sign up through
+    /// [`Syncer::subscribe`](super::Syncer::subscribe) are added to (the data key
+    /// `-group.<id>`).
+    ///
+    /// ```no_run
+    /// # fn f(client: relance::sendsay::Client) {
+    /// let target = relance::sync::SendsayTarget::new(client).sign_up_list("newsletter");
+    /// # let _ = target;
+    /// # }
+    /// ```
+    #[must_use]
+    pub fn sign_up_list(mut self, group: impl Into<String>) -> Self {
+        self.sign_up_list = Some(group.into());
+        self
+    }
+
+    /// Sign-ups of new contacts get the double-opt-in letter (`newbie.confirm`; `letter`:
+    /// the draft id of the confirmation letter, the account's default when `None`) and wait
+    /// for its link ([`Subscribed::AwaitingConfirmation`](super::Subscribed)). Such a
+    /// `member.set` sends a letter: it is never retried automatically.
+    ///
+    /// ```no_run
+    /// # fn f(client: relance::sendsay::Client) {
+    /// let target = relance::sync::SendsayTarget::new(client).double_opt_in(Some("42"));
+    /// # let _ = target;
+    /// # }
+    /// ```
+    #[must_use]
+    pub fn double_opt_in(mut self, letter: Option<&str>) -> Self {
+        self.double_opt_in = Some(letter.map(str::to_owned));
         self
     }
 
@@ -407,6 +444,29 @@ impl SyncTarget for SendsayTarget {
             .events()
             .filter_map(move |event| std::future::ready(lock(&joined).settle(event)));
         with_side_events(events, side)
+    }
+
+    async fn subscribe(&self, record: &SyncRecord) -> Result<super::Subscribed> {
+        let mut set = self
+            .member(record, MemberId::from(record.email()))?
+            .return_fresh_obj(true);
+        if let Some(group) = &self.sign_up_list {
+            set = set.set(format!("-group.{group}"), "1");
+        }
+        if let Some(letter) = &self.double_opt_in {
+            set = set
+                .newbie_confirm(true)
+                .welcome_letters(letter.as_deref(), None);
+        }
+        let fresh = self.client.members().set(set).await?;
+        Ok(match fresh {
+            Some(m) if m.member.lockconfirm => super::Subscribed::AwaitingConfirmation,
+            Some(_) => super::Subscribed::Subscribed,
+            // No fresh object: the write was confirmed but its state is unknown; a
+            // double-opt-in sign-up waits for its link until read otherwise.
+            None if self.double_opt_in.is_some() => super::Subscribed::AwaitingConfirmation,
+            None => super::Subscribed::Subscribed,
+        })
     }
 
     async fn consent_changes(

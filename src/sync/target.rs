@@ -75,6 +75,19 @@ pub trait SyncTarget: Send + Sync {
         }
     }
 
+    /// Writes one contact at once for a newsletter sign-up (fields already prepared),
+    /// subscribed, and attached to the target's sign-up list when it has one; says whether
+    /// the contact is subscribed or still has to confirm (double opt-in). Done only when the
+    /// service confirmed the write. The default refuses.
+    fn subscribe(&self, record: &SyncRecord) -> impl Future<Output = Result<Subscribed>> + Send {
+        let email = record.email().to_owned();
+        async move {
+            Err(crate::error::Error::config(format!(
+                "this target cannot subscribe contacts ({email})"
+            )))
+        }
+    }
+
     /// Unsubscribes one contact from the service's marketing mail (for contacts that left
     /// the shop, under [`Mirror::Unsubscribe`](super::Mirror::Unsubscribe)); done when the
     /// service confirmed it or does not have the contact. Safe to call again. The default
@@ -87,6 +100,17 @@ pub trait SyncTarget: Send + Sync {
             )))
         }
     }
+}
+
+/// Where a sign-up ([`SyncTarget::subscribe`]) left the contact.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Subscribed {
+    /// Subscribed: it receives the newsletter.
+    Subscribed,
+    /// Written, and sent the double-opt-in letter: it receives nothing until it clicks the
+    /// confirmation link (Sendsay `member.lockconfirm`).
+    AwaitingConfirmation,
 }
 
 /// What [`SyncTarget::erase`] found.

@@ -15,6 +15,7 @@ mod segments;
 mod sendethic;
 mod sendsay;
 mod store;
+mod subscribe;
 
 use chrono::{NaiveDate, TimeZone, Utc};
 use relance::customer::ProfileField;

@@ -93,6 +93,10 @@ pub struct MemberInfo {
     /// Deletion lock.
     #[serde(default, deserialize_with = "crate::wire::lenient::flag")]
     pub lockremove: bool,
+    /// Waiting for its double-opt-in confirmation (`lockconfirm`): it gets no mailings
+    /// until it clicks the link.
+    #[serde(default, deserialize_with = "crate::wire::lenient::flag")]
+    pub lockconfirm: bool,
     /// Every other field.
     #[serde(flatten)]
     pub extra: Map<String, Value>,

@@ -22,6 +22,8 @@ pub(super) struct MemberRec {
     data: Map<String, Value>,
     pub(super) groups: BTreeSet<String>,
     created: String,
+    /// Waiting for the double-opt-in confirmation (`member.lockconfirm`).
+    lockconfirm: bool,
 }
 
 /// The actions of this module.
@@ -42,6 +44,7 @@ fn member_obj(m: &MemberRec) -> Value {
     obj.insert(
         "member".into(),
         json!({"email": m.email, "id": m.id.to_string(), "addr_type": m.addr_type,
+               "lockconfirm": i32::from(m.lockconfirm),
                "create.time": m.created, "lockremove": "0"}),
     );
     let groups: Map<String, Value> = m.groups.iter().map(|g| (g.clone(), "1".into())).collect();
@@ -122,6 +125,7 @@ pub(super) fn upsert(
                     data: Map::new(),
                     groups: BTreeSet::new(),
                     created: now(),
+                    lockconfirm: false,
                 },
             );
             Ok(key)
@@ -143,15 +147,23 @@ fn set(state: &mut State, b: &Params) -> Answer {
     if addr_type == "email" && !email.contains('@') {
         return err("error/params/invalid", email);
     }
+    let new = !state.members.contains_key(&email.to_lowercase());
     let key = upsert(
         state,
         email,
         addr_type,
         s(b, "if_exists").unwrap_or("update"),
     )?;
+    // A new member asked to confirm gets the confirmation letter and waits for its click.
+    if new && truthy(b.get("newbie.confirm")) {
+        state.confirmation_letters.push(key.clone());
+    }
     let Some(m) = state.members.get_mut(&key) else {
         return bad("lost member");
     };
+    if new && truthy(b.get("newbie.confirm")) {
+        m.lockconfirm = true;
+    }
     if let Some(Value::Array(ops)) = b.get("datakey") {
         for op in ops {
             let (Some(path), Some(mode)) = (
@@ -279,6 +291,35 @@ impl FakeSendsay {
             .members
             .get(&email.to_lowercase())
             .map(member_obj)
+    }
+
+    /// The double-opt-in letters sent (`member.set` of a new member with `newbie.confirm`),
+    /// by address, in order.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// assert!(relance::testing::FakeSendsay::start().await.confirmation_letters().is_empty());
+    /// # }
+    /// ```
+    #[must_use]
+    pub fn confirmation_letters(&self) -> Vec<String> {
+        self.state().confirmation_letters.clone()
+    }
+
+    /// The member clicks its confirmation link: it is no longer waiting
+    /// (`member.lockconfirm` 0). Unknown addresses are ignored.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// relance::testing::FakeSendsay::start().await.confirm("a@b.ru");
+    /// # }
+    /// ```
+    pub fn confirm(&self, email: &str) {
+        if let Some(m) = self.state().members.get_mut(&email.trim().to_lowercase()) {
+            m.lockconfirm = false;
+        }
     }
 
     /// Every stored member, as `member.get` returns it, ordered by email.

@@ -35,6 +35,8 @@ pub(super) struct State {
     pub(super) timezone: chrono_tz::Tz,
     /// Stop-listed addresses (lower-cased).
     pub(super) stoplist: std::collections::BTreeSet<String>,
+    /// The double-opt-in letters sent, by member key.
+    pub(super) confirmation_letters: Vec<String>,
 }
 
 impl Default for State {
@@ -54,6 +56,7 @@ impl Default for State {
             clock: None,
             timezone: chrono_tz::UTC,
             stoplist: std::collections::BTreeSet::new(),
+            confirmation_letters: Vec::new(),
         }
     }
 }
