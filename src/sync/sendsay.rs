@@ -60,7 +60,10 @@ pub struct SendsayTarget {
     naming: Naming,
     msisdn: Option<PhoneRegion>,
     sign_up_list: Option<String>,
-    double_opt_in: Option<Option<String>>,
+    /// Whether sign-ups get the double-opt-in letter, and which draft (the account's default
+    /// when `None`).
+    double_opt_in: bool,
+    confirmation_letter: Option<String>,
 }
 
 impl SendsayTarget {
@@ -82,7 +85,8 @@ impl SendsayTarget {
             naming: Naming::default(),
             msisdn: None,
             sign_up_list: None,
-            double_opt_in: None,
+            double_opt_in: false,
+            confirmation_letter: None,
         }
     }
 
@@ -152,7 +156,8 @@ impl SendsayTarget {
     /// ```
     #[must_use]
     pub fn double_opt_in(mut self, letter: Option<&str>) -> Self {
-        self.double_opt_in = Some(letter.map(str::to_owned));
+        self.double_opt_in = true;
+        self.confirmation_letter = letter.map(str::to_owned);
         self
     }
 
@@ -453,19 +458,19 @@ impl SyncTarget for SendsayTarget {
         if let Some(group) = &self.sign_up_list {
             set = set.set(format!("-group.{group}"), "1");
         }
-        if let Some(letter) = &self.double_opt_in {
+        if self.double_opt_in {
             set = set
                 .newbie_confirm(true)
-                .welcome_letters(letter.as_deref(), None);
+                .welcome_letters(self.confirmation_letter.as_deref(), None);
         }
         let fresh = self.client.members().set(set).await?;
-        Ok(match fresh {
-            Some(m) if m.member.lockconfirm => super::Subscribed::AwaitingConfirmation,
-            Some(_) => super::Subscribed::Subscribed,
-            // No fresh object: the write was confirmed but its state is unknown; a
-            // double-opt-in sign-up waits for its link until read otherwise.
-            None if self.double_opt_in.is_some() => super::Subscribed::AwaitingConfirmation,
-            None => super::Subscribed::Subscribed,
+        // Without a fresh object the write was confirmed but its state is unknown: a
+        // double-opt-in sign-up waits for its link until read otherwise.
+        let waiting = fresh.map_or(self.double_opt_in, |m| m.member.lockconfirm);
+        Ok(if waiting {
+            super::Subscribed::AwaitingConfirmation
+        } else {
+            super::Subscribed::Subscribed
         })
     }
 
