@@ -92,7 +92,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 let verb = if *created { "created" } else { "found" };
                 println!("  segment {:<28} {verb} (id {id})", s.tag);
                 if s.tag == "relance_repeat" {
-                    repeat = id.parse::<i64>().ok().map(SegmentId);
+                    repeat = id.sendethic();
                 }
             }
             Err(e) => println!("  segment {:<28} not provisioned: {e}", s.tag),

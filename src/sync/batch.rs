@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 use std::sync::Mutex;
 
+use super::consent::ConsentGuard;
 use super::profile::fingerprint_profile;
 use super::record::SyncRecord;
 use super::store::Fingerprints;
@@ -15,11 +16,15 @@ use crate::error::Error;
 /// and the changed ones with their fingerprints.
 pub(super) struct Batch {
     pub(super) considered: usize,
-    pub(super) changed: Vec<(SyncRecord, u64)>,
+    /// The changed records, their fingerprints, and whether the store knew them (`false`:
+    /// new to the service as far as the store knows).
+    pub(super) changed: Vec<(SyncRecord, u64, bool)>,
     /// Records refused before sending (a value that does not fit its field), with why.
     pub(super) refused: Vec<(String, Error)>,
     /// Store positions of the considered records the store knows.
     pub(super) seen: Vec<usize>,
+    /// Store positions of the records identical to their last confirmed push.
+    pub(super) unchanged: Vec<usize>,
 }
 
 impl Batch {
@@ -35,6 +40,7 @@ impl Batch {
             changed: Vec::new(),
             refused: Vec::new(),
             seen: Vec::new(),
+            unchanged: Vec::new(),
         };
         for mut record in records {
             batch.considered += 1;
@@ -53,8 +59,9 @@ impl Batch {
                 record.retain(|field| fields.binary_search(field).is_ok());
             }
             let fingerprint = record.fingerprint();
-            if known.map(|(_, f)| f) != Some(fingerprint) {
-                batch.changed.push((record, fingerprint));
+            match known {
+                Some((at, f)) if f == fingerprint => batch.unchanged.push(at),
+                _ => batch.changed.push((record, fingerprint, known.is_some())),
             }
         }
         batch
@@ -73,6 +80,7 @@ impl Batch {
             changed: Vec::new(),
             refused: Vec::new(),
             seen: Vec::new(),
+            unchanged: Vec::new(),
         };
         for p in profiles {
             let (email, fingerprint) = fingerprint_profile(p, predicted, fields);
@@ -80,7 +88,10 @@ impl Batch {
             if let Some((at, _)) = known {
                 batch.seen.push(at);
             }
-            if known.map(|(_, f)| f) == Some(fingerprint) {
+            if let Some((at, f)) = known
+                && f == fingerprint
+            {
+                batch.unchanged.push(at);
                 continue;
             }
             let mut record = SyncRecord::from_profile(p);
@@ -89,7 +100,7 @@ impl Batch {
             }
             record.retain(|field| fields.binary_search(field).is_ok());
             debug_assert_eq!(record.fingerprint(), fingerprint, "{}", record.email());
-            batch.changed.push((record, fingerprint));
+            batch.changed.push((record, fingerprint, known.is_some()));
         }
         batch
     }
@@ -101,12 +112,14 @@ impl Batch {
             changed: Vec::new(),
             refused: Vec::new(),
             seen: Vec::new(),
+            unchanged: Vec::new(),
         };
         for part in parts {
             out.considered += part.considered;
             out.changed.extend(part.changed);
             out.refused.extend(part.refused);
             out.seen.extend(part.seen);
+            out.unchanged.extend(part.unchanged);
         }
         out
     }
@@ -118,12 +131,46 @@ pub(super) struct Pending {
     pub(super) next: usize,
     pub(super) considered: usize,
     pub(super) unchanged: usize,
-    pub(super) in_flight: HashMap<usize, (String, u64)>,
+    /// The records sent and not settled: email, fingerprint, whether the store knew it.
+    pub(super) in_flight: HashMap<usize, (String, u64, bool)>,
     pub(super) refused: Vec<(String, Error)>,
     /// Which contacts of the store this run considered, by store position.
     pub(super) seen: Vec<bool>,
     /// Records pushed without some of their values, with why.
     pub(super) warnings: Vec<(String, Error)>,
+    /// Store positions of the unchanged records.
+    pub(super) unchanged_at: Vec<usize>,
+}
+
+impl Pending {
+    /// Takes in a batch: counts it, marks the store's contacts it saw, and returns its
+    /// changed records (the consent rule applied) now in flight.
+    pub(super) fn admit(&mut self, batch: Batch, consent: &ConsentGuard) -> Vec<SyncRecord> {
+        self.considered += batch.considered;
+        self.unchanged += batch.considered - batch.changed.len() - batch.refused.len();
+        self.refused.extend(batch.refused);
+        for at in batch.seen {
+            if let Some(seen) = self.seen.get_mut(at) {
+                *seen = true;
+            }
+        }
+        self.unchanged_at.extend(batch.unchanged);
+        let first = self.next;
+        self.next += batch.changed.len();
+        batch
+            .changed
+            .into_iter()
+            .enumerate()
+            .map(|(i, (mut record, fingerprint, known))| {
+                if let Some(warning) = consent.guard(&mut record) {
+                    self.warnings.push((record.email().to_owned(), warning));
+                }
+                self.in_flight
+                    .insert(first + i, (record.email().to_owned(), fingerprint, known));
+                record
+            })
+            .collect()
+    }
 }
 
 pub(super) fn lock(pending: &Mutex<Pending>) -> std::sync::MutexGuard<'_, Pending> {
@@ -134,7 +181,7 @@ pub(super) fn lock(pending: &Mutex<Pending>) -> std::sync::MutexGuard<'_, Pendin
 
 /// Removes these records from the ones in flight; positions the target names twice or never
 /// sent are ignored.
-pub(super) fn take(pending: &Mutex<Pending>, indices: &[usize]) -> Vec<(String, u64)> {
+pub(super) fn take(pending: &Mutex<Pending>, indices: &[usize]) -> Vec<(String, u64, bool)> {
     let mut p = lock(pending);
     indices
         .iter()

@@ -11,7 +11,7 @@ use super::consent::{ConsentChange, ConsentGuard};
 use super::fields;
 use super::mirror::{self, DEFAULT_MIRROR_LIMIT, Mirror};
 use super::record::{SyncRecord, record_email};
-use super::report::{SyncPlan, SyncReport};
+use super::report::{Progress, SyncPlan, SyncReport};
 use super::store::{Fingerprints, MemoryStore, StateStore};
 use super::target::{Erased, SegmentOutcome, Subscribed, SyncTarget};
 use crate::customer::clv::PredictedValues;
@@ -62,6 +62,23 @@ pub struct Syncer<T, S> {
     mirror_limit: f64,
     consent: ConsentGuard,
     guard_consent: bool,
+    list_unchanged: bool,
+    progress: Option<ProgressHook>,
+}
+
+/// A progress callback and how often it is called.
+#[derive(Clone)]
+struct ProgressHook {
+    every: Duration,
+    call: Arc<dyn Fn(&Progress) + Send + Sync>,
+}
+
+impl std::fmt::Debug for ProgressHook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ProgressHook")
+            .field("every", &self.every)
+            .finish_non_exhaustive()
+    }
 }
 
 /// How many profiles [`Syncer::run_profiles`] builds and compares per step (split across
@@ -112,6 +129,8 @@ impl<T: SyncTarget, S: StateStore> Syncer<T, S> {
             mirror_limit: DEFAULT_MIRROR_LIMIT,
             consent: ConsentGuard::default(),
             guard_consent: false,
+            list_unchanged: false,
+            progress: None,
         }
     }
 
@@ -215,6 +234,47 @@ impl<T: SyncTarget, S: StateStore> Syncer<T, S> {
     #[must_use]
     pub fn guard_consent(mut self, yes: bool) -> Self {
         self.guard_consent = yes;
+        self
+    }
+
+    /// Calls `f` with the run's [`Progress`] at most every `every` while records settle, and
+    /// once more when the run is over (`done`), for a progress bar or a job's heartbeat.
+    /// Runs also log their progress as `tracing` events every 10 s.
+    ///
+    /// ```no_run
+    /// # fn f(syncer: relance::sync::Syncer<relance::sync::SendethicTarget, relance::sync::store::MemoryStore>) {
+    /// use std::time::Duration;
+    /// let syncer = syncer.on_progress(Duration::from_secs(1), |p| {
+    ///     eprintln!("pushed {} of {} considered", p.pushed, p.considered);
+    /// });
+    /// # let _ = syncer;
+    /// # }
+    /// ```
+    #[must_use]
+    pub fn on_progress(
+        mut self,
+        every: Duration,
+        f: impl Fn(&Progress) + Send + Sync + 'static,
+    ) -> Self {
+        self.progress = Some(ProgressHook {
+            every,
+            call: Arc::new(f),
+        });
+        self
+    }
+
+    /// Whether the report lists the unchanged contacts by email too
+    /// ([`SyncReport::unchanged_contacts`]); default `false` (their count is always there).
+    ///
+    /// ```no_run
+    /// # fn f(syncer: relance::sync::Syncer<relance::sync::SendethicTarget, relance::sync::store::MemoryStore>) {
+    /// let syncer = syncer.list_unchanged(true);
+    /// # let _ = syncer;
+    /// # }
+    /// ```
+    #[must_use]
+    pub fn list_unchanged(mut self, yes: bool) -> Self {
+        self.list_unchanged = yes;
         self
     }
 
@@ -354,11 +414,7 @@ impl<T: SyncTarget, S: StateStore> Syncer<T, S> {
     {
         let previous = self.store.load().await?;
         let batch = Batch::of(records, &self.fields, &previous);
-        let new = batch
-            .changed
-            .iter()
-            .filter(|(r, _)| previous.get(r.email()).is_none())
-            .count();
+        let new = batch.changed.iter().filter(|(_, _, known)| !known).count();
         Ok(SyncPlan {
             considered: batch.considered,
             unchanged: batch.considered - batch.changed.len() - batch.refused.len(),
@@ -366,7 +422,7 @@ impl<T: SyncTarget, S: StateStore> Syncer<T, S> {
             to_push: batch
                 .changed
                 .into_iter()
-                .map(|(r, _)| r.email().to_owned())
+                .map(|(r, _, _)| r.email().to_owned())
                 .collect(),
             new,
         })
@@ -439,7 +495,17 @@ impl<T: SyncTarget, S: StateStore> Syncer<T, S> {
         }
         let previous = Arc::new(self.store.load().await?);
         let batches = source(self.fields.as_slice().into(), Arc::clone(&previous));
-        let pushed = self.push_changed(batches, previous.len()).await;
+        let pushed = self.push_changed(batches, previous.len()).await.map(
+            |(mut report, seen, unchanged_at)| {
+                if self.list_unchanged {
+                    report.unchanged_contacts = unchanged_at
+                        .into_iter()
+                        .filter_map(|at| previous.email_at(at).map(str::to_owned))
+                        .collect();
+                }
+                (report, seen)
+            },
+        );
         let report = match pushed {
             Ok((mut report, seen)) if whole_shop => {
                 let absent = mirror::absent(&previous, &seen);
@@ -472,75 +538,87 @@ impl<T: SyncTarget, S: StateStore> Syncer<T, S> {
         report
     }
 
+    /// Records what one event of the target says about the records in flight.
+    async fn settle(
+        &self,
+        event: BulkEvent,
+        pending: &Mutex<Pending>,
+        report: &mut SyncReport,
+        unattributed: &mut Option<Error>,
+    ) -> Result<()> {
+        match event {
+            BulkEvent::Written(indices) => {
+                let confirmed = take(pending, &indices);
+                let pairs: Vec<(&str, u64)> =
+                    confirmed.iter().map(|(e, f, _)| (e.as_str(), *f)).collect();
+                self.store.record(&pairs).await?;
+                report.pushed += pairs.len();
+                for (email, _, known) in confirmed {
+                    if known {
+                        report.updated.push(email);
+                    } else {
+                        report.created.push(email);
+                    }
+                }
+            }
+            BulkEvent::Rejected { index, error, .. } => {
+                if let Some((email, _, _)) = take(pending, &[index]).pop() {
+                    report.rejected.push((email, error));
+                }
+            }
+            BulkEvent::Failed { indices, error } if indices.is_empty() => {
+                *unattributed = Some(error);
+            }
+            BulkEvent::Failed { indices, error } => {
+                let emails = take(pending, &indices).into_iter().map(|(e, _, _)| e);
+                report.failed.push((emails.collect(), error));
+            }
+            BulkEvent::Warned { index, key, error } => {
+                let email = lock(pending)
+                    .in_flight
+                    .get(&index)
+                    .map_or(key, |(e, _, _)| e.clone());
+                report.warnings.push((email, error));
+            }
+        }
+        Ok(())
+    }
+
     /// Streams the changed records to the target and records what it confirms.
     async fn push_changed(
         &self,
         batches: impl Iterator<Item = Batch> + Send,
         known: usize,
-    ) -> Result<(SyncReport, Vec<bool>)> {
+    ) -> Result<(SyncReport, Vec<bool>, Vec<usize>)> {
         let pending = Mutex::new(Pending {
             seen: vec![false; known],
             ..Pending::default()
         });
-        let changed = batches.flat_map(|batch| {
-            let mut p = lock(&pending);
-            p.considered += batch.considered;
-            p.unchanged += batch.considered - batch.changed.len() - batch.refused.len();
-            p.refused.extend(batch.refused);
-            for at in batch.seen {
-                if let Some(seen) = p.seen.get_mut(at) {
-                    *seen = true;
-                }
-            }
-            let first = p.next;
-            p.next += batch.changed.len();
-            let records: Vec<SyncRecord> = batch
-                .changed
-                .into_iter()
-                .enumerate()
-                .map(|(i, (mut record, fingerprint))| {
-                    if let Some(warning) = self.consent.guard(&mut record) {
-                        p.warnings.push((record.email().to_owned(), warning));
-                    }
-                    p.in_flight
-                        .insert(first + i, (record.email().to_owned(), fingerprint));
-                    record
-                })
-                .collect();
-            records
-        });
+        let changed = batches.flat_map(|batch| lock(&pending).admit(batch, &self.consent));
         let mut report = SyncReport::default();
         let mut unattributed = None;
         let mut events = self.target.push(Box::pin(stream::iter(changed)));
         let mut last_progress = Instant::now();
+        let mut last_hook = Instant::now();
+        let progress = |report: &SyncReport, done: bool| {
+            let p = lock(&pending);
+            Progress {
+                considered: p.considered,
+                unchanged: p.unchanged,
+                pushed: report.pushed,
+                rejected: report.rejected_count() + p.refused.len(),
+                failed: report.failed_count(),
+                done,
+            }
+        };
         while let Some(event) = events.next().await {
-            match event {
-                BulkEvent::Written(indices) => {
-                    let confirmed = take(&pending, &indices);
-                    let pairs: Vec<(&str, u64)> =
-                        confirmed.iter().map(|(e, f)| (e.as_str(), *f)).collect();
-                    self.store.record(&pairs).await?;
-                    report.pushed += pairs.len();
-                }
-                BulkEvent::Rejected { index, error, .. } => {
-                    if let Some((email, _)) = take(&pending, &[index]).pop() {
-                        report.rejected.push((email, error));
-                    }
-                }
-                BulkEvent::Failed { indices, error } if indices.is_empty() => {
-                    unattributed = Some(error);
-                }
-                BulkEvent::Failed { indices, error } => {
-                    let emails = take(&pending, &indices).into_iter().map(|(e, _)| e);
-                    report.failed.push((emails.collect(), error));
-                }
-                BulkEvent::Warned { index, key, error } => {
-                    let email = lock(&pending)
-                        .in_flight
-                        .get(&index)
-                        .map_or(key, |(e, _)| e.clone());
-                    report.warnings.push((email, error));
-                }
+            self.settle(event, &pending, &mut report, &mut unattributed)
+                .await?;
+            if let Some(hook) = &self.progress
+                && last_hook.elapsed() >= hook.every
+            {
+                last_hook = Instant::now();
+                (hook.call)(&progress(&report, false));
             }
             if last_progress.elapsed() >= PROGRESS_EVERY {
                 last_progress = Instant::now();
@@ -553,6 +631,7 @@ impl<T: SyncTarget, S: StateStore> Syncer<T, S> {
             }
         }
         drop(events);
+        let last = progress(&report, true);
         let p = pending
             .into_inner()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -563,7 +642,7 @@ impl<T: SyncTarget, S: StateStore> Syncer<T, S> {
         if !p.in_flight.is_empty() {
             // Records the target ended without a word on (or failed as a whole): they are not
             // confirmed.
-            let emails = p.in_flight.into_values().map(|(e, _)| e).collect();
+            let emails = p.in_flight.into_values().map(|(e, _, _)| e).collect();
             report.failed.push((
                 emails,
                 unattributed.unwrap_or_else(|| {
@@ -571,8 +650,14 @@ impl<T: SyncTarget, S: StateStore> Syncer<T, S> {
                 }),
             ));
         }
+        if let Some(hook) = &self.progress {
+            (hook.call)(&Progress {
+                failed: report.failed_count(),
+                ..last
+            });
+        }
         tracing::info!(%report, "sync finished");
-        Ok((report, p.seen))
+        Ok((report, p.seen, p.unchanged_at))
     }
 
     /// Provisions the fields if this syncer has not yet, then the segments (for example

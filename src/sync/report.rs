@@ -30,6 +30,77 @@ pub struct SyncReport {
     /// syncer's [`Mirror`](super::Mirror) policy (unsubscribed or deleted), by email; those
     /// whose removal failed are in `failed`.
     pub removed: Vec<(String, super::Mirror)>,
+    /// Records the service confirmed written that the store did not know (new contacts, as
+    /// far as the store knows), by email; with `updated`, what `pushed` counts.
+    pub created: Vec<String>,
+    /// Records the service confirmed written that had been pushed before, by email.
+    pub updated: Vec<String>,
+    /// The unchanged records by email, listed only when the syncer was asked to
+    /// ([`Syncer::list_unchanged`](super::Syncer::list_unchanged)): a night usually leaves
+    /// most contacts unchanged.
+    pub unchanged_contacts: Vec<String>,
+}
+
+/// How far a run is, as a progress callback sees it
+/// ([`Syncer::on_progress`](super::Syncer::on_progress)).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct Progress {
+    /// Records read and compared so far.
+    pub considered: usize,
+    /// Of those, unchanged.
+    pub unchanged: usize,
+    /// Records the service confirmed written so far.
+    pub pushed: usize,
+    /// Records refused so far.
+    pub rejected: usize,
+    /// Records whose push failed so far.
+    pub failed: usize,
+    /// Whether the run is over (the last call).
+    pub done: bool,
+}
+
+/// What a run did with one contact, as [`SyncReport::contacts`] lists it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Outcome {
+    /// Written, new to the service as far as the store knows.
+    Created,
+    /// Written over its previous push.
+    Updated,
+    /// Identical to its last confirmed push: not sent.
+    Unchanged,
+    /// Refused, by validation or by the service; refused again until its values change.
+    Rejected,
+    /// Its request failed after the retries: not confirmed, sent again next run.
+    Failed,
+    /// Removed at the provider (it left the shop's data).
+    Removed(super::Mirror),
+}
+
+impl fmt::Display for Outcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Created => f.write_str("created"),
+            Self::Updated => f.write_str("updated"),
+            Self::Unchanged => f.write_str("unchanged"),
+            Self::Rejected => f.write_str("rejected"),
+            Self::Failed => f.write_str("failed"),
+            Self::Removed(how) => write!(f, "{how}"),
+        }
+    }
+}
+
+/// One contact's line of a [`SyncReport`].
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub struct ContactOutcome<'a> {
+    /// The contact (normalised email).
+    pub email: &'a str,
+    /// What happened to it.
+    pub outcome: Outcome,
+    /// Why, for a rejected or failed contact.
+    pub reason: Option<&'a Error>,
 }
 
 impl SyncReport {
@@ -61,6 +132,117 @@ impl SyncReport {
     #[must_use]
     pub fn failed_count(&self) -> usize {
         self.failed.iter().map(|(emails, _)| emails.len()).sum()
+    }
+}
+
+impl SyncReport {
+    /// Every contact the run settled, one line each: created, updated, rejected (with the
+    /// reason), failed (with the error), removed, and unchanged when they were listed.
+    ///
+    /// ```
+    /// let report = relance::sync::SyncReport::default();
+    /// for line in report.contacts() {
+    ///     println!("{} {}", line.email, line.outcome);
+    /// }
+    /// ```
+    pub fn contacts(&self) -> impl Iterator<Item = ContactOutcome<'_>> {
+        fn plain(outcome: Outcome) -> impl Fn(&String) -> ContactOutcome<'_> {
+            move |email| ContactOutcome {
+                email,
+                outcome,
+                reason: None,
+            }
+        }
+        self.created
+            .iter()
+            .map(plain(Outcome::Created))
+            .chain(self.updated.iter().map(plain(Outcome::Updated)))
+            .chain(self.rejected.iter().map(|(email, e)| ContactOutcome {
+                email,
+                outcome: Outcome::Rejected,
+                reason: Some(e),
+            }))
+            .chain(self.failed.iter().flat_map(|(emails, e)| {
+                emails.iter().map(move |email| ContactOutcome {
+                    email,
+                    outcome: Outcome::Failed,
+                    reason: Some(e),
+                })
+            }))
+            .chain(self.removed.iter().map(|(email, how)| ContactOutcome {
+                email,
+                outcome: Outcome::Removed(*how),
+                reason: None,
+            }))
+            .chain(
+                self.unchanged_contacts
+                    .iter()
+                    .map(plain(Outcome::Unchanged)),
+            )
+    }
+
+    /// Writes [`contacts`](Self::contacts) as CSV: a header `email,outcome,reason`, then
+    /// one line per contact.
+    ///
+    /// ```
+    /// let mut out = Vec::new();
+    /// relance::sync::SyncReport::default().write_csv(&mut out)?;
+    /// assert_eq!(String::from_utf8(out).unwrap(), "email,outcome,reason\n");
+    /// # Ok::<(), relance::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Io`] when `out` cannot be written.
+    pub fn write_csv<W: std::io::Write>(&self, out: W) -> crate::error::Result<()> {
+        let io = |e: csv::Error| Error::Io {
+            context: "cannot write the sync report".into(),
+            source: e.into(),
+        };
+        let mut w = csv::Writer::from_writer(out);
+        w.write_record(["email", "outcome", "reason"]).map_err(io)?;
+        for line in self.contacts() {
+            let reason = line.reason.map(ToString::to_string).unwrap_or_default();
+            w.write_record([line.email, &line.outcome.to_string(), &reason])
+                .map_err(io)?;
+        }
+        w.flush().map_err(|e| Error::Io {
+            context: "cannot write the sync report".into(),
+            source: e,
+        })
+    }
+
+    /// The report as JSON: the counts (`considered`, `pushed`, `unchanged`, `rejected`,
+    /// `failed`) and `contacts`, one object per line of [`contacts`](Self::contacts) with
+    /// `email`, `outcome` and, when there is one, `reason`.
+    ///
+    /// ```
+    /// let json = relance::sync::SyncReport::default().to_json();
+    /// assert_eq!(json["pushed"], 0);
+    /// assert!(json["contacts"].as_array().unwrap().is_empty());
+    /// ```
+    #[must_use]
+    pub fn to_json(&self) -> serde_json::Value {
+        let contacts: Vec<serde_json::Value> = self
+            .contacts()
+            .map(|line| {
+                let mut o =
+                    serde_json::json!({"email": line.email, "outcome": line.outcome.to_string()});
+                if let Some(reason) = line.reason {
+                    o["reason"] = reason.to_string().into();
+                }
+                o
+            })
+            .collect();
+        serde_json::json!({
+            "considered": self.considered,
+            "pushed": self.pushed,
+            "unchanged": self.unchanged,
+            "rejected": self.rejected_count(),
+            "failed": self.failed_count(),
+            "removed": self.removed.len(),
+            "contacts": contacts,
+        })
     }
 }
 

@@ -620,7 +620,7 @@ impl SyncTarget for SendethicTarget {
                     .segments()
                     .ensure(s)
                     .await
-                    .map(|e| (e.segment.id.to_string(), e.created)),
+                    .map(|e| (super::SegmentRef::Sendethic(e.segment.id), e.created)),
                 Err(e) => Err(e),
             };
             out.push(SegmentOutcome {

@@ -573,7 +573,7 @@ impl SyncTarget for SendsayTarget {
                 // The filter: set on every run (idempotent by content), so that a segment
                 // whose filter call failed on an earlier run does not stay without one.
                 segments_api.set_filter(id.as_str(), &filter).await?;
-                Ok((id.clone(), created))
+                Ok((super::SegmentRef::Sendsay(id.as_str().into()), created))
             }
             .await;
             out.push(SegmentOutcome {

@@ -130,7 +130,65 @@ pub struct SegmentOutcome {
     pub tag: String,
     /// The service's id of the segment and whether this call created it, or why it could
     /// not be provisioned.
-    pub result: Result<(String, bool)>,
+    pub result: Result<(SegmentRef, bool)>,
+}
+
+/// A provisioned segment's id on its service, typed.
+///
+/// ```
+/// use relance::sync::SegmentRef;
+/// let s = SegmentRef::Sendethic(relance::sendethic::SegmentId(42));
+/// assert_eq!((s.sendethic(), s.to_string()), (Some(relance::sendethic::SegmentId(42)), "42".to_owned()));
+/// assert!(s.sendsay().is_none());
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SegmentRef {
+    /// A Sendethic segment.
+    Sendethic(crate::sendethic::SegmentId),
+    /// A Sendsay group (a filter segment).
+    Sendsay(crate::sendsay::GroupId),
+    /// Another target's id, as text.
+    Other(String),
+}
+
+impl SegmentRef {
+    /// The Sendethic segment id, if it is one.
+    ///
+    /// ```
+    /// assert!(relance::sync::SegmentRef::Other("x".into()).sendethic().is_none());
+    /// ```
+    #[must_use]
+    pub fn sendethic(&self) -> Option<crate::sendethic::SegmentId> {
+        match self {
+            Self::Sendethic(id) => Some(*id),
+            _ => None,
+        }
+    }
+
+    /// The Sendsay group id, if it is one.
+    ///
+    /// ```
+    /// let s = relance::sync::SegmentRef::Sendsay("relancerepeat".into());
+    /// assert_eq!(s.sendsay().map(|g| g.as_str()), Some("relancerepeat"));
+    /// ```
+    #[must_use]
+    pub fn sendsay(&self) -> Option<&crate::sendsay::GroupId> {
+        match self {
+            Self::Sendsay(id) => Some(id),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for SegmentRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Sendethic(id) => write!(f, "{id}"),
+            Self::Sendsay(id) => write!(f, "{id}"),
+            Self::Other(id) => f.write_str(id),
+        }
+    }
 }
 
 /// Merges events a target produced itself (records it refused or warned about before the

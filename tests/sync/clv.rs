@@ -177,7 +177,7 @@ async fn clv_segments_are_provisioned_and_the_service_counts_what_the_rounded_va
     for (spec, outcome) in specs.iter().zip(outcomes) {
         let (id, created) = outcome.result.unwrap();
         assert!(created);
-        let id = relance::sendethic::SegmentId(id.parse().unwrap());
+        let id = id.sendethic().unwrap();
         let counted = client
             .segments()
             .refresh_count(id)
@@ -223,7 +223,7 @@ async fn clv_segments_on_sendsay_hold_what_the_rounded_values_say() {
     let rounded_table = PredictedValues::from_parts(&buyers.contacts, rounded(&p));
     for (spec, outcome) in specs.iter().zip(outcomes) {
         let (id, _) = outcome.result.unwrap();
-        let members = fake.group_members(&id);
+        let members = fake.group_members(id.sendsay().unwrap().as_str());
         let local = spec.members_with(&profiles, &rounded_table);
         assert_eq!(members.len(), local.len(), "{}", spec.tag);
         assert!(!local.is_empty(), "{}", spec.tag);

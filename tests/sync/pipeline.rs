@@ -67,7 +67,7 @@ async fn profiles_sync_and_segments_agree_with_the_local_evaluator() {
             .as_ref()
             .unwrap_or_else(|e| panic!("{}: {e}", spec.tag));
         assert!(*created);
-        let id = SegmentId(id.parse().unwrap());
+        let id: SegmentId = id.sendethic().unwrap();
         let remote = fake.client().segments().refresh_count(id).await.unwrap();
         let local = spec.members(&consolidation).len() as u64;
         assert_eq!(remote.as_count(), Some(local), "segment {}", spec.tag);

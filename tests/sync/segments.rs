@@ -127,7 +127,7 @@ async fn the_ten_default_segments_agree_with_the_local_evaluator_on_sendethic() 
             .result
             .as_ref()
             .unwrap_or_else(|e| panic!("{}: {e}", spec.tag));
-        let id = SegmentId(id.0.parse().unwrap());
+        let id: SegmentId = id.0.sendethic().unwrap();
         let mut got: Vec<String> = fake.segment_members(id);
         got.sort();
         assert_eq!(&got, want, "segment {}", spec.tag);
@@ -153,7 +153,7 @@ async fn the_ten_default_segments_agree_with_the_local_evaluator_on_sendsay() {
             .result
             .as_ref()
             .unwrap_or_else(|e| panic!("{}: {e}", spec.tag));
-        let got = fake.group_members(&id.0);
+        let got = fake.group_members(id.0.sendsay().unwrap().as_str());
         assert_eq!(&got, want, "segment {}", spec.tag);
     }
 }

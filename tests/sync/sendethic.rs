@@ -265,7 +265,7 @@ async fn a_segment_follows_its_definition_in_place() {
         .await
         .unwrap();
     let (same_id, created) = again[0].result.as_ref().unwrap().clone();
-    assert_eq!((same_id.as_str(), created), (id.as_str(), false));
+    assert_eq!((&same_id, created), (&id, false));
     assert_eq!(puts(), 1);
     let segments = fake.segments();
     assert_eq!(segments.len(), 1);

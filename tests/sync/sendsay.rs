@@ -87,7 +87,7 @@ async fn sendsay_segments_from_domain_specs() {
         .unwrap();
     let ids: Vec<_> = outcomes
         .iter()
-        .map(|o| o.result.as_ref().map(|(id, _)| id.clone()))
+        .map(|o| o.result.as_ref().map(|(id, _)| id.to_string()))
         .collect();
     assert_eq!(
         ids[0].as_deref().unwrap(),
