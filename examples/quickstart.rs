@@ -1,37 +1,47 @@
 //! Quickstart: the nightly job a shop runs, told as a story, in seconds.
 //!
 //! ```text
-//! cargo run --example quickstart [-- --approve]
+//! cargo run --example quickstart [-- --provider sendethic|sendsay] [--approve]
 //! ```
 //!
-//! A generated shop is consolidated into profiles; the profiles are synced to Sendethic with
-//! their state in an embedded store (fields and default segments provisioned on the way);
-//! the next night brings new orders, a later clock and a customer who asked to be erased,
-//! and the incremental sync pushes only what changed; finally an email campaign for one
-//! segment is created, tested and approved.
+//! A generated shop is consolidated into profiles; the profiles are synced with their state
+//! in an embedded store (fields and default segments provisioned on the way); the next
+//! night brings new orders, an unsubscribe made at the provider (read back and applied to
+//! the shop), a customer who asked to be erased and a later clock, and the incremental sync
+//! pushes only what changed; finally an email campaign for one segment is created, tested
+//! and approved.
 //!
-//! With `SENDETHIC_ACCOUNT` and `SENDETHIC_API_KEY` set (and optionally
-//! `SENDETHIC_BASE_URL`) it talks to the real service and says so first; it then approves the
-//! campaign (which sends it) only with `--approve`. Otherwise it runs offline against the
-//! embedded fake.
+//! With credentials in the environment it talks to the real service and says so first:
+//! `SENDETHIC_ACCOUNT` and `SENDETHIC_API_KEY` (and optionally `SENDETHIC_BASE_URL`), or with
+//! `--provider sendsay` `SENDSAY_ACCOUNT` and `SENDSAY_API_KEY` (and optionally
+//! `SENDSAY_BASE_URL`, `SENDSAY_TIMEZONE`). Against a real service the unsubscribe is not
+//! simulated, and the campaign is approved (sent) only with `--approve`. Otherwise it runs
+//! offline against the embedded fakes.
 
-use chrono::TimeDelta;
+use chrono::{DateTime, TimeDelta, Utc};
 use relance::customer::segment::relance_defaults;
 use relance::customer::{
-    Buyer, Consolidation, ConsolidationPolicy, Currency, Dataset, Money, Order, OrderId,
+    Buyer, Consolidation, ConsolidationPolicy, Currency, Dataset, Money, OptIn, Order, OrderId,
     OrderStatus,
 };
 use relance::io::synth;
-use relance::sendethic::{Client, NewEmail, Receivers, Schedule, SegmentId, TestEmail};
+use relance::sendethic::{Contact, NewEmail, Receivers, Schedule, SegmentId, TestEmail};
+use relance::sendsay::{IssueSend, Letter, NewDraft};
 use relance::sync::store::{SqliteStore, StateStore};
-use relance::sync::{Erased, SendethicTarget, SyncTarget, Syncer};
-use relance::testing::FakeSendethic;
+use relance::sync::{Erased, SegmentRef, SendethicTarget, SendsayTarget, SyncTarget, Syncer};
+use relance::testing::{FakeSendethic, FakeSendsay};
+
+type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
 
 /// What `--help` prints.
-const USAGE: &str = "quickstart: the nightly job on a generated shop: consolidate, sync with a stored state, segments, the next night, an erasure, a campaign.\n\nusage: cargo run --example quickstart [-- --approve]\nOffline against the embedded fake unless SENDETHIC_ACCOUNT, SENDETHIC_API_KEY (and SENDETHIC_BASE_URL) are set; against the real service the campaign is approved (sent) only with --approve.";
+const USAGE: &str = "quickstart: the nightly job on a generated shop: consolidate, sync with a stored state, segments, the next night (new orders, an unsubscribe at the provider, an erasure), a campaign.\n\nusage: cargo run --example quickstart [-- --provider sendethic|sendsay] [--approve]\nOffline against the embedded fakes unless SENDETHIC_ACCOUNT and SENDETHIC_API_KEY (or, for Sendsay, SENDSAY_ACCOUNT and SENDSAY_API_KEY) are set; against a real service the campaign is approved (sent) only with --approve.";
+
+/// The account timezone the Sendsay story uses offline (the real one comes from
+/// `SENDSAY_TIMEZONE`).
+const SENDSAY_TZ: chrono_tz::Tz = chrono_tz::Europe::Moscow;
 
 /// The shop's policy at `as_of`, with its currency rates.
-fn policy(shop: &synth::SynthShop, as_of: chrono::DateTime<chrono::Utc>) -> ConsolidationPolicy {
+fn policy(shop: &synth::SynthShop, as_of: DateTime<Utc>) -> ConsolidationPolicy {
     let mut policy = ConsolidationPolicy::new(Currency::EUR, as_of, chrono_tz::Europe::Paris);
     for r in &shop.rates {
         policy = policy.rate(r.from, r.rate);
@@ -48,27 +58,79 @@ fn tell(night: &str, profiles: &Consolidation<'_>) {
     );
 }
 
+/// What the story needs from one provider beyond the sync: an unsubscribe made at the
+/// service (offline only) and a campaign.
+trait Provider {
+    /// A contact unsubscribes at the service, as a click in a newsletter does.
+    async fn unsubscribe_at_service(&self, email: &str, at: DateTime<Utc>) -> Result<()>;
+    /// A campaign to a segment: created, tested, approved when `approve`.
+    async fn campaign(&self, segment: &SegmentRef, approve: bool) -> Result<()>;
+}
+
 #[tokio::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
+async fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.iter().any(|a| a == "--help" || a == "-h") {
         println!("{USAGE}");
         return Ok(());
     }
-    let real =
-        std::env::var("SENDETHIC_ACCOUNT").is_ok() && std::env::var("SENDETHIC_API_KEY").is_ok();
-    let (client, _fake) = if real {
-        println!("Using the real Sendethic service (credentials from the environment).");
-        (Client::from_env()?, None)
-    } else {
-        let fake = FakeSendethic::start().await;
-        println!(
-            "Offline: the embedded Sendethic fake at {}",
-            fake.base_url()
-        );
-        (fake.client(), Some(fake))
-    };
+    let approve_flag = args.iter().any(|a| a == "--approve");
+    let provider = args
+        .iter()
+        .position(|a| a == "--provider")
+        .and_then(|i| args.get(i + 1))
+        .map_or("sendethic", String::as_str);
+    let dir = tempfile::tempdir()?;
+    let state = dir.path().join("sync-state.sqlite");
+    match provider {
+        "sendethic" => {
+            let real = std::env::var("SENDETHIC_ACCOUNT").is_ok()
+                && std::env::var("SENDETHIC_API_KEY").is_ok();
+            let (client, fake) = if real {
+                println!("Using the real Sendethic service (credentials from the environment).");
+                (relance::sendethic::Client::from_env()?, None)
+            } else {
+                let fake = FakeSendethic::start().await;
+                println!(
+                    "Offline: the embedded Sendethic fake at {}",
+                    fake.base_url()
+                );
+                (fake.client(), Some(fake))
+            };
+            let target = SendethicTarget::new(client.clone());
+            let provider = SendethicStory {
+                client,
+                offline: fake.is_some(),
+            };
+            story(target, &state, &provider, !real || approve_flag).await
+        }
+        "sendsay" => {
+            let real = std::env::var("SENDSAY_ACCOUNT").is_ok()
+                && std::env::var("SENDSAY_API_KEY").is_ok();
+            let (client, fake) = if real {
+                println!("Using the real Sendsay service (credentials from the environment).");
+                (relance::sendsay::Client::from_env()?, None)
+            } else {
+                let fake = FakeSendsay::start().await;
+                println!("Offline: the embedded Sendsay fake at {}", fake.base_url());
+                let client = fake.client_builder().timezone(SENDSAY_TZ).build()?;
+                (client, Some(fake))
+            };
+            let target = SendsayTarget::new(client.clone());
+            let provider = SendsayStory { client, fake };
+            story(target, &state, &provider, !real || approve_flag).await
+        }
+        other => Err(format!("unknown provider `{other}` (sendethic or sendsay)").into()),
+    }
+}
 
+/// The two nights and the campaign, on any target.
+async fn story<T: SyncTarget>(
+    target: T,
+    state: &std::path::Path,
+    provider: &impl Provider,
+    approve: bool,
+) -> Result<()> {
     // Night 1: a shop's data, consolidated into one profile per contact.
     let mut shop = synth::generate(&synth::SynthConfig::new(5_000, 500, 7));
     let as_of = relance::io::csv::parse_instant("2025-01-01T03:00:00Z").ok_or("bad instant")?;
@@ -76,9 +138,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     tell("night 1", &profiles);
 
     // The sync, with its state in an embedded store (a file a nightly job keeps).
-    let dir = tempfile::tempdir()?;
-    let target = SendethicTarget::new(client.clone());
-    let store = SqliteStore::open(dir.path().join("sync-state.sqlite"), target.scope()?)?;
+    let store = SqliteStore::open(state, target.scope()?)?;
     let mut syncer = Syncer::new(target, store);
     let first = syncer.run_profiles(&profiles).await?;
     println!("night 1 sync: {first}");
@@ -92,22 +152,55 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 let verb = if *created { "created" } else { "found" };
                 println!("  segment {:<28} {verb} (id {id})", s.tag);
                 if s.tag == "relance_repeat" {
-                    repeat = id.sendethic();
+                    repeat = Some(id.clone());
                 }
             }
             Err(e) => println!("  segment {:<28} not provisioned: {e}", s.tag),
         }
     }
+    let subscriber = profiles
+        .iter()
+        .find(|p| p.newsletter_optin() == OptIn::Yes)
+        .map(|p| p.email().to_owned());
     drop(profiles);
 
-    // Night 2: new orders from three customers and a new guest, the clock a day later, and
-    // a customer who asked to be erased.
+    // During the day, a subscriber unsubscribes at the service.
     let next = as_of + TimeDelta::days(1);
+    if let Some(email) = &subscriber {
+        provider
+            .unsubscribe_at_service(email, next - TimeDelta::hours(12))
+            .await?;
+    }
+    // Night 2 starts by reading the consent changes made at the service, and the shop
+    // applies them to its own data (the syncer remembers them, and would not push an older
+    // consent over them anyway).
+    let changes = syncer.consent_changes(Some(as_of)).await?;
+    for c in &changes {
+        let optin = if c.subscribed { OptIn::Yes } else { OptIn::No };
+        let rows = shop.dataset.set_newsletter_optin(&c.email, optin, c.at);
+        let what = if c.subscribed {
+            "subscribed"
+        } else {
+            "unsubscribed"
+        };
+        println!(
+            "consent change from the service: {} {what}, applied to {rows} shop row(s)",
+            c.email
+        );
+    }
+
+    // Then new orders from three customers and a new guest, and the clock a day later.
     add_orders(&mut shop.dataset, next - TimeDelta::hours(5));
     let profiles = shop.dataset.consolidate(&policy(&shop, next))?;
     tell("night 2", &profiles);
     let second = syncer.run_profiles(&profiles).await?;
-    println!("night 2 sync: {second}  (only what changed is pushed)");
+    println!(
+        "night 2 sync: {second}  (only what changed is pushed: {} created, {} updated)",
+        second.created.len(),
+        second.updated.len()
+    );
+
+    // A customer deleted their account and asked to be erased.
     let erased_email = profiles
         .iter()
         .find(|p| p.orders_count() == 0)
@@ -129,50 +222,119 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("the sync state now knows {known} contacts");
 
     let segment = repeat.ok_or("the repeat-customers segment was not provisioned")?;
-    let approve = !real || args.iter().any(|a| a == "--approve");
-    campaign(&client, segment, approve).await
+    provider.campaign(&segment, approve).await
 }
 
-/// A campaign for the repeat customers: created, tested, and approved when `approve`.
-async fn campaign(
-    client: &Client,
-    segment: SegmentId,
-    approve: bool,
-) -> Result<(), Box<dyn std::error::Error>> {
-    let op = client
-        .emailing()
-        .create(
-            NewEmail::new(
-                "Thank you for coming back",
-                "A gift for you",
-                "shop@example.com",
+struct SendethicStory {
+    client: relance::sendethic::Client,
+    offline: bool,
+}
+
+impl Provider for SendethicStory {
+    async fn unsubscribe_at_service(&self, email: &str, at: DateTime<Utc>) -> Result<()> {
+        if !self.offline {
+            println!("(real service: no unsubscribe is simulated)");
+            return Ok(());
+        }
+        let when =
+            relance::sendethic::Timestamp::parse(at.format("%Y-%m-%d %H:%M:%S+0000").to_string());
+        self.client
+            .contacts()
+            .update(
+                Contact::new(email)
+                    .email_optin(relance::sendethic::OptIn::No)
+                    .email_unsubscription_date(when),
             )
-            .from("My Shop", "shop@example.com")
-            .html("<p>Hello **mb_firstname**, here is 10% off your next order.</p>")
-            .receivers(Receivers::new().segment(segment))
-            .schedule(Schedule::Asap),
-        )
-        .await?;
-    println!("campaign {} created for segment {segment}", op.id);
-    client
-        .emailing()
-        .test(
-            op.id,
-            TestEmail::new("qa@example.com").title_prefix("[TEST] "),
-        )
-        .await?;
-    println!("campaign {} tested (a copy to qa@example.com)", op.id);
-    if approve {
-        client.emailing().approve(op.id).await?;
-        println!("campaign {} approved: the service sends it now", op.id);
-    } else {
-        println!("not approved: against the real service, add --approve to send it");
+            .await?;
+        println!("{email} unsubscribed at Sendethic (a click in a newsletter)");
+        Ok(())
     }
-    Ok(())
+
+    async fn campaign(&self, segment: &SegmentRef, approve: bool) -> Result<()> {
+        let segment: SegmentId = segment.sendethic().ok_or("not a Sendethic segment")?;
+        let emailing = self.client.emailing();
+        let op = emailing
+            .create(
+                NewEmail::new(
+                    "Thank you for coming back",
+                    "A gift for you",
+                    "shop@example.com",
+                )
+                .from("My Shop", "shop@example.com")
+                .html("<p>Hello **mb_firstname**, here is 10% off your next order.</p>")
+                .receivers(Receivers::new().segment(segment))
+                .schedule(Schedule::Asap),
+            )
+            .await?;
+        println!("campaign {} created for segment {segment}", op.id);
+        emailing
+            .test(
+                op.id,
+                TestEmail::new("qa@example.com").title_prefix("[TEST] "),
+            )
+            .await?;
+        println!("campaign {} tested (a copy to qa@example.com)", op.id);
+        if approve {
+            emailing.approve(op.id).await?;
+            println!("campaign {} approved: the service sends it now", op.id);
+        } else {
+            println!("not approved: against the real service, add --approve to send it");
+        }
+        Ok(())
+    }
+}
+
+struct SendsayStory {
+    client: relance::sendsay::Client,
+    fake: Option<FakeSendsay>,
+}
+
+impl Provider for SendsayStory {
+    async fn unsubscribe_at_service(&self, email: &str, _at: DateTime<Utc>) -> Result<()> {
+        match &self.fake {
+            Some(fake) => {
+                fake.unsubscribe(email);
+                println!("{email} unsubscribed at Sendsay (on the stop-list)");
+            }
+            None => println!("(real service: no unsubscribe is simulated)"),
+        }
+        Ok(())
+    }
+
+    async fn campaign(&self, segment: &SegmentRef, approve: bool) -> Result<()> {
+        let group = segment.sendsay().ok_or("not a Sendsay segment")?;
+        let draft = self
+            .client
+            .drafts()
+            .set(
+                NewDraft::email(
+                    "Thank you for coming back",
+                    "A gift for you",
+                    "<p>Here is 10% off your next order.</p><p><a href=\"[% param.url_unsub %]\">Unsubscribe</a></p>",
+                )
+                .field("from", "shop@example.com"),
+            )
+            .await?;
+        let draft_id = draft.id.unwrap_or_default();
+        println!("campaign draft {draft_id} created for segment {group}");
+        let issue = || IssueSend::to_group(group, Letter::draft(&draft_id));
+        self.client
+            .issues()
+            .send_test(issue(), ["qa@example.com"])
+            .await?;
+        println!("campaign draft {draft_id} tested (a copy to qa@example.com)");
+        if approve {
+            let track = self.client.issues().send(issue()).await?;
+            println!("campaign sent to segment {group} (track {track})");
+        } else {
+            println!("not sent: against the real service, add --approve to send it");
+        }
+        Ok(())
+    }
 }
 
 /// Night 2's new orders: three existing customers buy again, and a new guest buys.
-fn add_orders(ds: &mut Dataset, at: chrono::DateTime<chrono::Utc>) {
+fn add_orders(ds: &mut Dataset, at: DateTime<Utc>) {
     let paid = OrderStatus::Paid;
     let mut next_id = 1_000_000;
     let emails = [

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 
 use crate::customer::{
     Buyer, Cart, ContactIdx, Currency, CustomStatus, Customer, CustomerIdx, Delivery, GuestIdx,
-    Login, Order, OrderIdx, OrderStatus,
+    Login, OptIn, Order, OrderIdx, OrderStatus,
 };
 
 pub(crate) const NONE: u32 = u32::MAX;
@@ -341,6 +341,36 @@ impl Dataset {
     #[must_use]
     pub fn customers(&self) -> &[Customer] {
         &self.customers
+    }
+
+    /// Sets the newsletter consent (and its instant) of every customer row of `email`,
+    /// compared normalised: the shop applying a consent change made at a provider (see
+    /// `Syncer::consent_changes` in `relance::sync`). Returns how many rows it changed; a
+    /// guest-only contact has none (its consent is unknown to the shop).
+    ///
+    /// ```
+    /// use relance::customer::{Customer, Dataset, OptIn};
+    /// let mut ds = Dataset::new();
+    /// ds.add_customer(Customer { id: "1".into(), email: "Ann@X.io".into(), newsletter_optin: OptIn::Yes, ..Customer::default() });
+    /// assert_eq!(ds.set_newsletter_optin("ann@x.io", OptIn::No, None), 1);
+    /// assert_eq!(ds.customers()[0].newsletter_optin, OptIn::No);
+    /// ```
+    pub fn set_newsletter_optin(
+        &mut self,
+        email: &str,
+        optin: OptIn,
+        at: Option<DateTime<Utc>>,
+    ) -> usize {
+        let wanted = normalize_email(email);
+        let mut changed = 0;
+        for c in &mut self.customers {
+            if normalize_email(&c.email) == wanted {
+                c.newsletter_optin = optin;
+                c.newsletter_optin_at = at;
+                changed += 1;
+            }
+        }
+        changed
     }
 
     /// The orders, indexed by [`OrderIdx`].

@@ -569,8 +569,10 @@ impl SyncTarget for SendethicTarget {
         &self,
         since: Option<chrono::DateTime<chrono::Utc>>,
     ) -> Result<Vec<super::ConsentChange>> {
-        // The contacts opted out of email, with the instant Sendethic recorded. A
-        // re-subscription made at the service has no dated field: only opt-outs are read.
+        // The contacts opted out of email with the instant Sendethic recorded for the
+        // unsubscription: an unsubscribe made at the service. An opt-out without that date
+        // was written (by this sync, say), not made there; a re-subscription made at the
+        // service has no dated field: only dated opt-outs are read.
         let export = crate::sendethic::ContactExport::new("relance consent changes")
             .fields(["email", "emailoptin", "emailunsubscriptiondate"])
             .filter(crate::sendethic::ExportFilter::EmailOptOut);
@@ -582,15 +584,16 @@ impl SyncTarget for SendethicTarget {
             let Some(email) = row.email().filter(|e| !e.trim().is_empty()) else {
                 continue;
             };
-            let at = row
+            let Some(at) = row
                 .non_empty("emailunsubscriptiondate")
-                .and_then(|d| crate::sendethic::Timestamp::parse(d).datetime());
-            if let (Some(since), Some(at)) = (since, at)
-                && at <= since
-            {
+                .and_then(|d| crate::sendethic::Timestamp::parse(d).datetime())
+            else {
+                continue;
+            };
+            if since.is_some_and(|since| at <= since) {
                 continue;
             }
-            out.push(super::ConsentChange::new(email, false, at));
+            out.push(super::ConsentChange::new(email, false, Some(at)));
         }
         Ok(out)
     }
