@@ -53,8 +53,8 @@ pub use emailing::{
     Importance, Mirror, NewEmail, TestEmail, TransactionalEmail,
 };
 pub use fields::{
-    ContactField, EnsuredField, FieldCatalog, FieldFormat, FieldSpec, FieldValue, FieldsHandler,
-    NewField, NewFieldValue,
+    ContactField, EnsuredField, FieldCatalog, FieldFormat, FieldPlan, FieldSpec, FieldValue,
+    FieldsHandler, NewField, NewFieldValue,
 };
 pub use jobs::{
     ContactExport, ContactImport, ContactJob, ContactPurge, DuplicateOption, ExportFilter,
@@ -65,7 +65,9 @@ pub use operations::{
     MAX_NAME_CHARS, OperationStatus, Receivers, Schedule, ScheduleInfo, ScheduleKind, TriggerDelay,
 };
 pub use records::{MAX_RECORD_LINES, Record, RecordReader};
-pub use segments::{EnsuredSegment, NewSegment, Segment, SegmentDefinition, SegmentsHandler};
+pub use segments::{
+    EnsuredSegment, NewSegment, Segment, SegmentDefinition, SegmentPlan, SegmentsHandler,
+};
 pub use sms::{NewSms, SmsHandler, SmsMessage, SmsOperation, SmsUpdate};
 pub use stats::{
     Activity, ActivityExport, ActivityRange, CampaignStats, ColumnStats, StatsHandler,

@@ -221,6 +221,19 @@ pub struct EnsuredSegment {
     pub updated: bool,
 }
 
+/// What [`SegmentsHandler::plan`] found for one definition.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum SegmentPlan {
+    /// A segment with the tag exists and matches the definition.
+    Unchanged(Segment),
+    /// A segment with the tag exists with another name, mode or criteria: it would be
+    /// updated in place.
+    Update(Segment),
+    /// No segment has the tag: it would be created.
+    Create,
+}
+
 /// Handler for segments. Created by [`Client::segments`](super::Client::segments).
 #[derive(Debug, Clone)]
 pub struct SegmentsHandler {
@@ -354,6 +367,33 @@ impl SegmentsHandler {
             .message()
     }
 
+    /// What [`ensure`](Self::ensure) would do with each definition, read from one list of
+    /// the segments, without writing anything.
+    ///
+    /// ```no_run
+    /// # async fn run(client: relance::sendethic::Client, defs: Vec<relance::sendethic::SegmentDefinition>) -> relance::Result<()> {
+    /// for plan in client.segments().plan(&defs).await? {
+    ///     println!("{plan:?}");
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub async fn plan(&self, specs: &[SegmentDefinition]) -> Result<Vec<SegmentPlan>> {
+        let segments = self.list().await?;
+        Ok(specs
+            .iter()
+            .map(|spec| {
+                let new =
+                    NewSegment::new(spec.name.clone(), spec.mode.clone(), spec.criteria.clone());
+                let tag = spec.tag.trim();
+                match segments.iter().find(|s| s.tag() == Some(tag)) {
+                    Some(s) if matches_definition(s, &new) => SegmentPlan::Unchanged(s.clone()),
+                    Some(s) => SegmentPlan::Update(s.clone()),
+                    None => SegmentPlan::Create,
+                }
+            })
+            .collect())
+    }
+
     /// Finds the segment whose tag ([`Segment::tag`]) is the definition's, or creates it with the
     /// tag in `description`. Idempotent: safe on every start. An existing segment is returned
     /// as is (its criteria are not compared or changed).
@@ -386,11 +426,7 @@ impl SegmentsHandler {
         if let Some(mut segment) = find(&self.list().await?) {
             // Same tag, another definition: the definition wins (an update in place keeps the
             // segment's id, so campaigns aimed at it follow).
-            let same = segment.name == new.name
-                && segment.mode == new.mode
-                && segment
-                    .criteria()
-                    .is_ok_and(|stored| same_criteria(&stored, &new.criteria));
+            let same = matches_definition(&segment, &new);
             if !same {
                 segment.name.clone_from(&new.name);
                 segment.mode = new.mode.clone();
@@ -415,6 +451,15 @@ impl SegmentsHandler {
             updated: false,
         })
     }
+}
+
+/// Whether a stored segment has a new segment's name, mode and criteria.
+fn matches_definition(segment: &Segment, new: &NewSegment) -> bool {
+    segment.name == new.name
+        && segment.mode == new.mode
+        && segment
+            .criteria()
+            .is_ok_and(|stored| same_criteria(&stored, &new.criteria))
 }
 
 /// Whether two criteria lists test the same things in the same order (guids aside).

@@ -11,7 +11,7 @@ use super::consent::{ConsentChange, ConsentGuard};
 use super::fields;
 use super::mirror::{self, DEFAULT_MIRROR_LIMIT, Mirror};
 use super::record::{SyncRecord, record_email};
-use super::report::{Progress, SyncPlan, SyncReport};
+use super::report::{Progress, SyncReport};
 use super::store::{Fingerprints, MemoryStore, StateStore};
 use super::target::{Erased, SegmentOutcome, Subscribed, SyncTarget};
 use crate::customer::clv::PredictedValues;
@@ -54,12 +54,12 @@ const PROGRESS_EVERY: Duration = Duration::from_secs(10);
 /// ```
 #[derive(Debug)]
 pub struct Syncer<T, S> {
-    target: T,
-    store: S,
-    fields: Vec<ProfileField>,
-    prepared: bool,
-    mirror: Mirror,
-    mirror_limit: f64,
+    pub(super) target: T,
+    pub(super) store: S,
+    pub(super) fields: Vec<ProfileField>,
+    pub(super) prepared: bool,
+    pub(super) mirror: Mirror,
+    pub(super) mirror_limit: f64,
     consent: ConsentGuard,
     guard_consent: bool,
     list_unchanged: bool,
@@ -83,7 +83,7 @@ impl std::fmt::Debug for ProgressHook {
 
 /// How many profiles [`Syncer::run_profiles`] builds and compares per step (split across
 /// the threads): small enough to keep memory flat, large enough to pay for the threads.
-const PROFILE_BLOCK: usize = 16_384;
+pub(super) const PROFILE_BLOCK: usize = 16_384;
 
 impl<T: SyncTarget> Syncer<T, MemoryStore> {
     /// A syncer whose memory lives only as long as this process (a [`MemoryStore`] for the
@@ -398,36 +398,6 @@ impl<T: SyncTarget, S: StateStore> Syncer<T, S> {
         .await
     }
 
-    /// A dry run of [`run`](Self::run): which records a run would push now (new, or changed
-    /// since their last confirmed push), computed against the store, with nothing written to
-    /// the service or the store and no lock taken.
-    ///
-    /// ```no_run
-    /// # async fn f(syncer: relance::sync::Syncer<relance::sync::SendethicTarget, relance::sync::store::MemoryStore>, records: Vec<relance::sync::SyncRecord>) -> relance::Result<()> {
-    /// let plan = syncer.plan(records).await?;
-    /// println!("plan: {plan}");
-    /// # Ok(()) }
-    /// ```
-    pub async fn plan<I>(&self, records: I) -> Result<SyncPlan>
-    where
-        I: IntoIterator<Item = SyncRecord>,
-    {
-        let previous = self.store.load().await?;
-        let batch = Batch::of(records, &self.fields, &previous);
-        let new = batch.changed.iter().filter(|(_, _, known)| !known).count();
-        Ok(SyncPlan {
-            considered: batch.considered,
-            unchanged: batch.considered - batch.changed.len() - batch.refused.len(),
-            rejected: batch.refused,
-            to_push: batch
-                .changed
-                .into_iter()
-                .map(|(r, _, _)| r.email().to_owned())
-                .collect(),
-            new,
-        })
-    }
-
     /// Erases contacts for the right to erasure: each is deleted at the service, then
     /// forgotten by the store, and reported by email. Safe to repeat after any failure or
     /// crash: a contact the store still knows but the service no longer has counts as
@@ -467,7 +437,7 @@ impl<T: SyncTarget, S: StateStore> Syncer<T, S> {
     }
 
     /// Refuses a store that describes another account than the target's.
-    fn check_scope(&self) -> Result<()> {
+    pub(super) fn check_scope(&self) -> Result<()> {
         let scope = self.target.scope()?;
         if scope != *self.store.scope() {
             return Err(Error::State(StateError::OtherScope {

@@ -279,18 +279,59 @@ pub struct SyncPlan {
     /// Records a run would refuse before sending (a value that does not fit its field), by
     /// email, with the reason.
     pub rejected: Vec<(String, Error)>,
+    /// Contacts a whole-shop run would remove at the provider under the syncer's
+    /// [`Mirror`](super::Mirror) policy (from [`Syncer::plan_profiles`](super::Syncer::plan_profiles)),
+    /// by email; empty when it keeps them, or when more than its limit left.
+    pub to_remove: Vec<String>,
+    /// What provisioning would create, adopt or update on the service.
+    pub provisioning: Provisioning,
+}
+
+/// What provisioning would do on the service, from a dry run: fields (and Sendsay
+/// questions) it would create or adopt, segments it would create or update in place.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Provisioning {
+    /// Fields it would create, by name (`relance_revenue`).
+    pub create_fields: Vec<String>,
+    /// Existing fields it would adopt, as `<field> -> <existing field>`.
+    pub adopt_fields: Vec<String>,
+    /// Segments it would create, by tag.
+    pub create_segments: Vec<String>,
+    /// Segments it would update in place (their definition changed), by tag.
+    pub update_segments: Vec<String>,
+}
+
+impl Provisioning {
+    /// Whether provisioning would write nothing.
+    ///
+    /// ```
+    /// assert!(relance::sync::Provisioning::default().is_empty());
+    /// ```
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.create_fields.is_empty()
+            && self.adopt_fields.is_empty()
+            && self.create_segments.is_empty()
+            && self.update_segments.is_empty()
+    }
 }
 
 impl fmt::Display for SyncPlan {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "considered {}, would push {} ({} new), unchanged {}, would reject {}",
+            "considered {}, would push {} ({} new), unchanged {}, would reject {}, would remove {}; would create {} fields and {} segments, adopt {} fields, update {} segments",
             self.considered,
             self.to_push.len(),
             self.new,
             self.unchanged,
-            self.rejected.len()
+            self.rejected.len(),
+            self.to_remove.len(),
+            self.provisioning.create_fields.len(),
+            self.provisioning.create_segments.len(),
+            self.provisioning.adopt_fields.len(),
+            self.provisioning.update_segments.len(),
         )
     }
 }

@@ -404,6 +404,62 @@ impl SyncTarget for SendsayTarget {
         Ok(())
     }
 
+    async fn plan_fields(&mut self, fields: &[ProfileField]) -> Result<super::Provisioning> {
+        let custom: Vec<&ProfileField> = fields.iter().filter(|f| Self::is_question(f)).collect();
+        let mut out = super::Provisioning::default();
+        if custom.is_empty() {
+            return Ok(out);
+        }
+        let api = self.client.fields();
+        let has_anketa = api
+            .list()
+            .await?
+            .iter()
+            .any(|a| a.id == Some(ANKETA_ID.into()));
+        let existing = if has_anketa {
+            Some(api.get(ANKETA_ID).await?)
+        } else {
+            out.create_fields.push(format!("questionnaire {ANKETA_ID}"));
+            None
+        };
+        for f in custom {
+            if !existing
+                .as_ref()
+                .is_some_and(|a| a.quests.contains_key(f.name()))
+            {
+                out.create_fields.push(Self::path(f));
+            }
+        }
+        Ok(out)
+    }
+
+    async fn plan_segments(&self, segments: &[domain::SegmentSpec]) -> Result<super::Provisioning> {
+        let mut out = super::Provisioning::default();
+        let existing: Vec<String> = self
+            .client
+            .groups()
+            .list()
+            .await?
+            .into_iter()
+            .filter_map(|g| g.id.map(|id| id.0))
+            .collect();
+        for spec in segments {
+            let Ok(filter) = Self::filter(spec) else {
+                continue; // not expressible: the run reports it, creates nothing
+            };
+            let id = Self::group_id(&spec.tag);
+            if !existing.contains(&id) {
+                out.create_segments.push(spec.tag.clone());
+                continue;
+            }
+            let stored = self.client.segments().filter(id.as_str()).await?;
+            if !same_filter(&stored, &filter.to_value()) {
+                out.update_segments.push(spec.tag.clone());
+            }
+        }
+        Ok(out)
+    }
+
     fn scope(&self) -> Result<Scope> {
         Scope::new("sendsay", self.client.account())
     }
@@ -583,6 +639,26 @@ impl SyncTarget for SendsayTarget {
         }
         Ok(out)
     }
+}
+
+/// Whether a stored filter (`group.filter.get`: a `filter` array, at the top level or under
+/// `obj`; the shape is not documented) has the same rules as `wanted`, values compared as
+/// text (the service may write numbers as strings).
+fn same_filter(stored: &Value, wanted: &Value) -> bool {
+    fn text(v: &Value) -> Value {
+        match v {
+            Value::Array(a) => Value::Array(a.iter().map(text).collect()),
+            Value::Object(o) => {
+                Value::Object(o.iter().map(|(k, v)| (k.clone(), text(v))).collect())
+            }
+            Value::Number(n) => Value::String(n.to_string()),
+            other => other.clone(),
+        }
+    }
+    let rules = stored
+        .get("filter")
+        .or_else(|| stored.get("obj").and_then(|o| o.get("filter")));
+    rules.is_some_and(|r| text(r) == text(wanted))
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {

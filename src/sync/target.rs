@@ -32,6 +32,29 @@ pub trait SyncTarget: Send + Sync {
     /// again). The engine calls it once per run.
     fn prepare(&mut self, fields: &[ProfileField]) -> impl Future<Output = Result<()>> + Send;
 
+    /// What [`prepare`](Self::prepare) would create or adopt for these fields, read from the
+    /// service without writing anything; it may remember what it found (existing fields'
+    /// ids) so that [`plan_segments`](Self::plan_segments) can translate conditions. The
+    /// default plans nothing.
+    fn plan_fields(
+        &mut self,
+        fields: &[ProfileField],
+    ) -> impl Future<Output = Result<super::Provisioning>> + Send {
+        let _ = fields;
+        async { Ok(super::Provisioning::default()) }
+    }
+
+    /// What [`ensure_segments`](Self::ensure_segments) would create or update, read from
+    /// the service without writing anything (after [`plan_fields`](Self::plan_fields) or
+    /// [`prepare`](Self::prepare)). The default plans nothing.
+    fn plan_segments(
+        &self,
+        segments: &[SegmentSpec],
+    ) -> impl Future<Output = Result<super::Provisioning>> + Send {
+        let _ = segments;
+        async { Ok(super::Provisioning::default()) }
+    }
+
     /// Pushes records (fields already prepared), pulling them from `records` as it goes,
     /// and reports each one's fate as [`BulkEvent`]s naming records by their position in
     /// `records`. Only records the service confirmed may be reported

@@ -66,7 +66,13 @@ async fn sendethic_consent_goes_out_comes_back_and_a_newer_unsubscribe_wins() {
     // the service.
     assert_eq!(got, [("c1@example.com", false, Some(day(3)))]);
     // `since` narrows to the changes made after it.
-    assert!(syncer.consent_changes(Some(day(4))).await.unwrap().is_empty());
+    assert!(
+        syncer
+            .consent_changes(Some(day(4)))
+            .await
+            .unwrap()
+            .is_empty()
+    );
     assert_eq!(syncer.consent_changes(Some(day(2))).await.unwrap().len(), 1);
 
     // The shop did not apply it: its opt-in of May 1st is older. The next night pushes c1's

@@ -10,6 +10,7 @@ mod faults;
 mod fields;
 mod mirror;
 mod pipeline;
+mod plan;
 mod report;
 mod resume;
 mod segments;

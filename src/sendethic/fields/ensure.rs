@@ -3,7 +3,9 @@
 //! again (a safe GET) and the creation tried again only if the item is still absent.
 
 use super::FieldsHandler;
-use super::model::{ContactField, EnsuredField, FieldSpec, FieldValue, NewField, NewFieldValue};
+use super::model::{
+    ContactField, EnsuredField, FieldPlan, FieldSpec, FieldValue, NewField, NewFieldValue,
+};
 use crate::error::{Error, Result};
 use crate::http::create_verified;
 
@@ -44,6 +46,35 @@ impl FieldsHandler {
             out.push(ensured);
         }
         Ok(out)
+    }
+
+    /// What [`ensure_all`](Self::ensure_all) would do with each spec, read from one list of
+    /// the fields, without writing anything: the field it would use (found by its tag, or
+    /// adopted), or that it would create it. A field it would refuse to adopt (same name,
+    /// another format) is the same error `ensure_all` gives.
+    ///
+    /// ```no_run
+    /// # async fn run(client: relance::sendethic::Client) -> relance::Result<()> {
+    /// use relance::sendethic::{FieldFormat, FieldPlan, FieldSpec};
+    /// let plan = client.fields().plan_all([FieldSpec::new("relance_revenue", "Revenue", FieldFormat::Number)]).await?;
+    /// if matches!(plan[0], FieldPlan::Create) { println!("would create the revenue field"); }
+    /// # Ok(()) }
+    /// ```
+    pub async fn plan_all(
+        &self,
+        specs: impl IntoIterator<Item = FieldSpec>,
+    ) -> Result<Vec<FieldPlan>> {
+        let fields = self.list().await?;
+        specs
+            .into_iter()
+            .map(|spec| {
+                let tag = spec.tag.trim();
+                if let Some(f) = fields.iter().find(|f| f.tag() == Some(tag)) {
+                    return Ok(FieldPlan::Exists(f.clone()));
+                }
+                Ok(adoptable(&spec, &fields)?.map_or(FieldPlan::Create, FieldPlan::Adopt))
+            })
+            .collect()
     }
 
     /// Ensures one spec against a known list of fields.

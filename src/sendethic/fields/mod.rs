@@ -14,7 +14,8 @@ use serde::Serialize;
 
 pub use catalog::FieldCatalog;
 pub use model::{
-    ContactField, EnsuredField, FieldFormat, FieldSpec, FieldValue, NewField, NewFieldValue,
+    ContactField, EnsuredField, FieldFormat, FieldPlan, FieldSpec, FieldValue, NewField,
+    NewFieldValue,
 };
 
 use super::core::Core;

@@ -428,6 +428,18 @@ impl FieldSpec {
     }
 }
 
+/// What [`FieldsHandler::plan_all`](super::FieldsHandler::plan_all) found for one spec.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum FieldPlan {
+    /// The field exists under the spec's tag.
+    Exists(ContactField),
+    /// An existing field would be adopted (another tag, or its name).
+    Adopt(ContactField),
+    /// The field would be created.
+    Create,
+}
+
 /// The result of [`FieldsHandler::ensure`](super::FieldsHandler::ensure).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]

@@ -1,5 +1,7 @@
 //! The Sendethic target: tagged custom fields and bulk upserts.
 
+mod criteria;
+
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -9,13 +11,13 @@ use futures_util::stream::{BoxStream, StreamExt};
 use super::store::Scope;
 use super::target::with_side_events;
 use super::{Erased, Naming, PhoneRegion, SegmentOutcome, SyncTarget};
-use crate::customer::segment::{self as domain, Match, Op, Value};
-use crate::customer::{FieldKind, OptIn, ProfileField};
+use crate::customer::segment as domain;
+use crate::customer::{FieldKind, ProfileField};
 use crate::error::{Error, Result};
 use crate::http::BulkEvent;
 use crate::sendethic::{
-    BulkOptions, Client, Contact, Criteria, Criterion, FieldCatalog, FieldFormat, FieldId,
-    FieldRef, FieldSpec, FieldValueId, Mode, Patch, SegmentDefinition,
+    BulkOptions, Client, Contact, FieldCatalog, FieldFormat, FieldId, FieldPlan, FieldSpec,
+    FieldValueId, Patch, SegmentPlan,
 };
 
 /// Where a field lives on Sendethic.
@@ -252,6 +254,42 @@ impl SendethicTarget {
         }
     }
 
+    /// Places the fields that go to standard fields; returns the others (custom fields).
+    fn place_standard<'f>(&mut self, fields: &'f [ProfileField]) -> Vec<&'f ProfileField> {
+        let mut custom = Vec::new();
+        for field in fields {
+            match Self::standard(field) {
+                Some("phone") if self.mobile.is_some() => {
+                    self.slots.insert(field.clone(), Slot::Standard("mobile"));
+                }
+                Some(id) => {
+                    self.slots.insert(field.clone(), Slot::Standard(id));
+                }
+                None => custom.push(field),
+            }
+        }
+        custom
+    }
+
+    /// The field spec of a custom field: tag, label, format, adoption, opt-in values.
+    fn spec(&self, field: &ProfileField) -> FieldSpec {
+        let mut spec = FieldSpec::new(
+            self.naming.tag(field),
+            self.naming.label(field),
+            Self::format(field.kind()),
+        );
+        if let Some((tags, names)) = self.adopt.get(field) {
+            spec = spec
+                .adopt(tags.iter().cloned())
+                .adopt_names(names.iter().cloned());
+        }
+        if field.kind() == FieldKind::OptIn {
+            spec.values(["No", "Yes"])
+        } else {
+            spec
+        }
+    }
+
     fn standard(field: &ProfileField) -> Option<&'static str> {
         match field {
             ProfileField::Email => Some("email"),
@@ -292,89 +330,6 @@ impl SendethicTarget {
             Slot::Custom(id) => self.optin.get(id).copied(),
             Slot::Standard(_) => None,
         }
-    }
-
-    /// The Sendethic criteria `reference` a domain condition translates to (reference §6 of
-    /// the Sendethic document), `None` when Sendethic has no known operator for it. A leading
-    /// `!` means the operator without the `!` and `is="false"`.
-    ///
-    /// ```
-    /// use relance::customer::ProfileField;
-    /// use relance::customer::segment::{Condition, Op};
-    /// use relance::sync::SendethicTarget;
-    /// let c = Condition::new(ProfileField::CustomerId, Op::IsEmpty);
-    /// assert_eq!(SendethicTarget::criterion_reference(&c), Some("!str-containssomething"));
-    /// let c = Condition::new(ProfileField::LastLoginAt, Op::WithinLastDays(30));
-    /// assert_eq!(SendethicTarget::criterion_reference(&c), Some("date-before-less-absnow"));
-    /// ```
-    #[must_use]
-    pub fn criterion_reference(condition: &domain::Condition) -> Option<&'static str> {
-        Operator::of(condition).map(Operator::reference)
-    }
-
-    /// The Sendethic criterion of a domain condition.
-    fn criterion(&self, c: &domain::Condition) -> Result<Criterion> {
-        let unsupported = || {
-            Error::invalid(
-                format!("{:?} {:?}", c.field, c.op),
-                "Sendethic has no known criterion for this condition",
-            )
-        };
-        // the key, a standard field, needs no preparation
-        let slot = match &c.field {
-            ProfileField::Email => Self::standard(&c.field).map(Slot::Standard),
-            f => self.slots.get(f).copied(),
-        };
-        let field = match slot {
-            Some(Slot::Standard(id)) => FieldRef::from(id),
-            Some(Slot::Custom(id)) => FieldRef::from(id),
-            None => {
-                return Err(Error::invalid(
-                    self.naming.tag(&c.field),
-                    "the field was not prepared: add it to the syncer's fields",
-                ));
-            }
-        };
-        Ok(match Operator::of(c).ok_or_else(unsupported)? {
-            Operator::TextNotEmpty => Criterion::text_not_empty(field),
-            Operator::TextEmpty => Criterion::text_empty(field),
-            Operator::DateSet => Criterion::date_set(field),
-            Operator::NumberEquals(n) => Criterion::number_equals(field, n),
-            Operator::NumberAtLeast(n) => Criterion::number_at_least(field, n),
-            Operator::NumberGreaterThan(n) => Criterion::number_greater_than(field, n),
-            Operator::NumberLessThan(n) => Criterion::number_below(field, n),
-            Operator::DateWithinLastDays(n) => Criterion::date_within_last_days(field, n),
-            Operator::DateOlderThanDays(n) => Criterion::date_older_than_days(field, n),
-            Operator::SelectionEquals(o @ (OptIn::Yes | OptIn::No)) => {
-                let (yes, no) = slot
-                    .and_then(|s| self.optin_values(&s))
-                    .ok_or_else(unsupported)?;
-                Criterion::selection_equals(field, if o == OptIn::Yes { yes } else { no })
-            }
-            Operator::SelectionEquals(OptIn::Unknown) => return Err(unsupported()),
-        })
-    }
-
-    fn segment(&self, spec: &domain::SegmentSpec) -> Result<SegmentDefinition> {
-        let mut criteria = Criteria::new();
-        for c in &spec.conditions {
-            criteria.push(self.criterion(c).map_err(|e| match e {
-                Error::InvalidInput { item, reason } => {
-                    Error::invalid(format!("segment {}: {item}", spec.tag), reason)
-                }
-                other => other,
-            })?);
-        }
-        let mode = match spec.mode {
-            Match::All => Mode::Intersect,
-            Match::Any => Mode::Union,
-        };
-        Ok(SegmentDefinition::new(
-            spec.tag.clone(),
-            self.naming.segment_name(&spec.name),
-            mode,
-            criteria,
-        ))
     }
 
     /// The contact of a record, and why its phone was left out if it was.
@@ -422,35 +377,8 @@ impl SendethicTarget {
 
 impl SyncTarget for SendethicTarget {
     async fn prepare(&mut self, fields: &[ProfileField]) -> Result<()> {
-        let mut custom = Vec::new();
-        for field in fields {
-            match Self::standard(field) {
-                Some("phone") if self.mobile.is_some() => {
-                    self.slots.insert(field.clone(), Slot::Standard("mobile"));
-                }
-                Some(id) => {
-                    self.slots.insert(field.clone(), Slot::Standard(id));
-                }
-                None => custom.push(field),
-            }
-        }
-        let specs = custom.iter().map(|field| {
-            let mut spec = FieldSpec::new(
-                self.naming.tag(field),
-                self.naming.label(field),
-                Self::format(field.kind()),
-            );
-            if let Some((tags, names)) = self.adopt.get(field) {
-                spec = spec
-                    .adopt(tags.iter().cloned())
-                    .adopt_names(names.iter().cloned());
-            }
-            if field.kind() == FieldKind::OptIn {
-                spec.values(["No", "Yes"])
-            } else {
-                spec
-            }
-        });
+        let custom = self.place_standard(fields);
+        let specs = custom.iter().map(|field| self.spec(field));
         // One read of the field list for the whole run, creations verified by re-reading.
         let ensured = self.client.fields().ensure_all(specs).await?;
         let mut catalog = Vec::with_capacity(ensured.len());
@@ -488,6 +416,68 @@ impl SyncTarget for SendethicTarget {
         }
         self.catalog = Some(checks);
         Ok(())
+    }
+
+    async fn plan_fields(&mut self, fields: &[ProfileField]) -> Result<super::Provisioning> {
+        let custom = self.place_standard(fields);
+        let specs: Vec<FieldSpec> = custom.iter().map(|f| self.spec(f)).collect();
+        let planned = self.client.fields().plan_all(specs.iter().cloned()).await?;
+        let mut out = super::Provisioning::default();
+        for ((field, spec), plan) in custom.into_iter().zip(&specs).zip(planned) {
+            let found = match plan {
+                FieldPlan::Exists(f) => f,
+                FieldPlan::Adopt(f) => {
+                    out.adopt_fields.push(format!(
+                        "{} -> {} (id {}, tag {})",
+                        spec.tag(),
+                        f.name,
+                        f.id,
+                        f.tag().unwrap_or("none")
+                    ));
+                    f
+                }
+                _ => {
+                    out.create_fields.push(spec.tag().to_owned());
+                    continue;
+                }
+            };
+            // Remembered (read only) so that segments can be planned on existing fields.
+            if field.kind() == FieldKind::OptIn {
+                let values = self.client.fields().values(found.id).await?;
+                let find = |label: &str| values.iter().find(|v| v.text == label).map(|v| v.id);
+                if let (Some(y), Some(n)) = (find("Yes"), find("No")) {
+                    self.optin.insert(found.id, (y, n));
+                }
+            }
+            self.slots.insert(field.clone(), Slot::Custom(found.id));
+        }
+        Ok(out)
+    }
+
+    async fn plan_segments(&self, segments: &[domain::SegmentSpec]) -> Result<super::Provisioning> {
+        let mut out = super::Provisioning::default();
+        let mut defs = Vec::new();
+        for spec in segments {
+            let placed = spec
+                .conditions
+                .iter()
+                .all(|c| c.field == ProfileField::Email || self.slots.contains_key(&c.field));
+            match self.segment(spec) {
+                Ok(def) if placed => defs.push(def),
+                // A field it tests does not exist yet: the segment cannot either.
+                _ if !placed => out.create_segments.push(spec.tag.clone()),
+                // A condition Sendethic cannot express: the run reports it, creates nothing.
+                _ => {}
+            }
+        }
+        for (def, plan) in defs.iter().zip(self.client.segments().plan(&defs).await?) {
+            match plan {
+                SegmentPlan::Create => out.create_segments.push(def.tag().to_owned()),
+                SegmentPlan::Update(_) => out.update_segments.push(def.tag().to_owned()),
+                _ => {}
+            }
+        }
+        Ok(out)
     }
 
     fn scope(&self) -> Result<Scope> {
@@ -632,59 +622,5 @@ impl SyncTarget for SendethicTarget {
             });
         }
         Ok(out)
-    }
-}
-
-/// The Sendethic operator of a domain condition, by the operator and the field's kind: the
-/// one translation table behind [`SendethicTarget::criterion_reference`] and the criteria of
-/// provisioned segments.
-#[derive(Debug, Clone, Copy)]
-enum Operator {
-    SelectionEquals(OptIn),
-    TextNotEmpty,
-    TextEmpty,
-    NumberEquals(f64),
-    NumberAtLeast(f64),
-    NumberGreaterThan(f64),
-    NumberLessThan(f64),
-    DateSet,
-    DateWithinLastDays(u32),
-    DateOlderThanDays(u32),
-}
-
-impl Operator {
-    fn of(c: &domain::Condition) -> Option<Self> {
-        Some(match (&c.op, c.field.kind()) {
-            (Op::Equals(Value::OptIn(o)), FieldKind::OptIn) => Self::SelectionEquals(*o),
-            (Op::Equals(Value::Number(n)), FieldKind::Number) => Self::NumberEquals(*n),
-            (Op::AtLeast(n), FieldKind::Number) => Self::NumberAtLeast(*n),
-            (Op::GreaterThan(n), FieldKind::Number) => Self::NumberGreaterThan(*n),
-            (Op::LessThan(n), FieldKind::Number) => Self::NumberLessThan(*n),
-            (Op::IsSet, FieldKind::Text) => Self::TextNotEmpty,
-            (Op::IsEmpty, FieldKind::Text) => Self::TextEmpty,
-            (Op::IsSet, FieldKind::DateTime | FieldKind::Date) => Self::DateSet,
-            (Op::WithinLastDays(n), FieldKind::DateTime | FieldKind::Date) => {
-                Self::DateWithinLastDays(*n)
-            }
-            (Op::MoreThanDaysAgo(n), FieldKind::DateTime | FieldKind::Date) => {
-                Self::DateOlderThanDays(*n)
-            }
-            _ => return None,
-        })
-    }
-
-    fn reference(self) -> &'static str {
-        match self {
-            Self::SelectionEquals(_) => "selection-equals-list",
-            Self::TextNotEmpty => "str-containssomething",
-            Self::TextEmpty => "!str-containssomething",
-            Self::NumberEquals(_) => "num-equals",
-            Self::NumberAtLeast(_) => "num-higher",
-            Self::NumberGreaterThan(_) => "num-higher-strict",
-            Self::NumberLessThan(_) => "!num-higher",
-            Self::DateSet => "date-containssomething",
-            Self::DateWithinLastDays(_) => "date-before-less-absnow",
-            Self::DateOlderThanDays(_) => "date-before-more-absnow",
-        }
     }
 }
