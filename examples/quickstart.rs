@@ -61,6 +61,8 @@ fn tell(night: &str, profiles: &Consolidation<'_>) {
 /// What the story needs from one provider beyond the sync: an unsubscribe made at the
 /// service (offline only) and a campaign.
 trait Provider {
+    /// Sets the embedded fake's clock (offline only): the story's nights are in the past.
+    fn set_clock(&self, at: DateTime<Utc>);
     /// A contact unsubscribes at the service, as a click in a newsletter does.
     async fn unsubscribe_at_service(&self, email: &str, at: DateTime<Utc>) -> Result<()>;
     /// A campaign to a segment: created, tested, approved when `approve`.
@@ -98,10 +100,7 @@ async fn main() -> Result<()> {
                 (fake.client(), Some(fake))
             };
             let target = SendethicTarget::new(client.clone());
-            let provider = SendethicStory {
-                client,
-                offline: fake.is_some(),
-            };
+            let provider = SendethicStory { client, fake };
             story(target, &state, &provider, !real || approve_flag).await
         }
         "sendsay" => {
@@ -136,6 +135,7 @@ async fn story<T: SyncTarget>(
     let as_of = relance::io::csv::parse_instant("2025-01-01T03:00:00Z").ok_or("bad instant")?;
     let profiles = shop.dataset.consolidate(&policy(&shop, as_of))?;
     tell("night 1", &profiles);
+    provider.set_clock(as_of);
 
     // The sync, with its state in an embedded store (a file a nightly job keeps).
     let store = SqliteStore::open(state, target.scope()?)?;
@@ -167,27 +167,28 @@ async fn story<T: SyncTarget>(
     // During the day, a subscriber unsubscribes at the service.
     let next = as_of + TimeDelta::days(1);
     if let Some(email) = &subscriber {
+        provider.set_clock(next - TimeDelta::hours(12));
         provider
             .unsubscribe_at_service(email, next - TimeDelta::hours(12))
             .await?;
     }
+    provider.set_clock(next);
     // Night 2 starts by reading the consent changes made at the service, and the shop
     // applies them to its own data (the syncer remembers them, and would not push an older
     // consent over them anyway).
     let changes = syncer.consent_changes(Some(as_of)).await?;
+    let mut rows = 0;
     for c in &changes {
         let optin = if c.subscribed { OptIn::Yes } else { OptIn::No };
-        let rows = shop.dataset.set_newsletter_optin(&c.email, optin, c.at);
-        let what = if c.subscribed {
-            "subscribed"
-        } else {
-            "unsubscribed"
-        };
-        println!(
-            "consent change from the service: {} {what}, applied to {rows} shop row(s)",
-            c.email
-        );
+        rows += shop.dataset.set_newsletter_optin(&c.email, optin, c.at);
+        if !c.subscribed {
+            println!("consent change from the service: {} unsubscribed", c.email);
+        }
     }
+    println!(
+        "{} consent change(s) read from the service, applied to {rows} shop row(s)",
+        changes.len()
+    );
 
     // Then new orders from three customers and a new guest, and the clock a day later.
     add_orders(&mut shop.dataset, next - TimeDelta::hours(5));
@@ -227,12 +228,18 @@ async fn story<T: SyncTarget>(
 
 struct SendethicStory {
     client: relance::sendethic::Client,
-    offline: bool,
+    fake: Option<FakeSendethic>,
 }
 
 impl Provider for SendethicStory {
+    fn set_clock(&self, at: DateTime<Utc>) {
+        if let Some(fake) = &self.fake {
+            fake.set_now(at);
+        }
+    }
+
     async fn unsubscribe_at_service(&self, email: &str, at: DateTime<Utc>) -> Result<()> {
-        if !self.offline {
+        if self.fake.is_none() {
             println!("(real service: no unsubscribe is simulated)");
             return Ok(());
         }
@@ -290,6 +297,12 @@ struct SendsayStory {
 }
 
 impl Provider for SendsayStory {
+    fn set_clock(&self, at: DateTime<Utc>) {
+        if let Some(fake) = &self.fake {
+            fake.set_now(at, SENDSAY_TZ);
+        }
+    }
+
     async fn unsubscribe_at_service(&self, email: &str, _at: DateTime<Utc>) -> Result<()> {
         match &self.fake {
             Some(fake) => {

@@ -201,7 +201,10 @@ impl<T: SyncTarget, S: StateStore> Syncer<T, S> {
     /// newer. When the provider's change has no instant (Sendsay's stop-list), or the shop's
     /// consent has none, the provider's wins: an unsubscribe made there is never undone by a
     /// stale opt-in. Such a contact's other values are still pushed, with a warning in the
-    /// report. Call it at the start of the nightly job (or let runs do it, see
+    /// report. What each provider can tell: Sendethic dates an unsubscription, and an
+    /// opt-in only by the contact's last modification (an approximation: any write moves
+    /// it); Sendsay's stop-list is undated, and a removal from it (a re-subscription) is not
+    /// seen at all. Call it at the start of the nightly job (or let runs do it, see
     /// [`guard_consent`](Self::guard_consent)).
     ///
     /// ```no_run

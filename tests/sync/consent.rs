@@ -28,6 +28,7 @@ fn shop(i: u32, orders: i64, yes: bool, at: DateTime<Utc>) -> SyncRecord {
 #[tokio::test]
 async fn sendethic_consent_goes_out_comes_back_and_a_newer_unsubscribe_wins() {
     let fake = FakeSendethic::start().await;
+    fake.set_now(day(1));
     let mut syncer = Syncer::in_memory(SendethicTarget::new(fake.client())).unwrap();
     let report = syncer
         .run((0..4).map(|i| shop(i, 1, i != 3, day(1))))
@@ -58,14 +59,29 @@ async fn sendethic_consent_goes_out_comes_back_and_a_newer_unsubscribe_wins() {
         .await
         .unwrap();
     let changes = syncer.consent_changes(None).await.unwrap();
-    let got: Vec<(&str, bool, Option<DateTime<Utc>>)> = changes
+    let mut got: Vec<(&str, bool, Option<DateTime<Utc>>)> = changes
         .iter()
         .map(|c| (c.email.as_str(), c.subscribed, c.at))
         .collect();
-    // c3's opt-out was written by the sync (no unsubscription date): not a change made at
-    // the service.
-    assert_eq!(got, [("c1@example.com", false, Some(day(3)))]);
+    got.sort_unstable();
+    // c1's unsubscribe, dated; the opted-in contacts, dated by their last change (our
+    // push); c3's opt-out was written by the sync (no unsubscription date): not a change
+    // made at the service.
+    assert_eq!(
+        got,
+        [
+            ("c0@example.com", true, Some(day(1))),
+            ("c1@example.com", false, Some(day(3))),
+            ("c2@example.com", true, Some(day(1))),
+        ]
+    );
     // `since` narrows to the changes made after it.
+    let later = syncer.consent_changes(Some(day(2))).await.unwrap();
+    assert_eq!(later.len(), 1);
+    assert_eq!(
+        (later[0].email.as_str(), later[0].subscribed),
+        ("c1@example.com", false)
+    );
     assert!(
         syncer
             .consent_changes(Some(day(4)))
@@ -73,7 +89,6 @@ async fn sendethic_consent_goes_out_comes_back_and_a_newer_unsubscribe_wins() {
             .unwrap()
             .is_empty()
     );
-    assert_eq!(syncer.consent_changes(Some(day(2))).await.unwrap().len(), 1);
 
     // The shop did not apply it: its opt-in of May 1st is older. The next night pushes c1's
     // new order count but not its stale consent.

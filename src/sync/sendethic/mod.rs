@@ -559,31 +559,51 @@ impl SyncTarget for SendethicTarget {
         &self,
         since: Option<chrono::DateTime<chrono::Utc>>,
     ) -> Result<Vec<super::ConsentChange>> {
-        // The contacts opted out of email with the instant Sendethic recorded for the
-        // unsubscription: an unsubscribe made at the service. An opt-out without that date
-        // was written (by this sync, say), not made there; a re-subscription made at the
-        // service has no dated field: only dated opt-outs are read.
-        let export = crate::sendethic::ContactExport::new("relance consent changes")
-            .fields(["email", "emailoptin", "emailunsubscriptiondate"])
-            .filter(crate::sendethic::ExportFilter::EmailOptOut);
         let wait = crate::JobWait::new(std::time::Duration::from_secs(900));
-        let rows = self.client.exports().records(export, wait).await?;
+        let export = |name: &str, date: &str, filter| {
+            crate::sendethic::ContactExport::new(name)
+                .fields(["email", "emailoptin", date])
+                .filter(filter)
+        };
         let mut out = Vec::new();
-        for row in rows {
-            let row = row?;
-            let Some(email) = row.email().filter(|e| !e.trim().is_empty()) else {
-                continue;
-            };
-            let Some(at) = row
-                .non_empty("emailunsubscriptiondate")
-                .and_then(|d| crate::sendethic::Timestamp::parse(d).datetime())
-            else {
-                continue;
-            };
-            if since.is_some_and(|since| at <= since) {
-                continue;
+        // Opt-outs: dated by the unsubscription instant Sendethic records when a contact
+        // unsubscribes there (an opt-out without it was written, by this sync say, not
+        // made there). Opt-ins: the contacts opted in, dated by their last modification
+        // (Sendethic dates no re-subscription as such: the instant is the contact's last
+        // change, an approximation).
+        for (subscribed, date, filter) in [
+            (
+                false,
+                "emailunsubscriptiondate",
+                crate::sendethic::ExportFilter::EmailOptOut,
+            ),
+            (
+                true,
+                "modificationdate",
+                crate::sendethic::ExportFilter::EmailOptIn,
+            ),
+        ] {
+            let rows = self
+                .client
+                .exports()
+                .records(export("relance consent changes", date, filter), wait)
+                .await?;
+            for row in rows {
+                let row = row?;
+                let Some(email) = row.email().filter(|e| !e.trim().is_empty()) else {
+                    continue;
+                };
+                let Some(at) = row
+                    .non_empty(date)
+                    .and_then(|d| crate::sendethic::Timestamp::parse(d).datetime())
+                else {
+                    continue;
+                };
+                if since.is_some_and(|since| at <= since) {
+                    continue;
+                }
+                out.push(super::ConsentChange::new(email, subscribed, Some(at)));
             }
-            out.push(super::ConsentChange::new(email, false, Some(at)));
         }
         Ok(out)
     }

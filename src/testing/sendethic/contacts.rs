@@ -22,6 +22,8 @@ pub(super) struct ContactRec {
     pub(super) key: String,
     pub(super) attrs: BTreeMap<String, String>,
     pub(super) history: Vec<LogRec>,
+    /// When it was last written (`modificationdate`, exported only).
+    pub(super) modified: String,
 }
 
 impl ContactRec {
@@ -32,6 +34,7 @@ impl ContactRec {
             key: key.to_owned(),
             attrs: BTreeMap::from([("email".to_owned(), key.to_owned())]),
             history: Vec::new(),
+            modified: String::new(),
         }
     }
 }
@@ -220,8 +223,10 @@ fn write_contact(state: &mut State, item: &Value, create: bool) -> Result<Write,
         }
         None => return Ok(Write::Absent),
     };
+    let modified = state.now().format("%Y-%m-%d %H:%M:%S").to_string();
     if let Some(rec) = state.contacts.get_mut(&norm) {
         rec.attrs.extend(attrs);
+        rec.modified = modified;
     }
     Ok(Write::Done)
 }

@@ -338,6 +338,11 @@ fn export_csv(state: &State, keys: &[String], fields: &[String]) -> String {
             .map(|f| {
                 let v = if f == "email" {
                     Some(key.clone())
+                } else if f == "modificationdate" {
+                    state
+                        .contacts
+                        .get(&normalize_key(key))
+                        .map(|c| c.modified.clone())
                 } else {
                     state
                         .contacts
