@@ -23,6 +23,25 @@ use chrono::{NaiveDate, TimeZone, Utc};
 use relance::customer::ProfileField;
 use relance::sync::{SyncRecord, SyncValue};
 
+/// A shop of guests `0..n` but those in `gone` (`guest00@example.com`...).
+fn guests(n: usize, gone: &[usize]) -> relance::customer::Dataset {
+    let mut ds = relance::customer::Dataset::new();
+    for i in (0..n).filter(|i| !gone.contains(i)) {
+        ds.guest(&format!("guest{i:02}@example.com"));
+    }
+    ds
+}
+
+/// A policy in EUR at 2024-06-01 00:00 UTC.
+fn june_policy() -> relance::customer::ConsolidationPolicy {
+    let as_of = Utc.with_ymd_and_hms(2024, 6, 1, 0, 0, 0).unwrap();
+    relance::customer::ConsolidationPolicy::new(
+        relance::customer::Currency::EUR,
+        as_of,
+        chrono_tz::UTC,
+    )
+}
+
 /// Contact `i` with `orders` orders and a few typed values.
 fn record(i: u32, orders: i64) -> SyncRecord {
     SyncRecord::new(format!("Customer{i:03}@Example.com"))

@@ -1,25 +1,19 @@
 //! Contacts that left the shop: kept, unsubscribed or deleted at the provider by whole-shop
 //! runs, never by runs over arbitrary records, and never more than the limit at once.
 
-use chrono::{TimeZone, Utc};
-use relance::customer::{ConsolidationPolicy, Currency, Dataset};
 use relance::sendethic::{OptIn, Patch};
 use relance::sync::store::StateStore;
 use relance::sync::{Mirror, SendethicTarget, SyncRecord, Syncer};
 use relance::testing::FakeSendethic;
 
-/// A shop of guests `0..n` but those in `gone`.
-fn shop(n: usize, gone: &[usize]) -> Dataset {
-    let mut ds = Dataset::new();
-    for i in (0..n).filter(|i| !gone.contains(i)) {
-        ds.guest(&format!("guest{i:02}@example.com"));
-    }
-    ds
+use super::{guests, june_policy};
+
+fn shop(n: usize, gone: &[usize]) -> relance::customer::Dataset {
+    guests(n, gone)
 }
 
-fn policy() -> ConsolidationPolicy {
-    let as_of = Utc.with_ymd_and_hms(2024, 6, 1, 0, 0, 0).unwrap();
-    ConsolidationPolicy::new(Currency::EUR, as_of, chrono_tz::UTC)
+fn policy() -> relance::customer::ConsolidationPolicy {
+    june_policy()
 }
 
 #[tokio::test]

@@ -1,19 +1,17 @@
 //! Dry runs: what a run would create, adopt, update, push and remove, read from the service
 //! and the store, with nothing written anywhere.
 
-use chrono::{TimeZone, Utc};
+use relance::customer::ProfileField;
 use relance::customer::segment::{self, relance_defaults};
-use relance::customer::{ConsolidationPolicy, Currency, Dataset, ProfileField};
 use relance::sendethic::{FieldFormat, NewField};
 use relance::sync::{Mirror, SendethicTarget, SendsayTarget, Syncer};
 use relance::testing::{FakeSendethic, FakeSendsay};
 
-use super::record;
 use super::sendsay::client_in_moscow;
+use super::{guests, june_policy, record};
 
-fn policy() -> ConsolidationPolicy {
-    let as_of = Utc.with_ymd_and_hms(2024, 6, 1, 0, 0, 0).unwrap();
-    ConsolidationPolicy::new(Currency::EUR, as_of, chrono_tz::UTC)
+fn policy() -> relance::customer::ConsolidationPolicy {
+    june_policy()
 }
 
 /// Requests that write (anything but a GET).
@@ -84,13 +82,7 @@ async fn a_whole_shop_plan_lists_the_contacts_the_mirror_policy_would_remove() {
     let mut syncer = Syncer::in_memory(SendethicTarget::new(fake.client()))
         .unwrap()
         .mirror(Mirror::Delete);
-    let shop = |gone: &[usize]| {
-        let mut ds = Dataset::new();
-        for i in (0..20).filter(|i| !gone.contains(i)) {
-            ds.guest(&format!("guest{i:02}@example.com"));
-        }
-        ds
-    };
+    let shop = |gone: &[usize]| guests(20, gone);
     syncer
         .run_profiles(&shop(&[]).consolidate(&policy()).unwrap())
         .await

@@ -9,8 +9,7 @@ use relance::customer::{
     OptIn, Order, OrderId, OrderStatus,
 };
 use relance::io::synth;
-use relance::sendethic::SegmentId;
-use relance::sync::{SendethicTarget, SendsayTarget, SyncRecord, Syncer};
+use relance::sync::{SegmentRef, SendethicTarget, SendsayTarget, SyncRecord, SyncTarget, Syncer};
 use relance::testing::{FakeSendethic, FakeSendsay};
 
 use super::sendsay::client_in_moscow;
@@ -108,52 +107,41 @@ fn assert_meaningful(specs: &[SegmentSpec], expected: &[Vec<String>]) {
     assert!(!has("inactive", "order90in@edge.example"));
 }
 
-#[tokio::test]
-async fn the_ten_default_segments_agree_with_the_local_evaluator_on_sendethic() {
+/// Syncs the edge shop through `target`, provisions the ten default segments, and checks
+/// each one's members as the service evaluates them (`members`) against the local ones.
+async fn check<T: SyncTarget>(target: T, members: impl Fn(&SegmentRef) -> Vec<String>) {
     let (ds, policy) = shop();
     let consolidation = ds.consolidate(&policy).unwrap();
     let specs = segment::relance_defaults(&policy);
     let expected = local(&specs, &consolidation);
     assert_meaningful(&specs, &expected);
-
-    let fake = FakeSendethic::start().await;
-    fake.set_now(as_of());
-    let mut syncer = Syncer::in_memory(SendethicTarget::new(fake.client())).unwrap();
+    let mut syncer = Syncer::in_memory(target).unwrap();
     let report = syncer.run(SyncRecord::all(&consolidation)).await.unwrap();
     assert!(report.is_complete(), "{report}");
     let outcomes = syncer.ensure_segments(&specs).await.unwrap();
     for ((spec, outcome), want) in specs.iter().zip(&outcomes).zip(&expected) {
-        let id = outcome
+        let (id, _) = outcome
             .result
             .as_ref()
             .unwrap_or_else(|e| panic!("{}: {e}", spec.tag));
-        let id: SegmentId = id.0.sendethic().unwrap();
-        let mut got: Vec<String> = fake.segment_members(id);
+        let mut got = members(id);
         got.sort();
         assert_eq!(&got, want, "segment {}", spec.tag);
     }
 }
 
 #[tokio::test]
-async fn the_ten_default_segments_agree_with_the_local_evaluator_on_sendsay() {
-    let (ds, policy) = shop();
-    let consolidation = ds.consolidate(&policy).unwrap();
-    let specs = segment::relance_defaults(&policy);
-    let expected = local(&specs, &consolidation);
-    assert_meaningful(&specs, &expected);
+async fn the_ten_default_segments_agree_with_the_local_evaluator_on_sendethic() {
+    let fake = FakeSendethic::start().await;
+    fake.set_now(as_of());
+    let members = |id: &SegmentRef| fake.segment_members(id.sendethic().unwrap());
+    check(SendethicTarget::new(fake.client()), members).await;
+}
 
+#[tokio::test]
+async fn the_ten_default_segments_agree_with_the_local_evaluator_on_sendsay() {
     let fake = FakeSendsay::start().await;
     fake.set_now(as_of(), chrono_tz::Europe::Moscow);
-    let mut syncer = Syncer::in_memory(SendsayTarget::new(client_in_moscow(&fake))).unwrap();
-    let report = syncer.run(SyncRecord::all(&consolidation)).await.unwrap();
-    assert!(report.is_complete(), "{report}");
-    let outcomes = syncer.ensure_segments(&specs).await.unwrap();
-    for ((spec, outcome), want) in specs.iter().zip(&outcomes).zip(&expected) {
-        let id = outcome
-            .result
-            .as_ref()
-            .unwrap_or_else(|e| panic!("{}: {e}", spec.tag));
-        let got = fake.group_members(id.0.sendsay().unwrap().as_str());
-        assert_eq!(&got, want, "segment {}", spec.tag);
-    }
+    let members = |id: &SegmentRef| fake.group_members(id.sendsay().unwrap().as_str());
+    check(SendsayTarget::new(client_in_moscow(&fake)), members).await;
 }
