@@ -49,6 +49,7 @@ mod policy;
 mod profile;
 pub mod rfm;
 pub mod segment;
+pub mod seller;
 mod tzdays;
 
 pub use consolidate::ConsolidationError;

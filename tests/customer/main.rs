@@ -15,6 +15,7 @@ mod oracle;
 mod pipeline;
 mod reference;
 mod segments;
+mod sellers;
 
 use chrono::{DateTime, Utc};
 

@@ -27,7 +27,7 @@ mod deliveries;
 mod error;
 mod partition;
 mod records;
-mod rules;
+pub(crate) mod rules;
 
 pub use error::ConsolidationError;
 

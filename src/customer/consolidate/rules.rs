@@ -15,7 +15,7 @@ use crate::customer::{
 
 /// An instant in microseconds since the epoch (the unit of every rule).
 #[inline]
-pub(super) fn micros(t: DateTime<Utc>) -> i64 {
+pub(crate) fn micros(t: DateTime<Utc>) -> i64 {
     t.timestamp_micros()
 }
 
@@ -34,15 +34,15 @@ fn std_pos(s: OrderStatus) -> usize {
 }
 
 /// The policy resolved against one dataset.
-pub(super) struct Rules {
+pub(crate) struct Rules {
     /// µs since the epoch: nothing after it exists
-    pub(super) as_of: i64,
+    pub(crate) as_of: i64,
     /// counted standard statuses, by [`std_pos`]
     counted_std: [bool; 7],
     /// counted custom statuses, by [`CustomStatus`](crate::customer::CustomStatus) index
     counted_custom: Vec<bool>,
     refunds: RefundPolicy,
-    currency: Currency,
+    pub(crate) currency: Currency,
     /// (currency, factor to reporting minor units)
     rates: Vec<(Currency, f64)>,
     skip_missing_fx: bool,
@@ -54,7 +54,7 @@ pub(super) struct Rules {
 impl Rules {
     /// Resolves `policy` for `ds`: the counted-status tables, the rates scaled to reporting
     /// minor units (an invalid rate is an error), the cart deadlines.
-    pub(super) fn new(
+    pub(crate) fn new(
         ds: &Dataset,
         policy: &ConsolidationPolicy,
     ) -> Result<Self, ConsolidationError> {
@@ -92,13 +92,13 @@ impl Rules {
 
     /// Whether an instant is at or before `as_of` (later records do not exist yet).
     #[inline]
-    pub(super) fn by_as_of(&self, ts: i64) -> bool {
+    pub(crate) fn by_as_of(&self, ts: i64) -> bool {
         ts <= self.as_of
     }
 
     /// Whether orders of this status are counted.
     #[inline]
-    pub(super) fn counted(&self, s: OrderStatus) -> bool {
+    pub(crate) fn counted(&self, s: OrderStatus) -> bool {
         match s {
             OrderStatus::Other(c) => self.counted_custom.get(c.0 as usize).copied() == Some(true),
             s => self.counted_std[std_pos(s)],
@@ -109,29 +109,41 @@ impl Rules {
     /// below 0), converted at its currency's rate.
     #[inline]
     pub(super) fn value(&self, o: &Order) -> Result<i64, ConsolidationError> {
+        self.value_of(o.id, o.amount, o.refunded_minor)
+    }
+
+    /// The counted value of an amount (net of its refunds per the policy) in the reporting
+    /// currency's minor units; `id` names the order in errors.
+    #[inline]
+    pub(crate) fn value_of(
+        &self,
+        id: crate::customer::OrderId,
+        amount: crate::customer::Money,
+        refunded_minor: i64,
+    ) -> Result<i64, ConsolidationError> {
         let raw = match self.refunds {
-            RefundPolicy::Net => o.amount.minor.saturating_sub(o.refunded_minor),
-            RefundPolicy::Gross => o.amount.minor,
+            RefundPolicy::Net => amount.minor.saturating_sub(refunded_minor),
+            RefundPolicy::Gross => amount.minor,
         }
         .max(0);
-        if o.amount.currency == self.currency {
+        if amount.currency == self.currency {
             return Ok(raw);
         }
         for &(c, factor) in &self.rates {
-            if c == o.amount.currency {
+            if c == amount.currency {
                 #[allow(clippy::cast_precision_loss, clippy::cast_possible_truncation)]
                 let v = (raw as f64 * factor).round();
                 #[allow(clippy::cast_precision_loss)]
                 if v.is_nan() || v >= i64::MAX as f64 {
-                    return Err(ConsolidationError::Overflow { order: o.id });
+                    return Err(ConsolidationError::Overflow { order: id });
                 }
                 #[allow(clippy::cast_possible_truncation)]
                 return Ok(v as i64);
             }
         }
         Err(ConsolidationError::MissingRate {
-            order: o.id,
-            currency: o.amount.currency,
+            order: id,
+            currency: amount.currency,
         })
     }
 
