@@ -81,6 +81,32 @@ pub enum ProfileField {
     /// `expected_value`: expected purchases × expected average value over the horizon
     /// (number, major units). Predicted.
     ExpectedValue,
+    /// `is_buyer`: the contact buys (a customer account or an order; marketplace role). Marketplace: not in [`ALL`](Self::ALL).
+    IsBuyer,
+    /// `is_seller`: the contact sells on the marketplace (role). Marketplace: not in [`ALL`](Self::ALL).
+    IsSeller,
+    /// `is_administrator`: the contact operates the marketplace (role). Marketplace: not in [`ALL`](Self::ALL).
+    IsAdministrator,
+    /// `seller_registered_at`: when the seller registered (instant). Marketplace: not in [`ALL`](Self::ALL).
+    SellerRegisteredAt,
+    /// `seller_products_count`: the seller's active products (number). Marketplace: not in [`ALL`](Self::ALL).
+    SellerProductsCount,
+    /// `seller_sales_count`: the seller's counted sales (number). Marketplace: not in [`ALL`](Self::ALL).
+    SellerSalesCount,
+    /// `seller_revenue`: the seller's sales net of refunds (number, major units). Marketplace: not in [`ALL`](Self::ALL).
+    SellerRevenue,
+    /// `seller_first_sale_at`: the seller's first sale (instant). Marketplace: not in [`ALL`](Self::ALL).
+    SellerFirstSaleAt,
+    /// `seller_last_sale_at`: the seller's last sale (instant). Marketplace: not in [`ALL`](Self::ALL).
+    SellerLastSaleAt,
+    /// `seller_milestone`: the highest sales milestone reached (number). Marketplace: not in [`ALL`](Self::ALL).
+    SellerMilestone,
+    /// `seller_milestone_at`: when it was crossed (instant). Marketplace: not in [`ALL`](Self::ALL).
+    SellerMilestoneAt,
+    /// `seller_stuck_without_products`: registered long enough ago with no active product. Marketplace: not in [`ALL`](Self::ALL).
+    SellerStuckWithoutProducts,
+    /// `seller_stuck_without_sales`: products for long enough with no sale. Marketplace: not in [`ALL`](Self::ALL).
+    SellerStuckWithoutSales,
     /// A field the shop defines itself ("loyalty tier", "preferred store"): its values come
     /// from the shop, set on each [`SyncRecord`](crate::sync::SyncRecord), and are pushed
     /// like the consolidated ones (created on the provider under the same naming).
@@ -142,6 +168,7 @@ impl CustomField {
         if ProfileField::ALL
             .iter()
             .chain(&ProfileField::PREDICTED)
+            .chain(&ProfileField::MARKETPLACE)
             .any(|f| f.name() == name)
         {
             return refuse("a consolidated field already has this name");
@@ -277,6 +304,31 @@ impl ProfileField {
         Self::ExpectedValue,
     ];
 
+    /// The marketplace fields: the roles and the seller profile's values (from
+    /// [`seller`](crate::customer::seller) profiles), opt-in for the sync, never in
+    /// [`ALL`](Self::ALL).
+    ///
+    /// ```
+    /// use relance::customer::ProfileField;
+    /// assert!(ProfileField::MARKETPLACE.iter().all(|f| !ProfileField::ALL.contains(f)));
+    /// assert_eq!(ProfileField::IsSeller.name(), "is_seller");
+    /// ```
+    pub const MARKETPLACE: [Self; 13] = [
+        Self::IsBuyer,
+        Self::IsSeller,
+        Self::IsAdministrator,
+        Self::SellerRegisteredAt,
+        Self::SellerProductsCount,
+        Self::SellerSalesCount,
+        Self::SellerRevenue,
+        Self::SellerFirstSaleAt,
+        Self::SellerLastSaleAt,
+        Self::SellerMilestone,
+        Self::SellerMilestoneAt,
+        Self::SellerStuckWithoutProducts,
+        Self::SellerStuckWithoutSales,
+    ];
+
     /// Whether the field is predicted (one of [`PREDICTED`](Self::PREDICTED)).
     ///
     /// ```
@@ -321,6 +373,19 @@ impl ProfileField {
             Self::ExpectedPurchases => "expected_purchases",
             Self::ExpectedAvgValue => "expected_avg_value",
             Self::ExpectedValue => "expected_value",
+            Self::IsBuyer => "is_buyer",
+            Self::IsSeller => "is_seller",
+            Self::IsAdministrator => "is_administrator",
+            Self::SellerRegisteredAt => "seller_registered_at",
+            Self::SellerProductsCount => "seller_products_count",
+            Self::SellerSalesCount => "seller_sales_count",
+            Self::SellerRevenue => "seller_revenue",
+            Self::SellerFirstSaleAt => "seller_first_sale_at",
+            Self::SellerLastSaleAt => "seller_last_sale_at",
+            Self::SellerMilestone => "seller_milestone",
+            Self::SellerMilestoneAt => "seller_milestone_at",
+            Self::SellerStuckWithoutProducts => "seller_stuck_without_products",
+            Self::SellerStuckWithoutSales => "seller_stuck_without_sales",
             Self::Custom(c) => c.name(),
         }
     }
@@ -359,6 +424,19 @@ impl ProfileField {
             Self::ExpectedPurchases => "Expected purchases",
             Self::ExpectedAvgValue => "Expected order value",
             Self::ExpectedValue => "Expected value",
+            Self::IsBuyer => "Buyer",
+            Self::IsSeller => "Seller",
+            Self::IsAdministrator => "Administrator",
+            Self::SellerRegisteredAt => "Seller registration",
+            Self::SellerProductsCount => "Seller products",
+            Self::SellerSalesCount => "Seller sales",
+            Self::SellerRevenue => "Seller revenue",
+            Self::SellerFirstSaleAt => "Seller first sale",
+            Self::SellerLastSaleAt => "Seller last sale",
+            Self::SellerMilestone => "Seller milestone",
+            Self::SellerMilestoneAt => "Seller milestone date",
+            Self::SellerStuckWithoutProducts => "Seller without products",
+            Self::SellerStuckWithoutSales => "Seller without sales",
             Self::Custom(c) => c.label(),
         }
     }
@@ -388,7 +466,11 @@ impl ProfileField {
             | Self::FirstOrderAt
             | Self::LastOrderAt
             | Self::LastDeliveryAt
-            | Self::NewsletterOptInAt => FieldKind::DateTime,
+            | Self::NewsletterOptInAt
+            | Self::SellerRegisteredAt
+            | Self::SellerFirstSaleAt
+            | Self::SellerLastSaleAt
+            | Self::SellerMilestoneAt => FieldKind::DateTime,
             Self::Revenue
             | Self::LastOrderAmount
             | Self::OrdersCount
@@ -396,8 +478,17 @@ impl ProfileField {
             | Self::PAlive
             | Self::ExpectedPurchases
             | Self::ExpectedAvgValue
-            | Self::ExpectedValue => FieldKind::Number,
-            Self::NewsletterOptIn => FieldKind::OptIn,
+            | Self::ExpectedValue
+            | Self::SellerProductsCount
+            | Self::SellerSalesCount
+            | Self::SellerRevenue
+            | Self::SellerMilestone => FieldKind::Number,
+            Self::NewsletterOptIn
+            | Self::IsBuyer
+            | Self::IsSeller
+            | Self::IsAdministrator
+            | Self::SellerStuckWithoutProducts
+            | Self::SellerStuckWithoutSales => FieldKind::OptIn,
             Self::Custom(c) => c.kind(),
         }
     }
@@ -418,6 +509,7 @@ mod tests {
         let names: Vec<&str> = ProfileField::ALL
             .iter()
             .chain(&ProfileField::PREDICTED)
+            .chain(&ProfileField::MARKETPLACE)
             .map(ProfileField::name)
             .collect();
         let mut unique = names.clone();

@@ -133,6 +133,24 @@ fn read<'a>(
         F::PAlive | F::ExpectedPurchases | F::ExpectedAvgValue | F::ExpectedValue => {
             V::Number(predicted.and_then(|t| t.value(p.contact(), f)))
         }
+        F::IsBuyer => V::OptIn(if p.orders_count() > 0 || p.customer_id().is_some() {
+            OptIn::Yes
+        } else {
+            OptIn::No
+        }),
+        // The other marketplace fields and a shop's own fields have no value in a customer
+        // profile: locally they are absent.
+        F::IsSeller
+        | F::IsAdministrator
+        | F::SellerStuckWithoutProducts
+        | F::SellerStuckWithoutSales => V::OptIn(OptIn::Unknown),
+        F::SellerProductsCount | F::SellerSalesCount | F::SellerRevenue | F::SellerMilestone => {
+            V::Number(None)
+        }
+        F::SellerRegisteredAt
+        | F::SellerFirstSaleAt
+        | F::SellerLastSaleAt
+        | F::SellerMilestoneAt => V::Date(None),
         // A shop's own field has no value in a profile: locally it is absent (the provider,
         // which has the values, evaluates segments on it).
         F::Custom(c) => match c.kind() {

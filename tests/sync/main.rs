@@ -8,6 +8,7 @@ mod engine;
 mod erase;
 mod faults;
 mod fields;
+mod marketplace;
 mod mirror;
 mod pipeline;
 mod plan;

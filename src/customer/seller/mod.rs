@@ -28,6 +28,8 @@
 
 mod input;
 mod profile;
+mod segments;
 
 pub use input::{Marketplace, Product, Seller, SellerIdx, SellerStatus, SubOrder};
 pub use profile::{SellerPolicy, SellerProfile};
+pub use segments::marketplace_defaults;
