@@ -41,6 +41,7 @@ pub mod clv;
 mod consolidate;
 mod consolidation;
 mod dataset;
+pub mod events;
 mod field;
 mod input;
 pub(crate) mod money;

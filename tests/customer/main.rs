@@ -10,6 +10,7 @@
 
 mod clv;
 mod clv_values;
+mod events;
 mod golden;
 mod oracle;
 mod pipeline;

@@ -84,6 +84,8 @@ pub struct SellerProfile {
     pub registered_at: Option<DateTime<Utc>>,
     /// Active products created by `as_of`.
     pub products_count: u32,
+    /// When the first of them was created.
+    pub first_product_at: Option<DateTime<Utc>>,
     /// Counted sub-orders placed by `as_of`.
     pub sales_count: u32,
     /// Their value net of refunds (per the policy), in the reporting currency.
@@ -194,6 +196,7 @@ impl Marketplace {
                     status: s.status.clone(),
                     registered_at: s.registered_at,
                     products_count: a.products,
+                    first_product_at: a.first_product.and_then(instant),
                     sales_count: count,
                     revenue: Money::new(a.revenue, rules.currency),
                     first_sale_at: a.sales.first().and_then(|&t| instant(t)),
