@@ -65,6 +65,7 @@ mod segments;
 mod senders;
 mod session;
 mod stats;
+mod stoplist;
 mod tracks;
 mod types;
 
@@ -93,6 +94,7 @@ pub use redirect::MAX_REDIRECTS;
 pub use segments::SegmentsHandler;
 pub use senders::{Sender, SendersHandler};
 pub use stats::{StatQuery, StatRows, StatsHandler};
+pub use stoplist::StoplistHandler;
 pub use tracks::{Track, TrackInfo, TrackListQuery, TrackStatus, TracksHandler};
 pub use types::{Accepted, AddrType, Pong};
 
@@ -311,6 +313,18 @@ impl Client {
     #[must_use]
     pub fn drafts(&self) -> DraftsHandler {
         DraftsHandler::new(Arc::clone(&self.core))
+    }
+
+    /// The stop-list (`stoplist.*`).
+    ///
+    /// ```no_run
+    /// # async fn run(client: relance::sendsay::Client) -> relance::Result<()> {
+    /// let stopped = client.stoplist().get().await?;
+    /// # Ok(()) }
+    /// ```
+    #[must_use]
+    pub fn stoplist(&self) -> StoplistHandler {
+        StoplistHandler::new(Arc::clone(&self.core))
     }
 
     /// Sender addresses and SMS sender names (`issue.emailsender.*`, `issue.smssender.*`).

@@ -535,23 +535,14 @@ impl SyncTarget for SendsayTarget {
         since: Option<chrono::DateTime<chrono::Utc>>,
     ) -> Result<Vec<super::ConsentChange>> {
         // The stop-list: every address no mail goes to, without dates (so `since` cannot
-        // narrow it). The answer's shape is not documented: a `list` of addresses, or of
-        // objects with an `email`, at the top level or under `obj`, is accepted.
+        // narrow it).
         let _ = since;
-        let reply = self.client.call("stoplist.get", Value::Null).await?;
-        let list = reply
-            .get("list")
-            .or_else(|| reply.get("obj").and_then(|o| o.get("list")))
-            .and_then(Value::as_array)
-            .cloned()
-            .unwrap_or_default();
-        Ok(list
+        Ok(self
+            .client
+            .stoplist()
+            .get()
+            .await?
             .iter()
-            .filter_map(|item| match item {
-                Value::String(e) => Some(e.as_str()),
-                other => other.get("email").and_then(Value::as_str),
-            })
-            .filter(|e| !e.trim().is_empty())
             .map(|e| super::ConsentChange::new(e, false, None))
             .collect())
     }

@@ -21,5 +21,6 @@ mod segments;
 mod senders;
 mod session;
 mod stats;
+mod stoplist;
 mod traces;
 mod tracks;
