@@ -19,15 +19,14 @@ pub struct StoplistHandler {
 
 /// The addresses of a `stoplist.get` answer. Its shape is not documented: a `list` of
 /// addresses, or of objects with an `email`, at the top level or under `obj`, is accepted.
-fn addresses(reply: Value) -> crate::error::Result<Vec<String>> {
+fn addresses(reply: &Value) -> Vec<String> {
     let list = reply
         .get("list")
         .or_else(|| reply.get("obj").and_then(|o| o.get("list")))
         .and_then(Value::as_array)
         .cloned()
         .unwrap_or_default();
-    Ok(list
-        .iter()
+    list.iter()
         .filter_map(|item| match item {
             Value::String(e) => Some(e.trim().to_owned()),
             other => other
@@ -36,7 +35,7 @@ fn addresses(reply: Value) -> crate::error::Result<Vec<String>> {
                 .map(|e| e.trim().to_owned()),
         })
         .filter(|e| !e.is_empty())
-        .collect())
+        .collect()
 }
 
 fn list_param(emails: &[&str]) -> crate::error::Result<Map<String, Value>> {
@@ -68,7 +67,8 @@ impl StoplistHandler {
     /// # Ok(()) }
     /// ```
     pub fn get(&self) -> Request<Vec<String>> {
-        self.core.action("stoplist.get", Ok(Map::new()), addresses)
+        self.core
+            .action("stoplist.get", Ok(Map::new()), |v| Ok(addresses(&v)))
     }
 
     /// Adds addresses (`stoplist.add`, `{"list": [...]}`; asynchronous on the service).
