@@ -156,7 +156,8 @@ impl Default for EventPolicy {
 /// use relance::customer::seller::SellerPolicy;
 /// use relance::customer::{ConsolidationPolicy, Currency, Dataset};
 /// let policy = ConsolidationPolicy::new(Currency::EUR, Utc.with_ymd_and_hms(2024, 1, 2, 0, 0, 0).unwrap(), chrono_tz::UTC);
-/// let buyers = Dataset::new().consolidate(&policy)?;
+/// let shop = Dataset::new();
+/// let buyers = shop.consolidate(&policy)?;
 /// let since = Utc.with_ymd_and_hms(2024, 1, 1, 0, 0, 0).unwrap();
 /// assert!(lifecycle_events(since, &buyers, &policy, &[], &SellerPolicy::default(), &EventPolicy::default()).is_empty());
 /// # Ok::<(), relance::customer::ConsolidationError>(())
