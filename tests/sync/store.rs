@@ -45,6 +45,23 @@ async fn lock_eventually<S: StateStore>(store: &S) -> RunLock {
     }
 }
 
+/// Delivered event keys: recorded once, read back in order, idempotent.
+async fn delivered_events<S: StateStore>(store: &S) {
+    let keys = [
+        "a@b.fr/seller/first_sale/1",
+        "a@b.fr/seller/milestone_100/2",
+        "c@d.fr/buyer/delivered/3",
+    ];
+    assert_eq!(store.delivered(&keys).await.unwrap(), [false, false, false]);
+    store.mark_delivered(&keys[..2]).await.unwrap();
+    store.mark_delivered(&keys[1..2]).await.unwrap();
+    assert_eq!(store.delivered(&keys).await.unwrap(), [true, true, false]);
+    assert_eq!(store.delivered(&[]).await.unwrap(), Vec::<bool>::new());
+    // Events are not contacts: forgetting a contact keeps its delivered events.
+    store.forget(&["a@b.fr"]).await.unwrap();
+    assert_eq!(store.delivered(&keys[..1]).await.unwrap(), [true]);
+}
+
 async fn round_trip_overwrite_forget<S: StateStore>(store: &S) {
     assert!(store.load().await.unwrap().is_empty());
     store
@@ -165,6 +182,7 @@ async fn a_million_in_chunks<S: StateStore>(store: &S) {
 #[tokio::test]
 async fn memory_store() {
     round_trip_overwrite_forget(&MemoryStore::new(scope("1"))).await;
+    delivered_events(&MemoryStore::new(scope("1"))).await;
     let store = MemoryStore::new(scope("1"));
     lock_is_exclusive_and_released(&store, &store.clone()).await;
     text_state_is_imported_once(&MemoryStore::new(scope("1"))).await;
@@ -200,6 +218,31 @@ mod sqlite {
         assert_eq!(loaded.len(), 2);
         assert_eq!(loaded.get("ann@example.com"), Some(u64::MAX));
         assert!(reopened.path().is_absolute());
+    }
+
+    #[tokio::test]
+    async fn delivered_events_survive_a_reopen_and_old_files_get_the_table() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = open(&dir, "12345").unwrap();
+        delivered_events(&store).await;
+        drop(store);
+        let reopened = open(&dir, "12345").unwrap();
+        assert_eq!(
+            reopened
+                .delivered(&["a@b.fr/seller/first_sale/1"])
+                .await
+                .unwrap(),
+            [true]
+        );
+        // A store written before events existed: the table is added on open.
+        drop(reopened);
+        let conn = rusqlite::Connection::open(dir.path().join("state.db")).unwrap();
+        conn.execute_batch("DROP TABLE relance_delivered_events")
+            .unwrap();
+        drop(conn);
+        let old = open(&dir, "12345").unwrap();
+        old.mark_delivered(&["k"]).await.unwrap();
+        assert_eq!(old.delivered(&["k"]).await.unwrap(), [true]);
     }
 
     #[tokio::test]
@@ -402,6 +445,22 @@ mod postgres {
                 .unwrap();
             let loaded = again.load().await.unwrap();
             assert_eq!(loaded.get("ann@example.com"), Some(u64::MAX));
+        })
+        .await;
+    }
+
+    #[tokio::test]
+    async fn delivered_events_in_the_table_per_scope() {
+        on_fresh_store("events-a", async |url, a| {
+            delivered_events(a).await;
+            let b = PostgresStore::connect(url, unique_scope("events-b"))
+                .await
+                .unwrap();
+            assert_eq!(
+                b.delivered(&["a@b.fr/seller/first_sale/1"]).await.unwrap(),
+                [false],
+                "another scope's events are its own"
+            );
         })
         .await;
     }

@@ -1,6 +1,6 @@
 //! A store without persistence, for tests and one-off runs.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use super::fingerprints::{Builder, normalise};
@@ -29,6 +29,7 @@ pub struct MemoryStore {
 #[derive(Debug, Default)]
 struct Inner {
     pushed: HashMap<String, u64>,
+    delivered: HashSet<String>,
     locked: bool,
 }
 
@@ -102,6 +103,17 @@ impl StateStore for MemoryStore {
         for (email, fingerprint) in pushed {
             inner.pushed.insert(email.into_owned(), fingerprint);
         }
+        Ok(())
+    }
+
+    async fn delivered(&self, keys: &[&str]) -> Result<Vec<bool>> {
+        let inner = self.inner();
+        Ok(keys.iter().map(|k| inner.delivered.contains(*k)).collect())
+    }
+
+    async fn mark_delivered(&self, keys: &[&str]) -> Result<()> {
+        let mut inner = self.inner();
+        inner.delivered.extend(keys.iter().map(|k| (*k).to_owned()));
         Ok(())
     }
 

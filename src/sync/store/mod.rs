@@ -148,6 +148,42 @@ pub trait StateStore: Send + Sync {
     /// ```
     fn forget(&self, emails: &[&str]) -> impl Future<Output = Result<()>> + Send;
 
+    /// Which of these event keys (see
+    /// [`LifecycleEvent::key`](crate::customer::events::LifecycleEvent::key)) were recorded
+    /// delivered, in order. The default refuses: a store that cannot keep events says so.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> relance::Result<()> {
+    /// use relance::sync::store::{MemoryStore, Scope, StateStore};
+    /// let store = MemoryStore::new(Scope::new("sendethic", "1")?);
+    /// store.mark_delivered(&["a@b.fr/seller/first_sale/1"]).await?;
+    /// assert_eq!(store.delivered(&["a@b.fr/seller/first_sale/1", "x"]).await?, [true, false]);
+    /// # Ok(()) }
+    /// ```
+    fn delivered(&self, keys: &[&str]) -> impl Future<Output = Result<Vec<bool>>> + Send {
+        let _ = keys;
+        async { Err(Error::config("this store cannot keep delivered events")) }
+    }
+
+    /// Records event keys as delivered, all or none; a key recorded before stays recorded
+    /// (with its first instant). The default refuses.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> relance::Result<()> {
+    /// use relance::sync::store::{MemoryStore, Scope, StateStore};
+    /// let store = MemoryStore::new(Scope::new("sendethic", "1")?);
+    /// store.mark_delivered(&["k"]).await?;
+    /// store.mark_delivered(&["k"]).await?;
+    /// assert_eq!(store.delivered(&["k"]).await?, [true]);
+    /// # Ok(()) }
+    /// ```
+    fn mark_delivered(&self, keys: &[&str]) -> impl Future<Output = Result<()>> + Send {
+        let _ = keys;
+        async { Err(Error::config("this store cannot keep delivered events")) }
+    }
+
     /// Imports a text state written by [`SyncState::to_text`] (the format before stores),
     /// once: a store that already records a push is refused with [`StateError::NotEmpty`].
     /// The text is checked whole (a truncated or altered text is refused) and recorded in

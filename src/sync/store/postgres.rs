@@ -29,6 +29,19 @@ CREATE TABLE IF NOT EXISTS relance_sync_state (
 COMMIT;
 ";
 
+const CREATE_EVENTS_TABLE: &str = "
+BEGIN;
+SELECT pg_advisory_xact_lock(hashtextextended('relance_delivered_events', 0));
+CREATE TABLE IF NOT EXISTS relance_delivered_events (
+    provider text NOT NULL,
+    account text NOT NULL,
+    key text NOT NULL,
+    delivered_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (provider, account, key)
+);
+COMMIT;
+";
+
 const LOCK: &str = "SELECT pg_try_advisory_lock(hashtextextended($1, 0))";
 const UNLOCK: &str = "SELECT pg_advisory_unlock(hashtextextended($1, 0))";
 
@@ -67,6 +80,8 @@ pub struct PostgresStore {
     load: Statement,
     record: Statement,
     forget: Statement,
+    delivered: Statement,
+    mark_delivered: Statement,
 }
 
 impl std::fmt::Debug for PostgresStore {
@@ -157,6 +172,20 @@ impl PostgresStore {
         if !exists {
             client.batch_execute(CREATE_TABLE).await.map_err(failed)?;
         }
+        let events: bool = client
+            .query_one(
+                "SELECT to_regclass('relance_delivered_events') IS NOT NULL",
+                &[],
+            )
+            .await
+            .and_then(|row| row.try_get(0))
+            .map_err(failed)?;
+        if !events {
+            client
+                .batch_execute(CREATE_EVENTS_TABLE)
+                .await
+                .map_err(failed)?;
+        }
         let prepare = |sql| client.prepare(sql);
         let load = prepare(
             "SELECT email, fingerprint FROM relance_sync_state \
@@ -179,6 +208,19 @@ impl PostgresStore {
         )
         .await
         .map_err(failed)?;
+        let delivered = prepare(
+            "SELECT key FROM relance_delivered_events \
+             WHERE provider = $1 AND account = $2 AND key = ANY($3::text[])",
+        )
+        .await
+        .map_err(failed)?;
+        let mark_delivered = prepare(
+            "INSERT INTO relance_delivered_events (provider, account, key) \
+             SELECT $1, $2, unnest($3::text[]) \
+             ON CONFLICT (provider, account, key) DO NOTHING",
+        )
+        .await
+        .map_err(failed)?;
         Ok(Self {
             scope,
             client,
@@ -186,6 +228,8 @@ impl PostgresStore {
             load,
             record,
             forget,
+            delivered,
+            mark_delivered,
         })
     }
 }
@@ -295,6 +339,31 @@ impl StateStore for PostgresStore {
             )
             .await
             .map_err(|e| StateError::backend("cannot record pushes", e))?;
+        Ok(())
+    }
+
+    async fn delivered(&self, keys: &[&str]) -> Result<Vec<bool>> {
+        let rows = self
+            .client
+            .query(
+                &self.delivered,
+                &[&self.scope.provider(), &self.scope.account(), &keys],
+            )
+            .await
+            .map_err(|e| StateError::backend("cannot read delivered events", e))?;
+        let found: std::collections::HashSet<String> =
+            rows.iter().filter_map(|r| r.try_get(0).ok()).collect();
+        Ok(keys.iter().map(|k| found.contains(*k)).collect())
+    }
+
+    async fn mark_delivered(&self, keys: &[&str]) -> Result<()> {
+        self.client
+            .execute(
+                &self.mark_delivered,
+                &[&self.scope.provider(), &self.scope.account(), &keys],
+            )
+            .await
+            .map_err(|e| StateError::backend("cannot record delivered events", e))?;
         Ok(())
     }
 

@@ -25,6 +25,10 @@ CREATE TABLE IF NOT EXISTS relance_sync_state (
     fingerprint INTEGER NOT NULL,
     pushed_at INTEGER NOT NULL
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS relance_delivered_events (
+    key TEXT PRIMARY KEY NOT NULL,
+    delivered_at INTEGER NOT NULL
+) WITHOUT ROWID;
 ";
 
 /// A [`StateStore`] in a `SQLite` file (feature `sqlite`, on by default; `SQLite` is compiled
@@ -188,7 +192,8 @@ fn check_scope(conn: &mut Connection, scope: &Scope, path: &Path) -> Result<()> 
                     found,
                 }));
             }
-            Ok(())
+            // Tables added since the store was created (the delivered events) are kept.
+            tx.commit().map_err(failed)
         }
         (Ok(None), Ok(None), Ok(None)) => {
             for (key, value) in [
@@ -302,6 +307,36 @@ impl StateStore for SqliteStore {
                 )?;
                 for (email, fingerprint) in &pushed {
                     stmt.execute(params![email, fingerprint, at])?;
+                }
+            }
+            tx.commit()
+        })
+        .await
+    }
+
+    async fn delivered(&self, keys: &[&str]) -> Result<Vec<bool>> {
+        let keys: Vec<String> = keys.iter().map(|k| (*k).to_owned()).collect();
+        self.with_conn("cannot read delivered events", move |conn| {
+            let mut stmt = conn.prepare("SELECT 1 FROM relance_delivered_events WHERE key = ?1")?;
+            keys.iter()
+                .map(|k| stmt.exists([k]))
+                .collect::<rusqlite::Result<Vec<bool>>>()
+        })
+        .await
+    }
+
+    async fn mark_delivered(&self, keys: &[&str]) -> Result<()> {
+        let keys: Vec<String> = keys.iter().map(|k| (*k).to_owned()).collect();
+        self.with_conn("cannot record delivered events", move |conn| {
+            let at = now();
+            let tx = conn.transaction()?;
+            {
+                let mut stmt = tx.prepare(
+                    "INSERT INTO relance_delivered_events (key, delivered_at) VALUES (?1, ?2) \
+                     ON CONFLICT (key) DO NOTHING",
+                )?;
+                for key in &keys {
+                    stmt.execute(params![key, at])?;
                 }
             }
             tx.commit()
