@@ -38,6 +38,7 @@
 
 mod batch;
 mod consent;
+mod deliver;
 mod engine;
 mod fields;
 mod joined;
@@ -55,6 +56,7 @@ pub mod store;
 mod target;
 
 pub use consent::ConsentChange;
+pub use deliver::EventReport;
 pub use engine::Syncer;
 pub use fields::{Naming, connector_tags, label, tag};
 pub use marketplace::marketplace_records;
@@ -66,4 +68,4 @@ pub use report::{ContactOutcome, Outcome, Progress, Provisioning, SyncPlan, Sync
 pub use sendethic::SendethicTarget;
 pub use sendsay::SendsayTarget;
 pub use state::SyncState;
-pub use target::{Erased, SegmentOutcome, SegmentRef, Subscribed, SyncTarget};
+pub use target::{Erased, EventDelivery, SegmentOutcome, SegmentRef, Subscribed, SyncTarget};

@@ -14,6 +14,7 @@ use super::store::Scope;
 use super::target::with_side_events;
 use super::{Erased, Naming, PhoneRegion, SegmentOutcome, SyncTarget};
 use crate::JobWait;
+use crate::customer::events::{EventKind, LifecycleEvent};
 use crate::customer::segment::{self as domain, Match, Op, Value as Operand};
 use crate::customer::{FieldKind, OptIn, ProfileField};
 use crate::error::{Error, Result};
@@ -64,6 +65,7 @@ pub struct SendsayTarget {
     /// when `None`).
     double_opt_in: bool,
     confirmation_letter: Option<String>,
+    event_workflows: std::collections::BTreeMap<EventKind, i64>,
 }
 
 impl SendsayTarget {
@@ -87,6 +89,7 @@ impl SendsayTarget {
             sign_up_list: None,
             double_opt_in: false,
             confirmation_letter: None,
+            event_workflows: std::collections::BTreeMap::new(),
         }
     }
 
@@ -158,6 +161,24 @@ impl SendsayTarget {
     pub fn double_opt_in(mut self, letter: Option<&str>) -> Self {
         self.double_opt_in = true;
         self.confirmation_letter = letter.map(str::to_owned);
+        self
+    }
+
+    /// Delivers events of `kind` by starting a workflow for the member
+    /// (`sequence.member.start {"id": workflow, "email": …}`). Such a start sends mail: it is
+    /// never retried automatically, and an ambiguous one is reported, not resolved (Sendsay
+    /// offers no read-back of a start).
+    ///
+    /// ```no_run
+    /// # fn f(client: relance::sendsay::Client) {
+    /// use relance::customer::events::EventKind;
+    /// let target = relance::sync::SendsayTarget::new(client).event_workflow(EventKind::FirstSale, 12);
+    /// # let _ = target;
+    /// # }
+    /// ```
+    #[must_use]
+    pub fn event_workflow(mut self, kind: EventKind, workflow_id: i64) -> Self {
+        self.event_workflows.insert(kind, workflow_id);
         self
     }
 
@@ -545,6 +566,19 @@ impl SyncTarget for SendsayTarget {
             .iter()
             .map(|e| super::ConsentChange::new(e, false, None))
             .collect())
+    }
+
+    async fn deliver_event(&self, event: &LifecycleEvent) -> Result<super::EventDelivery> {
+        let Some(&workflow) = self.event_workflows.get(&event.kind) else {
+            return Ok(super::EventDelivery::Unmapped);
+        };
+        self.client
+            .call(
+                "sequence.member.start",
+                serde_json::json!({"id": workflow, "email": event.email}),
+            )
+            .await?;
+        Ok(super::EventDelivery::Delivered)
     }
 
     async fn erase(&self, email: &str) -> Result<Erased> {

@@ -7,6 +7,7 @@ use futures_util::stream::BoxStream;
 use super::record::SyncRecord;
 use super::store::Scope;
 use crate::customer::ProfileField;
+use crate::customer::events::LifecycleEvent;
 use crate::customer::segment::SegmentSpec;
 use crate::error::Result;
 use crate::http::BulkEvent;
@@ -111,6 +112,33 @@ pub trait SyncTarget: Send + Sync {
         }
     }
 
+    /// Delivers one lifecycle event to the automation configured for its kind: done only
+    /// when the service confirmed the call; [`EventDelivery::Unmapped`] when no automation
+    /// is configured for the kind. Never retried automatically (a delivery triggers mail).
+    /// The default refuses.
+    fn deliver_event(
+        &self,
+        event: &LifecycleEvent,
+    ) -> impl Future<Output = Result<EventDelivery>> + Send {
+        let key = event.key();
+        async move {
+            Err(crate::error::Error::config(format!(
+                "this target cannot deliver events ({key})"
+            )))
+        }
+    }
+
+    /// Whether an event whose delivery was ambiguous reached the service, read back:
+    /// `Some(true)` it did, `Some(false)` it did not (it may be delivered again), `None` the
+    /// service cannot tell (the default).
+    fn event_landed(
+        &self,
+        event: &LifecycleEvent,
+    ) -> impl Future<Output = Result<Option<bool>>> + Send {
+        let _ = event;
+        async { Ok(None) }
+    }
+
     /// Unsubscribes one contact from the service's marketing mail (for contacts that left
     /// the shop, under [`Mirror::Unsubscribe`](super::Mirror::Unsubscribe)); done when the
     /// service confirmed it or does not have the contact. Safe to call again. The default
@@ -123,6 +151,16 @@ pub trait SyncTarget: Send + Sync {
             )))
         }
     }
+}
+
+/// What [`SyncTarget::deliver_event`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum EventDelivery {
+    /// The service confirmed it.
+    Delivered,
+    /// No automation is configured for the event's kind: nothing was sent.
+    Unmapped,
 }
 
 /// Where a sign-up ([`SyncTarget::subscribe`]) left the contact.

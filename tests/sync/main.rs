@@ -6,6 +6,7 @@ mod clv;
 mod consent;
 mod engine;
 mod erase;
+mod events;
 mod faults;
 mod fields;
 mod marketplace;

@@ -11,6 +11,7 @@ use futures_util::stream::{BoxStream, StreamExt};
 use super::store::Scope;
 use super::target::with_side_events;
 use super::{Erased, Naming, PhoneRegion, SegmentOutcome, SyncTarget};
+use crate::customer::events::{EventKind, LifecycleEvent};
 use crate::customer::segment as domain;
 use crate::customer::{FieldKind, ProfileField};
 use crate::error::{Error, Result};
@@ -67,6 +68,8 @@ pub struct SendethicTarget {
     emailoptin: bool,
     /// The `source` written on sign-ups.
     sign_up_source: Option<String>,
+    /// The triggered operation of each event kind.
+    event_operations: BTreeMap<EventKind, i64>,
 }
 
 impl SendethicTarget {
@@ -91,6 +94,7 @@ impl SendethicTarget {
             adopt: BTreeMap::new(),
             emailoptin: true,
             sign_up_source: None,
+            event_operations: BTreeMap::new(),
         }
     }
 
@@ -236,6 +240,23 @@ impl SendethicTarget {
     #[must_use]
     pub fn sign_up_source(mut self, label: impl Into<String>) -> Self {
         self.sign_up_source = Some(label.into());
+        self
+    }
+
+    /// Delivers events of `kind` to the contact's history with the id of a triggered
+    /// operation (`POST /contact/history`: the operation id is what Sendethic's triggers
+    /// use), the event's key as the entry's title.
+    ///
+    /// ```no_run
+    /// # fn f(client: relance::sendethic::Client) {
+    /// use relance::customer::events::EventKind;
+    /// let target = relance::sync::SendethicTarget::new(client).event_operation(EventKind::FirstSale, 4242);
+    /// # let _ = target;
+    /// # }
+    /// ```
+    #[must_use]
+    pub fn event_operation(mut self, kind: EventKind, operation_id: i64) -> Self {
+        self.event_operations.insert(kind, operation_id);
         self
     }
 
@@ -606,6 +627,28 @@ impl SyncTarget for SendethicTarget {
             }
         }
         Ok(out)
+    }
+
+    async fn deliver_event(&self, event: &LifecycleEvent) -> Result<super::EventDelivery> {
+        let Some(&operation) = self.event_operations.get(&event.kind) else {
+            return Ok(super::EventDelivery::Unmapped);
+        };
+        let entry =
+            crate::sendethic::NewContactLog::new(event.key(), event.at).operation_id(operation);
+        self.client
+            .contacts()
+            .add_history(&event.email, [entry])
+            .await?;
+        Ok(super::EventDelivery::Delivered)
+    }
+
+    async fn event_landed(&self, event: &LifecycleEvent) -> Result<Option<bool>> {
+        // The entry's title is the event's key: read the contact's recent history.
+        let key = event.key();
+        let history = self.client.contacts().history(&event.email, 100).await?;
+        Ok(Some(history.logs.iter().any(|l| {
+            l.title.as_deref() == Some(key.as_str()) || l.object.as_deref() == Some(key.as_str())
+        })))
     }
 
     async fn unsubscribe(&self, email: &str) -> Result<()> {

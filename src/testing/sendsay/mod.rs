@@ -16,6 +16,7 @@ mod issues;
 mod members;
 mod router;
 mod senders;
+mod sequences;
 mod session;
 mod state;
 mod stats;

@@ -10,8 +10,8 @@ use serde_json::{Map, Value, json};
 use super::call::{Action, Answer, Params, err, s, truthy};
 use super::state::State;
 use super::{
-    ACCOUNT, API_KEY, account, drafts, fields, groups, issues, members, senders, session, stats,
-    stoplist, tracks,
+    ACCOUNT, API_KEY, account, drafts, fields, groups, issues, members, senders, sequences,
+    session, stats, stoplist, tracks,
 };
 use crate::testing::core::{Reply, Service, lock};
 
@@ -29,6 +29,7 @@ const ACTIONS: &[&[(&str, Action)]] = &[
     tracks::ACTIONS,
     stats::ACTIONS,
     stoplist::ACTIONS,
+    sequences::ACTIONS,
 ];
 
 /// Runs the action the parameters name.

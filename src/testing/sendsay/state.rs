@@ -37,6 +37,8 @@ pub(super) struct State {
     pub(super) stoplist: std::collections::BTreeSet<String>,
     /// The double-opt-in letters sent, by member key.
     pub(super) confirmation_letters: Vec<String>,
+    /// Workflow starts, `(workflow id, member)`.
+    pub(super) workflow_starts: Vec<(i64, String)>,
 }
 
 impl Default for State {
@@ -57,6 +59,7 @@ impl Default for State {
             timezone: chrono_tz::UTC,
             stoplist: std::collections::BTreeSet::new(),
             confirmation_letters: Vec::new(),
+            workflow_starts: Vec::new(),
         }
     }
 }

@@ -1,0 +1,128 @@
+//! Lifecycle events delivered exactly once: what the store records as delivered is never
+//! sent again, an ambiguous delivery is resolved by reading back where the service allows
+//! and otherwise reported, never resent automatically.
+
+use super::engine::Syncer;
+use super::store::StateStore;
+use super::target::{EventDelivery, SyncTarget};
+use crate::customer::events::LifecycleEvent;
+use crate::error::{Error, Result};
+
+/// The store's marker of an event whose delivery was ambiguous.
+fn unresolved(key: &str) -> String {
+    format!("unresolved/{key}")
+}
+
+/// Whether an error proves the request was not acted on (refused before sending, a 4xx, or
+/// an error the service named in a complete answer, such as a Sendsay `errors[]`), as
+/// opposed to one that may have reached it (a timeout, a reset, a 5xx).
+fn definitely_not_sent(e: &Error) -> bool {
+    let named = e.api().is_some_and(|a| a.code.is_some() && a.status < 500);
+    matches!(e, Error::InvalidInput { .. } | Error::Config(_))
+        || named
+        || e.status()
+            .is_some_and(|s| (400..500).contains(&s) && s != 408 && s != 429)
+}
+
+/// What [`Syncer::deliver_events`] did, by event key.
+#[derive(Debug, Default)]
+#[non_exhaustive]
+pub struct EventReport {
+    /// Delivered and confirmed by the service in this call (or found delivered by reading
+    /// back an earlier ambiguous delivery).
+    pub delivered: Vec<String>,
+    /// Recorded delivered before: not sent again.
+    pub already_delivered: usize,
+    /// No automation is configured for their kind: nothing sent, nothing recorded.
+    pub unmapped: Vec<String>,
+    /// The delivery may or may not have reached the service, and the service cannot tell:
+    /// not resent automatically (see [`Syncer::resolve_event`]).
+    pub ambiguous: Vec<(String, Error)>,
+    /// Refused (not delivered, safe to try again after fixing the cause).
+    pub failed: Vec<(String, Error)>,
+}
+
+impl<T: SyncTarget, S: StateStore> Syncer<T, S> {
+    /// Delivers lifecycle events (from
+    /// [`lifecycle_events`](crate::customer::events::lifecycle_events)) to the target's
+    /// automations, each at most once: an event the store records delivered is skipped; a
+    /// confirmed delivery is recorded at once (a crash re-delivers only the unconfirmed); a
+    /// delivery that may have reached the service is marked unresolved, then on the next
+    /// call read back where the service allows (Sendethic: the contact's history) and
+    /// delivered again only if it did not land, or else left reported as ambiguous. Holds
+    /// the run lock.
+    ///
+    /// ```no_run
+    /// # async fn f(mut syncer: relance::sync::Syncer<relance::sync::SendethicTarget, relance::sync::store::MemoryStore>, events: Vec<relance::customer::events::LifecycleEvent>) -> relance::Result<()> {
+    /// let report = syncer.deliver_events(&events).await?;
+    /// println!("{} delivered, {} ambiguous", report.delivered.len(), report.ambiguous.len());
+    /// # Ok(()) }
+    /// ```
+    pub async fn deliver_events(&mut self, events: &[LifecycleEvent]) -> Result<EventReport> {
+        self.check_scope()?;
+        let lock = self.store.lock().await?;
+        let keys: Vec<String> = events.iter().map(LifecycleEvent::key).collect();
+        let refs: Vec<&str> = keys.iter().map(String::as_str).collect();
+        let done = self.store.delivered(&refs).await?;
+        let marks: Vec<String> = keys.iter().map(|k| unresolved(k)).collect();
+        let mark_refs: Vec<&str> = marks.iter().map(String::as_str).collect();
+        let pending = self.store.delivered(&mark_refs).await?;
+        let mut report = EventReport::default();
+        for (i, event) in events.iter().enumerate() {
+            let key = &keys[i];
+            if done[i] {
+                report.already_delivered += 1;
+                continue;
+            }
+            if pending[i] {
+                match self.target.event_landed(event).await {
+                    Ok(Some(true)) => {
+                        self.store.mark_delivered(&[key]).await?;
+                        report.delivered.push(key.clone());
+                        continue;
+                    }
+                    Ok(Some(false)) => {}
+                    Ok(None) => {
+                        let e = Error::Protocol(
+                            "an earlier delivery may have reached the service, which cannot tell; resolve it with Syncer::resolve_event".into(),
+                        );
+                        report.ambiguous.push((key.clone(), e));
+                        continue;
+                    }
+                    Err(e) => {
+                        report.ambiguous.push((key.clone(), e));
+                        continue;
+                    }
+                }
+            }
+            match self.target.deliver_event(event).await {
+                Ok(EventDelivery::Delivered) => {
+                    self.store.mark_delivered(&[key]).await?;
+                    report.delivered.push(key.clone());
+                }
+                Ok(_) => report.unmapped.push(key.clone()),
+                Err(e) if definitely_not_sent(&e) => report.failed.push((key.clone(), e)),
+                Err(e) => {
+                    self.store.mark_delivered(&[&unresolved(key)]).await?;
+                    report.ambiguous.push((key.clone(), e));
+                }
+            }
+        }
+        lock.release().await?;
+        Ok(report)
+    }
+
+    /// Settles an ambiguous delivery the service cannot read back, once the user checked
+    /// it landed (in the service's interface, say): it is recorded delivered and never sent
+    /// again. (One that did not land is sent by hand: sending it automatically could send
+    /// it twice.)
+    ///
+    /// ```no_run
+    /// # async fn f(syncer: relance::sync::Syncer<relance::sync::SendsayTarget, relance::sync::store::MemoryStore>) -> relance::Result<()> {
+    /// syncer.resolve_event("ann@example.com/seller/first_sale/1717236000").await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn resolve_event(&self, key: &str) -> Result<()> {
+        self.store.mark_delivered(&[key]).await
+    }
+}
