@@ -182,10 +182,7 @@ impl<T: SyncTarget, S: StateStore> Syncer<T, S> {
     /// ```
     pub async fn subscribe(&mut self, mut record: SyncRecord) -> Result<Subscribed> {
         self.check_scope()?;
-        if !self.prepared {
-            self.target.prepare(&self.fields).await?;
-            self.prepared = true;
-        }
+        self.ensure_prepared().await?;
         record.retain(|f| self.fields.binary_search(f).is_ok());
         record.check()?;
         let fingerprint = record.fingerprint();
@@ -439,6 +436,15 @@ impl<T: SyncTarget, S: StateStore> Syncer<T, S> {
         Ok(out)
     }
 
+    /// Provisions the fields once per syncer (runs provision again each time).
+    async fn ensure_prepared(&mut self) -> Result<()> {
+        if !self.prepared {
+            self.target.prepare(&self.fields).await?;
+            self.prepared = true;
+        }
+        Ok(())
+    }
+
     /// Refuses a store that describes another account than the target's.
     pub(super) fn check_scope(&self) -> Result<()> {
         let scope = self.target.scope()?;
@@ -648,10 +654,7 @@ impl<T: SyncTarget, S: StateStore> Syncer<T, S> {
         &mut self,
         segments: &[SegmentSpec],
     ) -> Result<Vec<SegmentOutcome>> {
-        if !self.prepared {
-            self.target.prepare(&self.fields).await?;
-            self.prepared = true;
-        }
+        self.ensure_prepared().await?;
         self.target.ensure_segments(segments).await
     }
 }

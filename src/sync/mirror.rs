@@ -56,6 +56,13 @@ pub(super) fn absent<'a>(known: &'a Fingerprints, seen: &[bool]) -> Vec<&'a str>
         .collect()
 }
 
+/// The share of the known contacts `absent` of them are (what the limit bounds).
+pub(super) fn share(absent: usize, known: usize) -> f64 {
+    #[allow(clippy::cast_precision_loss)]
+    let share = absent as f64 / known.max(1) as f64;
+    share
+}
+
 /// Applies `mode` to each absent contact, at most `limit` of the known ones: each is removed
 /// at the provider, then forgotten by the store, and reported by email.
 pub(super) async fn remove<T: SyncTarget, S: StateStore>(
@@ -69,8 +76,7 @@ pub(super) async fn remove<T: SyncTarget, S: StateStore>(
     if mode == Mirror::Keep || absent.is_empty() {
         return Ok(Vec::new());
     }
-    #[allow(clippy::cast_precision_loss)]
-    let share = absent.len() as f64 / known.max(1) as f64;
+    let share = share(absent.len(), known);
     if share > limit {
         return Err(Error::invalid(
             "mirror",

@@ -60,8 +60,7 @@ impl<T: SyncTarget, S: StateStore> Syncer<T, S> {
             }
         }
         let absent = mirror::absent(&previous, &seen);
-        #[allow(clippy::cast_precision_loss)]
-        let within = absent.len() as f64 <= self.mirror_limit * previous.len().max(1) as f64;
+        let within = mirror::share(absent.len(), previous.len()) <= self.mirror_limit;
         let to_remove = if self.mirror != Mirror::Keep && within {
             absent.into_iter().map(str::to_owned).collect()
         } else {
