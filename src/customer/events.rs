@@ -51,6 +51,43 @@ impl fmt::Display for EventKind {
     }
 }
 
+impl std::str::FromStr for EventKind {
+    type Err = crate::Error;
+
+    /// Reads a kind as [`Display`](fmt::Display) writes it (`first_sale`, `milestone_100`),
+    /// as configuration names it.
+    ///
+    /// ```
+    /// use relance::customer::events::EventKind;
+    /// assert_eq!("milestone_500".parse::<EventKind>()?, EventKind::Milestone(500));
+    /// assert_eq!("delivered".parse::<EventKind>()?, EventKind::Delivered);
+    /// assert!("shipped".parse::<EventKind>().is_err());
+    /// # Ok::<(), relance::Error>(())
+    /// ```
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(match s.trim() {
+            "registered_without_order" => Self::RegisteredWithoutOrder,
+            "first_order" => Self::FirstOrder,
+            "cart_abandoned" => Self::CartAbandoned,
+            "became_inactive" => Self::BecameInactive,
+            "delivered" => Self::Delivered,
+            "seller_without_products" => Self::SellerWithoutProducts,
+            "seller_without_sales" => Self::SellerWithoutSales,
+            "first_sale" => Self::FirstSale,
+            other => other
+                .strip_prefix("milestone_")
+                .and_then(|n| n.parse().ok())
+                .map(Self::Milestone)
+                .ok_or_else(|| {
+                    crate::Error::invalid(
+                        other,
+                        "not an event kind (first_order, milestone_100, ...)",
+                    )
+                })?,
+        })
+    }
+}
+
 /// Whose event it is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]

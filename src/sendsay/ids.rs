@@ -37,6 +37,11 @@ text_id!(
     SenderId in "relance::sendsay"
 );
 
+text_id!(
+    /// The id of a workflow (`sequence.*`), an automation set up in the account.
+    WorkflowId in "relance::sendsay"
+);
+
 /// Maps keyed by these ids are looked up with a plain `&str`.
 impl Borrow<str> for GroupId {
     fn borrow(&self) -> &str {

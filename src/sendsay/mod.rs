@@ -68,6 +68,7 @@ mod stats;
 mod stoplist;
 mod tracks;
 mod types;
+mod workflows;
 
 use std::fmt;
 use std::sync::Arc;
@@ -84,7 +85,7 @@ pub use errors::{SendsayErrorExt, SendsayErrorId};
 pub use fields::{Anketa, AnketaDetail, FieldsHandler, NewQuestion, QuestType, Question};
 pub use filter::{Filter, FilterRule};
 pub use groups::{Group, GroupType, GroupsHandler, NewGroup, Snapshot};
-pub use ids::{AnketaId, DraftId, GroupId, QuestionId, SenderId, TrackId};
+pub use ids::{AnketaId, DraftId, GroupId, QuestionId, SenderId, TrackId, WorkflowId};
 pub use issues::{IssueSend, IssuesHandler, Letter, SendWhen};
 pub use members::{
     Datakey, DatakeyMode, IfExists, MAX_SET_CHUNK, Member, MemberDelete, MemberId, MemberImport,
@@ -97,6 +98,7 @@ pub use stats::{StatQuery, StatRows, StatsHandler};
 pub use stoplist::StoplistHandler;
 pub use tracks::{Track, TrackInfo, TrackListQuery, TrackStatus, TracksHandler};
 pub use types::{Accepted, AddrType, Pong};
+pub use workflows::{WorkflowCall, WorkflowMembers, WorkflowsHandler};
 
 use self::core::Core;
 use self::session::Session;
@@ -237,6 +239,18 @@ impl Client {
     /// ```
     pub fn from_env() -> Result<Self> {
         ClientBuilder::from_env()?.build()
+    }
+
+    /// Workflow members (`sequence.member.*`).
+    ///
+    /// ```no_run
+    /// # async fn run(client: relance::sendsay::Client) -> relance::Result<()> {
+    /// client.workflows().start(&relance::sendsay::WorkflowCall::one(12, "a@b.ru")).await?;
+    /// # Ok(()) }
+    /// ```
+    #[must_use]
+    pub fn workflows(&self) -> WorkflowsHandler {
+        WorkflowsHandler::new(Arc::clone(&self.core))
     }
 
     /// Contacts (`member.*`).

@@ -5,8 +5,14 @@
 use super::engine::Syncer;
 use super::store::StateStore;
 use super::target::{EventDelivery, SyncTarget};
+use chrono::{DateTime, Utc};
+
 use crate::customer::events::LifecycleEvent;
 use crate::error::{Error, Result};
+
+/// The store checkpoint where the lifecycle events' next window starts (see
+/// [`Syncer::deliver_window`]).
+pub const EVENTS_CHECKPOINT: &str = "lifecycle_events";
 
 /// The store's marker of an event whose delivery was ambiguous.
 fn unresolved(key: &str) -> String {
@@ -109,6 +115,48 @@ impl<T: SyncTarget, S: StateStore> Syncer<T, S> {
             }
         }
         lock.release().await?;
+        Ok(report)
+    }
+
+    /// Where the next window of lifecycle events starts: the `as_of` of the last
+    /// [`deliver_window`](Self::deliver_window) whose events all landed (`None` before the
+    /// first: the caller chooses how far back a first run looks).
+    ///
+    /// ```no_run
+    /// # async fn f(syncer: relance::sync::Syncer<relance::sync::SendethicTarget, relance::sync::store::MemoryStore>) -> relance::Result<()> {
+    /// # let as_of = chrono::Utc::now();
+    /// let since = syncer.events_since().await?.unwrap_or(as_of - chrono::TimeDelta::days(1));
+    /// # Ok(()) }
+    /// ```
+    pub async fn events_since(&self) -> Result<Option<DateTime<Utc>>> {
+        self.store.checkpoint(EVENTS_CHECKPOINT).await
+    }
+
+    /// [`deliver_events`](Self::deliver_events) for the events of the window
+    /// `(events_since, as_of]`, then, when none failed and none is ambiguous, moves the
+    /// window's start to `as_of`: the next run looks only at what happened since, and a
+    /// rerun at the same `as_of` has an empty window. Otherwise the start stays, the next
+    /// run computes the window again, and only what is not recorded delivered goes out.
+    /// Unmapped events are reported and do not hold the window back.
+    ///
+    /// ```no_run
+    /// # async fn f(mut syncer: relance::sync::Syncer<relance::sync::SendethicTarget, relance::sync::store::MemoryStore>, events: Vec<relance::customer::events::LifecycleEvent>, as_of: chrono::DateTime<chrono::Utc>) -> relance::Result<()> {
+    /// let report = syncer.deliver_window(as_of, &events).await?;
+    /// assert!(report.failed.is_empty() || syncer.events_since().await? != Some(as_of));
+    /// # Ok(()) }
+    /// ```
+    pub async fn deliver_window(
+        &mut self,
+        as_of: DateTime<Utc>,
+        events: &[LifecycleEvent],
+    ) -> Result<EventReport> {
+        let report = self.deliver_events(events).await?;
+        if report.failed.is_empty()
+            && report.ambiguous.is_empty()
+            && self.events_since().await?.is_none_or(|s| s < as_of)
+        {
+            self.store.set_checkpoint(EVENTS_CHECKPOINT, as_of).await?;
+        }
         Ok(report)
     }
 

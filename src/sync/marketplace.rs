@@ -1,10 +1,8 @@
 //! A marketplace's people as sync records: one contact per person (keyed by the normalised
 //! email) with its roles, its buyer values and its seller values.
 
-use std::collections::{HashMap, HashSet};
-
-use super::record::{SyncRecord, SyncValue, record_email};
-use crate::customer::seller::SellerProfile;
+use super::record::{SyncRecord, SyncValue};
+use crate::customer::seller::{SellerProfile, people};
 use crate::customer::{Consolidation, ProfileField as F};
 
 /// The seller values of a record (the roles aside).
@@ -72,45 +70,22 @@ pub fn marketplace_records(
     sellers: &[SellerProfile],
     administrators: &[&str],
 ) -> Vec<SyncRecord> {
-    let admins: HashSet<String> = administrators
+    people(buyers, sellers, administrators)
         .iter()
-        .map(|a| record_email(a).into_owned())
-        .collect();
-    let mut by_email: HashMap<&str, &SellerProfile> =
-        sellers.iter().map(|s| (s.email.as_str(), s)).collect();
-    let roles = |record: SyncRecord, buyer: bool, seller: bool| {
-        let admin = admins.contains(record.email());
-        record
-            .with(F::IsBuyer, SyncValue::OptIn(buyer))
-            .with(F::IsSeller, SyncValue::OptIn(seller))
-            .with(F::IsAdministrator, SyncValue::OptIn(admin))
-    };
-    let mut out = Vec::with_capacity(buyers.len() + sellers.len());
-    let mut seen = HashSet::new();
-    for p in buyers.iter() {
-        let buyer = p.orders_count() > 0 || p.customer_id().is_some();
-        let mut record = SyncRecord::from_profile(p);
-        let seller = by_email.remove(record.email());
-        if let Some(s) = seller {
-            record = seller_values(record, s);
-        }
-        seen.insert(record.email().to_owned());
-        out.push(roles(record, buyer, seller.is_some()));
-    }
-    for s in sellers {
-        if seen.insert(s.email.clone()) {
-            out.push(roles(
-                seller_values(SyncRecord::new(&s.email), s),
-                false,
-                true,
-            ));
-        }
-    }
-    for a in administrators {
-        let email = record_email(a).into_owned();
-        if seen.insert(email.clone()) {
-            out.push(roles(SyncRecord::new(email), false, false));
-        }
-    }
-    out
+        .map(|person| {
+            let mut record = person
+                .buyer()
+                .map_or_else(|| SyncRecord::new(person.email()), SyncRecord::from_profile);
+            if let Some(s) = person.seller() {
+                record = seller_values(record, s);
+            }
+            record
+                .with(F::IsBuyer, SyncValue::OptIn(person.is_buyer()))
+                .with(F::IsSeller, SyncValue::OptIn(person.is_seller()))
+                .with(
+                    F::IsAdministrator,
+                    SyncValue::OptIn(person.is_administrator()),
+                )
+        })
+        .collect()
 }

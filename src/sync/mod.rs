@@ -56,7 +56,7 @@ pub mod store;
 mod target;
 
 pub use consent::ConsentChange;
-pub use deliver::EventReport;
+pub use deliver::{EVENTS_CHECKPOINT, EventReport};
 pub use engine::Syncer;
 pub use fields::{Naming, connector_tags, label, tag};
 pub use marketplace::marketplace_records;

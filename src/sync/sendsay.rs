@@ -65,7 +65,7 @@ pub struct SendsayTarget {
     /// when `None`).
     double_opt_in: bool,
     confirmation_letter: Option<String>,
-    event_workflows: std::collections::BTreeMap<EventKind, i64>,
+    event_workflows: std::collections::BTreeMap<EventKind, crate::sendsay::WorkflowId>,
 }
 
 impl SendsayTarget {
@@ -177,8 +177,12 @@ impl SendsayTarget {
     /// # }
     /// ```
     #[must_use]
-    pub fn event_workflow(mut self, kind: EventKind, workflow_id: i64) -> Self {
-        self.event_workflows.insert(kind, workflow_id);
+    pub fn event_workflow(
+        mut self,
+        kind: EventKind,
+        workflow_id: impl Into<crate::sendsay::WorkflowId>,
+    ) -> Self {
+        self.event_workflows.insert(kind, workflow_id.into());
         self
     }
 
@@ -569,14 +573,15 @@ impl SyncTarget for SendsayTarget {
     }
 
     async fn deliver_event(&self, event: &LifecycleEvent) -> Result<super::EventDelivery> {
-        let Some(&workflow) = self.event_workflows.get(&event.kind) else {
+        let Some(workflow) = self.event_workflows.get(&event.kind) else {
             return Ok(super::EventDelivery::Unmapped);
         };
         self.client
-            .call(
-                "sequence.member.start",
-                serde_json::json!({"id": workflow, "email": event.email}),
-            )
+            .workflows()
+            .start(&crate::sendsay::WorkflowCall::one(
+                workflow.clone(),
+                event.email.as_str(),
+            ))
             .await?;
         Ok(super::EventDelivery::Delivered)
     }

@@ -12,6 +12,7 @@ mod clv;
 mod clv_values;
 mod events;
 mod golden;
+mod marketplace_csv;
 mod oracle;
 mod pipeline;
 mod reference;

@@ -24,3 +24,4 @@ mod stats;
 mod stoplist;
 mod traces;
 mod tracks;
+mod workflows;

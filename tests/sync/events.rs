@@ -216,3 +216,48 @@ async fn unmapped_and_unresolvable_events_are_reported_not_sent() {
     let settled = syncer.deliver_events(&events).await.unwrap();
     assert!(settled.ambiguous.is_empty());
 }
+
+#[tokio::test]
+async fn the_window_moves_only_when_every_event_landed() {
+    let fake = FakeSendethic::start().await;
+    for i in 0..9 {
+        for who in ["b", "s"] {
+            fake.client()
+                .contacts()
+                .upsert(relance::sendethic::Contact::new(format!(
+                    "{who}{i}@e.example"
+                )))
+                .await
+                .unwrap();
+        }
+    }
+    let mut syncer = Syncer::in_memory(target(&fake)).unwrap();
+    assert_eq!(syncer.events_since().await.unwrap(), None);
+    // Night 1: one delivery refused (4xx): the window stays where it was.
+    let events = night(day(1), day(2));
+    fake.inject(Fault::status(400).on("POST", "/contact/history").times(1));
+    let report = syncer.deliver_window(day(2), &events).await.unwrap();
+    assert_eq!(report.failed.len(), 1, "{report:?}");
+    assert_eq!(report.delivered.len(), events.len() - 1);
+    assert_eq!(syncer.events_since().await.unwrap(), None);
+    // The next run computes the same window again: only the refused event goes out.
+    let since = syncer.events_since().await.unwrap().unwrap_or(day(1));
+    let events = night(since, day(2));
+    let posts = fake.hits("POST", "/contact/history");
+    let report = syncer.deliver_window(day(2), &events).await.unwrap();
+    assert_eq!(report.delivered.len(), 1, "{report:?}");
+    assert_eq!(report.already_delivered, events.len() - 1);
+    assert_eq!(fake.hits("POST", "/contact/history"), posts + 1);
+    assert_eq!(syncer.events_since().await.unwrap(), Some(day(2)));
+    // A rerun at the same `as_of` has an empty window.
+    let since = syncer.events_since().await.unwrap().unwrap();
+    assert!(night(since, day(2)).is_empty());
+    // An unmapped event does not hold the window back.
+    let mut unmapped = Syncer::in_memory(SendethicTarget::new(fake.client())).unwrap();
+    let report = unmapped
+        .deliver_window(day(3), &night(day(2), day(3)))
+        .await
+        .unwrap();
+    assert!(!report.unmapped.is_empty() && report.delivered.is_empty());
+    assert_eq!(unmapped.events_since().await.unwrap(), Some(day(3)));
+}

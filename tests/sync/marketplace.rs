@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use relance::customer::seller::{
-    Marketplace, Product, Seller, SellerPolicy, SubOrder, marketplace_defaults,
+    Marketplace, Product, Seller, SellerPolicy, SubOrder, marketplace_defaults, people,
 };
 use relance::customer::{
     Buyer, ConsolidationPolicy, Currency, Customer, Dataset, Money, Order, OrderId, OrderStatus,
@@ -126,6 +126,18 @@ async fn check<T: SyncTarget>(target: T, members: impl Fn(&SegmentRef) -> Vec<St
     let report = syncer.run(records).await.unwrap();
     assert!(report.is_complete() && report.pushed == 7, "{report}");
     let specs = marketplace_defaults(&[1, 100]);
+    // Evaluated locally, each segment selects the same people the provider will.
+    let everyone = people(&buyers, &sellers, &["ops@m.example"]);
+    assert_eq!(everyone.len(), 7);
+    for (spec, (tag, want)) in specs.iter().zip(EXPECTED) {
+        let mut got: Vec<&str> = everyone
+            .iter()
+            .filter(|p| spec.matches_person(p, as_of()))
+            .map(relance::customer::seller::Person::email)
+            .collect();
+        got.sort_unstable();
+        assert_eq!(got, want, "{tag} locally");
+    }
     let outcomes = syncer.ensure_segments(&specs).await.unwrap();
     for (outcome, (tag, want)) in outcomes.iter().zip(EXPECTED) {
         assert_eq!(outcome.tag, tag);

@@ -62,6 +62,27 @@ async fn delivered_events<S: StateStore>(store: &S) {
     assert_eq!(store.delivered(&keys[..1]).await.unwrap(), [true]);
 }
 
+/// Checkpoints: none at first, the last one set wins, one per name.
+async fn checkpoints<S: StateStore>(store: &S) {
+    let at = |s| chrono::DateTime::from_timestamp(s, 123_456_000).unwrap();
+    assert_eq!(store.checkpoint("events").await.unwrap(), None);
+    store
+        .set_checkpoint("events", at(1_700_000_000))
+        .await
+        .unwrap();
+    store.set_checkpoint("other", at(5)).await.unwrap();
+    store
+        .set_checkpoint("events", at(1_600_000_000))
+        .await
+        .unwrap();
+    assert_eq!(
+        store.checkpoint("events").await.unwrap(),
+        Some(at(1_600_000_000)),
+        "the last one set, to the microsecond"
+    );
+    assert_eq!(store.checkpoint("other").await.unwrap(), Some(at(5)));
+}
+
 async fn round_trip_overwrite_forget<S: StateStore>(store: &S) {
     assert!(store.load().await.unwrap().is_empty());
     store
@@ -183,6 +204,7 @@ async fn a_million_in_chunks<S: StateStore>(store: &S) {
 async fn memory_store() {
     round_trip_overwrite_forget(&MemoryStore::new(scope("1"))).await;
     delivered_events(&MemoryStore::new(scope("1"))).await;
+    checkpoints(&MemoryStore::new(scope("1"))).await;
     let store = MemoryStore::new(scope("1"));
     lock_is_exclusive_and_released(&store, &store.clone()).await;
     text_state_is_imported_once(&MemoryStore::new(scope("1"))).await;
@@ -243,6 +265,24 @@ mod sqlite {
         let old = open(&dir, "12345").unwrap();
         old.mark_delivered(&["k"]).await.unwrap();
         assert_eq!(old.delivered(&["k"]).await.unwrap(), [true]);
+    }
+
+    #[tokio::test]
+    async fn checkpoints_survive_a_reopen_and_old_files_get_the_table() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = open(&dir, "12345").unwrap();
+        checkpoints(&store).await;
+        drop(store);
+        let reopened = open(&dir, "12345").unwrap();
+        assert!(reopened.checkpoint("events").await.unwrap().is_some());
+        drop(reopened);
+        let conn = rusqlite::Connection::open(dir.path().join("state.db")).unwrap();
+        conn.execute_batch("DROP TABLE relance_checkpoints")
+            .unwrap();
+        drop(conn);
+        let old = open(&dir, "12345").unwrap();
+        assert_eq!(old.checkpoint("events").await.unwrap(), None);
+        checkpoints(&old).await;
     }
 
     #[tokio::test]
@@ -460,6 +500,22 @@ mod postgres {
                 b.delivered(&["a@b.fr/seller/first_sale/1"]).await.unwrap(),
                 [false],
                 "another scope's events are its own"
+            );
+        })
+        .await;
+    }
+
+    #[tokio::test]
+    async fn checkpoints_in_the_table_per_scope() {
+        on_fresh_store("checkpoints-a", async |url, a| {
+            checkpoints(a).await;
+            let b = PostgresStore::connect(url, unique_scope("checkpoints-b"))
+                .await
+                .unwrap();
+            assert_eq!(
+                b.checkpoint("events").await.unwrap(),
+                None,
+                "another scope's checkpoints are its own"
             );
         })
         .await;

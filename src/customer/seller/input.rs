@@ -293,4 +293,24 @@ impl Marketplace {
     pub fn sellers(&self) -> &[Seller] {
         &self.sellers
     }
+
+    /// The products, in the order added.
+    ///
+    /// ```
+    /// assert!(relance::customer::seller::Marketplace::new().products().is_empty());
+    /// ```
+    #[must_use]
+    pub fn products(&self) -> &[Product] {
+        &self.products
+    }
+
+    /// The sub-orders, in the order added.
+    ///
+    /// ```
+    /// assert!(relance::customer::seller::Marketplace::new().sub_orders().is_empty());
+    /// ```
+    #[must_use]
+    pub fn sub_orders(&self) -> &[SubOrder] {
+        &self.sub_orders
+    }
 }

@@ -27,9 +27,11 @@
 //! ```
 
 mod input;
+mod people;
 mod profile;
 mod segments;
 
 pub use input::{Marketplace, Product, Seller, SellerIdx, SellerStatus, SubOrder};
+pub use people::{Person, people};
 pub use profile::{SellerPolicy, SellerProfile};
 pub use segments::marketplace_defaults;

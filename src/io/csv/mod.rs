@@ -4,7 +4,9 @@
 //!
 //! Files of a shop directory (only `orders.csv` is required):
 //! - `orders.csv`: `order_id,customer_id,email,placed_at,status,amount,currency,refunded_amount`
-//!   (+ optional `cart_id,delivered_at`). `customer_id` empty for guests (then `email` is the
+//!   (+ optional `cart_id,delivered_at`, and `parent_order_id`: a row with one, other than
+//!   empty or `0`, is a marketplace seller's child order and not read as the buyer's; see
+//!   [`read_marketplace_dir`]). `customer_id` empty for guests (then `email` is the
 //!   key); `placed_at` RFC 3339; `amount`/`refunded_amount` plain decimals with `.`; `status`
 //!   one of `pending, paid, processing, shipped, completed, cancelled, refunded` or any other
 //!   string; `currency` ISO 4217.
@@ -22,9 +24,11 @@
 //! carts with neither `customer_id` nor `email` are skipped.
 
 mod id_index;
+mod marketplace;
 mod profiles;
 mod read;
 mod reader;
+mod sellers;
 mod write;
 mod writer;
 
@@ -34,11 +38,13 @@ use std::path::PathBuf;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 
+pub use marketplace::{MarketplaceDir, read_marketplace_dir, write_marketplace_dir};
 pub use profiles::{
     PROFILE_COLUMNS, write_profiles, write_profiles_file, write_profiles_file_with,
     write_profiles_with,
 };
 pub use read::read_dir;
+pub use sellers::{EVENT_COLUMNS, SELLER_COLUMNS, write_events, write_seller_profiles};
 pub use write::write_dir;
 
 /// A CSV reading error.

@@ -9,7 +9,6 @@ use chrono::NaiveDate;
 use super::CsvError;
 use super::id_index::IdIndex;
 use super::reader::Reader;
-use crate::customer::money::parse_decimal_minor;
 use crate::customer::{
     Buyer, Cart, CartId, Civility, Currency, Customer, Dataset, FxRate, Login, Money, OptIn, Order,
     OrderId, OrderIdx,
@@ -53,7 +52,13 @@ pub fn read_dir(dir: &Path) -> Result<(Dataset, Vec<FxRate>), CsvError> {
     Ok((shop.ds, rates))
 }
 
-fn parse_optin(s: &str) -> OptIn {
+/// Whether a `parent_order_id` says the row is not a child order: empty, or `0` (as
+/// CS-Cart writes it for an order that was not split).
+pub(super) fn no_parent(parent_order_id: &str) -> bool {
+    matches!(parent_order_id, "" | "0")
+}
+
+pub(super) fn parse_optin(s: &str) -> OptIn {
     match s.trim().to_ascii_lowercase().as_str() {
         "yes" | "1" | "true" | "y" => OptIn::Yes,
         "no" | "0" | "false" | "n" => OptIn::No,
@@ -160,12 +165,13 @@ impl Shop {
             r.col("cart_id"),
             r.col("delivered_at"),
         ];
+        let parent = r.col("parent_order_id");
         let mut currencies: Vec<(String, Currency)> = Vec::new();
         while r.next()? {
-            let id: u64 = r
-                .field(cols[0])
-                .parse()
-                .map_err(|_| r.err(format!("bad order_id {:?}", r.field(cols[0]))))?;
+            if !no_parent(r.field(parent)) {
+                continue; // a seller's child order: the buyer's order is its parent's row
+            }
+            let id = r.id(cols[0], "order_id")?;
             let Some(b) = self.buyer(r.field(cols[1]), r.field(cols[2])) else {
                 continue; // guest order without email: no contact
             };
@@ -173,30 +179,9 @@ impl Shop {
                 .instant(cols[3])?
                 .ok_or_else(|| r.err("missing placed_at".into()))?;
             let status = self.ds.status(r.field(cols[4]));
-            let code = r.field(cols[6]);
-            let currency = if let Some(&(_, c)) = currencies.iter().find(|(c, _)| c == code) {
-                c
-            } else {
-                let c = Currency::from_code(code)
-                    .ok_or_else(|| r.err(format!("bad currency {code:?}")))?;
-                currencies.push((code.to_owned(), c));
-                c
-            };
-            let dec = |col: usize| -> Result<i64, CsvError> {
-                match r.opt(col) {
-                    None => Ok(0),
-                    Some(s) => parse_decimal_minor(s, currency.exponent())
-                        .ok_or_else(|| r.err(format!("bad amount {s:?}"))),
-                }
-            };
-            let mut o = Order::new(
-                OrderId(id),
-                b,
-                placed,
-                status,
-                Money::new(dec(cols[5])?, currency),
-            );
-            o.refunded_minor = dec(cols[7])?;
+            let (amount, refunded) = r.money((cols[5], cols[7], cols[6]), &mut currencies)?;
+            let mut o = Order::new(OrderId(id), b, placed, status, amount);
+            o.refunded_minor = refunded;
             o.cart = match r.opt(cols[8]) {
                 None => None,
                 Some(s) => Some(CartId(

@@ -8,6 +8,8 @@ use std::path::PathBuf;
 use chrono::{DateTime, Utc};
 
 use super::{CsvError, parse_instant};
+use crate::customer::money::parse_decimal_minor;
+use crate::customer::{Currency, Money};
 
 /// A reusable record: unescaped fields stored in one buffer.
 struct Record {
@@ -146,5 +148,38 @@ impl Reader {
                 .map(Some)
                 .ok_or_else(|| self.err(format!("bad RFC 3339 instant {s:?}"))),
         }
+    }
+
+    /// A required numeric id.
+    pub(super) fn id(&self, col: usize, name: &str) -> Result<u64, CsvError> {
+        self.field(col)
+            .parse()
+            .map_err(|_| self.err(format!("bad {name} {:?}", self.field(col))))
+    }
+
+    /// An amount and its refund (empty = 0) in the row's currency; `seen` remembers the
+    /// codes already parsed.
+    pub(super) fn money(
+        &self,
+        (amount, refunded, currency): (usize, usize, usize),
+        seen: &mut Vec<(String, Currency)>,
+    ) -> Result<(Money, i64), CsvError> {
+        let code = self.field(currency);
+        let currency = if let Some(&(_, c)) = seen.iter().find(|(c, _)| c == code) {
+            c
+        } else {
+            let c = Currency::from_code(code)
+                .ok_or_else(|| self.err(format!("bad currency {code:?}")))?;
+            seen.push((code.to_owned(), c));
+            c
+        };
+        let dec = |col: usize| -> Result<i64, CsvError> {
+            match self.opt(col) {
+                None => Ok(0),
+                Some(s) => parse_decimal_minor(s, currency.exponent())
+                    .ok_or_else(|| self.err(format!("bad amount {s:?}"))),
+            }
+        };
+        Ok((Money::new(dec(amount)?, currency), dec(refunded)?))
     }
 }

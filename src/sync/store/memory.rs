@@ -30,6 +30,7 @@ pub struct MemoryStore {
 struct Inner {
     pushed: HashMap<String, u64>,
     delivered: HashSet<String>,
+    checkpoints: HashMap<String, chrono::DateTime<chrono::Utc>>,
     locked: bool,
 }
 
@@ -114,6 +115,15 @@ impl StateStore for MemoryStore {
     async fn mark_delivered(&self, keys: &[&str]) -> Result<()> {
         let mut inner = self.inner();
         inner.delivered.extend(keys.iter().map(|k| (*k).to_owned()));
+        Ok(())
+    }
+
+    async fn checkpoint(&self, name: &str) -> Result<Option<chrono::DateTime<chrono::Utc>>> {
+        Ok(self.inner().checkpoints.get(name).copied())
+    }
+
+    async fn set_checkpoint(&self, name: &str, at: chrono::DateTime<chrono::Utc>) -> Result<()> {
+        self.inner().checkpoints.insert(name.to_owned(), at);
         Ok(())
     }
 

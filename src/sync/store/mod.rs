@@ -68,6 +68,8 @@ pub use sqlite::SqliteStore;
 #[cfg_attr(docsrs, doc(cfg(feature = "postgres")))]
 pub use tokio_postgres;
 
+use chrono::{DateTime, Utc};
+
 use crate::error::{Error, Result, StateError};
 #[cfg(doc)]
 use crate::sync::SyncRecord;
@@ -184,6 +186,45 @@ pub trait StateStore: Send + Sync {
         async { Err(Error::config("this store cannot keep delivered events")) }
     }
 
+    /// The instant last recorded under `name` by [`set_checkpoint`](Self::set_checkpoint)
+    /// (`None` before the first): where a job that works on windows of time (the lifecycle
+    /// events) starts its next window. Stores without checkpoints refuse with
+    /// [`Error::Config`].
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> relance::Result<()> {
+    /// use relance::sync::store::{MemoryStore, Scope, StateStore};
+    /// let store = MemoryStore::new(Scope::new("sendethic", "42")?);
+    /// assert_eq!(store.checkpoint("events").await?, None);
+    /// # Ok(()) }
+    /// ```
+    fn checkpoint(&self, name: &str) -> impl Future<Output = Result<Option<DateTime<Utc>>>> + Send {
+        let _ = name;
+        async { Err(Error::config("this store cannot keep checkpoints")) }
+    }
+
+    /// Records `at` under `name`, replacing the previous instant.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> relance::Result<()> {
+    /// use relance::sync::store::{MemoryStore, Scope, StateStore};
+    /// let store = MemoryStore::new(Scope::new("sendethic", "42")?);
+    /// let at = chrono::DateTime::from_timestamp(1_700_000_000, 0).unwrap();
+    /// store.set_checkpoint("events", at).await?;
+    /// assert_eq!(store.checkpoint("events").await?, Some(at));
+    /// # Ok(()) }
+    /// ```
+    fn set_checkpoint(
+        &self,
+        name: &str,
+        at: DateTime<Utc>,
+    ) -> impl Future<Output = Result<()>> + Send {
+        let _ = (name, at);
+        async { Err(Error::config("this store cannot keep checkpoints")) }
+    }
+
     /// Imports a text state written by [`SyncState::to_text`] (the format before stores),
     /// once: a store that already records a push is refused with [`StateError::NotEmpty`].
     /// The text is checked whole (a truncated or altered text is refused) and recorded in
@@ -213,6 +254,23 @@ pub trait StateStore: Send + Sync {
             Ok(pairs.len())
         }
     }
+}
+
+/// An instant as stored: Unix microseconds.
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+pub(crate) fn micros(at: DateTime<Utc>) -> i64 {
+    at.timestamp_micros()
+}
+
+/// An instant read back from Unix microseconds.
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+pub(crate) fn from_micros(us: i64) -> Result<DateTime<Utc>> {
+    DateTime::from_timestamp_micros(us).ok_or_else(|| {
+        Error::State(StateError::Backend {
+            context: "cannot read a checkpoint".into(),
+            source: format!("{us} µs is out of range").into(),
+        })
+    })
 }
 
 /// The pairs of a text state, checked whole by [`SyncState::from_text`] first.

@@ -39,6 +39,13 @@ CREATE TABLE IF NOT EXISTS relance_delivered_events (
     delivered_at timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (provider, account, key)
 );
+CREATE TABLE IF NOT EXISTS relance_checkpoints (
+    provider text NOT NULL,
+    account text NOT NULL,
+    name text NOT NULL,
+    at_micros bigint NOT NULL,
+    PRIMARY KEY (provider, account, name)
+);
 COMMIT;
 ";
 
@@ -174,7 +181,8 @@ impl PostgresStore {
         }
         let events: bool = client
             .query_one(
-                "SELECT to_regclass('relance_delivered_events') IS NOT NULL",
+                "SELECT to_regclass('relance_delivered_events') IS NOT NULL \
+                 AND to_regclass('relance_checkpoints') IS NOT NULL",
                 &[],
             )
             .await
@@ -354,6 +362,42 @@ impl StateStore for PostgresStore {
         let found: std::collections::HashSet<String> =
             rows.iter().filter_map(|r| r.try_get(0).ok()).collect();
         Ok(keys.iter().map(|k| found.contains(*k)).collect())
+    }
+
+    async fn checkpoint(&self, name: &str) -> Result<Option<chrono::DateTime<chrono::Utc>>> {
+        let row = self
+            .client
+            .query_opt(
+                "SELECT at_micros FROM relance_checkpoints \
+                 WHERE provider = $1 AND account = $2 AND name = $3",
+                &[&self.scope.provider(), &self.scope.account(), &name],
+            )
+            .await
+            .map_err(|e| StateError::backend("cannot read a checkpoint", e))?;
+        row.map(|r| {
+            r.try_get::<_, i64>(0)
+                .map_err(|e| StateError::backend("cannot read a checkpoint", e))
+                .and_then(super::from_micros)
+        })
+        .transpose()
+    }
+
+    async fn set_checkpoint(&self, name: &str, at: chrono::DateTime<chrono::Utc>) -> Result<()> {
+        self.client
+            .execute(
+                "INSERT INTO relance_checkpoints (provider, account, name, at_micros) \
+                 VALUES ($1, $2, $3, $4) \
+                 ON CONFLICT (provider, account, name) DO UPDATE SET at_micros = EXCLUDED.at_micros",
+                &[
+                    &self.scope.provider(),
+                    &self.scope.account(),
+                    &name,
+                    &super::micros(at),
+                ],
+            )
+            .await
+            .map_err(|e| StateError::backend("cannot record a checkpoint", e))?;
+        Ok(())
     }
 
     async fn mark_delivered(&self, keys: &[&str]) -> Result<()> {

@@ -29,6 +29,10 @@ CREATE TABLE IF NOT EXISTS relance_delivered_events (
     key TEXT PRIMARY KEY NOT NULL,
     delivered_at INTEGER NOT NULL
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS relance_checkpoints (
+    name TEXT PRIMARY KEY NOT NULL,
+    at_micros INTEGER NOT NULL
+) WITHOUT ROWID;
 ";
 
 /// A [`StateStore`] in a `SQLite` file (feature `sqlite`, on by default; `SQLite` is compiled
@@ -192,7 +196,8 @@ fn check_scope(conn: &mut Connection, scope: &Scope, path: &Path) -> Result<()> 
                     found,
                 }));
             }
-            // Tables added since the store was created (the delivered events) are kept.
+            // Tables added since the store was created (the delivered events, the
+            // checkpoints) are kept.
             tx.commit().map_err(failed)
         }
         (Ok(None), Ok(None), Ok(None)) => {
@@ -321,6 +326,34 @@ impl StateStore for SqliteStore {
             keys.iter()
                 .map(|k| stmt.exists([k]))
                 .collect::<rusqlite::Result<Vec<bool>>>()
+        })
+        .await
+    }
+
+    async fn checkpoint(&self, name: &str) -> Result<Option<chrono::DateTime<chrono::Utc>>> {
+        let name = name.to_owned();
+        let us: Option<i64> = self
+            .with_conn("cannot read a checkpoint", move |conn| {
+                conn.query_row(
+                    "SELECT at_micros FROM relance_checkpoints WHERE name = ?1",
+                    [&name],
+                    |row| row.get(0),
+                )
+                .optional()
+            })
+            .await?;
+        us.map(super::from_micros).transpose()
+    }
+
+    async fn set_checkpoint(&self, name: &str, at: chrono::DateTime<chrono::Utc>) -> Result<()> {
+        let name = name.to_owned();
+        self.with_conn("cannot record a checkpoint", move |conn| {
+            conn.execute(
+                "INSERT INTO relance_checkpoints (name, at_micros) VALUES (?1, ?2) \
+                 ON CONFLICT (name) DO UPDATE SET at_micros = excluded.at_micros",
+                params![name, super::micros(at)],
+            )
+            .map(drop)
         })
         .await
     }

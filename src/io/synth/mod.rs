@@ -9,6 +9,10 @@
 //! ~0.5 % duplicate customer rows (same email, other case), carts (N/4, ~40 % linked to an
 //! order, ~10 % empty) and logins (N/2). Same config → same data, bit for bit (splitmix64).
 
+mod marketplace;
+
+pub use marketplace::{MarketplaceConfig, SynthMarketplace, generate_marketplace};
+
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 
 use crate::customer::{
