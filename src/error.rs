@@ -456,6 +456,31 @@ impl Error {
         }
     }
 
+    /// Whether the error proves the request was not acted on and will not be if sent again
+    /// as is: refused before sending, a 4xx other than 408 and 429, or an error the service
+    /// named in a complete answer (a Sendsay `errors[]`). A timeout, a reset or a 5xx may
+    /// have reached the service.
+    pub(crate) fn was_refused(&self) -> bool {
+        let named = self
+            .api()
+            .is_some_and(|a| a.code.is_some() && a.status < 500);
+        matches!(self, Self::InvalidInput { .. } | Self::Config(_))
+            || named
+            || self
+                .status()
+                .is_some_and(|s| (400..500).contains(&s) && s != 408 && s != 429)
+    }
+
+    /// Whether the error proves the request was not acted on but may be later: throttled
+    /// (429, Sendsay `rate_limit`) or no connection made.
+    pub(crate) fn was_deferred(&self) -> bool {
+        match self {
+            Self::RateLimited { .. } => true,
+            Self::Transport(e) => e.is_connect(),
+            _ => false,
+        }
+    }
+
     /// The server's `Retry-After` hint, for rate-limit errors.
     ///
     /// ```

@@ -6,6 +6,7 @@ pub mod customer;
 pub mod error;
 pub mod http;
 pub mod io;
+pub mod messaging;
 pub mod sendethic;
 pub mod sendsay;
 pub mod sync;

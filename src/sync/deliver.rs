@@ -19,17 +19,6 @@ fn unresolved(key: &str) -> String {
     format!("unresolved/{key}")
 }
 
-/// Whether an error proves the request was not acted on (refused before sending, a 4xx, or
-/// an error the service named in a complete answer, such as a Sendsay `errors[]`), as
-/// opposed to one that may have reached it (a timeout, a reset, a 5xx).
-fn definitely_not_sent(e: &Error) -> bool {
-    let named = e.api().is_some_and(|a| a.code.is_some() && a.status < 500);
-    matches!(e, Error::InvalidInput { .. } | Error::Config(_))
-        || named
-        || e.status()
-            .is_some_and(|s| (400..500).contains(&s) && s != 408 && s != 429)
-}
-
 /// What [`Syncer::deliver_events`] did, by event key.
 #[derive(Debug, Default)]
 #[non_exhaustive]
@@ -107,7 +96,7 @@ impl<T: SyncTarget, S: StateStore> Syncer<T, S> {
                     report.delivered.push(key.clone());
                 }
                 Ok(_) => report.unmapped.push(key.clone()),
-                Err(e) if definitely_not_sent(&e) => report.failed.push((key.clone(), e)),
+                Err(e) if e.was_refused() => report.failed.push((key.clone(), e)),
                 Err(e) => {
                     self.store.mark_delivered(&[&unresolved(key)]).await?;
                     report.ambiguous.push((key.clone(), e));

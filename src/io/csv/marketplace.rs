@@ -37,7 +37,14 @@ pub struct MarketplaceDir {
     pub market: Marketplace,
 }
 
-/// Reads a marketplace directory (see the [module docs](self)).
+/// Reads a marketplace directory: the shop files [`read_dir`] reads, plus `sellers.csv`
+/// (`seller_id,email,registered_at,status`, required), `products.csv`
+/// (`product_id,seller_id,created_at,active`) and the `parent_order_id,seller_id` columns of
+/// `orders.csv`. A row of `orders.csv` whose `parent_order_id` is empty or `0` is a buyer's
+/// order (with a `seller_id`, also that seller's sale); a row with a `parent_order_id` is a
+/// seller's child order, a sale of its `seller_id` only. `status` reads active, pending,
+/// new, disabled or CS-Cart's A/P/N/D; `active` reads yes/no, 1/0, true/false or CS-Cart's
+/// A/D/H (empty: active); a `seller_id` of `0` or empty is the marketplace's own.
 ///
 /// ```no_run
 /// let dir = relance::io::csv::read_marketplace_dir("market".as_ref())?;

@@ -24,6 +24,7 @@ use crate::error::Result;
 pub struct MemoryStore {
     scope: Scope,
     inner: Arc<Mutex<Inner>>,
+    outbox: Arc<Mutex<Vec<(String, String)>>>,
 }
 
 #[derive(Debug, Default)]
@@ -48,7 +49,14 @@ impl MemoryStore {
         Self {
             scope,
             inner: Arc::default(),
+            outbox: Arc::default(),
         }
+    }
+
+    /// The outbox kept beside the state (see `crate::messaging`), as `(key, entry as JSON)`
+    /// in insertion order: the sync layer does not know the messages' types.
+    pub(crate) fn outbox(&self) -> MutexGuard<'_, Vec<(String, String)>> {
+        self.outbox.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     fn inner(&self) -> MutexGuard<'_, Inner> {

@@ -46,6 +46,19 @@ CREATE TABLE IF NOT EXISTS relance_checkpoints (
     at_micros bigint NOT NULL,
     PRIMARY KEY (provider, account, name)
 );
+CREATE TABLE IF NOT EXISTS relance_outbox (
+    provider text NOT NULL,
+    account text NOT NULL,
+    key text NOT NULL,
+    seq bigserial,
+    status text NOT NULL,
+    attempts integer NOT NULL,
+    next_at_micros bigint NOT NULL,
+    entry text NOT NULL,
+    PRIMARY KEY (provider, account, key)
+);
+CREATE INDEX IF NOT EXISTS relance_outbox_due
+    ON relance_outbox (provider, account, status, next_at_micros);
 COMMIT;
 ";
 
@@ -89,6 +102,13 @@ pub struct PostgresStore {
     forget: Statement,
     delivered: Statement,
     mark_delivered: Statement,
+}
+
+impl PostgresStore {
+    /// The store's connection, for the tables kept beside the state (the outbox).
+    pub(crate) fn client(&self) -> &Client {
+        &self.client
+    }
 }
 
 impl std::fmt::Debug for PostgresStore {
@@ -182,7 +202,8 @@ impl PostgresStore {
         let events: bool = client
             .query_one(
                 "SELECT to_regclass('relance_delivered_events') IS NOT NULL \
-                 AND to_regclass('relance_checkpoints') IS NOT NULL",
+                 AND to_regclass('relance_checkpoints') IS NOT NULL \
+                 AND to_regclass('relance_outbox') IS NOT NULL",
                 &[],
             )
             .await

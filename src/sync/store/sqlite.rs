@@ -33,6 +33,15 @@ CREATE TABLE IF NOT EXISTS relance_checkpoints (
     name TEXT PRIMARY KEY NOT NULL,
     at_micros INTEGER NOT NULL
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS relance_outbox (
+    key TEXT PRIMARY KEY NOT NULL,
+    seq INTEGER NOT NULL,
+    status TEXT NOT NULL,
+    attempts INTEGER NOT NULL,
+    next_at_micros INTEGER NOT NULL,
+    entry TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS relance_outbox_due ON relance_outbox (status, next_at_micros);
 ";
 
 /// A [`StateStore`] in a `SQLite` file (feature `sqlite`, on by default; `SQLite` is compiled
@@ -122,7 +131,7 @@ impl SqliteStore {
     }
 
     /// Runs `f` on the connection on the blocking thread pool.
-    async fn with_conn<R: Send + 'static>(
+    pub(crate) async fn with_conn<R: Send + 'static>(
         &self,
         context: &'static str,
         f: impl FnOnce(&mut Connection) -> rusqlite::Result<R> + Send + 'static,
@@ -197,7 +206,7 @@ fn check_scope(conn: &mut Connection, scope: &Scope, path: &Path) -> Result<()> 
                 }));
             }
             // Tables added since the store was created (the delivered events, the
-            // checkpoints) are kept.
+            // checkpoints, the outbox) are kept.
             tx.commit().map_err(failed)
         }
         (Ok(None), Ok(None), Ok(None)) => {
