@@ -155,3 +155,46 @@ async fn ambiguous_sends_are_never_resent_until_settled() {
             .all(|e| e.status == MessageStatus::Sent)
     );
 }
+
+#[tokio::test]
+async fn a_dispatcher_crash_leaves_claims_that_are_never_resent_blindly() {
+    use relance::messaging::{OutboxStore, Transport};
+    let (fake, outbox) = setup().await;
+    let messages = order_messages();
+    for m in &messages[..2] {
+        outbox.enqueue(m.clone()).await.unwrap();
+    }
+    // Two claims left by a dispatcher that died: one after the service sent the mail, one
+    // before anything left.
+    let entries = outbox.entries().await.unwrap();
+    for (i, entry) in entries.iter().enumerate() {
+        let mut claimed = entry.clone();
+        claimed.status = MessageStatus::Sending;
+        claimed.attempts = 1;
+        assert!(
+            outbox
+                .store()
+                .update(&claimed, (MessageStatus::Pending, 0))
+                .await
+                .unwrap()
+        );
+        if i == 0 {
+            SendethicTransport::new(fake.client())
+                .send(&claimed)
+                .await
+                .unwrap();
+        }
+    }
+    // The restarted dispatcher cannot ask Sendethic: both are ambiguous, neither resent.
+    let r = outbox.dispatch().await.unwrap();
+    assert_eq!(r.ambiguous.len(), 2, "{r:?}");
+    assert!(
+        outbox.dispatch().await.unwrap().ambiguous.is_empty(),
+        "not looked at again"
+    );
+    assert_eq!(delivered(&fake).len(), 1);
+    outbox.resolve(entries[0].key(), true).await.unwrap();
+    outbox.resolve(entries[1].key(), false).await.unwrap();
+    assert_eq!(outbox.dispatch().await.unwrap().sent, [entries[1].key()]);
+    assert_eq!(delivered(&fake).len(), 2, "each mail once");
+}
