@@ -154,7 +154,9 @@ fn main() -> Result<(), Box<dyn Error>> {
         out.ok_or("--out FILE is required")?,
         as_of.ok_or("--as-of RFC3339 is required")?,
     );
+    let loading = Instant::now();
     let (ds, rates) = csv::read_dir(&dir)?;
+    eprintln!("load: {:.3} s", loading.elapsed().as_secs_f64());
     let currency = currency
         .or_else(|| ds.most_common_currency())
         .unwrap_or(Currency::EUR);
@@ -210,6 +212,8 @@ fn main() -> Result<(), Box<dyn Error>> {
         .map(|days| predict_clv(&profiles, days))
         .transpose()?;
     report_memory(&ds, rss_loaded, hwm_loaded);
+    let writing = Instant::now();
     csv::write_profiles_file_with(&profiles, predicted.as_ref(), &out)?;
+    eprintln!("write: {:.3} s", writing.elapsed().as_secs_f64());
     Ok(())
 }

@@ -194,23 +194,35 @@ impl Shop {
         Ok(())
     }
 
-    /// `deliveries.csv`: folded into the orders' `delivered_at`.
+    /// `deliveries.csv`: folded into the orders' `delivered_at`. When every order's id is
+    /// its position (ids numbered from 0 in file order, as many shops export them) an order
+    /// is found without a lookup table.
     fn deliveries(&mut self, mut r: Reader) -> Result<(), CsvError> {
         let (co, cd) = (r.col("order_id"), r.col("delivered_at"));
-        let index: HashMap<u64, usize> = self
-            .ds
-            .orders()
+        let orders = self.ds.orders();
+        let positional = orders
             .iter()
             .enumerate()
-            .map(|(i, o)| (o.id.0, i))
-            .collect();
+            .all(|(i, o)| u64::try_from(i).is_ok_and(|i| i == o.id.0));
+        let index: HashMap<u64, usize> = if positional {
+            HashMap::new()
+        } else {
+            orders
+                .iter()
+                .enumerate()
+                .map(|(i, o)| (o.id.0, i))
+                .collect()
+        };
+        let count = orders.len();
         while r.next()? {
-            let id: u64 = r
-                .field(co)
-                .parse()
-                .map_err(|_| r.err(format!("bad order_id {:?}", r.field(co))))?;
+            let id = r.id(co, "order_id")?;
             let Some(at) = r.instant(cd)? else { continue };
-            if let Some(&i) = index.get(&id) {
+            let found = if positional {
+                usize::try_from(id).ok().filter(|&i| i < count)
+            } else {
+                index.get(&id).copied()
+            };
+            if let Some(i) = found {
                 self.ds
                     .set_delivered_at(OrderIdx(u32::try_from(i).unwrap_or(u32::MAX)), at);
             }

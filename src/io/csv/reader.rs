@@ -2,7 +2,7 @@
 //! matched by header name.
 
 use std::fs::File;
-use std::io::{self, BufRead, BufReader};
+use std::io;
 use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
@@ -11,29 +11,13 @@ use super::{CsvError, parse_instant};
 use crate::customer::money::parse_decimal_minor;
 use crate::customer::{Currency, Money};
 
-/// A reusable record: unescaped fields stored in one buffer.
-struct Record {
-    buf: String,
-    ends: Vec<usize>,
-}
-
-impl Record {
-    fn get(&self, i: usize) -> &str {
-        if i >= self.ends.len() {
-            return "";
-        }
-        let start = if i == 0 { 0 } else { self.ends[i - 1] };
-        &self.buf[start..self.ends[i]]
-    }
-}
-
-/// A CSV file being read: its header's column names and the current record.
+/// A CSV file being read with the `csv` crate (RFC 4180; a field may hold quoted commas,
+/// quotes and newlines): its header's column names and the current record.
 pub(super) struct Reader {
     path: PathBuf,
-    inner: BufReader<File>,
-    line: String,
+    inner: csv::Reader<File>,
+    rec: csv::StringRecord,
     line_no: usize,
-    rec: Record,
     columns: Vec<String>,
 }
 
@@ -44,20 +28,23 @@ impl Reader {
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
             Err(e) => return Err(CsvError::Io(path, e)),
         };
+        let inner = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .buffer_capacity(1 << 20)
+            .from_reader(file);
         let mut r = Self {
             path,
-            inner: BufReader::with_capacity(1 << 20, file),
-            line: String::new(),
+            inner,
+            rec: csv::StringRecord::new(),
             line_no: 0,
-            rec: Record {
-                buf: String::new(),
-                ends: Vec::new(),
-            },
             columns: Vec::new(),
         };
         if r.next()? {
-            r.columns = (0..r.rec.ends.len())
-                .map(|i| r.rec.get(i).trim().to_ascii_lowercase())
+            r.columns = r
+                .rec
+                .iter()
+                .map(|c| c.trim().to_ascii_lowercase())
                 .collect();
         }
         Ok(Some(r))
@@ -78,63 +65,39 @@ impl Reader {
         }
     }
 
-    /// Reads the next record; `false` at end of file.
+    /// Reads the next record (blank lines skipped); `false` at end of file.
     pub(super) fn next(&mut self) -> Result<bool, CsvError> {
-        self.rec.buf.clear();
-        self.rec.ends.clear();
-        let mut in_quotes = false;
-        let mut any = false;
         loop {
-            self.line.clear();
-            let n = self
-                .inner
-                .read_line(&mut self.line)
-                .map_err(|e| CsvError::Io(self.path.clone(), e))?;
-            if n == 0 {
-                if any {
-                    self.rec.ends.push(self.rec.buf.len());
-                }
-                return Ok(any);
-            }
-            self.line_no += 1;
-            let line = self.line.trim_end_matches(['\n', '\r']);
-            if !any && line.is_empty() {
-                continue;
-            }
-            if any {
-                self.rec.buf.push('\n');
-            }
-            any = true;
-            let mut chars = line.chars().peekable();
-            while let Some(ch) = chars.next() {
-                if in_quotes {
-                    if ch == '"' {
-                        if chars.peek() == Some(&'"') {
-                            chars.next();
-                            self.rec.buf.push('"');
-                        } else {
-                            in_quotes = false;
-                        }
-                    } else {
-                        self.rec.buf.push(ch);
+            match self.inner.read_record(&mut self.rec) {
+                Ok(more) => {
+                    self.line_no = self
+                        .rec
+                        .position()
+                        .map_or(self.line_no + 1, |p| usize::try_from(p.line()).unwrap_or(0));
+                    if more && self.rec.len() == 1 && self.rec[0].trim().is_empty() {
+                        continue;
                     }
-                } else if ch == '"' {
-                    in_quotes = true;
-                } else if ch == ',' {
-                    self.rec.ends.push(self.rec.buf.len());
-                } else {
-                    self.rec.buf.push(ch);
+                    return Ok(more);
                 }
-            }
-            if !in_quotes {
-                self.rec.ends.push(self.rec.buf.len());
-                return Ok(true);
+                Err(e) => {
+                    let line = e
+                        .position()
+                        .map_or(self.line_no + 1, |p| usize::try_from(p.line()).unwrap_or(0));
+                    return Err(match e.into_kind() {
+                        csv::ErrorKind::Io(io) => CsvError::Io(self.path.clone(), io),
+                        kind => CsvError::Parse {
+                            file: self.path.clone(),
+                            line,
+                            message: format!("{kind:?}"),
+                        },
+                    });
+                }
             }
         }
     }
 
     pub(super) fn field(&self, col: usize) -> &str {
-        self.rec.get(col).trim()
+        self.rec.get(col).unwrap_or("").trim()
     }
 
     pub(super) fn opt(&self, col: usize) -> Option<&str> {
