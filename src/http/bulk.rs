@@ -184,43 +184,45 @@ impl BulkReport {
     }
 }
 
-/// Splits `source` into chunks of at most `size` items (`size` ≥ 1), each with the position
-/// of its first item in the input: what both wings' bulk writes send, one chunk per request.
+/// Folds `source` into batches of at most `size` items (`size` ≥ 1): `open(n)` starts a
+/// batch whose first item is the `n`th of the input, `add` folds each item into it as it is
+/// pulled. What both wings' bulk writes send, one batch per request.
 ///
-/// Unlike `enumerate().chunks(size)`, each item is moved once, from the source into its
-/// chunk (the Sendethic contact is a large value: the extra moves were a measurable part of
-/// a bulk write's cost).
-pub(crate) fn numbered_chunks<S: futures_util::Stream>(
+/// Folding as they come (rather than collecting the items first) lets a large item be
+/// serialised and dropped at once, while it is still in cache, and keeps a batch's memory to
+/// what it sends (the Sendethic contact is about 1 KB in memory, a few hundred bytes on the
+/// wire).
+pub(crate) fn numbered_batches<S: futures_util::Stream, B>(
     source: S,
     size: usize,
-) -> impl futures_util::Stream<Item = (usize, Vec<S::Item>)> {
+    mut open: impl FnMut(usize) -> B,
+    mut add: impl FnMut(&mut B, S::Item),
+) -> impl futures_util::Stream<Item = B> {
     use std::task::Poll;
     let mut source = Box::pin(source);
     let (mut next, mut done) = (0usize, false);
-    let mut chunk: Vec<S::Item> = Vec::new();
+    let mut batch: Option<(B, usize)> = None;
     futures_util::stream::poll_fn(move |cx| {
         if done {
             return Poll::Ready(None);
         }
-        if chunk.capacity() == 0 {
-            chunk.reserve_exact(size);
-        }
-        while chunk.len() < size {
+        loop {
             match source.as_mut().poll_next(cx) {
-                Poll::Ready(Some(item)) => chunk.push(item),
+                Poll::Ready(Some(item)) => {
+                    let (b, len) = batch.get_or_insert_with(|| (open(next), 0));
+                    add(b, item);
+                    *len += 1;
+                    next += 1;
+                    if *len == size {
+                        return Poll::Ready(batch.take().map(|(b, _)| b));
+                    }
+                }
                 Poll::Ready(None) => {
                     done = true;
-                    break;
+                    return Poll::Ready(batch.take().map(|(b, _)| b));
                 }
                 Poll::Pending => return Poll::Pending,
             }
         }
-        if chunk.is_empty() {
-            return Poll::Ready(None);
-        }
-        let items = std::mem::take(&mut chunk);
-        let start = next;
-        next += items.len();
-        Poll::Ready(Some((start, items)))
     })
 }

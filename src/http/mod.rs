@@ -19,7 +19,7 @@ mod wait;
 use std::fmt;
 use std::time::Duration;
 
-pub(crate) use bulk::numbered_chunks;
+pub(crate) use bulk::numbered_batches;
 pub use bulk::{BulkEvent, BulkReport, BulkTotals, FailedWrite, Rejected};
 pub use request::{Request, RequestOptions};
 pub use retry::RetryPolicy;

@@ -16,7 +16,7 @@ use super::model::Contact;
 use super::validate::validate;
 use super::write_safety;
 use crate::error::{Error, Result};
-use crate::http::{Body, BulkEvent, BulkReport, RequestOptions, RetryPolicy, numbered_chunks};
+use crate::http::{Body, BulkEvent, BulkReport, RequestOptions, RetryPolicy, numbered_batches};
 use crate::sendethic::core::Core;
 use crate::sendethic::fields::{ContactField, FieldCatalog};
 
@@ -308,29 +308,31 @@ impl<S: Stream<Item = Contact>> Bulk<S> {
             options: request.idempotent(options.retry_upserts),
             confirm_attempts: options.confirm_attempts,
         });
-        let catalog = catalog.map(Arc::new);
-        // Each chunk is validated and serialised as a task of the runtime, beside the
-        // production of the next contacts; the contacts themselves are freed here, on the
-        // thread that polls the write (usually the one that allocated them: freeing across
-        // threads is slow with common allocators).
-        numbered_chunks(source, options.chunk_size)
-            .map(move |(start, contacts)| {
-                let (writer, catalog) = (writer.clone(), catalog.clone());
-                let contacts = Arc::new(contacts);
-                let shared = contacts.clone();
-                async move {
-                    let (chunk, mut events) =
-                        on_runtime(async move { admit(start, &shared, catalog.as_deref()) }).await;
-                    drop(contacts);
-                    if let Some(chunk) = chunk {
-                        events.extend(writer.settle(chunk).await);
-                    }
-                    events
+        // Each contact is validated and serialised as soon as it is pulled, into the body of
+        // the request that carries its chunk, then dropped: a chunk in flight holds its
+        // body, not its contacts.
+        let size = options.chunk_size;
+        numbered_batches(
+            source,
+            size,
+            move |start| Admission::new(start, size),
+            move |admission, contact| admission.admit(&contact, catalog.as_ref()),
+        )
+        .map(move |admission| {
+            let writer = writer.clone();
+            async move {
+                let (chunk, mut events) = admission.finish();
+                if let Some(chunk) = chunk {
+                    // The requests and their answers are handled by a task of the runtime,
+                    // beside the production and serialisation of the next contacts.
+                    events.extend(on_runtime(async move { writer.settle(chunk).await }).await);
                 }
-            })
-            .buffer_unordered(options.concurrency)
-            .flat_map(stream::iter)
-            .right_stream()
+                events
+            }
+        })
+        .buffer_unordered(options.concurrency)
+        .flat_map(stream::iter)
+        .right_stream()
     }
 
     /// Runs the bulk write. Fails only for invalid options (chunk size outside 1..=500,
@@ -372,52 +374,69 @@ where
     }
 }
 
-/// Validates a chunk's contacts and serialises the valid ones once, into the body of the
+/// A chunk being filled: each contact validated and serialised once, into the body of the
 /// request that carries them all; each keeps its span of that body (halves of a chunk are
 /// sent again without serialising anything again). The refused ones are reported.
-fn admit(
-    start: usize,
-    contacts: &[Contact],
-    catalog: Option<&FieldCatalog>,
-) -> (Option<Chunk>, Vec<BulkEvent>) {
-    let mut body = Vec::with_capacity(contacts.len() * 192 + 2);
-    body.push(b'[');
-    let mut spans = Vec::with_capacity(contacts.len());
-    let mut rejected = Vec::new();
-    for (index, contact) in (start..).zip(contacts) {
-        let mark = body.len();
-        if !spans.is_empty() {
-            body.push(b',');
+struct Admission {
+    next: usize,
+    body: Vec<u8>,
+    items: Vec<Item>,
+    rejected: Vec<BulkEvent>,
+}
+
+impl Admission {
+    fn new(start: usize, size: usize) -> Self {
+        let mut body = Vec::with_capacity(size * 192 + 2);
+        body.push(b'[');
+        Self {
+            next: start,
+            body,
+            items: Vec::with_capacity(size),
+            rejected: Vec::new(),
         }
-        let start = body.len();
-        let written = validate(contact, catalog);
-        if written.is_ok() {
-            contact.write_wire_json(&mut body);
-        }
-        match written {
-            Ok(()) => spans.push(Item {
+    }
+
+    /// Validates the next contact of the input and serialises it when valid.
+    fn admit(&mut self, contact: &Contact, catalog: Option<&FieldCatalog>) {
+        let index = self.next;
+        self.next += 1;
+        if let Err(error) = validate(contact, catalog) {
+            self.rejected.push(BulkEvent::Rejected {
                 index,
-                span: start..body.len(),
-            }),
-            Err(error) => {
-                body.truncate(mark);
-                rejected.push(BulkEvent::Rejected {
-                    index,
-                    key: contact.key.clone(),
-                    error,
-                });
-            }
+                key: contact.key.clone(),
+                error,
+            });
+            return;
         }
+        if !self.items.is_empty() {
+            self.body.push(b',');
+        }
+        let start = self.body.len();
+        contact.write_wire_json(&mut self.body);
+        self.items.push(Item {
+            index,
+            span: start..self.body.len(),
+        });
     }
-    if spans.is_empty() {
-        return (None, rejected);
+
+    /// The chunk to send (none when every contact was refused) and the refusals.
+    fn finish(self) -> (Option<Chunk>, Vec<BulkEvent>) {
+        let Self {
+            mut body,
+            items,
+            rejected,
+            ..
+        } = self;
+        if items.is_empty() {
+            return (None, rejected);
+        }
+        body.push(b']');
+        let chunk = Chunk {
+            items,
+            body: Bytes::from(body),
+        };
+        (Some(chunk), rejected)
     }
-    body.push(b']');
-    let chunk = Chunk {
-        items: spans,
-        body: Bytes::from(body),
-    };
-    (Some(chunk), rejected)
 }
 
 /// Runs `work` as a task of the current Tokio runtime (aborted if this future is dropped),
