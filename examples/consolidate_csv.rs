@@ -6,6 +6,10 @@
 //!     [--clv-horizon-days N]
 //! ```
 //!
+//! With the `parquet` feature (`--features parquet`), each table is read from
+//! `DIR/NAME.parquet` where that file exists (else `DIR/NAME.csv`), and an `--out` path
+//! ending in `.parquet` is written as Parquet.
+//!
 //! - `--tz`: shop timezone for calendar days (default `UTC`).
 //! - `--currency`: reporting currency (default: the most common currency of `orders.csv`).
 //! - `--rate CUR=x`: 1 `CUR` = `x` reporting units; adds to / overrides `DIR/rates.csv`.
@@ -155,7 +159,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         as_of.ok_or("--as-of RFC3339 is required")?,
     );
     let loading = Instant::now();
-    let (ds, rates) = csv::read_dir(&dir)?;
+    let (ds, rates) = read_shop(&dir)?;
     eprintln!("load: {:.3} s", loading.elapsed().as_secs_f64());
     let currency = currency
         .or_else(|| ds.most_common_currency())
@@ -213,7 +217,43 @@ fn main() -> Result<(), Box<dyn Error>> {
         .transpose()?;
     report_memory(&ds, rss_loaded, hwm_loaded);
     let writing = Instant::now();
-    csv::write_profiles_file_with(&profiles, predicted.as_ref(), &out)?;
+    write_output(&profiles, predicted.as_ref(), &out)?;
     eprintln!("write: {:.3} s", writing.elapsed().as_secs_f64());
     Ok(())
+}
+
+/// The shop: Parquet tables where they exist with the `parquet` feature, CSV otherwise.
+fn read_shop(
+    dir: &std::path::Path,
+) -> Result<(relance::customer::Dataset, Vec<relance::customer::FxRate>), Box<dyn std::error::Error>>
+{
+    #[cfg(feature = "parquet")]
+    return Ok(relance::io::arrow::read_parquet_dir(dir)?);
+    #[cfg(not(feature = "parquet"))]
+    {
+        if dir.join("orders.parquet").exists() && !dir.join("orders.csv").exists() {
+            return Err("this shop is in Parquet: run with --features parquet".into());
+        }
+        Ok(csv::read_dir(dir)?)
+    }
+}
+
+/// The profiles: Parquet when the path ends in `.parquet` (feature `parquet`), CSV otherwise.
+fn write_output(
+    profiles: &relance::customer::Consolidation<'_>,
+    predicted: Option<&relance::customer::clv::PredictedValues>,
+    out: &std::path::Path,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let parquet = out.extension().is_some_and(|e| e == "parquet");
+    #[cfg(feature = "parquet")]
+    if parquet {
+        return Ok(relance::io::arrow::write_profiles_parquet(
+            profiles, predicted, out,
+        )?);
+    }
+    #[cfg(not(feature = "parquet"))]
+    if parquet {
+        return Err("writing Parquet needs --features parquet".into());
+    }
+    Ok(csv::write_profiles_file_with(profiles, predicted, out)?)
 }

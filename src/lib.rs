@@ -26,12 +26,20 @@ pub use reqwest;
 
 // Crates whose types appear in `relance`'s public API, re-exported so that callers always
 // name the versions `relance` was built with.
+/// Arrow record batches (`arrow::record_batch::RecordBatch`) of [`io::arrow`].
+#[cfg(feature = "arrow")]
+#[cfg_attr(docsrs, doc(cfg(feature = "arrow")))]
+pub use arrow;
 /// Byte buffers (`bytes::Bytes`), returned by file downloads.
 pub use bytes;
 /// Dates and instants (`chrono::DateTime<Utc>`, `NaiveDate`) used throughout the API.
 pub use chrono;
 /// IANA timezones (`chrono_tz::Tz`) for the shop and Sendsay account timezones.
 pub use chrono_tz;
+/// Parquet errors (`parquet::errors::ParquetError`) of [`io::arrow`]'s Parquet writer.
+#[cfg(feature = "parquet")]
+#[cfg_attr(docsrs, doc(cfg(feature = "parquet")))]
+pub use parquet;
 /// JSON values (`serde_json::Value`) of raw calls and loosely typed replies.
 pub use serde_json;
 /// URLs (`url::Url`) of the configured base URLs.

@@ -17,5 +17,8 @@
 //! # Ok::<(), ConsolidationError>(())
 //! ```
 
+#[cfg(feature = "arrow")]
+#[cfg_attr(docsrs, doc(cfg(feature = "arrow")))]
+pub mod arrow;
 pub mod csv;
 pub mod synth;

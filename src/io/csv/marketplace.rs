@@ -19,7 +19,7 @@ use std::io::{self, Write};
 use std::path::Path;
 
 use super::read::{no_parent, parse_optin};
-use super::reader::Reader;
+use super::reader::{Reader, Rows};
 use super::writer::{Row, create};
 use super::{CsvError, read_dir};
 use crate::customer::seller::{Marketplace, Seller, SellerIdx, SellerStatus, SubOrder};

@@ -43,7 +43,15 @@ pub use profiles::{
     PROFILE_COLUMNS, write_profiles, write_profiles_file, write_profiles_file_with,
     write_profiles_with,
 };
+#[cfg(feature = "arrow")]
+pub(crate) use profiles::{ProfileSink, emit_profile};
 pub use read::read_dir;
+#[cfg(feature = "arrow")]
+pub(crate) use read::{ShopTables, read_tables};
+#[cfg(feature = "parquet")]
+pub(crate) use reader::Reader;
+#[cfg(feature = "arrow")]
+pub(crate) use reader::Rows;
 pub use sellers::{EVENT_COLUMNS, SELLER_COLUMNS, write_events, write_seller_profiles};
 pub use write::write_dir;
 

@@ -4,9 +4,11 @@ use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::Path;
 
+use chrono::{DateTime, NaiveDate, Utc};
+
 use super::writer::Row;
 use crate::customer::clv::PredictedValues;
-use crate::customer::{Civility, Consolidation, ProfileField};
+use crate::customer::{Civility, Consolidation, CustomerProfile, Money, ProfileField};
 
 /// Column names of [`write_profiles`], in order.
 pub const PROFILE_COLUMNS: [&str; 31] = [
@@ -94,53 +96,83 @@ pub fn write_profiles_with(
     let mut row = Row::new();
     let mut groups = String::new();
     for p in c.iter() {
-        groups.clear();
-        for (i, g) in p.customer_group_ids().iter().enumerate() {
-            if i > 0 {
-                groups.push(',');
-            }
-            groups.push_str(g);
-        }
-        let (revenue, btyd, rfm) = (p.revenue(), p.btyd(), p.rfm());
-        row.opt(p.customer_id())
-            .str(p.email())
-            .opt(p.first_name())
-            .opt(p.last_name())
-            .opt(p.civility().map(Civility::as_str))
-            .num(p.birth_date())
-            .opt(p.phone())
-            .opt(p.postcode())
-            .at(p.signed_up_at())
-            .at(p.last_login_at())
-            .money(Some(revenue))
-            .str(revenue.currency.code())
-            .at(p.last_abandoned_cart_at())
-            .at(p.first_order_at())
-            .at(p.last_order_at())
-            .money(p.last_order_amount())
-            .num(p.last_order_id().map(|o| o.0))
-            .at(p.last_delivery_at())
-            .num(Some(p.orders_count()))
-            .num(p.avg_days_between_orders())
-            .str(p.newsletter_optin().as_str())
-            .at(p.newsletter_optin_at())
-            .str(&groups)
-            .opt(p.shop_id())
-            .num(btyd.map(|b| b.frequency))
-            .num(btyd.map(|b| b.recency))
-            .num(btyd.map(|b| b.t))
-            .num(btyd.map(|b| b.monetary_value))
-            .num(rfm.map(|r| r.r))
-            .num(rfm.map(|r| r.f))
-            .num(rfm.map(|r| r.m));
-        if let Some(t) = predicted {
-            for field in ProfileField::PREDICTED {
-                row.num(t.value(p.contact(), &field));
-            }
-        }
+        emit_profile(p, predicted, &mut groups, &mut row);
         row.end(&mut w)?;
     }
     w.flush()
+}
+
+/// Where one profile's values go, in [`PROFILE_COLUMNS`] order (then the predicted ones):
+/// a CSV row, or Arrow column builders. One sequence of calls, [`emit_profile`], feeds both.
+pub(crate) trait ProfileSink {
+    /// A text value; `None` is empty (CSV) or null (Arrow).
+    fn text(&mut self, v: Option<&str>);
+    /// An instant.
+    fn at(&mut self, v: Option<DateTime<Utc>>);
+    /// An amount in the reporting currency.
+    fn money(&mut self, v: Option<Money>);
+    /// An integer.
+    fn int(&mut self, v: Option<i64>);
+    /// A float.
+    fn float(&mut self, v: Option<f64>);
+    /// A calendar date.
+    fn date(&mut self, v: Option<NaiveDate>);
+}
+
+/// Feeds one profile's values to `sink`, in column order; `groups` is scratch space.
+pub(crate) fn emit_profile(
+    p: &CustomerProfile<'_>,
+    predicted: Option<&PredictedValues>,
+    groups: &mut String,
+    sink: &mut impl ProfileSink,
+) {
+    groups.clear();
+    for (i, g) in p.customer_group_ids().iter().enumerate() {
+        if i > 0 {
+            groups.push(',');
+        }
+        groups.push_str(g);
+    }
+    let (revenue, btyd, rfm) = (p.revenue(), p.btyd(), p.rfm());
+    sink.text(p.customer_id());
+    sink.text(Some(p.email()));
+    sink.text(p.first_name());
+    sink.text(p.last_name());
+    sink.text(p.civility().map(Civility::as_str));
+    sink.date(p.birth_date());
+    sink.text(p.phone());
+    sink.text(p.postcode());
+    sink.at(p.signed_up_at());
+    sink.at(p.last_login_at());
+    sink.money(Some(revenue));
+    sink.text(Some(revenue.currency.code()));
+    sink.at(p.last_abandoned_cart_at());
+    sink.at(p.first_order_at());
+    sink.at(p.last_order_at());
+    sink.money(p.last_order_amount());
+    sink.int(
+        p.last_order_id()
+            .map(|o| i64::try_from(o.0).unwrap_or(i64::MAX)),
+    );
+    sink.at(p.last_delivery_at());
+    sink.int(Some(i64::from(p.orders_count())));
+    sink.float(p.avg_days_between_orders());
+    sink.text(Some(p.newsletter_optin().as_str()));
+    sink.at(p.newsletter_optin_at());
+    sink.text(Some(groups));
+    sink.text(p.shop_id());
+    sink.int(btyd.map(|b| i64::from(b.frequency)));
+    sink.float(btyd.map(|b| b.recency));
+    sink.float(btyd.map(|b| b.t));
+    sink.float(btyd.map(|b| b.monetary_value));
+    sink.int(rfm.map(|r| i64::from(r.r)));
+    sink.int(rfm.map(|r| i64::from(r.f)));
+    sink.int(rfm.map(|r| i64::from(r.m)));
+    if let Some(t) = predicted {
+        for field in ProfileField::PREDICTED {
+            sink.float(t.value(p.contact(), &field));
+        }
+    }
 }
 
 /// Writes a dataset's profiles to a file path (convenience for [`write_profiles`]).

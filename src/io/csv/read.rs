@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 
 use super::CsvError;
 use super::id_index::IdIndex;
-use super::reader::Reader;
+use super::reader::{Reader, Rows};
 use crate::customer::{
     Buyer, Cart, CartId, Civility, Currency, Customer, Dataset, FxRate, Login, Money, OptIn, Order,
     OrderId, OrderIdx,
@@ -22,30 +22,56 @@ use crate::customer::{
 /// # Ok::<(), relance::io::csv::CsvError>(())
 /// ```
 pub fn read_dir(dir: &Path) -> Result<(Dataset, Vec<FxRate>), CsvError> {
-    let mut shop = Shop {
-        ds: Dataset::new(),
-        by_id: IdIndex::default(),
-    };
-    if let Some(r) = Reader::open(dir.join("customers.csv"))? {
-        shop.customers(r)?;
-    }
-    let Some(r) = Reader::open(dir.join("orders.csv"))? else {
+    let open = |name: &str| Reader::open(dir.join(name));
+    let Some(orders) = open("orders.csv")? else {
         return Err(CsvError::Io(
             dir.join("orders.csv"),
             io::Error::new(io::ErrorKind::NotFound, "orders.csv is required"),
         ));
     };
-    shop.orders(r)?;
-    if let Some(r) = Reader::open(dir.join("deliveries.csv"))? {
+    read_tables(ShopTables {
+        customers: open("customers.csv")?,
+        orders,
+        deliveries: open("deliveries.csv")?,
+        carts: open("carts.csv")?,
+        logins: open("logins.csv")?,
+        rates: open("rates.csv")?,
+    })
+}
+
+/// The tables of a shop, each a source of rows (CSV files, Arrow batches, or either).
+pub(crate) struct ShopTables<R> {
+    pub(crate) customers: Option<R>,
+    pub(crate) orders: R,
+    pub(crate) deliveries: Option<R>,
+    pub(crate) carts: Option<R>,
+    pub(crate) logins: Option<R>,
+    pub(crate) rates: Option<R>,
+}
+
+/// Reads a shop's tables in the order that makes ids resolve (customers, orders,
+/// deliveries, carts, logins), whatever their source.
+pub(crate) fn read_tables<R: Rows>(
+    tables: ShopTables<R>,
+) -> Result<(Dataset, Vec<FxRate>), CsvError> {
+    let mut shop = Shop {
+        ds: Dataset::new(),
+        by_id: IdIndex::default(),
+    };
+    if let Some(r) = tables.customers {
+        shop.customers(r)?;
+    }
+    shop.orders(tables.orders)?;
+    if let Some(r) = tables.deliveries {
         shop.deliveries(r)?;
     }
-    if let Some(r) = Reader::open(dir.join("carts.csv"))? {
+    if let Some(r) = tables.carts {
         shop.carts(r)?;
     }
-    if let Some(r) = Reader::open(dir.join("logins.csv"))? {
+    if let Some(r) = tables.logins {
         shop.logins(r)?;
     }
-    let rates = match Reader::open(dir.join("rates.csv"))? {
+    let rates = match tables.rates {
         Some(r) => rates(r)?,
         None => Vec::new(),
     };
@@ -74,7 +100,7 @@ struct Shop {
 
 impl Shop {
     /// `customers.csv`.
-    fn customers(&mut self, mut r: Reader) -> Result<(), CsvError> {
+    fn customers(&mut self, mut r: impl Rows) -> Result<(), CsvError> {
         let c = |n: &str| r.col(n);
         let cols = [
             c("customer_id"),
@@ -152,7 +178,7 @@ impl Shop {
     }
 
     /// `orders.csv`.
-    fn orders(&mut self, mut r: Reader) -> Result<(), CsvError> {
+    fn orders(&mut self, mut r: impl Rows) -> Result<(), CsvError> {
         let cols = [
             r.col("order_id"),
             r.col("customer_id"),
@@ -197,7 +223,7 @@ impl Shop {
     /// `deliveries.csv`: folded into the orders' `delivered_at`. When every order's id is
     /// its position (ids numbered from 0 in file order, as many shops export them) an order
     /// is found without a lookup table.
-    fn deliveries(&mut self, mut r: Reader) -> Result<(), CsvError> {
+    fn deliveries(&mut self, mut r: impl Rows) -> Result<(), CsvError> {
         let (co, cd) = (r.col("order_id"), r.col("delivered_at"));
         let orders = self.ds.orders();
         let positional = orders
@@ -231,7 +257,7 @@ impl Shop {
     }
 
     /// `carts.csv`.
-    fn carts(&mut self, mut r: Reader) -> Result<(), CsvError> {
+    fn carts(&mut self, mut r: impl Rows) -> Result<(), CsvError> {
         let cols = [
             r.col("cart_id"),
             r.col("customer_id"),
@@ -286,7 +312,7 @@ impl Shop {
     }
 
     /// `logins.csv` (rows of unknown customers are skipped).
-    fn logins(&mut self, mut r: Reader) -> Result<(), CsvError> {
+    fn logins(&mut self, mut r: impl Rows) -> Result<(), CsvError> {
         let (cc, ca) = (r.col("customer_id"), r.col("at"));
         while r.next()? {
             let Some(at) = r.instant(ca)? else { continue };
@@ -299,7 +325,7 @@ impl Shop {
 }
 
 /// `rates.csv`.
-fn rates(mut r: Reader) -> Result<Vec<FxRate>, CsvError> {
+fn rates(mut r: impl Rows) -> Result<Vec<FxRate>, CsvError> {
     let (cc, cr) = (r.col("currency"), r.col("rate"));
     let mut rates = Vec::new();
     while r.next()? {

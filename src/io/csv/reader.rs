@@ -13,7 +13,7 @@ use crate::customer::{Currency, Money};
 
 /// A CSV file being read with the `csv` crate (RFC 4180; a field may hold quoted commas,
 /// quotes and newlines): its header's column names and the current record.
-pub(super) struct Reader {
+pub(crate) struct Reader {
     path: PathBuf,
     inner: csv::Reader<File>,
     rec: csv::StringRecord,
@@ -22,7 +22,7 @@ pub(super) struct Reader {
 }
 
 impl Reader {
-    pub(super) fn open(path: PathBuf) -> Result<Option<Self>, CsvError> {
+    pub(crate) fn open(path: PathBuf) -> Result<Option<Self>, CsvError> {
         let file = match File::open(&path) {
             Ok(f) => f,
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
@@ -49,15 +49,17 @@ impl Reader {
         }
         Ok(Some(r))
     }
+}
 
-    pub(super) fn col(&self, name: &str) -> usize {
+impl Rows for Reader {
+    fn col(&self, name: &str) -> usize {
         self.columns
             .iter()
             .position(|c| c == name)
             .unwrap_or(usize::MAX)
     }
 
-    pub(super) fn err(&self, message: String) -> CsvError {
+    fn err(&self, message: String) -> CsvError {
         CsvError::Parse {
             file: self.path.clone(),
             line: self.line_no,
@@ -66,7 +68,7 @@ impl Reader {
     }
 
     /// Reads the next record (blank lines skipped); `false` at end of file.
-    pub(super) fn next(&mut self) -> Result<bool, CsvError> {
+    fn next(&mut self) -> Result<bool, CsvError> {
         loop {
             match self.inner.read_record(&mut self.rec) {
                 Ok(more) => {
@@ -96,15 +98,30 @@ impl Reader {
         }
     }
 
-    pub(super) fn field(&self, col: usize) -> &str {
+    fn field(&self, col: usize) -> &str {
         self.rec.get(col).unwrap_or("").trim()
     }
+}
 
-    pub(super) fn opt(&self, col: usize) -> Option<&str> {
+/// A source of rows read by column position: a CSV file, or Arrow record batches. The shop
+/// readers are written once against it, so that both inputs give the same dataset and the
+/// same errors.
+pub(crate) trait Rows {
+    /// The position of a column by its (lower-case) name; `usize::MAX` when absent (its
+    /// fields then read as empty).
+    fn col(&self, name: &str) -> usize;
+    /// An error about the current row.
+    fn err(&self, message: String) -> CsvError;
+    /// Moves to the next row; `false` at the end.
+    fn next(&mut self) -> Result<bool, CsvError>;
+    /// A field of the current row, trimmed; empty when absent or null.
+    fn field(&self, col: usize) -> &str;
+
+    fn opt(&self, col: usize) -> Option<&str> {
         Some(self.field(col)).filter(|s| !s.is_empty())
     }
 
-    pub(super) fn instant(&self, col: usize) -> Result<Option<DateTime<Utc>>, CsvError> {
+    fn instant(&self, col: usize) -> Result<Option<DateTime<Utc>>, CsvError> {
         match self.opt(col) {
             None => Ok(None),
             Some(s) => parse_instant(s)
@@ -114,7 +131,7 @@ impl Reader {
     }
 
     /// A required numeric id.
-    pub(super) fn id(&self, col: usize, name: &str) -> Result<u64, CsvError> {
+    fn id(&self, col: usize, name: &str) -> Result<u64, CsvError> {
         self.field(col)
             .parse()
             .map_err(|_| self.err(format!("bad {name} {:?}", self.field(col))))
@@ -122,7 +139,7 @@ impl Reader {
 
     /// An amount and its refund (empty = 0) in the row's currency; `seen` remembers the
     /// codes already parsed.
-    pub(super) fn money(
+    fn money(
         &self,
         (amount, refunded, currency): (usize, usize, usize),
         seen: &mut Vec<(String, Currency)>,
@@ -144,5 +161,20 @@ impl Reader {
             }
         };
         Ok((Money::new(dec(amount)?, currency), dec(refunded)?))
+    }
+}
+
+impl<R: Rows + ?Sized> Rows for Box<R> {
+    fn col(&self, name: &str) -> usize {
+        (**self).col(name)
+    }
+    fn err(&self, message: String) -> CsvError {
+        (**self).err(message)
+    }
+    fn next(&mut self) -> Result<bool, CsvError> {
+        (**self).next()
+    }
+    fn field(&self, col: usize) -> &str {
+        (**self).field(col)
     }
 }

@@ -82,6 +82,27 @@ impl Row {
     }
 }
 
+impl super::profiles::ProfileSink for Row {
+    fn text(&mut self, v: Option<&str>) {
+        self.opt(v);
+    }
+    fn at(&mut self, v: Option<DateTime<Utc>>) {
+        Row::at(self, v);
+    }
+    fn money(&mut self, v: Option<Money>) {
+        Row::money(self, v);
+    }
+    fn int(&mut self, v: Option<i64>) {
+        self.num(v);
+    }
+    fn float(&mut self, v: Option<f64>) {
+        self.num(v);
+    }
+    fn date(&mut self, v: Option<chrono::NaiveDate>) {
+        self.num(v);
+    }
+}
+
 /// A new buffered file `name` in `dir`.
 pub(super) fn create(dir: &Path, name: &str) -> io::Result<BufWriter<File>> {
     Ok(BufWriter::with_capacity(

@@ -1,0 +1,5 @@
+//! `relance::io`: shop data in and profiles out, through Arrow and Parquet.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+#[cfg(feature = "parquet")]
+mod arrow;
