@@ -10,6 +10,12 @@
 //! `DIR/NAME.parquet` where that file exists (else `DIR/NAME.csv`), and an `--out` path
 //! ending in `.parquet` is written as Parquet.
 //!
+//! A directory without `orders.csv` but with partitions `part-00000`, `part-00001`, ...
+//! (each a shop directory, as `partition_shop` writes them) is consolidated one partition
+//! at a time, in the memory of the largest one, into one output file (CSV); the reporting
+//! currency is then `--currency` (default EUR), and RFM quantiles are computed within each
+//! partition.
+//!
 //! - `--tz`: shop timezone for calendar days (default `UTC`).
 //! - `--currency`: reporting currency (default: the most common currency of `orders.csv`).
 //! - `--rate CUR=x`: 1 `CUR` = `x` reporting units; adds to / overrides `DIR/rates.csv`.
@@ -158,58 +164,37 @@ fn main() -> Result<(), Box<dyn Error>> {
         out.ok_or("--out FILE is required")?,
         as_of.ok_or("--as-of RFC3339 is required")?,
     );
+    let settings = Settings {
+        as_of,
+        tz,
+        extra_rates,
+        threads,
+        rfm,
+    };
+    let parts = partitions_of(&dir)?;
+    if !parts.is_empty() {
+        let clv = clv_horizon.is_some();
+        return run_partitioned(
+            &parts,
+            &settings,
+            currency.unwrap_or(Currency::EUR),
+            clv,
+            &out,
+        );
+    }
     let loading = Instant::now();
     let (ds, rates) = read_shop(&dir)?;
     eprintln!("load: {:.3} s", loading.elapsed().as_secs_f64());
     let currency = currency
         .or_else(|| ds.most_common_currency())
         .unwrap_or(Currency::EUR);
-    let mut policy = ConsolidationPolicy::new(currency, as_of, tz);
-    for r in rates {
-        policy = policy.rate(r.from, r.rate);
-    }
-    for (c, r) in extra_rates {
-        policy = policy.rate(c, r);
-    }
-    if let Some(t) = threads {
-        policy = policy.threads(t);
-    }
+    let policy = settings.policy(currency, &rates);
     let rss_loaded = status_mib("VmRSS:");
     let hwm_loaded = status_mib("VmHWM:");
-    let mut times = Vec::with_capacity(repeat);
-    let mut cpu = Vec::with_capacity(repeat);
-    let mut result = None;
-    for _ in 0..repeat {
-        drop(result.take());
-        let cpu0 = cpu_secs();
-        let t = Instant::now();
-        result = Some(ds.consolidate(&policy)?);
-        times.push(t.elapsed().as_secs_f64());
-        if let (Some(a), Some(b)) = (cpu0, cpu_secs()) {
-            cpu.push(b - a);
-        }
-    }
-    let mut profiles = result.ok_or("no consolidation")?;
-    let mut sorted = times.clone();
-    sorted.sort_by(f64::total_cmp);
-    let secs = sorted[sorted.len() / 2];
-    eprintln!(
-        "consolidate: {secs:.3} s, {} orders, {} customers",
-        ds.orders().len(),
-        profiles.len()
-    );
-    if repeat > 1 {
-        eprintln!("consolidate runs: {times:.3?} s (median above)");
-    }
-    if !cpu.is_empty() {
-        eprintln!("consolidate cpu: {cpu:.2?} s user+sys");
-    }
+    let mut profiles = timed_consolidation(&ds, &policy, repeat)?;
     if rfm > 0 {
         let t = Instant::now();
-        let n = profiles.apply_rfm(&RfmConfig {
-            quantiles: rfm,
-            ..RfmConfig::default()
-        });
+        let n = apply_rfm(&mut profiles, rfm);
         eprintln!("rfm: {:.3} s, {n} scored", t.elapsed().as_secs_f64());
     }
     let predicted = clv_horizon
@@ -256,4 +241,136 @@ fn write_output(
         return Err("writing Parquet needs --features parquet".into());
     }
     Ok(csv::write_profiles_file_with(profiles, predicted, out)?)
+}
+
+/// Consolidates `repeat` times, prints the median time and the CPU times, returns the last.
+fn timed_consolidation<'d>(
+    ds: &'d relance::customer::Dataset,
+    policy: &ConsolidationPolicy,
+    repeat: usize,
+) -> Result<relance::customer::Consolidation<'d>, Box<dyn Error>> {
+    let mut times = Vec::with_capacity(repeat);
+    let mut cpu = Vec::with_capacity(repeat);
+    let mut result = None;
+    for _ in 0..repeat {
+        drop(result.take());
+        let cpu0 = cpu_secs();
+        let t = Instant::now();
+        result = Some(ds.consolidate(policy)?);
+        times.push(t.elapsed().as_secs_f64());
+        if let (Some(a), Some(b)) = (cpu0, cpu_secs()) {
+            cpu.push(b - a);
+        }
+    }
+    let profiles = result.ok_or("no consolidation")?;
+    let mut sorted = times.clone();
+    sorted.sort_by(f64::total_cmp);
+    let secs = sorted[sorted.len() / 2];
+    eprintln!(
+        "consolidate: {secs:.3} s, {} orders, {} customers",
+        ds.orders().len(),
+        profiles.len()
+    );
+    if repeat > 1 {
+        eprintln!("consolidate runs: {times:.3?} s (median above)");
+    }
+    if !cpu.is_empty() {
+        eprintln!("consolidate cpu: {cpu:.2?} s user+sys");
+    }
+    Ok(profiles)
+}
+
+/// RFM scores with `quantiles` quantiles; the number of contacts scored.
+fn apply_rfm(profiles: &mut relance::customer::Consolidation<'_>, quantiles: u8) -> usize {
+    profiles.apply_rfm(&RfmConfig {
+        quantiles,
+        ..RfmConfig::default()
+    })
+}
+
+/// The partitions of `dir` when it is not a shop directory itself (no `orders` table).
+fn partitions_of(dir: &std::path::Path) -> Result<Vec<PathBuf>, Box<dyn Error>> {
+    if dir.join("orders.csv").exists() || dir.join("orders.parquet").exists() {
+        return Ok(Vec::new());
+    }
+    Ok(csv::partitions(dir)?)
+}
+
+/// What a partitioned run needs of the arguments.
+struct Settings {
+    as_of: chrono::DateTime<chrono::Utc>,
+    tz: chrono_tz::Tz,
+    extra_rates: Vec<(Currency, f64)>,
+    threads: Option<usize>,
+    rfm: u8,
+}
+
+impl Settings {
+    /// The consolidation policy in `currency` with these rates (then `--rate`s).
+    fn policy(
+        &self,
+        currency: Currency,
+        rates: &[relance::customer::FxRate],
+    ) -> ConsolidationPolicy {
+        let mut policy = ConsolidationPolicy::new(currency, self.as_of, self.tz);
+        for r in rates {
+            policy = policy.rate(r.from, r.rate);
+        }
+        for &(c, r) in &self.extra_rates {
+            policy = policy.rate(c, r);
+        }
+        if let Some(t) = self.threads {
+            policy = policy.threads(t);
+        }
+        policy
+    }
+}
+
+/// Consolidates each partition alone and appends its profiles to one CSV file.
+fn run_partitioned(
+    parts: &[PathBuf],
+    settings: &Settings,
+    currency: Currency,
+    clv: bool,
+    out: &std::path::Path,
+) -> Result<(), Box<dyn Error>> {
+    if clv {
+        return Err("--clv-horizon-days fits one model on all buyers: not per partition".into());
+    }
+    let started = Instant::now();
+    let mut file = std::io::BufWriter::new(std::fs::File::create(out)?);
+    let (mut orders, mut profiles) = (0usize, 0usize);
+    for (i, part) in parts.iter().enumerate() {
+        let (ds, rates) = read_shop(part)?;
+        let policy = settings.policy(currency, &rates);
+        let mut c = ds.consolidate(&policy)?;
+        if settings.rfm > 0 {
+            apply_rfm(&mut c, settings.rfm);
+        }
+        let mut text = Vec::new();
+        csv::write_profiles(&c, &mut text)?;
+        // The header once, from the first partition.
+        let body = if i == 0 {
+            &text[..]
+        } else {
+            let at = text
+                .iter()
+                .position(|&b| b == b'\n')
+                .map_or(text.len(), |n| n + 1);
+            &text[at..]
+        };
+        std::io::Write::write_all(&mut file, body)?;
+        orders += ds.orders().len();
+        profiles += c.len();
+    }
+    std::io::Write::flush(&mut file)?;
+    eprintln!(
+        "partitions: {}, {orders} orders, {profiles} customers, {:.3} s",
+        parts.len(),
+        started.elapsed().as_secs_f64()
+    );
+    if let Some(peak) = status_mib("VmHWM:") {
+        eprintln!("peak RSS: {peak:.0} MiB");
+    }
+    Ok(())
 }

@@ -46,6 +46,7 @@ mod field;
 mod input;
 pub(crate) mod money;
 pub(crate) mod par;
+pub mod partition;
 mod policy;
 mod profile;
 pub mod rfm;

@@ -1,5 +1,6 @@
-//! `relance::io`: shop data in and profiles out, through Arrow and Parquet.
+//! `relance::io`: shop data in and profiles out: partitions by contact, Arrow and Parquet.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 #[cfg(feature = "parquet")]
 mod arrow;
+mod partition;

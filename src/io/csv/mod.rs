@@ -25,6 +25,7 @@
 
 mod id_index;
 mod marketplace;
+mod partition;
 mod profiles;
 mod read;
 mod reader;
@@ -39,6 +40,7 @@ use std::path::PathBuf;
 use chrono::{DateTime, SecondsFormat, Utc};
 
 pub use marketplace::{MarketplaceDir, read_marketplace_dir, write_marketplace_dir};
+pub use partition::{partition_dir, partition_path, partitions};
 pub use profiles::{
     PROFILE_COLUMNS, write_profiles, write_profiles_file, write_profiles_file_with,
     write_profiles_with,
