@@ -13,7 +13,7 @@ use arrow::error::ArrowError;
 use arrow::record_batch::RecordBatch;
 use chrono::DateTime;
 
-use crate::io::csv::{CsvError, Rows, format_instant};
+use crate::io::csv::{CsvError, Rows, format_instant, position};
 
 /// The rows of a sequence of record batches sharing one schema.
 pub(crate) struct BatchRows<I> {
@@ -89,10 +89,7 @@ fn as_text(array: &ArrayRef) -> Result<StringArray, ArrowError> {
 
 impl<I: Iterator<Item = Result<RecordBatch, ArrowError>>> Rows for BatchRows<I> {
     fn col(&self, name: &str) -> usize {
-        self.columns
-            .iter()
-            .position(|c| c == name)
-            .unwrap_or(usize::MAX)
+        position(&self.columns, name)
     }
 
     fn err(&self, message: String) -> CsvError {

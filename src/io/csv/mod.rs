@@ -53,7 +53,7 @@ pub(crate) use read::{ShopTables, read_tables};
 #[cfg(feature = "parquet")]
 pub(crate) use reader::Reader;
 #[cfg(feature = "arrow")]
-pub(crate) use reader::Rows;
+pub(crate) use reader::{Rows, position};
 pub use sellers::{EVENT_COLUMNS, SELLER_COLUMNS, write_events, write_seller_profiles};
 pub use write::write_dir;
 

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 
 use super::CsvError;
 use super::read::no_parent;
+use super::reader::position;
 use crate::customer::normalize_email;
 use crate::customer::partition::partition_of_key;
 
@@ -102,10 +103,7 @@ impl Table {
     }
 
     fn col(&self, name: &str) -> usize {
-        self.columns
-            .iter()
-            .position(|c| c == name)
-            .unwrap_or(usize::MAX)
+        position(&self.columns, name)
     }
 
     fn field(&self, col: usize) -> &str {

@@ -53,10 +53,7 @@ impl Reader {
 
 impl Rows for Reader {
     fn col(&self, name: &str) -> usize {
-        self.columns
-            .iter()
-            .position(|c| c == name)
-            .unwrap_or(usize::MAX)
+        position(&self.columns, name)
     }
 
     fn err(&self, message: String) -> CsvError {
@@ -101,6 +98,12 @@ impl Rows for Reader {
     fn field(&self, col: usize) -> &str {
         self.rec.get(col).unwrap_or("").trim()
     }
+}
+
+/// The position of column `name` among `columns` (lower-case names); `usize::MAX` when
+/// absent, which reads as an empty field.
+pub(crate) fn position(columns: &[String], name: &str) -> usize {
+    columns.iter().position(|c| c == name).unwrap_or(usize::MAX)
 }
 
 /// A source of rows read by column position: a CSV file, or Arrow record batches. The shop
