@@ -29,7 +29,8 @@
 //!     ("placed_at", column("2024-05-01T10:00:00Z")), ("status", column("completed")),
 //!     ("amount", column("19.90")), ("currency", column("EUR")),
 //! ])?;
-//! let shop = relance::io::arrow::ShopBatches { orders: vec![orders], ..Default::default() };
+//! let mut shop = relance::io::arrow::ShopBatches::default();
+//! shop.orders.push(orders);
 //! let (dataset, _rates) = relance::io::arrow::read_batches(&shop)?;
 //! assert_eq!(dataset.orders().len(), 1);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
