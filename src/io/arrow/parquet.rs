@@ -16,7 +16,7 @@ use crate::customer::{Consolidation, Dataset, FxRate};
 use crate::io::csv::{CsvError, Reader, Rows, ShopTables, read_tables};
 
 /// One table of a shop directory: `NAME.parquet` when it exists, else `NAME.csv`, else none.
-fn table(dir: &Path, name: &str) -> Result<Option<Box<dyn Rows>>, CsvError> {
+fn table(dir: &Path, name: &str) -> Result<Option<Box<dyn Rows + Send>>, CsvError> {
     let path = dir.join(format!("{name}.parquet"));
     match File::open(&path) {
         Ok(file) => {
@@ -31,10 +31,10 @@ fn table(dir: &Path, name: &str) -> Result<Option<Box<dyn Rows>>, CsvError> {
             let rows = BatchRows::new(path.clone(), &schema, reader);
             Ok(Some(Box::new(rows)))
         }
-        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(Reader::open(
-            dir.join(format!("{name}.csv")),
-        )?
-        .map(|r| Box::new(r) as Box<dyn Rows>)),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            Ok(Reader::open(dir.join(format!("{name}.csv")))?
+                .map(|r| Box::new(r) as Box<dyn Rows + Send>))
+        }
         Err(e) => Err(CsvError::Io(path, e)),
     }
 }

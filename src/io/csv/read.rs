@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::io;
 use std::path::Path;
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 
 use super::CsvError;
 use super::id_index::IdIndex;
@@ -51,7 +51,7 @@ pub(crate) struct ShopTables<R> {
 
 /// Reads a shop's tables in the order that makes ids resolve (customers, orders,
 /// deliveries, carts, logins), whatever their source.
-pub(crate) fn read_tables<R: Rows>(
+pub(crate) fn read_tables<R: Rows + Send>(
     tables: ShopTables<R>,
 ) -> Result<(Dataset, Vec<FxRate>), CsvError> {
     let mut shop = Shop {
@@ -177,47 +177,30 @@ impl Shop {
         Some(Buyer::Customer(c))
     }
 
-    /// `orders.csv`.
-    fn orders(&mut self, mut r: impl Rows) -> Result<(), CsvError> {
-        let cols = [
-            r.col("order_id"),
-            r.col("customer_id"),
-            r.col("email"),
-            r.col("placed_at"),
-            r.col("status"),
-            r.col("amount"),
-            r.col("currency"),
-            r.col("refunded_amount"),
-            r.col("cart_id"),
-            r.col("delivered_at"),
-        ];
-        let parent = r.col("parent_order_id");
-        let mut currencies: Vec<(String, Currency)> = Vec::new();
-        while r.next()? {
-            if !no_parent(r.field(parent)) {
-                continue; // a seller's child order: the buyer's order is its parent's row
+    /// `orders.csv`: parsed on a second thread (fields split, ids, instants and amounts
+    /// read) while this one resolves the buyers and adds the orders, in file order, so the
+    /// result and the first error are those of a sequential read.
+    fn orders(&mut self, r: impl Rows + Send) -> Result<(), CsvError> {
+        std::thread::scope(|scope| {
+            let (tx, rx) = std::sync::mpsc::sync_channel(4);
+            scope.spawn(move || parse_orders(r, &tx));
+            for batch in rx {
+                let batch: OrderBatch = batch?;
+                for row in &batch.rows {
+                    let text = |span: &std::ops::Range<usize>| &batch.text[span.clone()];
+                    let Some(b) = self.buyer(text(&row.customer), text(&row.email)) else {
+                        continue; // guest order without email: no contact
+                    };
+                    let status = self.ds.status(text(&row.status));
+                    let mut o = Order::new(OrderId(row.id), b, row.placed, status, row.amount);
+                    o.refunded_minor = row.refunded;
+                    o.cart = row.cart;
+                    o.delivered_at = row.delivered;
+                    self.ds.add_order(o);
+                }
             }
-            let id = r.id(cols[0], "order_id")?;
-            let Some(b) = self.buyer(r.field(cols[1]), r.field(cols[2])) else {
-                continue; // guest order without email: no contact
-            };
-            let placed = r
-                .instant(cols[3])?
-                .ok_or_else(|| r.err("missing placed_at".into()))?;
-            let status = self.ds.status(r.field(cols[4]));
-            let (amount, refunded) = r.money((cols[5], cols[7], cols[6]), &mut currencies)?;
-            let mut o = Order::new(OrderId(id), b, placed, status, amount);
-            o.refunded_minor = refunded;
-            o.cart = match r.opt(cols[8]) {
-                None => None,
-                Some(s) => Some(CartId(
-                    s.parse().map_err(|_| r.err(format!("bad cart_id {s:?}")))?,
-                )),
-            };
-            o.delivered_at = r.instant(cols[9])?;
-            self.ds.add_order(o);
-        }
-        Ok(())
+            Ok(())
+        })
     }
 
     /// `deliveries.csv`: folded into the orders' `delivered_at`. When every order's id is
@@ -321,6 +304,148 @@ impl Shop {
             }
         }
         Ok(())
+    }
+}
+
+/// Rows of `orders.csv` parsed ahead of the dataset, with their text in one buffer.
+struct OrderBatch {
+    text: String,
+    rows: Vec<ParsedOrder>,
+}
+
+/// An order row, parsed: its text fields as spans of its batch's text.
+struct ParsedOrder {
+    id: u64,
+    customer: std::ops::Range<usize>,
+    email: std::ops::Range<usize>,
+    status: std::ops::Range<usize>,
+    placed: DateTime<Utc>,
+    amount: Money,
+    refunded: i64,
+    cart: Option<CartId>,
+    delivered: Option<DateTime<Utc>>,
+}
+
+/// Rows per batch handed from the parsing thread.
+const ORDER_BATCH: usize = 8192;
+
+fn new_batch() -> OrderBatch {
+    OrderBatch {
+        text: String::with_capacity(ORDER_BATCH * 40),
+        rows: Vec::with_capacity(ORDER_BATCH),
+    }
+}
+
+/// Parses the rows of `orders.csv` into batches sent to `tx`, then its first error, if any.
+/// Stops when the receiver is gone.
+fn parse_orders(mut r: impl Rows, tx: &std::sync::mpsc::SyncSender<Result<OrderBatch, CsvError>>) {
+    let cols = OrderColumns {
+        id: r.col("order_id"),
+        customer: r.col("customer_id"),
+        email: r.col("email"),
+        placed: r.col("placed_at"),
+        status: r.col("status"),
+        amount: r.col("amount"),
+        currency: r.col("currency"),
+        refunded: r.col("refunded_amount"),
+        cart: r.col("cart_id"),
+        delivered: r.col("delivered_at"),
+        parent: r.col("parent_order_id"),
+    };
+    let mut currencies: Vec<(String, Currency)> = Vec::new();
+    let mut batch = new_batch();
+    loop {
+        match parse_order(&mut r, &cols, &mut currencies, &mut batch) {
+            Ok(true) if batch.rows.len() < ORDER_BATCH => {}
+            Ok(true) => {
+                if tx
+                    .send(Ok(std::mem::replace(&mut batch, new_batch())))
+                    .is_err()
+                {
+                    return;
+                }
+            }
+            Ok(false) => {
+                if !batch.rows.is_empty() {
+                    let _ = tx.send(Ok(batch));
+                }
+                return;
+            }
+            Err(e) => {
+                if !batch.rows.is_empty() && tx.send(Ok(batch)).is_err() {
+                    return;
+                }
+                let _ = tx.send(Err(e));
+                return;
+            }
+        }
+    }
+}
+
+/// The columns of `orders.csv`.
+struct OrderColumns {
+    id: usize,
+    customer: usize,
+    email: usize,
+    placed: usize,
+    status: usize,
+    amount: usize,
+    currency: usize,
+    refunded: usize,
+    cart: usize,
+    delivered: usize,
+    parent: usize,
+}
+
+/// Reads the next order row into `batch` (skipping what the dataset would skip: a seller's
+/// child order, a guest order without email); `false` at the end.
+fn parse_order(
+    r: &mut impl Rows,
+    c: &OrderColumns,
+    currencies: &mut Vec<(String, Currency)>,
+    batch: &mut OrderBatch,
+) -> Result<bool, CsvError> {
+    loop {
+        if !r.next()? {
+            return Ok(false);
+        }
+        if !no_parent(r.field(c.parent)) {
+            continue; // a seller's child order: the buyer's order is its parent's row
+        }
+        let id = r.id(c.id, "order_id")?;
+        let (customer, email) = (r.field(c.customer), r.field(c.email));
+        if customer.is_empty() && email.trim().is_empty() {
+            continue; // guest order without email: no contact
+        }
+        let placed = r
+            .instant(c.placed)?
+            .ok_or_else(|| r.err("missing placed_at".into()))?;
+        let (amount, refunded) = r.money((c.amount, c.refunded, c.currency), currencies)?;
+        let cart = match r.opt(c.cart) {
+            None => None,
+            Some(s) => Some(CartId(
+                s.parse().map_err(|_| r.err(format!("bad cart_id {s:?}")))?,
+            )),
+        };
+        let delivered = r.instant(c.delivered)?;
+        let mut span = |s: &str| {
+            let start = batch.text.len();
+            batch.text.push_str(s);
+            start..batch.text.len()
+        };
+        let row = ParsedOrder {
+            id,
+            customer: span(r.field(c.customer)),
+            email: span(r.field(c.email)),
+            status: span(r.field(c.status)),
+            placed,
+            amount,
+            refunded,
+            cart,
+            delivered,
+        };
+        batch.rows.push(row);
+        return Ok(true);
     }
 }
 
