@@ -309,3 +309,13 @@ fn profiles_as_batches_and_parquet_hold_the_csv_values_typed() {
         }
     }
 }
+
+#[test]
+fn customers_without_order_batches_are_still_read() {
+    let dir = shop_dir("no-orders");
+    let mut shop = ShopBatches::default();
+    shop.customers = vec![text_batch(&dir.join("customers.csv"))];
+    let (ds, _) = read_batches(&shop).unwrap();
+    assert!(ds.orders().is_empty());
+    assert_eq!(ds.customers().len(), shop.customers[0].num_rows());
+}

@@ -76,8 +76,8 @@ pub struct ShopBatches {
 }
 
 /// Reads a shop from record batches, as [`read_dir`](crate::io::csv::read_dir) reads its
-/// files (see the [module docs](self) for the accepted types). Returns the dataset and the
-/// rates.
+/// files (see the [module docs](self) for the accepted types; no `orders` batch reads as a
+/// shop without orders). Returns the dataset and the rates.
 ///
 /// ```
 /// let (dataset, rates) = relance::io::arrow::read_batches(&Default::default())?;
@@ -94,9 +94,11 @@ pub fn read_batches(shop: &ShopBatches) -> Result<(Dataset, Vec<FxRate>), CsvErr
         let batches: Cloned<'a> = batches.iter().cloned().map(Ok);
         Some(BatchRows::new(name, &schema, batches))
     }
-    let Some(orders) = rows("orders", &shop.orders) else {
-        return Ok((Dataset::new(), Vec::new()));
-    };
+    // No orders: the other tables are still read (customers without orders are contacts).
+    let orders = rows("orders", &shop.orders).unwrap_or_else(|| {
+        let none: Cloned<'_> = [].iter().cloned().map(Ok);
+        BatchRows::new("orders", &arrow::datatypes::Schema::empty(), none)
+    });
     read_tables(ShopTables {
         customers: rows("customers", &shop.customers),
         orders,
