@@ -26,6 +26,7 @@
 mod id_index;
 mod marketplace;
 mod partition;
+mod pipeline;
 mod profiles;
 mod read;
 mod reader;

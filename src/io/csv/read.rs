@@ -8,6 +8,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use super::CsvError;
 use super::id_index::IdIndex;
+use super::pipeline::{Batch, pipelined};
 use super::reader::{Reader, Rows};
 use crate::customer::{
     Buyer, Cart, CartId, Civility, Currency, Customer, Dataset, FxRate, Login, Money, OptIn, Order,
@@ -99,64 +100,26 @@ struct Shop {
 }
 
 impl Shop {
-    /// `customers.csv`.
-    fn customers(&mut self, mut r: impl Rows) -> Result<(), CsvError> {
-        let c = |n: &str| r.col(n);
-        let cols = [
-            c("customer_id"),
-            c("email"),
-            c("first_name"),
-            c("last_name"),
-            c("civility"),
-            c("birth_date"),
-            c("phone"),
-            c("postcode"),
-            c("signed_up_at"),
-            c("updated_at"),
-            c("newsletter_optin"),
-            c("group_ids"),
-            c("shop_id"),
-            c("last_login_at"),
-            c("is_guest"),
-            c("newsletter_optin_at"),
-        ];
-        while r.next()? {
-            let s = |i: usize| r.opt(cols[i]).map(str::to_owned);
-            let birth = match r.opt(cols[5]) {
-                None => None,
-                Some(b) => Some(
-                    NaiveDate::parse_from_str(b, "%Y-%m-%d")
-                        .map_err(|_| r.err(format!("bad birth_date {b:?}")))?,
-                ),
-            };
-            let customer = Customer {
-                id: r.field(cols[0]).to_owned(),
-                email: r.field(cols[1]).to_owned(),
-                first_name: s(2),
-                last_name: s(3),
-                civility: r.opt(cols[4]).and_then(Civility::parse),
-                birth_date: birth,
-                phone: s(6),
-                postcode: s(7),
-                signed_up_at: r.instant(cols[8])?,
-                updated_at: r.instant(cols[9])?,
-                newsletter_optin: parse_optin(r.field(cols[10])),
-                group_ids: r
-                    .field(cols[11])
-                    .split(',')
-                    .map(str::trim)
-                    .filter(|g| !g.is_empty())
-                    .map(str::to_owned)
-                    .collect(),
-                shop_id: s(12),
-                last_login_at: r.instant(cols[13])?,
-                is_guest: parse_optin(r.field(cols[14])) == OptIn::Yes,
-                newsletter_optin_at: r.instant(cols[15])?,
-            };
-            let idx = self.ds.add_customer(customer);
-            self.by_id.insert(&self.ds, idx);
-        }
-        Ok(())
+    /// `customers.csv`, parsed on a second thread.
+    fn customers(&mut self, r: impl Rows + Send) -> Result<(), CsvError> {
+        let cols = CUSTOMER_COLUMNS.map(|n| r.col(n));
+        pipelined(
+            r,
+            move |r, batch: &mut Batch<Customer>| {
+                if !r.next()? {
+                    return Ok(false);
+                }
+                batch.rows.push(parse_customer(r, &cols)?);
+                Ok(true)
+            },
+            |batch| {
+                for customer in batch.rows {
+                    let idx = self.ds.add_customer(customer);
+                    self.by_id.insert(&self.ds, idx);
+                }
+                Ok(())
+            },
+        )
     }
 
     /// The buyer of a row: the customer row of `id` (created bare when unknown), or the guest
@@ -177,30 +140,29 @@ impl Shop {
         Some(Buyer::Customer(c))
     }
 
-    /// `orders.csv`: parsed on a second thread (fields split, ids, instants and amounts
-    /// read) while this one resolves the buyers and adds the orders, in file order, so the
-    /// result and the first error are those of a sequential read.
+    /// `orders.csv`, parsed on a second thread.
     fn orders(&mut self, r: impl Rows + Send) -> Result<(), CsvError> {
-        std::thread::scope(|scope| {
-            let (tx, rx) = std::sync::mpsc::sync_channel(4);
-            scope.spawn(move || parse_orders(r, &tx));
-            for batch in rx {
-                let batch: OrderBatch = batch?;
-                for row in &batch.rows {
-                    let text = |span: &std::ops::Range<usize>| &batch.text[span.clone()];
-                    let Some(b) = self.buyer(text(&row.customer), text(&row.email)) else {
+        let cols = OrderColumns::of(&r);
+        let mut currencies: Vec<(String, Currency)> = Vec::new();
+        pipelined(
+            r,
+            move |r, batch| parse_order(r, &cols, &mut currencies, batch),
+            |Batch { text, rows }| {
+                for row in rows {
+                    let (customer, email) = (text.get(&row.customer), text.get(&row.email));
+                    let Some(b) = self.buyer(customer, email) else {
                         continue; // guest order without email: no contact
                     };
-                    let status = self.ds.status(text(&row.status));
+                    let status = self.ds.status(text.get(&row.status));
                     let mut o = Order::new(OrderId(row.id), b, row.placed, status, row.amount);
                     o.refunded_minor = row.refunded;
                     o.cart = row.cart;
                     o.delivered_at = row.delivered;
                     self.ds.add_order(o);
                 }
-            }
-            Ok(())
-        })
+                Ok(())
+            },
+        )
     }
 
     /// `deliveries.csv`: folded into the orders' `delivered_at`. When every order's id is
@@ -239,78 +201,47 @@ impl Shop {
         Ok(())
     }
 
-    /// `carts.csv`.
-    fn carts(&mut self, mut r: impl Rows) -> Result<(), CsvError> {
-        let cols = [
-            r.col("cart_id"),
-            r.col("customer_id"),
-            r.col("email"),
-            r.col("created_at"),
-            r.col("updated_at"),
-            r.col("item_count"),
-            r.col("total"),
-            r.col("currency"),
-            r.col("converted_order_id"),
-        ];
-        while r.next()? {
-            let id: u64 = r
-                .field(cols[0])
-                .parse()
-                .map_err(|_| r.err("bad cart_id".into()))?;
-            let Some(owner) = self.buyer(r.field(cols[1]), r.field(cols[2])) else {
-                continue;
-            };
-            let created = r.instant(cols[3])?;
-            let updated = r.instant(cols[4])?;
-            let (Some(created), updated) = (created.or(updated), updated.or(created)) else {
-                return Err(r.err("cart without created_at/updated_at".into()));
-            };
-            let items: u32 = r
-                .opt(cols[5])
-                .map_or(Ok(0), str::parse)
-                .map_err(|_| r.err("bad item_count".into()))?;
-            let total = match (r.opt(cols[6]), r.opt(cols[7]).and_then(Currency::from_code)) {
-                (Some(t), Some(c)) => Money::parse_decimal(t, c),
-                _ => None,
-            };
-            let converted = match r.opt(cols[8]) {
-                None => None,
-                Some(s) => {
-                    Some(OrderId(s.parse().map_err(|_| {
-                        r.err(format!("bad converted_order_id {s:?}"))
-                    })?))
+    /// `carts.csv`, parsed on a second thread.
+    fn carts(&mut self, r: impl Rows + Send) -> Result<(), CsvError> {
+        let cols = CART_COLUMNS.map(|n| r.col(n));
+        pipelined(
+            r,
+            move |r, batch| parse_cart(r, &cols, batch),
+            |Batch { text, rows }| {
+                for (customer, email, cart) in rows {
+                    if let Some(owner) = self.buyer(text.get(&customer), text.get(&email)) {
+                        self.ds.add_cart(Cart { owner, ..cart });
+                    }
                 }
-            };
-            self.ds.add_cart(Cart {
-                id: CartId(id),
-                owner,
-                created_at: created,
-                updated_at: updated.unwrap_or(created),
-                item_count: items,
-                total,
-                converted_order: converted,
-            });
-        }
-        Ok(())
+                Ok(())
+            },
+        )
     }
 
-    /// `logins.csv` (rows of unknown customers are skipped).
-    fn logins(&mut self, mut r: impl Rows) -> Result<(), CsvError> {
+    /// `logins.csv` (rows of unknown customers are skipped), parsed on a second thread.
+    fn logins(&mut self, r: impl Rows + Send) -> Result<(), CsvError> {
         let (cc, ca) = (r.col("customer_id"), r.col("at"));
-        while r.next()? {
-            let Some(at) = r.instant(ca)? else { continue };
-            if let Some(c) = self.by_id.get(&self.ds, r.field(cc)) {
-                self.ds.add_login(Login { customer: c, at });
-            }
-        }
-        Ok(())
+        pipelined(
+            r,
+            move |r, batch| loop {
+                if !r.next()? {
+                    return Ok(false);
+                }
+                let Some(at) = r.instant(ca)? else { continue };
+                let customer = batch.keep(r.field(cc));
+                batch.rows.push((customer, at));
+                return Ok(true);
+            },
+            |Batch { text, rows }| {
+                for (customer, at) in rows {
+                    if let Some(c) = self.by_id.get(&self.ds, text.get(&customer)) {
+                        self.ds.add_login(Login { customer: c, at });
+                    }
+                }
+                Ok(())
+            },
+        )
     }
-}
-
-/// Rows of `orders.csv` parsed ahead of the dataset, with their text in one buffer.
-struct OrderBatch {
-    text: String,
-    rows: Vec<ParsedOrder>,
 }
 
 /// An order row, parsed: its text fields as spans of its batch's text.
@@ -326,59 +257,130 @@ struct ParsedOrder {
     delivered: Option<DateTime<Utc>>,
 }
 
-/// Rows per batch handed from the parsing thread.
-const ORDER_BATCH: usize = 8192;
+/// The columns of `customers.csv`, in the order [`parse_customer`] reads them.
+const CUSTOMER_COLUMNS: [&str; 16] = [
+    "customer_id",
+    "email",
+    "first_name",
+    "last_name",
+    "civility",
+    "birth_date",
+    "phone",
+    "postcode",
+    "signed_up_at",
+    "updated_at",
+    "newsletter_optin",
+    "group_ids",
+    "shop_id",
+    "last_login_at",
+    "is_guest",
+    "newsletter_optin_at",
+];
 
-fn new_batch() -> OrderBatch {
-    OrderBatch {
-        text: String::with_capacity(ORDER_BATCH * 40),
-        rows: Vec::with_capacity(ORDER_BATCH),
-    }
+/// A customer row.
+fn parse_customer(r: &impl Rows, cols: &[usize; 16]) -> Result<Customer, CsvError> {
+    let s = |i: usize| r.opt(cols[i]).map(str::to_owned);
+    let birth = match r.opt(cols[5]) {
+        None => None,
+        Some(b) => Some(
+            NaiveDate::parse_from_str(b, "%Y-%m-%d")
+                .map_err(|_| r.err(format!("bad birth_date {b:?}")))?,
+        ),
+    };
+    Ok(Customer {
+        id: r.field(cols[0]).to_owned(),
+        email: r.field(cols[1]).to_owned(),
+        first_name: s(2),
+        last_name: s(3),
+        civility: r.opt(cols[4]).and_then(Civility::parse),
+        birth_date: birth,
+        phone: s(6),
+        postcode: s(7),
+        signed_up_at: r.instant(cols[8])?,
+        updated_at: r.instant(cols[9])?,
+        newsletter_optin: parse_optin(r.field(cols[10])),
+        group_ids: r
+            .field(cols[11])
+            .split(',')
+            .map(str::trim)
+            .filter(|g| !g.is_empty())
+            .map(str::to_owned)
+            .collect(),
+        shop_id: s(12),
+        last_login_at: r.instant(cols[13])?,
+        is_guest: parse_optin(r.field(cols[14])) == OptIn::Yes,
+        newsletter_optin_at: r.instant(cols[15])?,
+    })
 }
 
-/// Parses the rows of `orders.csv` into batches sent to `tx`, then its first error, if any.
-/// Stops when the receiver is gone.
-fn parse_orders(mut r: impl Rows, tx: &std::sync::mpsc::SyncSender<Result<OrderBatch, CsvError>>) {
-    let cols = OrderColumns {
-        id: r.col("order_id"),
-        customer: r.col("customer_id"),
-        email: r.col("email"),
-        placed: r.col("placed_at"),
-        status: r.col("status"),
-        amount: r.col("amount"),
-        currency: r.col("currency"),
-        refunded: r.col("refunded_amount"),
-        cart: r.col("cart_id"),
-        delivered: r.col("delivered_at"),
-        parent: r.col("parent_order_id"),
-    };
-    let mut currencies: Vec<(String, Currency)> = Vec::new();
-    let mut batch = new_batch();
+/// The columns of `carts.csv`, in the order [`parse_cart`] reads them.
+const CART_COLUMNS: [&str; 9] = [
+    "cart_id",
+    "customer_id",
+    "email",
+    "created_at",
+    "updated_at",
+    "item_count",
+    "total",
+    "currency",
+    "converted_order_id",
+];
+
+/// A cart row parsed: its buyer's id and email, and the cart (its owner set when added).
+type ParsedCart = (std::ops::Range<usize>, std::ops::Range<usize>, Cart);
+
+/// Reads the next cart row into `batch` (skipping a guest cart without email); `false` at
+/// the end.
+fn parse_cart(
+    r: &mut impl Rows,
+    cols: &[usize; 9],
+    batch: &mut Batch<ParsedCart>,
+) -> Result<bool, CsvError> {
     loop {
-        match parse_order(&mut r, &cols, &mut currencies, &mut batch) {
-            Ok(true) if batch.rows.len() < ORDER_BATCH => {}
-            Ok(true) => {
-                if tx
-                    .send(Ok(std::mem::replace(&mut batch, new_batch())))
-                    .is_err()
-                {
-                    return;
-                }
-            }
-            Ok(false) => {
-                if !batch.rows.is_empty() {
-                    let _ = tx.send(Ok(batch));
-                }
-                return;
-            }
-            Err(e) => {
-                if !batch.rows.is_empty() && tx.send(Ok(batch)).is_err() {
-                    return;
-                }
-                let _ = tx.send(Err(e));
-                return;
-            }
+        if !r.next()? {
+            return Ok(false);
         }
+        let id: u64 = r
+            .field(cols[0])
+            .parse()
+            .map_err(|_| r.err("bad cart_id".into()))?;
+        let (customer, email) = (r.field(cols[1]), r.field(cols[2]));
+        if customer.is_empty() && email.trim().is_empty() {
+            continue; // no buyer: no contact
+        }
+        let created = r.instant(cols[3])?;
+        let updated = r.instant(cols[4])?;
+        let (Some(created), updated) = (created.or(updated), updated.or(created)) else {
+            return Err(r.err("cart without created_at/updated_at".into()));
+        };
+        let items: u32 = r
+            .opt(cols[5])
+            .map_or(Ok(0), str::parse)
+            .map_err(|_| r.err("bad item_count".into()))?;
+        let total = match (r.opt(cols[6]), r.opt(cols[7]).and_then(Currency::from_code)) {
+            (Some(t), Some(c)) => Money::parse_decimal(t, c),
+            _ => None,
+        };
+        let converted = match r.opt(cols[8]) {
+            None => None,
+            Some(s) => {
+                Some(OrderId(s.parse().map_err(|_| {
+                    r.err(format!("bad converted_order_id {s:?}"))
+                })?))
+            }
+        };
+        let cart = Cart {
+            id: CartId(id),
+            owner: Buyer::Customer(crate::customer::CustomerIdx(0)),
+            created_at: created,
+            updated_at: updated.unwrap_or(created),
+            item_count: items,
+            total,
+            converted_order: converted,
+        };
+        let (customer, email) = (batch.keep(customer), batch.keep(email));
+        batch.rows.push((customer, email, cart));
+        return Ok(true);
     }
 }
 
@@ -397,13 +399,31 @@ struct OrderColumns {
     parent: usize,
 }
 
+impl OrderColumns {
+    fn of(r: &impl Rows) -> Self {
+        Self {
+            id: r.col("order_id"),
+            customer: r.col("customer_id"),
+            email: r.col("email"),
+            placed: r.col("placed_at"),
+            status: r.col("status"),
+            amount: r.col("amount"),
+            currency: r.col("currency"),
+            refunded: r.col("refunded_amount"),
+            cart: r.col("cart_id"),
+            delivered: r.col("delivered_at"),
+            parent: r.col("parent_order_id"),
+        }
+    }
+}
+
 /// Reads the next order row into `batch` (skipping what the dataset would skip: a seller's
 /// child order, a guest order without email); `false` at the end.
 fn parse_order(
     r: &mut impl Rows,
     c: &OrderColumns,
     currencies: &mut Vec<(String, Currency)>,
-    batch: &mut OrderBatch,
+    batch: &mut Batch<ParsedOrder>,
 ) -> Result<bool, CsvError> {
     loop {
         if !r.next()? {
@@ -428,16 +448,11 @@ fn parse_order(
             )),
         };
         let delivered = r.instant(c.delivered)?;
-        let mut span = |s: &str| {
-            let start = batch.text.len();
-            batch.text.push_str(s);
-            start..batch.text.len()
-        };
         let row = ParsedOrder {
             id,
-            customer: span(r.field(c.customer)),
-            email: span(r.field(c.email)),
-            status: span(r.field(c.status)),
+            customer: batch.keep(r.field(c.customer)),
+            email: batch.keep(r.field(c.email)),
+            status: batch.keep(r.field(c.status)),
             placed,
             amount,
             refunded,
