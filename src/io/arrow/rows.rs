@@ -101,9 +101,8 @@ impl<I: Iterator<Item = Result<RecordBatch, ArrowError>>> Rows for BatchRows<I> 
     }
 
     fn next(&mut self) -> Result<bool, CsvError> {
-        if !self.current.is_empty() || self.len > 0 {
-            self.row += 1;
-        }
+        // Before the first row, `row` and `len` are both 0: the step fetches the first batch.
+        self.row += 1;
         while self.row >= self.len {
             let Some(batch) = self.batches.next() else {
                 self.current.clear();
