@@ -3,7 +3,7 @@
 //! minimal loopback server (hyper), in one process, alternating.
 //!
 //! ```text
-//! cargo run --release --example bulk_bench -- [--contacts N] [--rounds R] [--concurrency C] [--only relance|plain]
+//! cargo run --release --example bulk_bench -- [--contacts N] [--rounds R] [--concurrency C] [--chunk K] [--only relance|plain] [--server child|in-process]
 //! ```
 //!
 //! Prints one line per run, then the medians and the ratio (relance throughput over the
@@ -12,7 +12,10 @@
 //!
 //! The server reads each body, parses it as a JSON array and answers
 //! `"<N> contact(s) affected."`, as Sendethic does; it checks nothing else, so both clients
-//! pay the same server cost.
+//! pay the same server cost. It runs in a child process (this program started again with
+//! `--serve`), as a service runs apart from its clients; `--server in-process` runs it on the
+//! clients' own runtime instead, where it competes with them for the same worker threads
+//! (the figure then depends on where the runtime places each task).
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
@@ -27,7 +30,6 @@ use relance::BulkEvent;
 use relance::sendethic::{BulkOptions, Client, Contact, FieldId};
 use serde::Serialize;
 
-const CHUNK: usize = 500;
 const PATH: &str = "/api/rest/v4/contacts/attribute";
 /// The custom field both clients write.
 const FIELD: i64 = 101;
@@ -36,7 +38,9 @@ struct Args {
     contacts: usize,
     rounds: usize,
     concurrency: usize,
+    chunk: usize,
     only: Option<String>,
+    in_process: bool,
 }
 
 fn args() -> Args {
@@ -44,7 +48,9 @@ fn args() -> Args {
         contacts: 1_000_000,
         rounds: 3,
         concurrency: 4,
+        chunk: 500,
         only: None,
+        in_process: false,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -53,11 +59,11 @@ fn args() -> Args {
             "--contacts" => a.contacts = value().parse().unwrap_or(a.contacts),
             "--rounds" => a.rounds = value().parse().unwrap_or(a.rounds),
             "--concurrency" => a.concurrency = value().parse().unwrap_or(a.concurrency),
+            "--chunk" => a.chunk = value().parse().unwrap_or(a.chunk),
             "--only" => a.only = Some(value()),
+            "--server" => a.in_process = value() == "in-process",
             _ => {
-                eprintln!(
-                    "usage: bulk_bench [--contacts N] [--rounds R] [--concurrency C] [--only relance|plain]"
-                );
+                eprintln!("{USAGE}");
                 std::process::exit(2);
             }
         }
@@ -159,14 +165,14 @@ fn plain_contact(i: usize) -> PlainContact {
 }
 
 /// Through relance: validation, chunking, per-contact accounting, the retry loop.
-async fn through_relance(client: &Client, n: usize, concurrency: usize) -> usize {
+async fn through_relance(client: &Client, n: usize, args: &Args) -> usize {
     client
         .contacts()
         .upsert_many((0..n).map(relance_contact))
         .options(
             BulkOptions::default()
-                .chunk_size(CHUNK)
-                .concurrency(concurrency),
+                .chunk_size(args.chunk)
+                .concurrency(args.concurrency),
         )
         .events()
         .map(|event| match event {
@@ -178,9 +184,10 @@ async fn through_relance(client: &Client, n: usize, concurrency: usize) -> usize
 }
 
 /// The plain loop: serialise each chunk, POST it with basic auth, read the count.
-async fn through_plain(http: &reqwest::Client, url: &str, n: usize, concurrency: usize) -> usize {
-    let chunks = (0..n).step_by(CHUNK).map(|start| {
-        let end = (start + CHUNK).min(n);
+async fn through_plain(http: &reqwest::Client, url: &str, n: usize, args: &Args) -> usize {
+    let chunk = args.chunk.max(1);
+    let chunks = (0..n).step_by(chunk).map(|start| {
+        let end = (start + chunk).min(n);
         (start..end).map(plain_contact).collect::<Vec<_>>()
     });
     futures_util::stream::iter(chunks)
@@ -197,7 +204,7 @@ async fn through_plain(http: &reqwest::Client, url: &str, n: usize, concurrency:
             let text: String = response.json().await.ok()?;
             text.split_whitespace().next()?.parse::<usize>().ok()
         })
-        .buffer_unordered(concurrency)
+        .buffer_unordered(args.concurrency)
         .map(Option::unwrap_or_default)
         .fold(0, |sum, n| async move { sum + n })
         .await
@@ -228,7 +235,32 @@ fn median(mut v: Vec<Duration>) -> Duration {
 }
 
 /// What `--help` prints.
-const USAGE: &str = "bulk_bench: relance's bulk upsert against a plain reqwest + serde_json loop, same loopback server.\n\nusage: cargo run --release --example bulk_bench -- [--contacts N] [--rounds R] [--concurrency C] [--only relance|plain]";
+const USAGE: &str = "bulk_bench: relance's bulk upsert against a plain reqwest + serde_json loop, same loopback server.\n\nusage: cargo run --release --example bulk_bench -- [--contacts N] [--rounds R] [--concurrency C] [--chunk K] [--only relance|plain] [--server child|in-process]";
+
+/// The server in a child process, stopped when dropped.
+struct Child(std::process::Child);
+
+impl Child {
+    /// Starts this program again with `--serve` and reads the address it listens on.
+    fn start() -> Result<(Self, SocketAddr), Box<dyn std::error::Error>> {
+        let mut child = std::process::Command::new(std::env::current_exe()?)
+            .arg("--serve")
+            .stdout(std::process::Stdio::piped())
+            .spawn()?;
+        let stdout = child.stdout.take().ok_or("the server's output")?;
+        let child = Self(child);
+        let mut line = String::new();
+        std::io::BufRead::read_line(&mut std::io::BufReader::new(stdout), &mut line)?;
+        Ok((child, line.trim().parse()?))
+    }
+}
+
+impl Drop for Child {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -236,8 +268,17 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!("{USAGE}");
         return Ok(());
     }
+    if std::env::args().nth(1).as_deref() == Some("--serve") {
+        println!("{}", serve().await?);
+        std::future::pending::<()>().await;
+    }
     let args = args();
-    let addr = serve().await?;
+    let (addr, _server) = if args.in_process {
+        (serve().await?, None)
+    } else {
+        let (child, addr) = Child::start()?;
+        (addr, Some(child))
+    };
     let base = format!("http://{addr}/api/rest/v4");
     let client = Client::builder("bench", "key").base_url(&base).build()?;
     let http = reqwest::Client::new();
@@ -247,18 +288,25 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     for round in 1..=args.rounds {
         if args.only.as_deref() != Some("plain") {
             let t = Instant::now();
-            let written = through_relance(&client, n, args.concurrency).await;
+            let written = through_relance(&client, n, &args).await;
             ours.push(timed(round, "relance", n, written, t));
         }
         if args.only.as_deref() != Some("relance") {
             let t = Instant::now();
-            let written = through_plain(&http, &url, n, args.concurrency).await;
+            let written = through_plain(&http, &url, n, &args).await;
             plain.push(timed(round, "plain  ", n, written, t));
         }
     }
     println!(
-        "contacts {n}, chunk {CHUNK}, concurrency {}, rounds {}",
-        args.concurrency, args.rounds
+        "contacts {n}, chunk {}, concurrency {}, rounds {}, server {}",
+        args.chunk,
+        args.concurrency,
+        args.rounds,
+        if args.in_process {
+            "in-process"
+        } else {
+            "child process"
+        }
     );
     if !ours.is_empty() {
         let m = median(ours);

@@ -323,9 +323,7 @@ impl<S: Stream<Item = Contact>> Bulk<S> {
             async move {
                 let (chunk, mut events) = admission.finish();
                 if let Some(chunk) = chunk {
-                    // The requests and their answers are handled by a task of the runtime,
-                    // beside the production and serialisation of the next contacts.
-                    events.extend(on_runtime(async move { writer.settle(chunk).await }).await);
+                    events.extend(writer.settle(chunk).await);
                 }
                 events
             }
@@ -436,29 +434,6 @@ impl Admission {
             body: Bytes::from(body),
         };
         (Some(chunk), rejected)
-    }
-}
-
-/// Runs `work` as a task of the current Tokio runtime (aborted if this future is dropped),
-/// or in place outside one.
-async fn on_runtime<T: Send + 'static>(work: impl Future<Output = T> + Send + 'static) -> T {
-    /// Aborts the task when the bulk write is dropped: nothing is sent for a caller that
-    /// stopped listening.
-    struct AbortOnDrop<T>(tokio::task::JoinHandle<T>);
-    impl<T> Drop for AbortOnDrop<T> {
-        fn drop(&mut self) {
-            self.0.abort();
-        }
-    }
-    let Ok(runtime) = tokio::runtime::Handle::try_current() else {
-        return work.await;
-    };
-    let mut task = AbortOnDrop(runtime.spawn(work));
-    match (&mut task.0).await {
-        Ok(done) => done,
-        Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
-        // Cancelled: the runtime is shutting down, and this future with it.
-        Err(_) => std::future::pending().await,
     }
 }
 
