@@ -36,6 +36,11 @@ pub use bytes;
 pub use chrono;
 /// IANA timezones (`chrono_tz::Tz`) for the shop and Sendsay account timezones.
 pub use chrono_tz;
+/// The DataFusion version of [`io::datafusion`] (register its tables in this version's
+/// `SessionContext`).
+#[cfg(feature = "datafusion")]
+#[cfg_attr(docsrs, doc(cfg(feature = "datafusion")))]
+pub use datafusion;
 /// Parquet errors (`parquet::errors::ParquetError`) of [`io::arrow`]'s Parquet writer.
 #[cfg(feature = "parquet")]
 #[cfg_attr(docsrs, doc(cfg(feature = "parquet")))]

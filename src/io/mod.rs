@@ -21,4 +21,7 @@
 #[cfg_attr(docsrs, doc(cfg(feature = "arrow")))]
 pub mod arrow;
 pub mod csv;
+#[cfg(feature = "datafusion")]
+#[cfg_attr(docsrs, doc(cfg(feature = "datafusion")))]
+pub mod datafusion;
 pub mod synth;

@@ -13,6 +13,8 @@ use relance::customer::{ConsolidationPolicy, Currency, Dataset, FxRate, RfmConfi
 use relance::io::arrow::{ShopBatches, profiles_to_batch, read_batches, read_parquet_dir};
 use relance::io::{csv, synth};
 
+use crate::support::{temp_dir, text_batch};
+
 const TABLES: [&str; 6] = [
     "customers",
     "orders",
@@ -21,13 +23,6 @@ const TABLES: [&str; 6] = [
     "logins",
     "rates",
 ];
-
-fn temp_dir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("relance-io-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
 
 /// A generated shop written as CSV files.
 fn shop_dir(name: &str) -> PathBuf {
@@ -55,21 +50,6 @@ fn profiles_csv((ds, rates): &(Dataset, Vec<FxRate>)) -> String {
     let mut out = Vec::new();
     csv::write_profiles(&c, &mut out).unwrap();
     String::from_utf8(out).unwrap()
-}
-
-/// A CSV file as one batch of text columns.
-fn text_batch(path: &Path) -> RecordBatch {
-    let mut r = ::csv::Reader::from_path(path).unwrap();
-    let names: Vec<String> = r.headers().unwrap().iter().map(str::to_owned).collect();
-    let rows: Vec<::csv::StringRecord> = r.records().map(Result::unwrap).collect();
-    let columns = names.iter().enumerate().map(|(i, name)| {
-        let values: Vec<&str> = rows.iter().map(|row| row.get(i).unwrap_or("")).collect();
-        (
-            name.clone(),
-            Arc::new(StringArray::from(values)) as ArrayRef,
-        )
-    });
-    RecordBatch::try_from_iter(columns).unwrap()
 }
 
 /// The same batch with some columns cast to typed ones (empty text becomes null).

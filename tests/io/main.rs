@@ -3,4 +3,7 @@
 
 #[cfg(feature = "parquet")]
 mod arrow;
+#[cfg(feature = "datafusion")]
+mod datafusion;
 mod partition;
+mod support;

@@ -3,17 +3,13 @@
 
 use std::fs::OpenOptions;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use relance::customer::partition::partition_of_email;
 use relance::customer::{ConsolidationPolicy, Currency, Dataset, FxRate};
 use relance::io::{csv, synth};
 
-fn temp_dir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("relance-parts-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    d
-}
+use crate::support::temp_dir;
 
 fn append(dir: &Path, file: &str, lines: &[&str]) {
     let mut f = OpenOptions::new()

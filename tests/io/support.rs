@@ -1,0 +1,30 @@
+//! Helpers of the `io` tests.
+
+use std::path::PathBuf;
+
+/// An empty directory of this name for this test process.
+pub fn temp_dir(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("relance-io-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+/// A CSV file as one batch of text columns.
+#[cfg(feature = "arrow")]
+pub fn text_batch(path: &std::path::Path) -> arrow::record_batch::RecordBatch {
+    use std::sync::Arc;
+
+    use arrow::array::{ArrayRef, StringArray};
+    let mut r = ::csv::Reader::from_path(path).unwrap();
+    let names: Vec<String> = r.headers().unwrap().iter().map(str::to_owned).collect();
+    let rows: Vec<::csv::StringRecord> = r.records().map(Result::unwrap).collect();
+    let columns = names.iter().enumerate().map(|(i, name)| {
+        let values: Vec<&str> = rows.iter().map(|row| row.get(i).unwrap_or("")).collect();
+        (
+            name.clone(),
+            Arc::new(StringArray::from(values)) as ArrayRef,
+        )
+    });
+    arrow::record_batch::RecordBatch::try_from_iter(columns).unwrap()
+}
