@@ -7,3 +7,4 @@ mod arrow;
 mod datafusion;
 mod partition;
 mod support;
+mod synth;

@@ -56,6 +56,7 @@ pub(crate) use reader::Reader;
 #[cfg(feature = "arrow")]
 pub(crate) use reader::{Rows, position};
 pub use sellers::{EVENT_COLUMNS, SELLER_COLUMNS, write_events, write_seller_profiles};
+pub(crate) use write::ShopWriter;
 pub use write::write_dir;
 
 /// A CSV reading error.

@@ -139,36 +139,143 @@ fn secs(s: u64) -> TimeDelta {
 /// ```
 #[must_use]
 pub fn generate(config: &SynthConfig) -> SynthShop {
+    let mut ds = Dataset::with_capacity(config.customers, config.orders);
+    let mut sink = InMemory(&mut ds);
+    // Rows into memory: nothing can fail.
+    let _ = make(config, &mut sink);
+    SynthShop {
+        dataset: ds,
+        rates: rates(),
+    }
+}
+
+/// Writes the shop [`generate`] makes as CSV files, row by row as it makes them (the bytes
+/// of [`csv::write_dir`](crate::io::csv::write_dir) on the generated dataset), holding only
+/// the customers in memory: a shop of any number of orders fits. With `Some(n)` the shop
+/// is written already split into `n` partitions by contact, as
+/// [`csv::partition_dir`](crate::io::csv::partition_dir) would split it. Returns the
+/// number of orders written to each partition (one element without partitions).
+///
+/// ```no_run
+/// use relance::io::synth::{write_shop, SynthConfig};
+/// let orders = write_shop(&SynthConfig::new(100_000_000, 10_000_000, 7), "shop".as_ref(), Some(16))?;
+/// assert_eq!(orders.iter().sum::<u64>(), 100_000_000);
+/// # Ok::<(), std::io::Error>(())
+/// ```
+pub fn write_shop(
+    config: &SynthConfig,
+    dir: &std::path::Path,
+    partitions: Option<u32>,
+) -> std::io::Result<Vec<u64>> {
+    let mut sink = Streamed {
+        ds: Dataset::with_capacity(config.customers, 0),
+        out: crate::io::csv::ShopWriter::create(dir, partitions, &rates())?,
+    };
+    make(config, &mut sink)?;
+    let orders = sink.out.orders_per_part().to_vec();
+    sink.out.finish()?;
+    Ok(orders)
+}
+
+fn rates() -> Vec<FxRate> {
+    vec![FxRate {
+        from: Currency::USD,
+        rate: USD_TO_EUR,
+    }]
+}
+
+/// Where the generator puts each row as it makes it.
+trait Sink {
+    /// The customers and guests so far.
+    fn dataset(&self) -> &Dataset;
+    fn customer(&mut self, c: Customer) -> std::io::Result<()>;
+    fn guest(&mut self, email: &str) -> Option<GuestIdx>;
+    fn order(&mut self, o: Order) -> std::io::Result<()>;
+    fn cart(&mut self, c: Cart) -> std::io::Result<()>;
+    fn login(&mut self, l: Login) -> std::io::Result<()>;
+}
+
+/// Every row into a dataset.
+struct InMemory<'a>(&'a mut Dataset);
+
+impl Sink for InMemory<'_> {
+    fn dataset(&self) -> &Dataset {
+        self.0
+    }
+    fn customer(&mut self, c: Customer) -> std::io::Result<()> {
+        self.0.add_customer(c);
+        Ok(())
+    }
+    fn guest(&mut self, email: &str) -> Option<GuestIdx> {
+        self.0.guest(email)
+    }
+    fn order(&mut self, o: Order) -> std::io::Result<()> {
+        self.0.add_order(o);
+        Ok(())
+    }
+    fn cart(&mut self, c: Cart) -> std::io::Result<()> {
+        self.0.add_cart(c);
+        Ok(())
+    }
+    fn login(&mut self, l: Login) -> std::io::Result<()> {
+        self.0.add_login(l);
+        Ok(())
+    }
+}
+
+/// Customers and guests into a dataset (to resolve buyers), every row to the files.
+struct Streamed {
+    ds: Dataset,
+    out: crate::io::csv::ShopWriter,
+}
+
+impl Sink for Streamed {
+    fn dataset(&self) -> &Dataset {
+        &self.ds
+    }
+    fn customer(&mut self, c: Customer) -> std::io::Result<()> {
+        self.out.customer(&c)?;
+        self.ds.add_customer(c);
+        Ok(())
+    }
+    fn guest(&mut self, email: &str) -> Option<GuestIdx> {
+        self.ds.guest(email)
+    }
+    fn order(&mut self, o: Order) -> std::io::Result<()> {
+        self.out.order(&self.ds, &o)
+    }
+    fn cart(&mut self, c: Cart) -> std::io::Result<()> {
+        self.out.cart(&self.ds, &c)
+    }
+    fn login(&mut self, l: Login) -> std::io::Result<()> {
+        self.out.login(&self.ds, &l)
+    }
+}
+
+/// Makes the shop's rows, in order, into `sink`.
+fn make(config: &SynthConfig, sink: &mut impl Sink) -> std::io::Result<()> {
     let mut rng = Rng(config.seed);
     let (m, n) = (config.customers, config.orders);
-    let mut ds = Dataset::with_capacity(m, n);
     let t0 = start();
     let signup0 = t0 - TimeDelta::days(2 * 365);
     for i in 0..m {
-        let c = customer(&mut rng, i, signup0);
-        ds.add_customer(c);
+        sink.customer(customer(&mut rng, i, signup0))?;
     }
     let guest_pool: Vec<GuestIdx> = (0..(n / 60).max(1))
-        .filter_map(|k| ds.guest(&format!("g{k}@guest.example")))
+        .filter_map(|k| sink.guest(&format!("g{k}@guest.example")))
         .collect();
-    add_orders(&mut ds, &mut rng, (m, n), &guest_pool);
-    add_carts(&mut ds, &mut rng, (m, n), &guest_pool);
+    add_orders(sink, &mut rng, (m, n), &guest_pool)?;
+    add_carts(sink, &mut rng, (m, n), &guest_pool)?;
     if m > 0 {
         for _ in 0..n / 2 {
             let c = skewed(&mut rng, m);
-            ds.add_login(Login {
+            sink.login(Login {
                 customer: CustomerIdx(u32::try_from(c).unwrap_or(0)),
                 at: t0 + secs(rng.below(THREE_YEARS)),
-            });
+            })?;
         }
     }
-    SynthShop {
-        dataset: ds,
-        rates: vec![FxRate {
-            from: Currency::USD,
-            rate: USD_TO_EUR,
-        }],
-    }
+    Ok(())
 }
 
 /// Customer row `i` (row 11 on: 1 in 200 duplicates an earlier row's email in another case).
@@ -229,11 +336,11 @@ fn customer(rng: &mut Rng, i: usize, signup0: DateTime<Utc>) -> Customer {
 /// The orders: skewed customers, ~3 % guests (half of them with a registered customer's
 /// email in another case), ~3 % in USD, refunds and deliveries.
 fn add_orders(
-    ds: &mut Dataset,
+    sink: &mut impl Sink,
     rng: &mut Rng,
     (customers, orders): (usize, usize),
     guest_pool: &[GuestIdx],
-) {
+) -> std::io::Result<()> {
     let t0 = start();
     let mut reg_guests: Vec<Option<GuestIdx>> = Vec::new();
     for i in 0..orders {
@@ -245,9 +352,9 @@ fn add_orders(
         } else if customers > 0 && who < 15 {
             // guest checkout with a registered customer's email
             let c = skewed(rng, customers);
-            let email = ds.customers()[c].email.to_uppercase();
             if reg_guests.len() < 1 << 16 {
-                let g = ds.guest(&email);
+                let email = sink.dataset().customers()[c].email.to_uppercase();
+                let g = sink.guest(&email);
                 reg_guests.push(g);
                 g.map_or(Buyer::Customer(CustomerIdx(0)), Buyer::Guest)
             } else {
@@ -295,12 +402,18 @@ fn add_orders(
         if matches!(status, OrderStatus::Shipped | OrderStatus::Completed) && rng.below(10) < 7 {
             o.delivered_at = Some(placed + secs(86_400 + rng.below(6 * 86_400)));
         }
-        ds.add_order(o);
+        sink.order(o)?;
     }
+    Ok(())
 }
 
 /// `n / 4` carts of `m` customers and the guests, ~40 % linked to an order, ~10 % empty.
-fn add_carts(ds: &mut Dataset, rng: &mut Rng, (m, n): (usize, usize), guest_pool: &[GuestIdx]) {
+fn add_carts(
+    sink: &mut impl Sink,
+    rng: &mut Rng,
+    (m, n): (usize, usize),
+    guest_pool: &[GuestIdx],
+) -> std::io::Result<()> {
     let t0 = start();
     for k in 0..n / 4 {
         let owner = if m > 0 && rng.below(20) > 0 {
@@ -324,7 +437,7 @@ fn add_carts(ds: &mut Dataset, rng: &mut Rng, (m, n): (usize, usize), guest_pool
                 Currency::EUR,
             )
         });
-        ds.add_cart(Cart {
+        sink.cart(Cart {
             id: CartId(k as u64 + 1),
             owner,
             created_at: created,
@@ -332,6 +445,7 @@ fn add_carts(ds: &mut Dataset, rng: &mut Rng, (m, n): (usize, usize), guest_pool
             item_count: items,
             total,
             converted_order: converted,
-        });
+        })?;
     }
+    Ok(())
 }
