@@ -9,11 +9,11 @@ use arrow::datatypes::{DataType, TimeUnit};
 use arrow::record_batch::RecordBatch;
 use parquet::arrow::ArrowWriter;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
-use relance::customer::{ConsolidationPolicy, Currency, Dataset, FxRate, RfmConfig};
+use relance::customer::{Dataset, FxRate, RfmConfig};
 use relance::io::arrow::{ShopBatches, profiles_to_batch, read_batches, read_parquet_dir};
 use relance::io::{csv, synth};
 
-use crate::support::{temp_dir, text_batch};
+use crate::support::{policy, temp_dir, text_batch};
 
 const TABLES: [&str; 6] = [
     "customers",
@@ -30,18 +30,6 @@ fn shop_dir(name: &str) -> PathBuf {
     let shop = synth::generate(&synth::SynthConfig::new(3_000, 400, 11));
     csv::write_dir(&shop.dataset, &shop.rates, &dir).unwrap();
     dir
-}
-
-fn policy(rates: &[FxRate]) -> ConsolidationPolicy {
-    let mut p = ConsolidationPolicy::new(
-        Currency::EUR,
-        csv::parse_instant("2025-01-01T00:00:00Z").unwrap(),
-        chrono_tz::Europe::Paris,
-    );
-    for r in rates {
-        p = p.rate(r.from, r.rate);
-    }
-    p
 }
 
 fn profiles_csv((ds, rates): &(Dataset, Vec<FxRate>)) -> String {

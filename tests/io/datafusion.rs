@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use arrow::array::RecordBatch;
 use arrow::util::display::{ArrayFormatter, FormatOptions};
-use relance::customer::{ConsolidationPolicy, Currency, FxRate};
+use relance::customer::FxRate;
 use relance::datafusion::datasource::MemTable;
 use relance::datafusion::physical_plan::ExecutionPlanProperties;
 use relance::datafusion::prelude::{SessionConfig, SessionContext};
@@ -13,19 +13,7 @@ use relance::io::arrow::{ShopBatches, profiles_to_batch, read_batches};
 use relance::io::datafusion::ProfilesTable;
 use relance::io::{csv, synth};
 
-use crate::support::{temp_dir, text_batch};
-
-fn policy(rates: &[FxRate]) -> ConsolidationPolicy {
-    let mut p = ConsolidationPolicy::new(
-        Currency::EUR,
-        csv::parse_instant("2025-01-01T00:00:00Z").unwrap(),
-        chrono_tz::Europe::Paris,
-    );
-    for r in rates {
-        p = p.rate(r.from, r.rate);
-    }
-    p
-}
+use crate::support::{policy, temp_dir, text_batch};
 
 /// A generated shop's customers and orders as text batches, plus rows that test the
 /// routing: customer id 90001 given twice (each row a contact; the later one gets the

@@ -10,8 +10,24 @@ pub fn temp_dir(name: &str) -> PathBuf {
     d
 }
 
+/// The policy of the `io` tests: EUR, as of 2025-01-01, Paris, with these rates.
+#[cfg(any(feature = "parquet", feature = "datafusion"))]
+pub fn policy(rates: &[relance::customer::FxRate]) -> relance::customer::ConsolidationPolicy {
+    use relance::customer::{ConsolidationPolicy, Currency};
+    use relance::io::csv;
+    let mut p = ConsolidationPolicy::new(
+        Currency::EUR,
+        csv::parse_instant("2025-01-01T00:00:00Z").unwrap(),
+        chrono_tz::Europe::Paris,
+    );
+    for r in rates {
+        p = p.rate(r.from, r.rate);
+    }
+    p
+}
+
 /// A CSV file as one batch of text columns.
-#[cfg(feature = "arrow")]
+#[cfg(any(feature = "parquet", feature = "datafusion"))]
 pub fn text_batch(path: &std::path::Path) -> arrow::record_batch::RecordBatch {
     use std::sync::Arc;
 

@@ -15,6 +15,7 @@ fn scope(account: &str) -> Scope {
 }
 
 /// A scope no other test (nor an earlier run against the same database) uses.
+#[cfg(feature = "postgres")]
 fn unique_scope(name: &str) -> Scope {
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)

@@ -196,6 +196,17 @@ fn tag_orders(batch: &RecordBatch, customers: &Customers) -> Result<RecordBatch>
     with_keys(batch, keys)
 }
 
+/// The one input given to a plan of one input.
+fn only_child(
+    children: &mut Vec<Arc<dyn ExecutionPlan>>,
+    plan: &str,
+) -> Result<Arc<dyn ExecutionPlan>> {
+    match (children.pop(), children.is_empty()) {
+        (Some(child), true) => Ok(child),
+        _ => Err(DataFusionError::Internal(format!("{plan} takes one input"))),
+    }
+}
+
 fn properties(schema: SchemaRef, partitions: usize, emission: EmissionType) -> Arc<PlanProperties> {
     Arc::new(PlanProperties::new(
         EquivalenceProperties::new(schema),
@@ -257,9 +268,7 @@ impl ExecutionPlan for ContactKeyExec {
         self: Arc<Self>,
         mut children: Vec<Arc<dyn ExecutionPlan>>,
     ) -> Result<Arc<dyn ExecutionPlan>> {
-        let input = children
-            .pop()
-            .ok_or_else(|| DataFusionError::Internal("ContactKeyExec takes one input".into()))?;
+        let input = only_child(&mut children, "ContactKeyExec")?;
         Ok(Arc::new(Self::new(input, self.shared.clone())))
     }
 
@@ -384,9 +393,7 @@ impl ExecutionPlan for ProfilesExec {
         self: Arc<Self>,
         mut children: Vec<Arc<dyn ExecutionPlan>>,
     ) -> Result<Arc<dyn ExecutionPlan>> {
-        let orders = children
-            .pop()
-            .ok_or_else(|| DataFusionError::Internal("ProfilesExec takes one input".into()))?;
+        let orders = only_child(&mut children, "ProfilesExec")?;
         let exec = Self::over(
             orders,
             self.shared.clone(),
