@@ -60,7 +60,7 @@
 //! profile equals the in-memory run's. Memory: the customers table once, then per running
 //! partition its orders and customers and their consolidation.
 //!
-//! **Output.** The schema of [`profiles_schema`](crate::io::arrow::profiles_schema) with
+//! **Output.** The schema of [`profiles_schema`] with
 //! the reporting currency's number of decimals, one batch per partition, in no particular
 //! order. RFM scores are not computed (they compare contacts across the whole shop).
 //!
