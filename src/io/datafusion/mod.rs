@@ -57,8 +57,9 @@
 //! `RepartitionExec`, which its optimizer places and which a distributed scheduler turns
 //! into a shuffle), reads the customers once and splits them with the same hash, and then
 //! consolidates each partition alone: every contact's rows are in one partition, so each
-//! profile equals the in-memory run's. Memory: the customers table once, then per running
-//! partition its orders and customers and their consolidation.
+//! profile equals the in-memory run's. Memory: the customers table twice for the whole
+//! query (as read, with its keys, and split into partitions), then per running partition
+//! its orders and their consolidation.
 //!
 //! **Output.** The schema of [`profiles_schema`] with
 //! the reporting currency's number of decimals, one batch per partition, in no particular
