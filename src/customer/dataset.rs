@@ -4,6 +4,8 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 
+use super::strhash::StrHash;
+
 use crate::customer::{
     Buyer, Cart, ContactIdx, Currency, CustomStatus, Customer, CustomerIdx, Delivery, GuestIdx,
     Login, OptIn, Order, OrderIdx, OrderStatus,
@@ -42,7 +44,7 @@ pub struct Dataset {
     pub(crate) contact_head: Vec<u32>,
     /// normalised email of each contact.
     pub(crate) contact_email: Vec<String>,
-    email_index: HashMap<String, u32>,
+    email_index: HashMap<String, u32, StrHash>,
     pub(crate) orders: Vec<Order>,
     /// contact of each order's buyer, resolved at insertion (keeps the hot loop free of
     /// random lookups).
@@ -97,7 +99,7 @@ impl Dataset {
             customer_next: Vec::with_capacity(customers),
             contact_head: Vec::with_capacity(customers),
             contact_email: Vec::with_capacity(customers),
-            email_index: HashMap::with_capacity(customers),
+            email_index: HashMap::with_capacity_and_hasher(customers, StrHash::default()),
             orders: Vec::with_capacity(orders),
             order_contact: Vec::with_capacity(orders),
             ..Self::default()
@@ -259,6 +261,22 @@ impl Dataset {
         self.orders_with_cart += usize::from(order.cart.is_some());
         self.orders.push(order);
         OrderIdx(idx)
+    }
+
+    /// [`add_order`](Self::add_order) for a customer's order whose contact the caller looked
+    /// up already (in [`customer_contacts`](Self::customer_contacts), which never changes for
+    /// a row once added).
+    pub(crate) fn add_customer_order(&mut self, order: Order, contact: u32) {
+        debug_assert_eq!(contact, self.resolve(order.buyer));
+        assert!(self.orders.len() < NONE as usize, "too many orders");
+        self.order_contact.push(contact);
+        self.orders_with_cart += usize::from(order.cart.is_some());
+        self.orders.push(order);
+    }
+
+    /// The contact of each customer row so far, by row.
+    pub(crate) fn customer_contacts(&self) -> &[u32] {
+        &self.customer_contact
     }
 
     /// Adds a cart.

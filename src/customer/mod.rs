@@ -52,6 +52,7 @@ mod profile;
 pub mod rfm;
 pub mod segment;
 pub mod seller;
+pub(crate) mod strhash;
 mod tzdays;
 
 pub use consolidate::ConsolidationError;

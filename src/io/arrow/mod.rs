@@ -100,11 +100,11 @@ pub fn read_batches(shop: &ShopBatches) -> Result<(Dataset, Vec<FxRate>), CsvErr
         BatchRows::new("orders", &arrow::datatypes::Schema::empty(), none)
     });
     read_tables(ShopTables {
-        customers: rows("customers", &shop.customers),
-        orders,
-        deliveries: rows("deliveries", &shop.deliveries),
-        carts: rows("carts", &shop.carts),
-        logins: rows("logins", &shop.logins),
+        customers: rows("customers", &shop.customers).into_iter().collect(),
+        orders: vec![orders],
+        deliveries: rows("deliveries", &shop.deliveries).into_iter().collect(),
+        carts: rows("carts", &shop.carts).into_iter().collect(),
+        logins: rows("logins", &shop.logins).into_iter().collect(),
         rates: rows("rates", &shop.rates),
     })
 }

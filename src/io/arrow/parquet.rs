@@ -60,11 +60,11 @@ pub fn read_parquet_dir(dir: &Path) -> Result<(Dataset, Vec<FxRate>), CsvError> 
         ));
     };
     read_tables(ShopTables {
-        customers: table(dir, "customers")?,
-        orders,
-        deliveries: table(dir, "deliveries")?,
-        carts: table(dir, "carts")?,
-        logins: table(dir, "logins")?,
+        customers: table(dir, "customers")?.into_iter().collect(),
+        orders: vec![orders],
+        deliveries: table(dir, "deliveries")?.into_iter().collect(),
+        carts: table(dir, "carts")?.into_iter().collect(),
+        logins: table(dir, "logins")?.into_iter().collect(),
         rates: table(dir, "rates")?,
     })
 }

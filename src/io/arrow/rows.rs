@@ -13,7 +13,7 @@ use arrow::error::ArrowError;
 use arrow::record_batch::RecordBatch;
 use chrono::DateTime;
 
-use crate::io::csv::{CsvError, Rows, format_instant, position};
+use crate::io::csv::{CsvError, Rows, format_instant, position, trim};
 
 /// The rows of a sequence of record batches sharing one schema.
 pub(crate) struct BatchRows<I> {
@@ -126,7 +126,7 @@ impl<I: Iterator<Item = Result<RecordBatch, ArrowError>>> Rows for BatchRows<I> 
 
     fn field(&self, col: usize) -> &str {
         match self.current.get(col) {
-            Some(a) if !a.is_null(self.row) => a.value(self.row).trim(),
+            Some(a) if !a.is_null(self.row) => trim(a.value(self.row)),
             _ => "",
         }
     }

@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
 
+use crate::customer::strhash::StrHash;
 use crate::customer::{CustomerIdx, Dataset};
 
 /// Customer rows by shop id: keyed by the id's hash, each hit checked against a copy of
@@ -16,7 +17,7 @@ use crate::customer::{CustomerIdx, Dataset};
 /// a million ids into a map of owned strings left a million small freed blocks behind,
 /// which the allocator then sorted during the caller's next large allocations (measured:
 /// ~0.2 s added to the first consolidation); the arena is one block.
-pub(super) struct IdIndex<S = std::hash::RandomState> {
+pub(super) struct IdIndex<S = StrHash> {
     state: S,
     by_hash: HashMap<u64, CustomerIdx, BuildHasherDefault<Prehashed>>,
     collided: HashMap<String, CustomerIdx>,
@@ -68,7 +69,7 @@ impl std::hash::Hasher for Prehashed {
 
 impl Default for IdIndex {
     fn default() -> Self {
-        Self::with_hasher(std::hash::RandomState::new())
+        Self::with_hasher(StrHash::default())
     }
 }
 
@@ -128,7 +129,7 @@ impl<S: std::hash::BuildHasher> IdIndex<S> {
         }
     }
 
-    pub(super) fn get(&self, _ds: &Dataset, id: &str) -> Option<CustomerIdx> {
+    pub(super) fn get(&self, id: &str) -> Option<CustomerIdx> {
         if let Some(k) = dense_key(id) {
             return self
                 .dense
@@ -189,10 +190,10 @@ mod tests {
 
     #[test]
     fn id_index_finds_the_last_row_of_each_id_with_and_without_collisions() {
-        let (ds, plain) = index(IdIndex::default());
+        let (_, plain) = index(IdIndex::default());
         let (_, colliding) = index(IdIndex::with_hasher(Constant));
         assert!(!colliding.collided.is_empty());
-        for idx in [&plain.get(&ds, "a"), &colliding.get(&ds, "a")] {
+        for idx in [&plain.get("a"), &colliding.get("a")] {
             assert_eq!(
                 *idx,
                 Some(CustomerIdx(2)),
@@ -209,8 +210,8 @@ mod tests {
             ("13", None),
             ("0", None),
         ] {
-            assert_eq!(plain.get(&ds, id), want, "{id}");
-            assert_eq!(colliding.get(&ds, id), want, "{id} (colliding)");
+            assert_eq!(plain.get(id), want, "{id}");
+            assert_eq!(colliding.get(id), want, "{id} (colliding)");
         }
     }
 }

@@ -31,6 +31,7 @@ mod profiles;
 mod read;
 mod reader;
 mod sellers;
+mod split;
 mod write;
 mod writer;
 
@@ -54,7 +55,7 @@ pub(crate) use read::{ShopTables, read_tables};
 #[cfg(feature = "parquet")]
 pub(crate) use reader::Reader;
 #[cfg(feature = "arrow")]
-pub(crate) use reader::{Rows, position};
+pub(crate) use reader::{Rows, position, trim};
 pub use sellers::{EVENT_COLUMNS, SELLER_COLUMNS, write_events, write_seller_profiles};
 pub(crate) use write::ShopWriter;
 pub use write::write_dir;
@@ -73,6 +74,25 @@ pub enum CsvError {
         /// What was wrong.
         message: String,
     },
+}
+
+impl CsvError {
+    /// The error with `lines` added to its line number (an error of a part of a file read
+    /// in parts, numbered from the part's start).
+    pub(crate) fn lines_after(self, lines: u64) -> Self {
+        match self {
+            Self::Parse {
+                file,
+                line,
+                message,
+            } => Self::Parse {
+                file,
+                line: line.saturating_add(usize::try_from(lines).unwrap_or(usize::MAX)),
+                message,
+            },
+            io @ Self::Io(..) => io,
+        }
+    }
 }
 
 impl fmt::Display for CsvError {

@@ -93,13 +93,62 @@ pub fn write_profiles_with(
         }
     }
     w.write_all(b"\n")?;
+    let pieces: Vec<&[CustomerProfile<'_>]> = c.runs().flat_map(|run| run.chunks(PIECE)).collect();
+    let workers = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZero::get)
+        .min(pieces.len());
+    if workers <= 1 {
+        let mut text = Vec::new();
+        for piece in pieces {
+            format_piece(piece, predicted, &mut text);
+            w.write_all(&text)?;
+        }
+        return w.flush();
+    }
+    // Workers format pieces `w, w + workers, ...`; this thread writes them in order.
+    std::thread::scope(|scope| {
+        let pieces = &pieces;
+        let receivers: Vec<_> = (0..workers)
+            .map(|first| {
+                let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<u8>>(2);
+                scope.spawn(move || {
+                    for piece in pieces.iter().skip(first).step_by(workers) {
+                        let mut text = Vec::new();
+                        format_piece(piece, predicted, &mut text);
+                        if tx.send(text).is_err() {
+                            return; // the writer stopped on an error
+                        }
+                    }
+                });
+                rx
+            })
+            .collect();
+        for i in 0..pieces.len() {
+            let text = receivers[i % workers]
+                .recv()
+                .map_err(|_| io::Error::other("a formatting thread stopped"))?;
+            w.write_all(&text)?;
+        }
+        w.flush()
+    })
+}
+
+/// Profiles per piece of text formatted by one thread.
+const PIECE: usize = 8192;
+
+/// Appends the CSV rows of `profiles` to `out`.
+fn format_piece(
+    profiles: &[CustomerProfile<'_>],
+    predicted: Option<&PredictedValues>,
+    out: &mut Vec<u8>,
+) {
+    out.clear();
     let mut row = Row::new();
     let mut groups = String::new();
-    for p in c.iter() {
+    for p in profiles {
         emit_profile(p, predicted, &mut groups, &mut row);
-        row.end(&mut w)?;
+        row.end_into(out);
     }
-    w.flush()
 }
 
 /// Where one profile's values go, in [`PROFILE_COLUMNS`] order (then the predicted ones):

@@ -2,17 +2,21 @@
 
 use std::collections::HashMap;
 use std::io;
+use std::ops::Range;
 use std::path::Path;
+use std::sync::OnceLock;
+use std::thread::Scope;
 
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::CsvError;
 use super::id_index::IdIndex;
-use super::pipeline::{Batch, pipelined};
+use super::pipeline::{Batch, Parsed, fold, spawn_parser};
 use super::reader::{Reader, Rows};
+use super::split::MIN_SPLIT;
 use crate::customer::{
-    Buyer, Cart, CartId, Civility, Currency, Customer, Dataset, FxRate, Login, Money, OptIn, Order,
-    OrderId, OrderIdx,
+    Buyer, Cart, CartId, Civility, Currency, Customer, CustomerIdx, Dataset, FxRate, Login, Money,
+    OptIn, Order, OrderId, OrderIdx, OrderStatus,
 };
 
 /// Reads a shop directory (see the [module docs](super)). Returns the dataset and the rates
@@ -23,60 +27,111 @@ use crate::customer::{
 /// # Ok::<(), relance::io::csv::CsvError>(())
 /// ```
 pub fn read_dir(dir: &Path) -> Result<(Dataset, Vec<FxRate>), CsvError> {
-    let open = |name: &str| Reader::open(dir.join(name));
-    let Some(orders) = open("orders.csv")? else {
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    let open = |name: &str| -> Result<Vec<Reader>, CsvError> {
+        Ok(Reader::open_parts(dir.join(name), threads, MIN_SPLIT)?.unwrap_or_default())
+    };
+    let orders = open("orders.csv")?;
+    if orders.is_empty() {
         return Err(CsvError::Io(
             dir.join("orders.csv"),
             io::Error::new(io::ErrorKind::NotFound, "orders.csv is required"),
         ));
-    };
+    }
     read_tables(ShopTables {
         customers: open("customers.csv")?,
         orders,
         deliveries: open("deliveries.csv")?,
         carts: open("carts.csv")?,
         logins: open("logins.csv")?,
-        rates: open("rates.csv")?,
+        rates: Reader::open(dir.join("rates.csv"))?,
     })
 }
 
-/// The tables of a shop, each a source of rows (CSV files, Arrow batches, or either).
+/// The tables of a shop, each a source of rows (CSV files, Arrow batches, or either) in
+/// one or more parts (a file split by byte ranges); no part for an absent table.
 pub(crate) struct ShopTables<R> {
-    pub(crate) customers: Option<R>,
-    pub(crate) orders: R,
-    pub(crate) deliveries: Option<R>,
-    pub(crate) carts: Option<R>,
-    pub(crate) logins: Option<R>,
+    pub(crate) customers: Vec<R>,
+    pub(crate) orders: Vec<R>,
+    pub(crate) deliveries: Vec<R>,
+    pub(crate) carts: Vec<R>,
+    pub(crate) logins: Vec<R>,
     pub(crate) rates: Option<R>,
 }
 
-/// Reads a shop's tables in the order that makes ids resolve (customers, orders,
-/// deliveries, carts, logins), whatever their source.
+/// Reads a shop's tables, each parsed on a thread of its own and all at once, folded into
+/// the dataset in the order that makes ids resolve (customers, orders, deliveries, carts,
+/// logins), whatever their source.
 pub(crate) fn read_tables<R: Rows + Send>(
     tables: ShopTables<R>,
 ) -> Result<(Dataset, Vec<FxRate>), CsvError> {
+    let known = OnceLock::new();
     let mut shop = Shop {
         ds: Dataset::new(),
         by_id: IdIndex::default(),
+        known: &known,
     };
-    if let Some(r) = tables.customers {
-        shop.customers(r)?;
-    }
-    shop.orders(tables.orders)?;
-    if let Some(r) = tables.deliveries {
-        shop.deliveries(r)?;
-    }
-    if let Some(r) = tables.carts {
-        shop.carts(r)?;
-    }
-    if let Some(r) = tables.logins {
-        shop.logins(r)?;
-    }
+    std::thread::scope(|scope| {
+        // Whatever way this thread leaves, the parsers waiting for the customers go on.
+        let _release = Release(&known);
+        let present = |parts: Vec<R>| (!parts.is_empty()).then_some(parts);
+        let customers = present(tables.customers).map(|r| parse_customers(scope, r));
+        let orders = parse_orders(scope, tables.orders, &known);
+        let deliveries = present(tables.deliveries).map(|r| parse_deliveries(scope, r));
+        let carts = present(tables.carts).map(|r| parse_carts(scope, r, &known));
+        let logins = present(tables.logins).map(|r| parse_logins(scope, r, &known));
+        if let Some(parsed) = customers {
+            shop.customers(parsed)?;
+        }
+        let _ = known.set(Known {
+            by_id: std::mem::take(&mut shop.by_id),
+            contacts: shop.ds.customer_contacts().to_vec(),
+        });
+        shop.orders(orders)?;
+        if let Some(parsed) = deliveries {
+            shop.deliveries(parsed)?;
+        }
+        if let Some(parsed) = carts {
+            shop.carts(parsed)?;
+        }
+        if let Some(parsed) = logins {
+            shop.logins(parsed)?;
+        }
+        Ok::<(), CsvError>(())
+    })?;
     let rates = match tables.rates {
         Some(r) => rates(r)?,
         None => Vec::new(),
     };
     Ok((shop.ds, rates))
+}
+
+/// The customer rows once `customers.csv` is folded, for the parsing threads of the other
+/// tables to resolve the `customer_id`s they read (the random lookups leave the folding
+/// thread): the rows by shop id and each row's contact. Read-only; customers created bare
+/// later (an order of an unknown id) are in the folding thread's own index.
+#[derive(Default)]
+struct Known {
+    by_id: IdIndex,
+    contacts: Vec<u32>,
+}
+
+impl Known {
+    /// The row of a shop id and its contact.
+    fn customer(&self, id: &str) -> Option<(CustomerIdx, u32)> {
+        let c = self.by_id.get(id)?;
+        Some((c, *self.contacts.get(c.0 as usize)?))
+    }
+}
+
+/// Sets an empty [`Known`] when dropped before the customers were (an error, a panic), so
+/// that no parsing thread waits for ever.
+struct Release<'a>(&'a OnceLock<Known>);
+
+impl Drop for Release<'_> {
+    fn drop(&mut self) {
+        let _ = self.0.set(Known::default());
+    }
 }
 
 /// Whether a `parent_order_id` says the row is not a child order: empty, or `0` (as
@@ -93,33 +148,115 @@ pub(super) fn parse_optin(s: &str) -> OptIn {
     }
 }
 
-/// The dataset being read and its customer rows by shop id.
-struct Shop {
+/// The dataset being read; its customer rows by shop id while `customers.csv` is folded,
+/// then (`known` set) the customers created bare after it.
+struct Shop<'k> {
     ds: Dataset,
     by_id: IdIndex,
+    known: &'k OnceLock<Known>,
 }
 
-impl Shop {
-    /// `customers.csv`, parsed on a second thread.
-    fn customers(&mut self, r: impl Rows + Send) -> Result<(), CsvError> {
-        let cols = CUSTOMER_COLUMNS.map(|n| r.col(n));
-        pipelined(
-            r,
-            move |r, batch: &mut Batch<Customer>| {
-                if !r.next()? {
-                    return Ok(false);
-                }
-                batch.rows.push(parse_customer(r, &cols)?);
-                Ok(true)
-            },
-            |batch| {
-                for customer in batch.rows {
-                    let idx = self.ds.add_customer(customer);
-                    self.by_id.insert(&self.ds, idx);
-                }
-                Ok(())
-            },
-        )
+/// `customers.csv`'s rows, parsed on a thread of `scope`.
+fn parse_customers<'s, R: Rows + Send + 's>(
+    scope: &'s Scope<'s, '_>,
+    parts: Vec<R>,
+) -> Parsed<Customer> {
+    let cols = CUSTOMER_COLUMNS.map(|n| parts[0].col(n));
+    spawn_parser(scope, parts, || {
+        move |r: &mut R, batch: &mut Batch<Customer>| {
+            if !r.next()? {
+                return Ok(false);
+            }
+            batch.rows.push(parse_customer(r, &cols)?);
+            Ok(true)
+        }
+    })
+}
+
+/// `orders.csv`'s rows, parsed on a thread of `scope`.
+fn parse_orders<'s, R: Rows + Send + 's>(
+    scope: &'s Scope<'s, '_>,
+    parts: Vec<R>,
+    known: &'s OnceLock<Known>,
+) -> Parsed<ParsedOrder> {
+    let cols = OrderColumns::of(&parts[0]);
+    spawn_parser(scope, parts, || {
+        let mut currencies: Vec<(String, Currency)> = Vec::new();
+        move |r: &mut R, batch: &mut Batch<ParsedOrder>| {
+            parse_order(r, &cols, &mut currencies, known.wait(), batch)
+        }
+    })
+}
+
+/// `deliveries.csv`'s rows (order id, instant; rows without instant skipped), parsed on a
+/// thread of `scope`.
+fn parse_deliveries<'s, R: Rows + Send + 's>(
+    scope: &'s Scope<'s, '_>,
+    parts: Vec<R>,
+) -> Parsed<(u64, DateTime<Utc>)> {
+    let (co, cd) = (parts[0].col("order_id"), parts[0].col("delivered_at"));
+    spawn_parser(scope, parts, || {
+        move |r: &mut R, batch: &mut Batch<(u64, DateTime<Utc>)>| loop {
+            if !r.next()? {
+                return Ok(false);
+            }
+            let id = r.id(co, "order_id")?;
+            let Some(at) = r.instant(cd)? else { continue };
+            batch.rows.push((id, at));
+            return Ok(true);
+        }
+    })
+}
+
+/// `carts.csv`'s rows, parsed on a thread of `scope`.
+fn parse_carts<'s, R: Rows + Send + 's>(
+    scope: &'s Scope<'s, '_>,
+    parts: Vec<R>,
+    known: &'s OnceLock<Known>,
+) -> Parsed<ParsedCart> {
+    let cols = CART_COLUMNS.map(|n| parts[0].col(n));
+    spawn_parser(scope, parts, || {
+        move |r: &mut R, batch: &mut Batch<ParsedCart>| parse_cart(r, &cols, known.wait(), batch)
+    })
+}
+
+/// `logins.csv`'s rows (customer id, instant; rows without instant skipped), parsed on a
+/// thread of `scope`.
+fn parse_logins<'s, R: Rows + Send + 's>(
+    scope: &'s Scope<'s, '_>,
+    parts: Vec<R>,
+    known: &'s OnceLock<Known>,
+) -> Parsed<ParsedLogin> {
+    let (cc, ca) = (parts[0].col("customer_id"), parts[0].col("at"));
+    spawn_parser(scope, parts, || {
+        move |r: &mut R, batch: &mut Batch<ParsedLogin>| loop {
+            if !r.next()? {
+                return Ok(false);
+            }
+            let Some(at) = r.instant(ca)? else { continue };
+            let id = r.field(cc);
+            let row = match known.wait().customer(id) {
+                Some((c, _)) => (Ok(c), at),
+                None => (Err(batch.keep(id)), at),
+            };
+            batch.rows.push(row);
+            return Ok(true);
+        }
+    })
+}
+
+/// A login row: its customer row when known to the parser, else the id to look up.
+type ParsedLogin = (Result<CustomerIdx, Range<usize>>, DateTime<Utc>);
+
+impl Shop<'_> {
+    fn customers(&mut self, parsed: Parsed<Customer>) -> Result<(), CsvError> {
+        fold(parsed, |batch| {
+            for customer in batch.rows {
+                let idx = self.ds.add_customer(customer);
+                self.by_id.insert(&self.ds, idx);
+            }
+            Ok(())
+        })
     }
 
     /// The buyer of a row: the customer row of `id` (created bare when unknown), or the guest
@@ -128,7 +265,10 @@ impl Shop {
         if id.is_empty() {
             return self.ds.guest(email).map(Buyer::Guest);
         }
-        if let Some(c) = self.by_id.get(&self.ds, id) {
+        if let Some((c, _)) = self.known.get().and_then(|k| k.customer(id)) {
+            return Some(Buyer::Customer(c));
+        }
+        if let Some(c) = self.by_id.get(id) {
             return Some(Buyer::Customer(c));
         }
         let c = self.ds.add_customer(Customer {
@@ -140,36 +280,31 @@ impl Shop {
         Some(Buyer::Customer(c))
     }
 
-    /// `orders.csv`, parsed on a second thread.
-    fn orders(&mut self, r: impl Rows + Send) -> Result<(), CsvError> {
-        let cols = OrderColumns::of(&r);
-        let mut currencies: Vec<(String, Currency)> = Vec::new();
-        pipelined(
-            r,
-            move |r, batch| parse_order(r, &cols, &mut currencies, batch),
-            |Batch { text, rows }| {
-                for row in rows {
-                    let (customer, email) = (text.get(&row.customer), text.get(&row.email));
-                    let Some(b) = self.buyer(customer, email) else {
-                        continue; // guest order without email: no contact
-                    };
-                    let status = self.ds.status(text.get(&row.status));
-                    let mut o = Order::new(OrderId(row.id), b, row.placed, status, row.amount);
-                    o.refunded_minor = row.refunded;
-                    o.cart = row.cart;
-                    o.delivered_at = row.delivered;
-                    self.ds.add_order(o);
+    fn orders(&mut self, parsed: Parsed<ParsedOrder>) -> Result<(), CsvError> {
+        fold(parsed, |Batch { text, rows }| {
+            for mut row in rows {
+                if let Some(status) = &row.custom_status {
+                    row.order.status = self.ds.status(text.get(status));
                 }
-                Ok(())
-            },
-        )
+                if let Some(contact) = row.contact {
+                    self.ds.add_customer_order(row.order, contact);
+                    continue;
+                }
+                let (customer, email) = (text.get(&row.customer), text.get(&row.email));
+                let Some(b) = self.buyer(customer, email) else {
+                    continue; // guest order without email: no contact
+                };
+                row.order.buyer = b;
+                self.ds.add_order(row.order);
+            }
+            Ok(())
+        })
     }
 
-    /// `deliveries.csv`: folded into the orders' `delivered_at`. When every order's id is
-    /// its position (ids numbered from 0 in file order, as many shops export them) an order
-    /// is found without a lookup table.
-    fn deliveries(&mut self, mut r: impl Rows) -> Result<(), CsvError> {
-        let (co, cd) = (r.col("order_id"), r.col("delivered_at"));
+    /// Deliveries, folded into the orders' `delivered_at`. When every order's id is its
+    /// position (ids numbered from 0 in file order, as many shops export them) an order is
+    /// found without a lookup table.
+    fn deliveries(&mut self, parsed: Parsed<(u64, DateTime<Utc>)>) -> Result<(), CsvError> {
         let orders = self.ds.orders();
         let positional = orders
             .iter()
@@ -185,76 +320,63 @@ impl Shop {
                 .collect()
         };
         let count = orders.len();
-        while r.next()? {
-            let id = r.id(co, "order_id")?;
-            let Some(at) = r.instant(cd)? else { continue };
-            let found = if positional {
-                usize::try_from(id).ok().filter(|&i| i < count)
-            } else {
-                index.get(&id).copied()
-            };
-            if let Some(i) = found {
-                self.ds
-                    .set_delivered_at(OrderIdx(u32::try_from(i).unwrap_or(u32::MAX)), at);
+        fold(parsed, |batch| {
+            for (id, at) in batch.rows {
+                let found = if positional {
+                    usize::try_from(id).ok().filter(|&i| i < count)
+                } else {
+                    index.get(&id).copied()
+                };
+                if let Some(i) = found {
+                    self.ds
+                        .set_delivered_at(OrderIdx(u32::try_from(i).unwrap_or(u32::MAX)), at);
+                }
             }
-        }
-        Ok(())
+            Ok(())
+        })
     }
 
-    /// `carts.csv`, parsed on a second thread.
-    fn carts(&mut self, r: impl Rows + Send) -> Result<(), CsvError> {
-        let cols = CART_COLUMNS.map(|n| r.col(n));
-        pipelined(
-            r,
-            move |r, batch| parse_cart(r, &cols, batch),
-            |Batch { text, rows }| {
-                for (customer, email, cart) in rows {
-                    if let Some(owner) = self.buyer(text.get(&customer), text.get(&email)) {
-                        self.ds.add_cart(Cart { owner, ..cart });
-                    }
+    fn carts(&mut self, parsed: Parsed<ParsedCart>) -> Result<(), CsvError> {
+        fold(parsed, |Batch { text, rows }| {
+            for (buyer, cart) in rows {
+                let owner = match buyer {
+                    Ok(owner) => Some(owner),
+                    Err((customer, email)) => self.buyer(text.get(&customer), text.get(&email)),
+                };
+                if let Some(owner) = owner {
+                    self.ds.add_cart(Cart { owner, ..cart });
                 }
-                Ok(())
-            },
-        )
+            }
+            Ok(())
+        })
     }
 
-    /// `logins.csv` (rows of unknown customers are skipped), parsed on a second thread.
-    fn logins(&mut self, r: impl Rows + Send) -> Result<(), CsvError> {
-        let (cc, ca) = (r.col("customer_id"), r.col("at"));
-        pipelined(
-            r,
-            move |r, batch| loop {
-                if !r.next()? {
-                    return Ok(false);
+    /// Logins (rows of unknown customers are skipped).
+    fn logins(&mut self, parsed: Parsed<ParsedLogin>) -> Result<(), CsvError> {
+        fold(parsed, |Batch { text, rows }| {
+            for (customer, at) in rows {
+                let customer = match customer {
+                    Ok(c) => Some(c),
+                    Err(id) => self.by_id.get(text.get(&id)),
+                };
+                if let Some(customer) = customer {
+                    self.ds.add_login(Login { customer, at });
                 }
-                let Some(at) = r.instant(ca)? else { continue };
-                let customer = batch.keep(r.field(cc));
-                batch.rows.push((customer, at));
-                return Ok(true);
-            },
-            |Batch { text, rows }| {
-                for (customer, at) in rows {
-                    if let Some(c) = self.by_id.get(&self.ds, text.get(&customer)) {
-                        self.ds.add_login(Login { customer: c, at });
-                    }
-                }
-                Ok(())
-            },
-        )
+            }
+            Ok(())
+        })
     }
 }
 
-/// An order row, parsed: its text fields as spans of its batch's text.
+/// An order row, parsed: the order, with its buyer and contact when the parser found the
+/// customer, else the buyer's id and email to resolve (spans of the batch's text); a status
+/// that is not a standard one is left to intern.
 struct ParsedOrder {
-    id: u64,
-    customer: std::ops::Range<usize>,
-    email: std::ops::Range<usize>,
-    status: std::ops::Range<usize>,
-    placed: DateTime<Utc>,
-    amount: Money,
-    refunded: i64,
-    cart: Option<CartId>,
-    delivered: Option<DateTime<Utc>>,
+    order: Order,
+    contact: Option<u32>,
+    customer: Range<usize>,
+    email: Range<usize>,
+    custom_status: Option<Range<usize>>,
 }
 
 /// The columns of `customers.csv`, in the order [`parse_customer`] reads them.
@@ -282,10 +404,7 @@ fn parse_customer(r: &impl Rows, cols: &[usize; 16]) -> Result<Customer, CsvErro
     let s = |i: usize| r.opt(cols[i]).map(str::to_owned);
     let birth = match r.opt(cols[5]) {
         None => None,
-        Some(b) => Some(
-            NaiveDate::parse_from_str(b, "%Y-%m-%d")
-                .map_err(|_| r.err(format!("bad birth_date {b:?}")))?,
-        ),
+        Some(b) => Some(parse_date(b).ok_or_else(|| r.err(format!("bad birth_date {b:?}")))?),
     };
     Ok(Customer {
         id: r.field(cols[0]).to_owned(),
@@ -313,6 +432,25 @@ fn parse_customer(r: &impl Rows, cols: &[usize; 16]) -> Result<Customer, CsvErro
     })
 }
 
+/// A `YYYY-MM-DD` date: the common shape read directly, anything else by chrono's
+/// `%Y-%m-%d` (which also takes unpadded months and days).
+fn parse_date(s: &str) -> Option<NaiveDate> {
+    let b = s.as_bytes();
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        b[r].iter().try_fold(0u32, |n, &c| {
+            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+        })
+    };
+    if b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && let (Some(y), Some(m), Some(d)) = (num(0..4), num(5..7), num(8..10))
+    {
+        return NaiveDate::from_ymd_opt(i32::try_from(y).ok()?, m, d);
+    }
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
+}
+
 /// The columns of `carts.csv`, in the order [`parse_cart`] reads them.
 const CART_COLUMNS: [&str; 9] = [
     "cart_id",
@@ -326,14 +464,16 @@ const CART_COLUMNS: [&str; 9] = [
     "converted_order_id",
 ];
 
-/// A cart row parsed: its buyer's id and email, and the cart (its owner set when added).
-type ParsedCart = (std::ops::Range<usize>, std::ops::Range<usize>, Cart);
+/// A cart row parsed: its owner when the parser found the customer, else the buyer's id
+/// and email to resolve; the cart (its owner set when added).
+type ParsedCart = (Result<Buyer, (Range<usize>, Range<usize>)>, Cart);
 
 /// Reads the next cart row into `batch` (skipping a guest cart without email); `false` at
 /// the end.
 fn parse_cart(
     r: &mut impl Rows,
     cols: &[usize; 9],
+    known: &Known,
     batch: &mut Batch<ParsedCart>,
 ) -> Result<bool, CsvError> {
     loop {
@@ -371,20 +511,24 @@ fn parse_cart(
         };
         let cart = Cart {
             id: CartId(id),
-            owner: Buyer::Customer(crate::customer::CustomerIdx(0)),
+            owner: Buyer::Customer(CustomerIdx(0)),
             created_at: created,
             updated_at: updated.unwrap_or(created),
             item_count: items,
             total,
             converted_order: converted,
         };
-        let (customer, email) = (batch.keep(customer), batch.keep(email));
-        batch.rows.push((customer, email, cart));
+        let owner = match (customer.is_empty(), known.customer(customer)) {
+            (false, Some((c, _))) => Ok(Buyer::Customer(c)),
+            _ => Err((batch.keep(customer), batch.keep(email))),
+        };
+        batch.rows.push((owner, cart));
         return Ok(true);
     }
 }
 
 /// The columns of `orders.csv`.
+#[derive(Clone, Copy)]
 struct OrderColumns {
     id: usize,
     customer: usize,
@@ -423,6 +567,7 @@ fn parse_order(
     r: &mut impl Rows,
     c: &OrderColumns,
     currencies: &mut Vec<(String, Currency)>,
+    known: &Known,
     batch: &mut Batch<ParsedOrder>,
 ) -> Result<bool, CsvError> {
     loop {
@@ -448,18 +593,37 @@ fn parse_order(
             )),
         };
         let delivered = r.instant(c.delivered)?;
-        let row = ParsedOrder {
-            id,
-            customer: batch.keep(r.field(c.customer)),
-            email: batch.keep(r.field(c.email)),
-            status: batch.keep(r.field(c.status)),
-            placed,
-            amount,
-            refunded,
-            cart,
-            delivered,
+        let status_text = r.field(c.status);
+        let (status, custom_status) = match OrderStatus::parse_standard(status_text) {
+            Some(s) => (s, None),
+            None => (OrderStatus::Paid, Some(batch.keep(status_text))),
         };
-        batch.rows.push(row);
+        let found = if customer.is_empty() {
+            None
+        } else {
+            known.customer(customer)
+        };
+        let (buyer, contact, customer, email) = match found {
+            Some((c, contact)) => (Buyer::Customer(c), Some(contact), 0..0, 0..0),
+            // resolved by the folding thread (`Shop::buyer`)
+            None => (
+                Buyer::Customer(CustomerIdx(0)),
+                None,
+                batch.keep(customer),
+                batch.keep(email),
+            ),
+        };
+        let mut order = Order::new(OrderId(id), buyer, placed, status, amount);
+        order.refunded_minor = refunded;
+        order.cart = cart;
+        order.delivered_at = delivered;
+        batch.rows.push(ParsedOrder {
+            order,
+            contact,
+            customer,
+            email,
+            custom_status,
+        });
         return Ok(true);
     }
 }

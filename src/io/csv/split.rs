@@ -1,0 +1,213 @@
+//! Reading one CSV file on several threads, split by byte ranges.
+//!
+//! The file is cut at guesses (the first line start after each `k / n` of its size); each
+//! part is read from its guess by a reader of its own, which publishes where its first
+//! record starts. A part reads on past the next guess until its first record starting there
+//! or later, and hands over when that record is the next part's first: the guess was a
+//! record boundary, and the rows after it are the next part's. When it is not (the guess fell
+//! inside a quoted field holding a line break), the next part's rows are discarded and this
+//! part reads on to the guess after it. So quoted line breaks are read exactly as by one
+//! reader, and line numbers are carried over at each hand-over.
+
+use std::fs::File;
+use std::io::{self, Read, Seek, SeekFrom};
+use std::path::Path;
+use std::sync::{Arc, OnceLock};
+
+/// Files below this size are read by one reader.
+pub(super) const MIN_SPLIT: u64 = 16 << 20;
+
+/// Where a part's first record starts: absolute byte offset and the part's own line number.
+/// `u64::MAX` when the part has no record.
+pub(super) type First = Arc<OnceLock<(u64, u64)>>;
+
+/// A part's place among the others.
+pub(super) struct Part {
+    /// Index of this part.
+    pub(super) index: usize,
+    /// Absolute offset of the part's first byte.
+    pub(super) start: u64,
+    /// This part's first record, published when read (or as absent when the part ends
+    /// without one, or is dropped).
+    pub(super) first: First,
+    /// The later parts' starts and first records, in order.
+    pub(super) later: Vec<(u64, First)>,
+    /// Which of `later` this part reads up to.
+    aim: usize,
+    /// Set when the part ends: the next part whose rows follow, and the line-number
+    /// difference between this part's numbering and that part's.
+    pub(super) handoff: Option<(usize, u64)>,
+}
+
+impl Part {
+    pub(super) fn new(index: usize, start: u64, first: First, later: Vec<(u64, First)>) -> Self {
+        Self {
+            index,
+            start,
+            first,
+            later,
+            aim: 0,
+            handoff: None,
+        }
+    }
+
+    /// Called with each record read (absolute start, this part's line number): whether the
+    /// record belongs to the next part, this part ending there.
+    pub(super) fn ends_at(&mut self, at: u64, line: u64) -> bool {
+        let _ = self.first.set((at, line));
+        while let Some((start, first)) = self.later.get(self.aim) {
+            if at < *start {
+                return false;
+            }
+            let &(their_at, their_line) = first.wait();
+            if their_at == at {
+                self.handoff = Some((self.index + 1 + self.aim, line.saturating_sub(their_line)));
+                return true;
+            }
+            self.aim += 1; // the guess was inside a record: that part's rows are discarded
+        }
+        false
+    }
+
+    /// Called at the end of the file.
+    pub(super) fn at_end(&mut self) {
+        let _ = self.first.set((u64::MAX, 0));
+        self.handoff = Some((self.index + 1 + self.later.len(), 0));
+    }
+}
+
+impl Drop for Part {
+    fn drop(&mut self) {
+        let _ = self.first.set((u64::MAX, 0)); // nobody waits for ever
+    }
+}
+
+/// The guessed starts of parts `1..n` of a file of `size` bytes: the first byte after a
+/// line feed at or after each `k * size / n`, strictly increasing, past `after` (the
+/// header) and before the end.
+pub(super) fn guesses(path: &Path, size: u64, n: usize, after: u64) -> io::Result<Vec<u64>> {
+    let mut file = File::open(path)?;
+    let mut starts: Vec<u64> = Vec::new();
+    let mut buf = vec![0u8; 1 << 16];
+    for k in 1..n as u64 {
+        let from = (size / n as u64) * k;
+        let from = from.max(after).max(starts.last().copied().unwrap_or(0));
+        file.seek(SeekFrom::Start(from))?;
+        let mut at = from;
+        let found = loop {
+            let got = file.read(&mut buf)?;
+            if got == 0 {
+                break None;
+            }
+            if let Some(i) = buf[..got].iter().position(|&b| b == b'\n') {
+                break Some(at + i as u64 + 1);
+            }
+            at += got as u64;
+        };
+        match found {
+            Some(s) if s < size && starts.last().is_none_or(|&l| s > l) => starts.push(s),
+            _ => break,
+        }
+    }
+    Ok(starts)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::fmt::Write as _;
+    use std::path::{Path, PathBuf};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use crate::io::csv::CsvError;
+    use crate::io::csv::pipeline::{fold, spawn_parser};
+    use crate::io::csv::reader::{Reader, Rows};
+
+    fn file(text: &str) -> PathBuf {
+        static N: AtomicUsize = AtomicUsize::new(0);
+        let path = std::env::temp_dir().join(format!(
+            "relance-split-{}-{}.csv",
+            std::process::id(),
+            N.fetch_add(1, Ordering::Relaxed)
+        ));
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    /// The rows (fields of columns `id`, `note`) as read through the pipeline from `n`
+    /// parts, or the first error.
+    fn read(path: &Path, n: usize) -> Result<(usize, Vec<(String, String)>), CsvError> {
+        let parts = Reader::open_parts(path.to_path_buf(), n, 0)
+            .unwrap()
+            .unwrap();
+        let count = parts.len();
+        let (ci, cn) = (parts[0].col("id"), parts[0].col("note"));
+        let mut rows = Vec::new();
+        std::thread::scope(|scope| {
+            let parsed = spawn_parser(scope, parts, || {
+                move |r: &mut Reader,
+                      batch: &mut super::super::pipeline::Batch<(String, String)>| {
+                    if !r.next()? {
+                        return Ok(false);
+                    }
+                    if r.field(ci) == "bad" {
+                        return Err(r.err("bad row".into()));
+                    }
+                    batch
+                        .rows
+                        .push((r.field(ci).to_owned(), r.field(cn).to_owned()));
+                    Ok(true)
+                }
+            });
+            fold(parsed, |batch| {
+                rows.extend(batch.rows);
+                Ok(())
+            })
+        })?;
+        Ok((count, rows))
+    }
+
+    /// A file whose rows hold quoted line breaks, quotes and blank lines everywhere, so that
+    /// some guesses fall inside records.
+    fn tricky(rows: usize) -> String {
+        let mut s = String::from("id,note\n");
+        for i in 0..rows {
+            match i % 5 {
+                0 => write!(s, "{i},\"two\nlines\"\n").unwrap(),
+                1 => write!(s, "{i},\"a \"\"quote\"\"\n\n and a blank line\"\n").unwrap(),
+                2 => write!(s, "{i},plain\r\n").unwrap(),
+                3 => write!(s, "\n{i},after a blank line\n").unwrap(),
+                _ => writeln!(s, "{i},\"{}\"", "x\n".repeat(i % 7)).unwrap(),
+            }
+        }
+        s
+    }
+
+    #[test]
+    fn parts_read_the_rows_of_one_reader_whatever_the_cuts() {
+        for rows in [0, 1, 2, 7, 50, 333] {
+            let path = file(&tricky(rows));
+            let (_, whole) = read(&path, 1).unwrap();
+            assert_eq!(whole.len(), rows);
+            for n in [2, 3, 5, 8, 13] {
+                let (count, split) = read(&path, n).unwrap();
+                assert!(rows < 50 || count > 1, "{rows} rows: split in {count}");
+                assert_eq!(split, whole, "{rows} rows in {n} parts");
+            }
+        }
+    }
+
+    #[test]
+    fn an_error_in_a_later_part_names_the_line_of_one_reader() {
+        let mut text = tricky(300);
+        text.push_str("bad,row\n");
+        text.push_str(&tricky(40)[8..]);
+        let path = file(&text);
+        let want = read(&path, 1).unwrap_err().to_string();
+        assert!(want.ends_with(": bad row"), "{want}");
+        for n in [2, 3, 4, 9] {
+            let (count, _) = read(&file(&tricky(300)), n).unwrap();
+            assert!(count > 1);
+            assert_eq!(read(&path, n).unwrap_err().to_string(), want, "{n} parts");
+        }
+    }
+}
