@@ -148,18 +148,46 @@ fn utc_seconds(b: &[u8]) -> Option<DateTime<Utc>> {
     if b.len() != 20 || b[19] != b'Z' || !matches!(b[10], b'T' | b't' | b' ') {
         return None;
     }
-    let num = |r: std::ops::Range<usize>| -> Option<u32> {
-        b[r].iter().try_fold(0u32, |n, &c| {
-            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
-        })
-    };
-    if b[4] != b'-' || b[7] != b'-' || b[13] != b':' || b[16] != b':' {
+    if b[13] != b':' || b[16] != b':' {
         return None;
     }
-    let date =
-        chrono::NaiveDate::from_ymd_opt(i32::try_from(num(0..4)?).ok()?, num(5..7)?, num(8..10)?)?;
-    let time = chrono::NaiveTime::from_hms_opt(num(11..13)?, num(14..16)?, num(17..19)?)?;
+    let date = ymd(b)?;
+    let time = chrono::NaiveTime::from_hms_opt(
+        digits(b, 11..13)?,
+        digits(b, 14..16)?,
+        digits(b, 17..19)?,
+    )?;
     Some(date.and_time(time).and_utc())
+}
+
+/// A `YYYY-MM-DD` date: the common shape read directly, anything else by chrono's
+/// `%Y-%m-%d` (which also takes unpadded months and days).
+pub(crate) fn parse_date(s: &str) -> Option<chrono::NaiveDate> {
+    if s.len() == 10
+        && let Some(d) = ymd(s.as_bytes())
+    {
+        return Some(d);
+    }
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
+}
+
+/// The `YYYY-MM-DD` date at the start of `b`.
+fn ymd(b: &[u8]) -> Option<chrono::NaiveDate> {
+    if b.len() < 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    chrono::NaiveDate::from_ymd_opt(
+        i32::try_from(digits(b, 0..4)?).ok()?,
+        digits(b, 5..7)?,
+        digits(b, 8..10)?,
+    )
+}
+
+/// The number the bytes `b[r]` write in decimal; `None` unless all are digits.
+fn digits(b: &[u8], r: std::ops::Range<usize>) -> Option<u32> {
+    b[r].iter().try_fold(0u32, |n, &c| {
+        c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+    })
 }
 
 /// Formats an instant as RFC 3339 UTC with a `Z` suffix (sub-second digits only if present).

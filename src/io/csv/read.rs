@@ -7,13 +7,13 @@ use std::path::Path;
 use std::sync::OnceLock;
 use std::thread::Scope;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 
-use super::CsvError;
 use super::id_index::IdIndex;
 use super::pipeline::{Batch, Parsed, fold, spawn_parser};
 use super::reader::{Reader, Rows};
 use super::split::MIN_SPLIT;
+use super::{CsvError, parse_date};
 use crate::customer::{
     Buyer, Cart, CartId, Civility, Currency, Customer, CustomerIdx, Dataset, FxRate, Login, Money,
     OptIn, Order, OrderId, OrderIdx, OrderStatus,
@@ -430,25 +430,6 @@ fn parse_customer(r: &impl Rows, cols: &[usize; 16]) -> Result<Customer, CsvErro
         is_guest: parse_optin(r.field(cols[14])) == OptIn::Yes,
         newsletter_optin_at: r.instant(cols[15])?,
     })
-}
-
-/// A `YYYY-MM-DD` date: the common shape read directly, anything else by chrono's
-/// `%Y-%m-%d` (which also takes unpadded months and days).
-fn parse_date(s: &str) -> Option<NaiveDate> {
-    let b = s.as_bytes();
-    let num = |r: std::ops::Range<usize>| -> Option<u32> {
-        b[r].iter().try_fold(0u32, |n, &c| {
-            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
-        })
-    };
-    if b.len() == 10
-        && b[4] == b'-'
-        && b[7] == b'-'
-        && let (Some(y), Some(m), Some(d)) = (num(0..4), num(5..7), num(8..10))
-    {
-        return NaiveDate::from_ymd_opt(i32::try_from(y).ok()?, m, d);
-    }
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
 }
 
 /// The columns of `carts.csv`, in the order [`parse_cart`] reads them.
