@@ -256,16 +256,14 @@ impl Dataset {
     /// ```
     pub fn add_order(&mut self, order: Order) -> OrderIdx {
         let idx = u32::try_from(self.orders.len()).unwrap_or(NONE);
-        assert!(idx != NONE, "too many orders");
-        self.order_contact.push(self.resolve(order.buyer));
-        self.orders_with_cart += usize::from(order.cart.is_some());
-        self.orders.push(order);
+        let contact = self.resolve(order.buyer);
+        self.add_customer_order(order, contact);
         OrderIdx(idx)
     }
 
-    /// [`add_order`](Self::add_order) for a customer's order whose contact the caller looked
-    /// up already (in [`customer_contacts`](Self::customer_contacts), which never changes for
-    /// a row once added).
+    /// [`add_order`](Self::add_order) for an order whose contact the caller looked up
+    /// already (for a customer's order, in [`customer_contacts`](Self::customer_contacts),
+    /// which never changes for a row once added).
     pub(crate) fn add_customer_order(&mut self, order: Order, contact: u32) {
         debug_assert_eq!(contact, self.resolve(order.buyer));
         assert!(self.orders.len() < NONE as usize, "too many orders");

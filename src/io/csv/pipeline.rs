@@ -74,9 +74,8 @@ impl<T> Tx<T> {
     }
 }
 
-/// Batches the first part of a table's parsing thread may run ahead of the thread folding them: enough for the
-/// parsers of the later tables to use a core the folding thread leaves idle, a few tens of
-/// MB at most.
+/// Batches the first part of a table may run ahead of the thread folding them: enough for
+/// the parsers to use a core the folding thread leaves idle, a few tens of MB at most.
 const AHEAD: usize = 32;
 
 /// Starts parsing each part of a table on a thread of `scope`, where the parser `make`

@@ -69,7 +69,6 @@ pub(crate) fn read_tables<R: Rows + Send>(
     let mut shop = Shop {
         ds: Dataset::new(),
         by_id: IdIndex::default(),
-        known: &known,
     };
     std::thread::scope(|scope| {
         // Whatever way this thread leaves, the parsers waiting for the customers go on.
@@ -149,11 +148,10 @@ pub(super) fn parse_optin(s: &str) -> OptIn {
 }
 
 /// The dataset being read; its customer rows by shop id while `customers.csv` is folded,
-/// then (`known` set) the customers created bare after it.
-struct Shop<'k> {
+/// then (moved to [`Known`]) the customers created bare after it.
+struct Shop {
     ds: Dataset,
     by_id: IdIndex,
-    known: &'k OnceLock<Known>,
 }
 
 /// `customers.csv`'s rows, parsed on a thread of `scope`.
@@ -248,7 +246,7 @@ fn parse_logins<'s, R: Rows + Send + 's>(
 /// A login row: its customer row when known to the parser, else the id to look up.
 type ParsedLogin = (Result<CustomerIdx, Range<usize>>, DateTime<Utc>);
 
-impl Shop<'_> {
+impl Shop {
     fn customers(&mut self, parsed: Parsed<Customer>) -> Result<(), CsvError> {
         fold(parsed, |batch| {
             for customer in batch.rows {
@@ -259,14 +257,12 @@ impl Shop<'_> {
         })
     }
 
-    /// The buyer of a row: the customer row of `id` (created bare when unknown), or the guest
-    /// of `email` when `id` is empty; `None` without either.
+    /// The buyer of a row whose `id` the parser did not find among the [`Known`] customers:
+    /// a customer created bare earlier (or now) with that id, or the guest of `email` when
+    /// `id` is empty; `None` without either.
     fn buyer(&mut self, id: &str, email: &str) -> Option<Buyer> {
         if id.is_empty() {
             return self.ds.guest(email).map(Buyer::Guest);
-        }
-        if let Some((c, _)) = self.known.get().and_then(|k| k.customer(id)) {
-            return Some(Buyer::Customer(c));
         }
         if let Some(c) = self.by_id.get(id) {
             return Some(Buyer::Customer(c));

@@ -70,16 +70,14 @@ impl Reader {
         let Some(mut first) = Self::open(path)? else {
             return Ok(None);
         };
-        let io_err = |path: &std::path::Path, e| CsvError::Io(path.to_path_buf(), e);
-        let size = std::fs::metadata(&first.path)
-            .map_err(|e| io_err(&first.path, e))?
-            .len();
+        let path = first.path.clone();
+        let io_err = |e| CsvError::Io(path.clone(), e);
+        let size = std::fs::metadata(&path).map_err(io_err)?.len();
         if n < 2 || size < min_split {
             return Ok(Some(vec![first]));
         }
         let after_header = first.inner.position().byte();
-        let starts = split::guesses(&first.path, size, n, after_header)
-            .map_err(|e| io_err(&first.path, e))?;
+        let starts = split::guesses(&path, size, n, after_header).map_err(io_err)?;
         let firsts: Vec<split::First> = starts.iter().map(|_| split::First::default()).collect();
         let later = |from: usize| -> Vec<(u64, split::First)> {
             starts[from..]
@@ -90,11 +88,10 @@ impl Reader {
         };
         let mut parts = Vec::with_capacity(starts.len() + 1);
         for (k, &start) in starts.iter().enumerate() {
-            let mut file = File::open(&first.path).map_err(|e| io_err(&first.path, e))?;
-            file.seek(SeekFrom::Start(start))
-                .map_err(|e| io_err(&first.path, e))?;
+            let mut file = File::open(&path).map_err(io_err)?;
+            file.seek(SeekFrom::Start(start)).map_err(io_err)?;
             parts.push(Self {
-                path: first.path.clone(),
+                path: path.clone(),
                 inner: csv_reader(file),
                 rec: csv::StringRecord::new(),
                 line_no: 0,

@@ -28,15 +28,13 @@ fn field(out: &mut String, s: &str) {
 /// chrono's formatting a tenth of writing the profiles).
 fn push_instant(out: &mut String, t: DateTime<Utc>) {
     use chrono::{Datelike, Timelike};
-    let (year, nanos) = (t.year(), t.nanosecond());
-    let Ok(y) = u32::try_from(year) else {
-        out.push_str(&format_instant(t));
-        return;
+    let y = match u32::try_from(t.year()) {
+        Ok(y) if y <= 9999 && t.nanosecond() == 0 => y,
+        _ => {
+            out.push_str(&format_instant(t));
+            return;
+        }
     };
-    if nanos != 0 || y > 9999 {
-        out.push_str(&format_instant(t));
-        return;
-    }
     let mut b = *b"0000-00-00T00:00:00Z";
     let mut put = |at: usize, width: usize, mut v: u32| {
         for i in (at..at + width).rev() {
