@@ -4,6 +4,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 
+use super::order_columns::{OrderColumns, Orders};
 use super::strhash::StrHash;
 
 use crate::customer::{
@@ -45,12 +46,9 @@ pub struct Dataset {
     /// normalised email of each contact.
     pub(crate) contact_email: Vec<String>,
     email_index: HashMap<String, u32, StrHash>,
-    pub(crate) orders: Vec<Order>,
-    /// contact of each order's buyer, resolved at insertion (keeps the hot loop free of
-    /// random lookups).
-    pub(crate) order_contact: Vec<u32>,
-    /// number of orders with a cart link.
-    pub(crate) orders_with_cart: usize,
+    /// the orders as columns, each with its contact resolved at insertion (which keeps the
+    /// consolidation's hot loop free of random lookups)
+    pub(crate) order_cols: OrderColumns,
     pub(crate) carts: Vec<Cart>,
     pub(crate) cart_contact: Vec<u32>,
     pub(crate) logins: Vec<Login>,
@@ -100,8 +98,7 @@ impl Dataset {
             contact_head: Vec::with_capacity(customers),
             contact_email: Vec::with_capacity(customers),
             email_index: HashMap::with_capacity_and_hasher(customers, StrHash::default()),
-            orders: Vec::with_capacity(orders),
-            order_contact: Vec::with_capacity(orders),
+            order_cols: OrderColumns::with_capacity(orders),
             ..Self::default()
         }
     }
@@ -255,7 +252,7 @@ impl Dataset {
     /// assert_eq!(idx, OrderIdx(0));
     /// ```
     pub fn add_order(&mut self, order: Order) -> OrderIdx {
-        let idx = u32::try_from(self.orders.len()).unwrap_or(NONE);
+        let idx = u32::try_from(self.order_cols.len()).unwrap_or(NONE);
         let contact = self.resolve(order.buyer);
         self.add_customer_order(order, contact);
         OrderIdx(idx)
@@ -266,10 +263,8 @@ impl Dataset {
     /// which never changes for a row once added).
     pub(crate) fn add_customer_order(&mut self, order: Order, contact: u32) {
         debug_assert_eq!(contact, self.resolve(order.buyer));
-        assert!(self.orders.len() < NONE as usize, "too many orders");
-        self.order_contact.push(contact);
-        self.orders_with_cart += usize::from(order.cart.is_some());
-        self.orders.push(order);
+        assert!(self.order_cols.len() < NONE as usize, "too many orders");
+        self.order_cols.push(&order, contact);
     }
 
     /// The contact of each customer row so far, by row.
@@ -337,16 +332,16 @@ impl Dataset {
     /// let t = Utc.with_ymd_and_hms(2024, 1, 1, 0, 0, 0).unwrap();
     /// let o = ds.add_order(Order::new(OrderId(1), Buyer::Guest(g), t, OrderStatus::Paid, Money::new(1, Currency::EUR)));
     /// assert!(ds.set_delivered_at(o, t));
-    /// assert_eq!(ds.orders()[0].delivered_at, Some(t));
+    /// assert_eq!(ds.orders().get(0).unwrap().delivered_at, Some(t));
     /// ```
     pub fn set_delivered_at(&mut self, idx: OrderIdx, at: DateTime<Utc>) -> bool {
-        match self.orders.get_mut(idx.0 as usize) {
-            Some(o) => {
-                o.delivered_at = Some(o.delivered_at.map_or(at, |d| d.max(at)));
-                true
-            }
-            None => false,
+        let i = idx.0 as usize;
+        if i >= self.order_cols.len() {
+            return false;
         }
+        let at = self.order_cols.delivered_at(i).map_or(at, |d| d.max(at));
+        self.order_cols.set_delivered(i, at);
+        true
     }
 
     /// The customer rows, indexed by [`CustomerIdx`].
@@ -389,14 +384,15 @@ impl Dataset {
         changed
     }
 
-    /// The orders, indexed by [`OrderIdx`].
+    /// The orders, indexed by [`OrderIdx`] (stored as columns: each [`Order`] is put
+    /// together when read, exactly as it was added).
     ///
     /// ```
     /// assert!(relance::customer::Dataset::new().orders().is_empty());
     /// ```
     #[must_use]
-    pub fn orders(&self) -> &[Order] {
-        &self.orders
+    pub fn orders(&self) -> Orders<'_> {
+        Orders::new(&self.order_cols)
     }
 
     /// The currency most orders are in (the natural reporting currency), or `None` without
@@ -414,10 +410,11 @@ impl Dataset {
     #[must_use]
     pub fn most_common_currency(&self) -> Option<Currency> {
         let mut counts: Vec<(Currency, usize)> = Vec::new();
-        for o in &self.orders {
-            match counts.iter_mut().find(|(c, _)| *c == o.amount.currency) {
+        for i in 0..self.order_cols.len() {
+            let currency = self.order_cols.currency(i);
+            match counts.iter_mut().find(|(c, _)| *c == currency) {
                 Some(e) => e.1 += 1,
-                None => counts.push((o.amount.currency, 1)),
+                None => counts.push((currency, 1)),
             }
         }
         let best = counts.iter().map(|e| e.1).max()?;
@@ -580,7 +577,7 @@ impl Dataset {
                 .map(|e| 2 * e.capacity())
                 .sum::<usize>()
             + self.contact_email.len() * (2 * size_of::<String>() + 12)
-            + self.orders.len() * (size_of::<Order>() + 4)
+            + self.order_cols.approx_bytes()
             + self.carts.len() * (size_of::<Cart>() + 4)
             + self.logins.len() * (size_of::<Login>() + 4)
             + self.deliveries.len() * size_of::<Delivery>()

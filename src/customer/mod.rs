@@ -45,6 +45,7 @@ pub mod events;
 mod field;
 mod input;
 pub(crate) mod money;
+pub(crate) mod order_columns;
 pub(crate) mod par;
 pub mod partition;
 mod policy;
@@ -64,6 +65,7 @@ pub use input::{
     GuestIdx, Login, OptIn, Order, OrderId, OrderIdx, OrderStatus,
 };
 pub use money::{Currency, Money};
+pub use order_columns::{Orders, OrdersIter};
 pub use policy::{
     CartClock, CartScope, ConsolidationPolicy, ConvertedBy, DeliverySource, FrequencyMode, FxRate,
     GroupIdsMode, MissingFx, RefundPolicy, StatusSet,

@@ -8,6 +8,8 @@ use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use relance::customer::*;
 use relance::io::{csv, synth};
 
+use crate::at;
+
 #[derive(Debug, Default, Clone, PartialEq)]
 struct Expected {
     n: u32,
@@ -73,7 +75,7 @@ fn reference(ds: &Dataset, p: &ConsolidationPolicy) -> HashMap<ContactIdx, Expec
         if !counted(ds, p, o.status) {
             continue;
         }
-        let v = value(p, o);
+        let v = value(p, &o);
         e.n += 1;
         e.revenue += v;
         e.first = Some(e.first.map_or(o.placed_at, |f| f.min(o.placed_at)));
@@ -267,4 +269,81 @@ fn engine_matches_naive_reference() {
             check(ds, &p, &format!("seed {seed} {label}"));
         }
     }
+}
+
+/// Orders the engine reads from their rows rather than its columns: currencies past the
+/// 255 the columns hold, refunds, custom statuses, deliveries set after the order.
+#[test]
+fn engine_matches_naive_reference_past_the_order_columns() {
+    let mut ds = Dataset::new();
+    let late = ds.status("shipped-late");
+    let ignored = ds.status("on-hold");
+    #[allow(clippy::cast_possible_truncation)]
+    let currencies: Vec<Currency> = (0..300u32)
+        .map(|i| Currency::new([b'X', b'A' + (i / 26) as u8, b'A' + (i % 26) as u8], 2))
+        .collect();
+    let as_of = at("2024-12-31T00:00:00Z");
+    let mut policy = ConsolidationPolicy::new(Currency::EUR, as_of, chrono_tz::Europe::Paris)
+        .counted_statuses(StatusSet::of(&[OrderStatus::Paid]).with_custom("shipped-late"));
+    for (i, &c) in currencies.iter().enumerate() {
+        #[allow(clippy::cast_precision_loss)]
+        let rate = 0.5 + i as f64 / 64.0;
+        policy = policy.rate(c, rate);
+    }
+    let statuses = [OrderStatus::Paid, late, ignored, OrderStatus::Cancelled];
+    let mut id = 0;
+    for g in 0..400u32 {
+        let guest = ds.guest(&format!("g{g}@x.io")).unwrap();
+        for k in 0..4u32 {
+            id += 1;
+            let currency = currencies[((g * 7 + k * 31) % 300) as usize];
+            let placed = at("2024-01-01T08:00:00Z") + TimeDelta::hours(i64::from(g * 13 + k * 300));
+            let mut o = Order::new(
+                OrderId(id),
+                Buyer::Guest(guest),
+                placed,
+                statuses[((g + k) % 4) as usize],
+                Money::new(i64::from(1000 + g * 3 + k), currency),
+            );
+            if (g + k) % 5 == 0 {
+                o.refunded_minor = i64::from(k * 100 + 1);
+            }
+            if k == 1 {
+                o.delivered_at = Some(placed + TimeDelta::days(2));
+            }
+            let idx = ds.add_order(o);
+            if k == 2 && g % 3 == 0 {
+                assert!(ds.set_delivered_at(idx, placed + TimeDelta::days(5)));
+            }
+        }
+    }
+    for p in [
+        policy.clone(),
+        policy.clone().refund_policy(RefundPolicy::Gross).threads(3),
+    ] {
+        check(&ds, &p, "columns");
+    }
+    // a counted order in a currency without a rate, past the first 255: named in the error
+    let g = ds.guest("late@x.io").unwrap();
+    let unknown = Currency::new(*b"QQQ", 2);
+    let last = (0..300).map(|i| currencies[i]).chain([unknown]);
+    for c in last {
+        ds.add_order(Order::new(
+            OrderId(900_000),
+            Buyer::Guest(g),
+            at("2024-06-01T00:00:00Z"),
+            OrderStatus::Paid,
+            Money::new(5, c),
+        ));
+    }
+    match ds.consolidate(&policy) {
+        Err(ConsolidationError::MissingRate { order, currency }) => {
+            assert_eq!((order, currency), (OrderId(900_000), unknown));
+        }
+        other => panic!("expected a missing rate, got {other:?}"),
+    }
+    let skipped = ds
+        .consolidate(&policy.clone().on_missing_fx(MissingFx::Skip))
+        .unwrap();
+    assert_eq!(skipped.skipped_orders(), 1);
 }

@@ -3,7 +3,7 @@
 
 use super::records::{ESCAPE, Grouped, NOT_COUNTED};
 use super::rules::Rules;
-use crate::customer::Order;
+use crate::customer::order_columns::OrderColumns;
 use crate::customer::tzdays::DayTable;
 
 /// Per-contact order aggregate (instants in µs since the epoch, values in reporting minor
@@ -48,7 +48,7 @@ pub(super) const EMPTY: Agg = Agg {
 /// in `seen` without sorting).
 pub(super) fn aggregate(
     recs: &[Grouped],
-    orders: &[Order],
+    orders: &OrderColumns,
     rules: &Rules,
     days: &DayTable,
     seen: &mut DaySeen,
@@ -68,7 +68,7 @@ pub(super) fn aggregate(
         let value = if slot == ESCAPE {
             orders
                 .get(idx as usize)
-                .and_then(|o| rules.value(o).ok())
+                .and_then(|o| rules.value(&o).ok())
                 .unwrap_or(0)
         } else {
             slot as i64
@@ -77,7 +77,7 @@ pub(super) fn aggregate(
         a.revenue = a.revenue.saturating_add(value);
         a.first = a.first.min(r.ts);
         if r.ts > a.last
-            || (r.ts == a.last && orders[idx as usize].id > orders[a.last_idx as usize].id)
+            || (r.ts == a.last && orders.id[idx as usize] > orders.id[a.last_idx as usize])
         {
             a.last = r.ts;
             a.last_idx = idx;

@@ -114,7 +114,7 @@ impl<'d> Stage2<'_, 'd> {
             for i in 0..m {
                 s.aggs[i] = aggregate(
                     &s.grouped[s.offsets[i] as usize..s.offsets[i + 1] as usize],
-                    &ctx.ds.orders,
+                    &ctx.ds.order_cols,
                     &ctx.rules,
                     self.days,
                     &mut s.seen,

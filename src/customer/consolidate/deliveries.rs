@@ -21,7 +21,7 @@ impl Ctx<'_, '_> {
             if eligible.get(i >> 6).is_none_or(|w| w >> (i & 63) & 1 == 0) {
                 continue;
             }
-            let contact = ds.order_contact[i];
+            let contact = ds.order_cols.contact[i];
             if let Some(e) = pack_rel(rules.as_of, ts, contact & self.local_mask) {
                 out.delivery_events[(contact as usize) >> self.shift].push(Ev(e));
             }

@@ -3,8 +3,9 @@
 //! Two parallel stages over `std::thread::scope` (no unsafe, no per-order allocation, no
 //! hashing and no random lookups on the hot path — each order's contact is resolved once when
 //! it is added to the [`Dataset`]), one file each:
-//! 1. [`partition`]: each thread scans a contiguous share of the orders (carts, logins,
-//!    then [`deliveries`]), converts the order value once, and appends a 24-byte record (the
+//! 1. [`partition`]: each thread scans a contiguous share of the orders' columns (32 bytes
+//!    per order: contact, instant, amount, delivery, tag; then carts, logins and
+//!    [`deliveries`]), converts the order value once, and appends a 24-byte record (the
 //!    order's delivery included; 8 bytes for events) to one of the **contact-range buckets**
 //!    of ≤ 4096 contacts ([`records`]);
 //! 2. [`contacts`]: each thread takes a contiguous run of buckets (balanced by load), groups
@@ -39,7 +40,7 @@ use rules::Rules;
 use crate::customer::dataset::NONE;
 use crate::customer::par::in_parallel;
 use crate::customer::tzdays::DayTable;
-use crate::customer::{Buyer, Consolidation, ConsolidationPolicy, CustomerProfile, Dataset};
+use crate::customer::{Consolidation, ConsolidationPolicy, CustomerProfile, Dataset};
 
 /// One consolidation: the dataset, the policy's rules and the bucket layout.
 struct Ctx<'d, 'p> {
@@ -61,7 +62,7 @@ impl<'d, 'p> Ctx<'d, 'p> {
         // bucket size: a power of two of contacts such that a bucket's ~16k order records
         // (and its grouped copy) stay cache-resident; at least 256 contacts, at most 4096
         // buckets.
-        let target = (n as u128 * 16_384 / (ds.orders.len().max(1) as u128)).max(256);
+        let target = (n as u128 * 16_384 / (ds.order_cols.len().max(1) as u128)).max(256);
         let mut shift = 8u32;
         while shift < LOCAL_BITS && (1u128 << shift) < target {
             shift += 1;
@@ -83,8 +84,8 @@ impl<'d, 'p> Ctx<'d, 'p> {
 
     /// See [`Rules::contact`].
     #[inline]
-    fn contact(&self, resolved: u32, buyer: Buyer) -> Option<u32> {
-        self.rules.contact(resolved, buyer, |k| {
+    fn contact(&self, resolved: u32, guest: bool) -> Option<u32> {
+        self.rules.contact(resolved, guest, |k| {
             self.ds.contact_head[k as usize] != NONE
         })
     }

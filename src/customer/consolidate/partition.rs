@@ -9,7 +9,7 @@ use super::records::{
 use super::rules::micros;
 use super::{ConsolidationError, Ctx};
 use crate::customer::dataset::NONE;
-use crate::customer::{CartScope, OrderId};
+use crate::customer::{Buyer, CartScope, OrderId};
 
 /// The records of one share, by bucket.
 #[derive(Debug, Default)]
@@ -67,7 +67,7 @@ impl Ctx<'_, '_> {
     pub(super) fn stage1(&self, part: usize) -> Stage1 {
         let ds = self.ds;
         let t = self.threads;
-        let orders = order_share(ds.orders.len(), part, t);
+        let orders = order_share(ds.order_cols.len(), part, t);
         let carts = share(ds.carts.len(), part, t);
         let logins = share(ds.logins.len(), part, t);
         let mut out = Stage1 {
@@ -77,7 +77,7 @@ impl Ctx<'_, '_> {
             ..Stage1::default()
         };
         out.orders
-            .reset(&self.counts(&ds.order_contact[orders.clone()]));
+            .reset(&self.counts(&ds.order_cols.contact[orders.clone()]));
         out.carts
             .reset(&self.counts(&ds.cart_contact[carts.clone()]));
         out.logins
@@ -92,36 +92,51 @@ impl Ctx<'_, '_> {
     }
 
     /// The orders at or before `as_of` with a contact; stops at the first failing order.
+    /// Reads the order columns; a row only for a cart link or a value
+    /// the columns cannot give.
     fn partition_orders(&self, range: std::ops::Range<usize>, out: &mut Stage1) {
         let ds = self.ds;
+        let cols = &ds.order_cols;
         let rules = &self.rules;
         let as_of = rules.as_of;
         let start = range.start;
         // every cart referenced by an order that counts for a contact
-        let collect_carts = ds.orders_with_cart > 0;
-        for (i, (o, &resolved)) in ds.orders[range.clone()]
+        let collect_carts = cols.carts.len() > 0;
+        let mut carts = cols.carts.cursor(range.start);
+        let mut refunds = cols.refunds.cursor(range.start);
+        for (i, (((&ts, &resolved), &tag), &delivered)) in cols.at[range.clone()]
             .iter()
-            .zip(&ds.order_contact[range])
+            .zip(&cols.contact[range.clone()])
+            .zip(&cols.tag[range.clone()])
+            .zip(&cols.delivered[range])
             .enumerate()
         {
-            let ts = micros(o.placed_at);
             if !rules.by_as_of(ts) {
                 continue;
             }
-            let Some(contact) = self.contact(resolved, o.buyer) else {
+            let Some(contact) = self.contact(resolved, tag.guest()) else {
                 continue;
             };
-            if collect_carts && let Some(cart) = o.cart {
-                out.referenced_carts.push(cart.0);
+            let at = start + i;
+            if collect_carts
+                && tag.cart()
+                && let Some(cart) = cols.carts.at(&mut carts, at)
+            {
+                out.referenced_carts.push(cart);
             }
             let mut deliv = NO_DELIVERY;
-            let value = if rules.counted(o.status) {
+            let value = if rules.counted_code(tag.status()) {
                 out.eligible[i >> 6] |= 1 << (i & 63);
-                match rules.value(o) {
+                let refunded = if tag.refund() {
+                    cols.refunds.at(&mut refunds, at).unwrap_or(0)
+                } else {
+                    0
+                };
+                match rules.value_at(ds, at, tag, refunded) {
                     Ok(v) => {
                         out.min_ts = out.min_ts.min(ts);
-                        let d = o.delivered_at.map_or(i64::MAX, micros);
-                        deliv = u64::try_from(as_of - d)
+                        // `delivered` is i64::MAX without a delivery: no relative instant
+                        deliv = u64::try_from(as_of.saturating_sub(delivered))
                             .ok()
                             .filter(|&r| r <= MAX_REL)
                             .unwrap_or(NO_DELIVERY);
@@ -132,7 +147,7 @@ impl Ctx<'_, '_> {
                         NOT_COUNTED
                     }
                     Err(e) => {
-                        out.error = Some((start + i, e));
+                        out.error = Some((at, e));
                         return;
                     }
                 }
@@ -140,11 +155,12 @@ impl Ctx<'_, '_> {
                 NOT_COUNTED
             };
             let Some(hi) = pack_rel(as_of, ts, contact & self.local_mask) else {
-                out.error = Some((start + i, ConsolidationError::TooOld { order: o.id }));
+                let order = cols.id[at];
+                out.error = Some((at, ConsolidationError::TooOld { order }));
                 return;
             };
             #[allow(clippy::cast_possible_truncation)]
-            let idx = (start + i) as u64;
+            let idx = at as u64;
             out.orders.push(
                 self.bucket(contact),
                 Rec {
@@ -186,7 +202,7 @@ impl Ctx<'_, '_> {
             if !(self.rules.by_as_of(updated) && self.rules.by_as_of(created)) {
                 continue;
             }
-            let Some(contact) = self.contact(resolved, c.owner) else {
+            let Some(contact) = self.contact(resolved, matches!(c.owner, Buyer::Guest(_))) else {
                 continue;
             };
             let items = c.item_count > 0;
@@ -215,15 +231,17 @@ impl Ctx<'_, '_> {
     /// computed or which is too old. Slow path, only taken on error.
     pub(super) fn first_error(&self) -> ConsolidationError {
         let rules = &self.rules;
-        for (o, &resolved) in self.ds.orders.iter().zip(&self.ds.order_contact) {
+        for (o, &resolved) in self.ds.orders().iter().zip(&self.ds.order_cols.contact) {
             let ts = micros(o.placed_at);
             if !rules.by_as_of(ts)
-                || self.contact(resolved, o.buyer).is_none()
+                || self
+                    .contact(resolved, matches!(o.buyer, Buyer::Guest(_)))
+                    .is_none()
                 || !rules.counted(o.status)
             {
                 continue;
             }
-            match rules.value(o) {
+            match rules.value(&o) {
                 Ok(_) if u64::try_from(rules.as_of - ts).unwrap_or(u64::MAX) > MAX_REL => {
                     return ConsolidationError::TooOld { order: o.id };
                 }

@@ -8,9 +8,10 @@ use super::ConsolidationError;
 use super::aggregate::Agg;
 use super::records::CartRec;
 use crate::customer::dataset::NONE;
+use crate::customer::order_columns::{STANDARD_CODES, Tag, status_code};
 use crate::customer::{
-    Buyer, CartClock, CartScope, ConsolidationPolicy, ConvertedBy, Currency, Customer, Dataset,
-    MissingFx, Order, OrderStatus, RefundPolicy,
+    CartClock, CartScope, ConsolidationPolicy, ConvertedBy, Currency, Customer, Dataset, MissingFx,
+    Order, OrderStatus, RefundPolicy,
 };
 
 /// An instant in microseconds since the epoch (the unit of every rule).
@@ -19,32 +20,38 @@ pub(crate) fn micros(t: DateTime<Utc>) -> i64 {
     t.timestamp_micros()
 }
 
-/// Slot of a standard status in the counted-status table (`Refunded` and `Other` share the
-/// last slot; custom statuses are looked up in their own table first).
-fn std_pos(s: OrderStatus) -> usize {
-    match s {
-        OrderStatus::Pending => 0,
-        OrderStatus::Paid => 1,
-        OrderStatus::Processing => 2,
-        OrderStatus::Shipped => 3,
-        OrderStatus::Completed => 4,
-        OrderStatus::Cancelled => 5,
-        OrderStatus::Refunded | OrderStatus::Other(_) => 6,
-    }
+/// How a currency slot converts to the reporting currency.
+#[derive(Clone, Copy, Debug)]
+enum SlotRate {
+    /// the reporting currency itself
+    Same,
+    /// factor to reporting minor units
+    Factor(f64),
+}
+
+/// A non-negative amount at a factor to reporting minor units, rounded; `None` when it does
+/// not fit.
+#[inline]
+fn convert(raw: i64, factor: f64) -> Option<i64> {
+    #[allow(clippy::cast_precision_loss)]
+    let v = (raw as f64 * factor).round();
+    #[allow(clippy::cast_precision_loss, clippy::cast_possible_truncation)]
+    (!(v.is_nan() || v >= i64::MAX as f64)).then_some(v as i64)
 }
 
 /// The policy resolved against one dataset.
 pub(crate) struct Rules {
     /// µs since the epoch: nothing after it exists
     pub(crate) as_of: i64,
-    /// counted standard statuses, by [`std_pos`]
-    counted_std: [bool; 7],
-    /// counted custom statuses, by [`CustomStatus`](crate::customer::CustomStatus) index
-    counted_custom: Vec<bool>,
+    /// whether each status is counted, by [`status_code`]
+    counted: Vec<bool>,
     refunds: RefundPolicy,
     pub(crate) currency: Currency,
     /// (currency, factor to reporting minor units)
     rates: Vec<(Currency, f64)>,
+    /// the conversion of each currency slot of the dataset's order columns, `None` without
+    /// a rate
+    slot_rates: Vec<Option<SlotRate>>,
     skip_missing_fx: bool,
     attach_guests: bool,
     /// when a cart is abandoned
@@ -67,23 +74,38 @@ impl Rules {
             let scale = 10f64.powi(i32::from(rep.exponent()) - i32::from(r.from.exponent()));
             rates.push((r.from, r.rate * scale));
         }
-        let mut counted_std = [false; 7];
+        let mut counted = vec![false; STANDARD_CODES];
         for s in OrderStatus::STANDARD {
-            counted_std[std_pos(s)] = policy.counted_statuses.contains_standard(s);
+            counted[status_code(s)] = policy.counted_statuses.contains_standard(s);
         }
-        let counted_custom = ds
-            .custom_statuses()
+        counted.extend(
+            ds.custom_statuses()
+                .iter()
+                .map(|name| policy.counted_statuses.custom().iter().any(|c| c == name)),
+        );
+        let slot_rates = ds
+            .order_cols
+            .currencies
             .iter()
-            .map(|name| policy.counted_statuses.custom().iter().any(|c| c == name))
+            .map(|&c| {
+                if c == rep {
+                    Some(SlotRate::Same)
+                } else {
+                    rates
+                        .iter()
+                        .find(|r| r.0 == c)
+                        .map(|r| SlotRate::Factor(r.1))
+                }
+            })
             .collect();
         let as_of = micros(policy.as_of);
         Ok(Self {
             as_of,
-            counted_std,
-            counted_custom,
+            counted,
             refunds: policy.refund_policy,
             currency: rep,
             rates,
+            slot_rates,
             skip_missing_fx: policy.on_missing_fx == MissingFx::Skip,
             attach_guests: policy.attach_guest_orders,
             carts: Abandonment::new(policy, as_of),
@@ -99,10 +121,46 @@ impl Rules {
     /// Whether orders of this status are counted.
     #[inline]
     pub(crate) fn counted(&self, s: OrderStatus) -> bool {
-        match s {
-            OrderStatus::Other(c) => self.counted_custom.get(c.0 as usize).copied() == Some(true),
-            s => self.counted_std[std_pos(s)],
+        self.counted_code(status_code(s))
+    }
+
+    /// Whether orders of this [`status_code`] are counted.
+    #[inline]
+    pub(super) fn counted_code(&self, code: usize) -> bool {
+        self.counted.get(code).copied() == Some(true)
+    }
+
+    /// The [`value`](Self::value) of order `i` (refunded `refunded`) from the order columns
+    /// when they suffice (a currency slot with a rate, no overflow), else from its row (which
+    /// also names the order in an error).
+    #[inline]
+    pub(super) fn value_at(
+        &self,
+        ds: &Dataset,
+        i: usize,
+        tag: Tag,
+        refunded: i64,
+    ) -> Result<i64, ConsolidationError> {
+        if let Some(rate) = tag
+            .slot()
+            .and_then(|s| self.slot_rates.get(s).copied().flatten())
+        {
+            let minor = ds.order_cols.minor[i];
+            let raw = match self.refunds {
+                RefundPolicy::Net => minor.saturating_sub(refunded),
+                RefundPolicy::Gross => minor,
+            }
+            .max(0);
+            match rate {
+                SlotRate::Same => return Ok(raw),
+                SlotRate::Factor(f) => {
+                    if let Some(v) = convert(raw, f) {
+                        return Ok(v);
+                    }
+                }
+            }
         }
+        ds.order_cols.get(i).map_or(Ok(0), |o| self.value(&o))
     }
 
     /// The value of a counted order in reporting minor units: net or gross of refunds (never
@@ -131,14 +189,7 @@ impl Rules {
         }
         for &(c, factor) in &self.rates {
             if c == amount.currency {
-                #[allow(clippy::cast_precision_loss, clippy::cast_possible_truncation)]
-                let v = (raw as f64 * factor).round();
-                #[allow(clippy::cast_precision_loss)]
-                if v.is_nan() || v >= i64::MAX as f64 {
-                    return Err(ConsolidationError::Overflow { order: id });
-                }
-                #[allow(clippy::cast_possible_truncation)]
-                return Ok(v as i64);
+                return convert(raw, factor).ok_or(ConsolidationError::Overflow { order: id });
             }
         }
         Err(ConsolidationError::MissingRate {
@@ -155,19 +206,19 @@ impl Rules {
     }
 
     /// The contact a record counts for, given its pre-resolved contact: `None` when it has
-    /// none, or for a guest record of a contact with customer rows when guest records are
+    /// none, or for a guest record (`guest`) of a contact with customer rows when guest records are
     /// not attached (`has_rows` is only asked then).
     #[inline]
     pub(super) fn contact(
         &self,
         resolved: u32,
-        buyer: Buyer,
+        guest: bool,
         has_rows: impl FnOnce(u32) -> bool,
     ) -> Option<u32> {
         if resolved == NONE {
             return None;
         }
-        if !self.attach_guests && matches!(buyer, Buyer::Guest(_)) && has_rows(resolved) {
+        if !self.attach_guests && guest && has_rows(resolved) {
             return None;
         }
         Some(resolved)

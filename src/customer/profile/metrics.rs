@@ -304,7 +304,6 @@ impl CustomerProfile<'_> {
     #[must_use]
     pub fn last_order_id(&self) -> Option<OrderId> {
         self.last_order()
-            .and_then(|i| self.dataset.orders().get(i.0 as usize))
-            .map(|o| o.id)
+            .and_then(|i| self.dataset.orders().ids().get(i.0 as usize).copied())
     }
 }

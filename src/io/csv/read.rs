@@ -301,19 +301,15 @@ impl Shop {
     /// position (ids numbered from 0 in file order, as many shops export them) an order is
     /// found without a lookup table.
     fn deliveries(&mut self, parsed: Parsed<(u64, DateTime<Utc>)>) -> Result<(), CsvError> {
-        let orders = self.ds.orders();
+        let orders = self.ds.orders().ids();
         let positional = orders
             .iter()
             .enumerate()
-            .all(|(i, o)| u64::try_from(i).is_ok_and(|i| i == o.id.0));
+            .all(|(i, o)| u64::try_from(i).is_ok_and(|i| i == o.0));
         let index: HashMap<u64, usize> = if positional {
             HashMap::new()
         } else {
-            orders
-                .iter()
-                .enumerate()
-                .map(|(i, o)| (o.id.0, i))
-                .collect()
+            orders.iter().enumerate().map(|(i, o)| (o.0, i)).collect()
         };
         let count = orders.len();
         fold(parsed, |batch| {

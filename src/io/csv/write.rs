@@ -28,7 +28,7 @@ pub fn write_dir(ds: &Dataset, rates: &[FxRate], dir: &Path) -> io::Result<()> {
         w.customer(c)?;
     }
     for o in ds.orders() {
-        w.order(ds, o)?;
+        w.order(ds, &o)?;
     }
     for c in ds.carts() {
         w.cart(ds, c)?;

@@ -1,0 +1,535 @@
+//! The orders of a dataset, stored as columns.
+//!
+//! Each order is kept as parallel arrays — id, buyer, contact, instant, amount, delivery
+//! and a tag word (status, currency slot, flags) — 44 bytes per order instead of an
+//! [`Order`] row of 88, and the consolidation's scan reads only the 32 of them it needs
+//! without converting a date. What is rare is kept sparse: refunds and cart links as
+//! `(index, value)` lists in index order, currencies past the first 255 a dataset meets, and
+//! instants a whole number of microseconds does not hold exactly (sub-microsecond parts,
+//! leap seconds), so that every order reads back exactly as it was added
+//! ([`Orders`]).
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+
+use crate::customer::consolidate::rules::micros;
+use crate::customer::{
+    Buyer, CartId, Currency, CustomStatus, CustomerIdx, GuestIdx, Money, Order, OrderId,
+    OrderStatus,
+};
+
+/// Code of an order status: the seven standard statuses in [`OrderStatus::STANDARD`] order
+/// (0–6), then each custom status by its index (7 + index, below 2¹⁷).
+#[inline]
+pub(crate) fn status_code(s: OrderStatus) -> usize {
+    match s {
+        OrderStatus::Pending => 0,
+        OrderStatus::Paid => 1,
+        OrderStatus::Processing => 2,
+        OrderStatus::Shipped => 3,
+        OrderStatus::Completed => 4,
+        OrderStatus::Cancelled => 5,
+        OrderStatus::Refunded => 6,
+        OrderStatus::Other(c) => STANDARD_CODES + usize::from(c.0),
+    }
+}
+
+/// The status of a [`status_code`].
+fn status_of(code: usize) -> OrderStatus {
+    match code.checked_sub(STANDARD_CODES) {
+        None => OrderStatus::STANDARD[code],
+        Some(c) => OrderStatus::Other(CustomStatus(u16::try_from(c).unwrap_or(u16::MAX))),
+    }
+}
+
+/// Number of standard status codes.
+pub(crate) const STANDARD_CODES: usize = 7;
+
+/// [`OrderColumns::delivered`] of an order without a delivery instant.
+pub(crate) const NOT_DELIVERED: i64 = i64::MAX;
+
+/// An order's status code, currency slot and flags in one word.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Tag(u32);
+
+impl Tag {
+    const STATUS_MASK: u32 = (1 << 17) - 1;
+    const SLOT_SHIFT: u32 = 17;
+    /// currency slot of a currency not in the table (see `OrderColumns::other_currency`)
+    const NO_SLOT: u32 = 0xFF;
+    const GUEST: u32 = 1 << 25;
+    const REFUND: u32 = 1 << 26;
+    const CART: u32 = 1 << 27;
+
+    /// The status code ([`status_code`]).
+    #[inline]
+    pub(crate) fn status(self) -> usize {
+        (self.0 & Self::STATUS_MASK) as usize
+    }
+
+    /// The currency slot, `None` for a currency past the table's 255.
+    #[inline]
+    pub(crate) fn slot(self) -> Option<usize> {
+        let s = self.0 >> Self::SLOT_SHIFT & Self::NO_SLOT;
+        (s != Self::NO_SLOT).then_some(s as usize)
+    }
+
+    /// Bought by a guest email (not a customer row).
+    #[inline]
+    pub(crate) fn guest(self) -> bool {
+        self.0 & Self::GUEST != 0
+    }
+
+    /// Has a refunded amount (`refunded_minor != 0`).
+    #[inline]
+    pub(crate) fn refund(self) -> bool {
+        self.0 & Self::REFUND != 0
+    }
+
+    /// Has a cart link.
+    #[inline]
+    pub(crate) fn cart(self) -> bool {
+        self.0 & Self::CART != 0
+    }
+}
+
+/// Values of a few orders, in index order.
+#[derive(Debug)]
+pub(crate) struct Sparse<T>(Vec<(u32, T)>);
+
+impl<T> Default for Sparse<T> {
+    fn default() -> Self {
+        Self(Vec::new())
+    }
+}
+
+impl<T: Copy> Sparse<T> {
+    /// The value of order `i`.
+    fn get(&self, i: usize) -> Option<T> {
+        let at = self.0.partition_point(|e| (e.0 as usize) < i);
+        self.0.get(at).filter(|e| e.0 as usize == i).map(|e| e.1)
+    }
+
+    /// Where a scan from order `i` starts (see [`at`](Self::at)).
+    pub(crate) fn cursor(&self, i: usize) -> usize {
+        self.0.partition_point(|e| (e.0 as usize) < i)
+    }
+
+    /// The value of order `i`, walking from `cursor` (a scan in index order moves it
+    /// forward only).
+    #[inline]
+    pub(crate) fn at(&self, cursor: &mut usize, i: usize) -> Option<T> {
+        while let Some(&(k, v)) = self.0.get(*cursor) {
+            match (k as usize).cmp(&i) {
+                std::cmp::Ordering::Less => *cursor += 1,
+                std::cmp::Ordering::Equal => return Some(v),
+                std::cmp::Ordering::Greater => break,
+            }
+        }
+        None
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.0.len()
+    }
+}
+
+/// The orders of a dataset, column by column, index for index.
+#[derive(Debug, Default)]
+pub(crate) struct OrderColumns {
+    pub(crate) id: Vec<OrderId>,
+    /// customer row or guest index (which one: [`Tag::guest`])
+    buyer: Vec<u32>,
+    /// contact of the buyer, resolved at insertion (`NONE` without one)
+    pub(crate) contact: Vec<u32>,
+    /// `placed_at` in µs since the epoch
+    pub(crate) at: Vec<i64>,
+    /// `amount.minor`
+    pub(crate) minor: Vec<i64>,
+    /// `delivered_at` in µs since the epoch, [`NOT_DELIVERED`] without one
+    pub(crate) delivered: Vec<i64>,
+    pub(crate) tag: Vec<Tag>,
+    /// `refunded_minor` of the orders with a refund
+    pub(crate) refunds: Sparse<i64>,
+    /// the cart links
+    pub(crate) carts: Sparse<u64>,
+    /// the currencies met, by slot (at most 255)
+    pub(crate) currencies: Vec<Currency>,
+    /// the currency of orders past the 255 slots
+    other_currency: HashMap<u32, Currency>,
+    /// `placed_at` / `delivered_at` the µs columns do not hold exactly
+    exact_placed: HashMap<u32, DateTime<Utc>>,
+    exact_delivered: HashMap<u32, DateTime<Utc>>,
+}
+
+impl OrderColumns {
+    pub(crate) fn with_capacity(orders: usize) -> Self {
+        Self {
+            id: Vec::with_capacity(orders),
+            buyer: Vec::with_capacity(orders),
+            contact: Vec::with_capacity(orders),
+            at: Vec::with_capacity(orders),
+            minor: Vec::with_capacity(orders),
+            delivered: Vec::with_capacity(orders),
+            tag: Vec::with_capacity(orders),
+            ..Self::default()
+        }
+    }
+
+    /// Number of orders.
+    pub(crate) fn len(&self) -> usize {
+        self.tag.len()
+    }
+
+    /// Appends `order`, whose buyer's contact is `contact`.
+    ///
+    /// # Panics
+    /// Past `u32::MAX - 1` orders.
+    pub(crate) fn push(&mut self, order: &Order, contact: u32) {
+        let i = u32::try_from(self.len()).unwrap_or(u32::MAX);
+        assert!(i != u32::MAX, "too many orders");
+        let code = u32::try_from(status_code(order.status)).unwrap_or(u32::MAX);
+        let slot = self.slot(order.amount.currency);
+        if slot == Tag::NO_SLOT {
+            self.other_currency.insert(i, order.amount.currency);
+        }
+        let mut tag = code | slot << Tag::SLOT_SHIFT;
+        let buyer = match order.buyer {
+            Buyer::Customer(c) => c.0,
+            Buyer::Guest(g) => {
+                tag |= Tag::GUEST;
+                g.0
+            }
+        };
+        if order.refunded_minor != 0 {
+            tag |= Tag::REFUND;
+            self.refunds.0.push((i, order.refunded_minor));
+        }
+        if let Some(cart) = order.cart {
+            tag |= Tag::CART;
+            self.carts.0.push((i, cart.0));
+        }
+        self.id.push(order.id);
+        self.buyer.push(buyer);
+        self.contact.push(contact);
+        self.at
+            .push(exact(&mut self.exact_placed, i, order.placed_at));
+        self.minor.push(order.amount.minor);
+        self.delivered.push(
+            order
+                .delivered_at
+                .map_or(NOT_DELIVERED, |d| exact(&mut self.exact_delivered, i, d)),
+        );
+        self.tag.push(Tag(tag));
+    }
+
+    /// Sets the delivery instant of order `i`.
+    pub(crate) fn set_delivered(&mut self, i: usize, at: DateTime<Utc>) {
+        let Ok(k) = u32::try_from(i) else { return };
+        if i < self.len() {
+            self.exact_delivered.remove(&k);
+            self.delivered[i] = exact(&mut self.exact_delivered, k, at);
+        }
+    }
+
+    /// The delivery instant of order `i`.
+    pub(crate) fn delivered_at(&self, i: usize) -> Option<DateTime<Utc>> {
+        let d = *self.delivered.get(i)?;
+        (d != NOT_DELIVERED).then(|| instant(&self.exact_delivered, i, d))
+    }
+
+    /// The currency of order `i`.
+    pub(crate) fn currency(&self, i: usize) -> Currency {
+        match self.tag[i].slot() {
+            Some(s) => self.currencies[s],
+            None => u32::try_from(i)
+                .ok()
+                .and_then(|k| self.other_currency.get(&k).copied())
+                .unwrap_or(Currency::EUR),
+        }
+    }
+
+    /// Order `i` as it was added.
+    pub(crate) fn get(&self, i: usize) -> Option<Order> {
+        let tag = *self.tag.get(i)?;
+        let buyer = if tag.guest() {
+            Buyer::Guest(GuestIdx(self.buyer[i]))
+        } else {
+            Buyer::Customer(CustomerIdx(self.buyer[i]))
+        };
+        Some(Order {
+            id: self.id[i],
+            buyer,
+            placed_at: instant(&self.exact_placed, i, self.at[i]),
+            status: status_of(tag.status()),
+            amount: Money::new(self.minor[i], self.currency(i)),
+            refunded_minor: if tag.refund() {
+                self.refunds.get(i).unwrap_or(0)
+            } else {
+                0
+            },
+            cart: if tag.cart() {
+                self.carts.get(i).map(CartId)
+            } else {
+                None
+            },
+            delivered_at: self.delivered_at(i),
+        })
+    }
+
+    /// The slot of a currency, a new one while fewer than 255 are known.
+    fn slot(&mut self, currency: Currency) -> u32 {
+        if let Some(s) = self.currencies.iter().position(|&c| c == currency) {
+            return u32::try_from(s).unwrap_or(Tag::NO_SLOT);
+        }
+        if self.currencies.len() < Tag::NO_SLOT as usize {
+            self.currencies.push(currency);
+            return u32::try_from(self.currencies.len() - 1).unwrap_or(Tag::NO_SLOT);
+        }
+        Tag::NO_SLOT
+    }
+
+    /// Approximate bytes held.
+    pub(crate) fn approx_bytes(&self) -> usize {
+        self.len() * BYTES_PER_ORDER
+            + (self.refunds.len() + self.carts.len()) * 16
+            + (self.exact_placed.len() + self.exact_delivered.len() + self.other_currency.len())
+                * 32
+    }
+}
+
+/// Bytes per order of the dense columns.
+const BYTES_PER_ORDER: usize = 8 + 4 + 4 + 8 + 8 + 8 + 4;
+
+/// `t` in µs, recording `t` itself at `i` in `exact` when the µs do not hold it.
+fn exact(exact: &mut HashMap<u32, DateTime<Utc>>, i: u32, t: DateTime<Utc>) -> i64 {
+    let us = micros(t);
+    if DateTime::from_timestamp_micros(us) != Some(t) {
+        exact.insert(i, t);
+    }
+    us
+}
+
+/// The instant of order `i` from its µs, or as recorded in `exact`.
+fn instant(exact: &HashMap<u32, DateTime<Utc>>, i: usize, us: i64) -> DateTime<Utc> {
+    let recorded = if exact.is_empty() {
+        None
+    } else {
+        u32::try_from(i).ok().and_then(|k| exact.get(&k).copied())
+    };
+    recorded
+        .or_else(|| DateTime::from_timestamp_micros(us))
+        .unwrap_or_default()
+}
+
+/// The orders of a [`Dataset`](crate::customer::Dataset), indexed by
+/// [`OrderIdx`](crate::customer::OrderIdx): the dataset stores them as columns, and each
+/// [`Order`] is put together when read.
+///
+/// ```
+/// use chrono::{TimeZone, Utc};
+/// use relance::customer::*;
+/// let mut ds = Dataset::new();
+/// let g = ds.guest("g@x.io").unwrap();
+/// let t = Utc.with_ymd_and_hms(2024, 1, 1, 0, 0, 0).unwrap();
+/// ds.add_order(Order::new(OrderId(7), Buyer::Guest(g), t, OrderStatus::Paid, Money::new(100, Currency::EUR)));
+/// let orders = ds.orders();
+/// assert_eq!((orders.len(), orders.ids()), (1, &[OrderId(7)][..]));
+/// assert_eq!(orders.get(0).unwrap().placed_at, t);
+/// assert_eq!(orders.iter().map(|o| o.amount.minor).sum::<i64>(), 100);
+/// ```
+#[derive(Clone, Copy, Debug)]
+pub struct Orders<'d> {
+    cols: &'d OrderColumns,
+}
+
+impl<'d> Orders<'d> {
+    pub(crate) fn new(cols: &'d OrderColumns) -> Self {
+        Self { cols }
+    }
+
+    /// Number of orders.
+    ///
+    /// ```
+    /// assert_eq!(relance::customer::Dataset::new().orders().len(), 0);
+    /// ```
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.cols.len()
+    }
+
+    /// Whether there is no order.
+    ///
+    /// ```
+    /// assert!(relance::customer::Dataset::new().orders().is_empty());
+    /// ```
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.cols.len() == 0
+    }
+
+    /// Order `i` (an [`OrderIdx`](crate::customer::OrderIdx)'s index), as it was added.
+    ///
+    /// ```
+    /// assert!(relance::customer::Dataset::new().orders().get(0).is_none());
+    /// ```
+    #[must_use]
+    pub fn get(&self, i: usize) -> Option<Order> {
+        self.cols.get(i)
+    }
+
+    /// The orders' ids, by index (a column: no order is put together).
+    ///
+    /// ```
+    /// assert!(relance::customer::Dataset::new().orders().ids().is_empty());
+    /// ```
+    #[must_use]
+    pub fn ids(&self) -> &'d [OrderId] {
+        &self.cols.id
+    }
+
+    /// The orders in index order.
+    ///
+    /// ```
+    /// assert_eq!(relance::customer::Dataset::new().orders().iter().count(), 0);
+    /// ```
+    #[must_use]
+    pub fn iter(&self) -> OrdersIter<'d> {
+        OrdersIter {
+            cols: self.cols,
+            next: 0,
+        }
+    }
+}
+
+impl<'d> IntoIterator for Orders<'d> {
+    type Item = Order;
+    type IntoIter = OrdersIter<'d>;
+    fn into_iter(self) -> OrdersIter<'d> {
+        self.iter()
+    }
+}
+
+impl<'d> IntoIterator for &Orders<'d> {
+    type Item = Order;
+    type IntoIter = OrdersIter<'d>;
+    fn into_iter(self) -> OrdersIter<'d> {
+        self.iter()
+    }
+}
+
+/// The orders of a dataset in index order (see [`Orders::iter`]).
+#[derive(Clone, Debug)]
+pub struct OrdersIter<'d> {
+    cols: &'d OrderColumns,
+    next: usize,
+}
+
+impl Iterator for OrdersIter<'_> {
+    type Item = Order;
+    fn next(&mut self) -> Option<Order> {
+        let o = self.cols.get(self.next)?;
+        self.next += 1;
+        Some(o)
+    }
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let n = self.cols.len().saturating_sub(self.next);
+        (n, Some(n))
+    }
+}
+
+impl ExactSizeIterator for OrdersIter<'_> {}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+
+    fn order(status: OrderStatus, currency: Currency) -> Order {
+        Order::new(
+            OrderId(1),
+            Buyer::Customer(CustomerIdx(2)),
+            Utc.with_ymd_and_hms(2024, 1, 2, 3, 4, 5).unwrap(),
+            status,
+            Money::new(-250, currency),
+        )
+    }
+
+    #[test]
+    fn every_order_reads_back_as_added() {
+        let mut cols = OrderColumns::default();
+        let mut a = order(OrderStatus::Other(CustomStatus(9)), Currency::USD);
+        a.buyer = Buyer::Guest(GuestIdx(3));
+        a.refunded_minor = -1;
+        a.cart = Some(CartId(4));
+        // a sub-microsecond instant and a leap second
+        a.placed_at = Utc.with_ymd_and_hms(2016, 12, 31, 23, 59, 59).unwrap()
+            + chrono::TimeDelta::nanoseconds(1_500_000_123);
+        a.delivered_at = Some(a.placed_at + chrono::TimeDelta::nanoseconds(7));
+        let b = order(OrderStatus::Refunded, Currency::EUR);
+        cols.push(&a, 17);
+        cols.push(&b, 5);
+        assert_eq!(
+            (cols.get(0), cols.get(1), cols.get(2)),
+            (Some(a), Some(b), None)
+        );
+        let (ta, tb) = (cols.tag[0], cols.tag[1]);
+        assert_eq!((ta.status(), tb.status()), (STANDARD_CODES + 9, 6));
+        assert_eq!((ta.slot(), tb.slot()), (Some(0), Some(1)));
+        assert!(ta.guest() && ta.refund() && ta.cart());
+        assert!(!tb.guest() && !tb.refund() && !tb.cart());
+        assert_eq!(cols.contact, vec![17, 5]);
+        assert_eq!(cols.at[1], b.placed_at.timestamp_micros());
+        let mut cursor = cols.refunds.cursor(0);
+        assert_eq!(
+            (
+                cols.refunds.at(&mut cursor, 0),
+                cols.refunds.at(&mut cursor, 1)
+            ),
+            (Some(-1), None)
+        );
+        assert_eq!(cols.delivered[1], NOT_DELIVERED);
+        cols.set_delivered(1, b.placed_at);
+        assert_eq!(cols.get(1).unwrap().delivered_at, Some(b.placed_at));
+        cols.set_delivered(0, b.placed_at);
+        assert_eq!(cols.delivered_at(0), Some(b.placed_at));
+    }
+
+    #[test]
+    fn statuses_round_trip_through_their_codes() {
+        for s in OrderStatus::STANDARD
+            .into_iter()
+            .chain([0, 1, u16::MAX].map(|c| OrderStatus::Other(CustomStatus(c))))
+        {
+            assert_eq!(status_of(status_code(s)), s);
+        }
+    }
+
+    #[test]
+    fn currencies_past_255_are_kept_aside() {
+        let mut cols = OrderColumns::default();
+        let letters = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+        let all: Vec<Currency> = letters
+            .iter()
+            .flat_map(|a| {
+                letters
+                    .iter()
+                    .map(move |b| Currency::new([b'Q', *a, *b], 2))
+            })
+            .take(257)
+            .collect();
+        for &c in &all {
+            cols.push(&order(OrderStatus::Paid, c), 0);
+        }
+        assert_eq!(cols.tag[254].slot(), Some(254));
+        assert_eq!((cols.tag[255].slot(), cols.tag[256].slot()), (None, None));
+        for (i, &c) in all.iter().enumerate() {
+            assert_eq!(cols.get(i).unwrap().amount.currency, c);
+        }
+        // a known currency keeps its slot
+        cols.push(&order(OrderStatus::Paid, all[3]), 0);
+        assert_eq!(cols.tag[257].slot(), Some(3));
+    }
+}
