@@ -6,7 +6,7 @@
 use super::Ctx;
 use super::aggregate::{Agg, DaySeen, EMPTY, aggregate};
 use super::partition::Stage1;
-use super::records::{Grouped, LOCAL_BITS, NO_DELIVERY};
+use super::records::{CartRec, Ev, Grouped, LOCAL_BITS, NO_DELIVERY, Rec, Shares};
 use super::rules::{micros, representative_row};
 use crate::customer::dataset::NONE;
 use crate::customer::profile::NO_INSTANT;
@@ -21,10 +21,34 @@ const CHUNK_BYTES: usize = 8 << 20;
 /// What every stage-2 thread reads.
 pub(super) struct Stage2<'a, 'd> {
     pub(super) ctx: &'a Ctx<'d, 'a>,
-    pub(super) parts: &'a [Stage1],
     pub(super) days: &'a DayTable,
     /// carts referenced by an order, sorted
     pub(super) referenced: &'a [u64],
+}
+
+/// The records of one bucket from every share, moved to the stage-2 thread that reads them,
+/// which frees them once the bucket's profiles are built: the profiles' memory then takes
+/// the records' place instead of adding to it.
+pub(super) struct Bucket {
+    orders: Shares<Rec>,
+    pub(super) carts: Shares<CartRec>,
+    logins: Shares<Ev>,
+    deliveries: Vec<Vec<Ev>>,
+}
+
+impl Bucket {
+    /// Moves bucket `b`'s records out of every share.
+    pub(super) fn take(parts: &mut [Stage1], b: usize) -> Self {
+        Self {
+            orders: Shares::take(parts.iter_mut().map(|p| &mut p.orders), b),
+            carts: Shares::take(parts.iter_mut().map(|p| &mut p.carts), b),
+            logins: Shares::take(parts.iter_mut().map(|p| &mut p.logins), b),
+            deliveries: parts
+                .iter_mut()
+                .map(|p| std::mem::take(&mut p.delivery_events[b]))
+                .collect(),
+        }
+    }
 }
 
 /// Per-thread buffers, one slot per contact of a bucket.
@@ -95,22 +119,28 @@ impl<T> Chunks<T> {
 }
 
 impl<'d> Stage2<'_, 'd> {
-    /// The profiles of the contacts of buckets `[from, to)`, in contact order.
-    pub(super) fn run(&self, from: usize, to: usize) -> Vec<Vec<CustomerProfile<'d>>> {
+    /// The profiles of the contacts of buckets `[from, to)` (whose records are `buckets`),
+    /// in contact order.
+    pub(super) fn run(
+        &self,
+        from: usize,
+        to: usize,
+        buckets: Vec<Bucket>,
+    ) -> Vec<Vec<CustomerProfile<'d>>> {
         let ctx = self.ctx;
         let (n, shift) = (ctx.ds.contact_email.len(), ctx.shift);
         let size = 1usize << shift;
         let mut out = Chunks::new((to << shift).min(n) - (from << shift).min(n));
         let mut s = Scratch::new(size, self.days);
         let build = ProfileRules::new(ctx, self.days);
-        for b in from..to {
+        for (b, bucket) in (from..to).zip(buckets) {
             let lo = b << shift;
             let hi = (lo + size).min(n);
             if lo >= hi {
                 continue;
             }
             let m = hi - lo;
-            self.group_orders(b, m, &mut s);
+            self.group_orders(&bucket, m, &mut s);
             for i in 0..m {
                 s.aggs[i] = aggregate(
                     &s.grouped[s.offsets[i] as usize..s.offsets[i + 1] as usize],
@@ -121,9 +151,10 @@ impl<'d> Stage2<'_, 'd> {
                     u32::try_from(lo + i).unwrap_or(u32::MAX),
                 );
             }
-            self.events(b, m, &mut s);
+            self.events(&bucket, m, &mut s);
             #[allow(clippy::cast_possible_truncation)]
-            self.abandoned_carts(b, lo as u32, m, &mut s);
+            self.abandoned_carts(&bucket, lo as u32, m, &mut s);
+            drop(bucket);
             for i in 0..m {
                 out.push(build.profile(lo + i, i, &s));
             }
@@ -131,17 +162,15 @@ impl<'d> Stage2<'_, 'd> {
         out.finish()
     }
 
-    /// Counting sort of bucket `b`'s order records by contact into `s.grouped` (contact `i`'s
+    /// Counting sort of a bucket's order records by contact into `s.grouped` (contact `i`'s
     /// records at `s.offsets[i]..s.offsets[i + 1]`); the latest delivery of the counted orders
     /// into `s.last_deliv`.
-    fn group_orders(&self, b: usize, m: usize, s: &mut Scratch) {
+    fn group_orders(&self, bucket: &Bucket, m: usize, s: &mut Scratch) {
         let as_of = self.ctx.rules.as_of;
         s.offsets.clear();
         s.offsets.resize(m + 1, 0);
-        for p in self.parts {
-            for r in p.orders.bucket(b) {
-                s.offsets[r.local() + 1] += 1;
-            }
+        for r in bucket.orders.iter() {
+            s.offsets[r.local() + 1] += 1;
         }
         for i in 0..m {
             s.offsets[i + 1] += s.offsets[i];
@@ -151,38 +180,34 @@ impl<'d> Stage2<'_, 'd> {
         s.grouped.resize(total, Grouped::default());
         s.last_deliv[..m].fill(i64::MIN);
         let mut cursor: Vec<u32> = s.offsets[..m].to_vec();
-        for p in self.parts {
-            for r in p.orders.bucket(b) {
-                let local = r.local();
-                let slot = &mut cursor[local];
-                #[allow(clippy::cast_possible_wrap)]
-                let ts = as_of - (r.hi >> LOCAL_BITS) as i64;
-                s.grouped[*slot as usize] = Grouped { ts, lo: r.lo };
-                *slot += 1;
-                #[allow(clippy::cast_possible_wrap)]
-                if r.deliv != NO_DELIVERY {
-                    let last = &mut s.last_deliv[local];
-                    *last = (*last).max(as_of - r.deliv as i64);
-                }
+        for r in bucket.orders.iter() {
+            let local = r.local();
+            let slot = &mut cursor[local];
+            #[allow(clippy::cast_possible_wrap)]
+            let ts = as_of - (r.hi >> LOCAL_BITS) as i64;
+            s.grouped[*slot as usize] = Grouped { ts, lo: r.lo };
+            *slot += 1;
+            #[allow(clippy::cast_possible_wrap)]
+            if r.deliv != NO_DELIVERY {
+                let last = &mut s.last_deliv[local];
+                *last = (*last).max(as_of - r.deliv as i64);
             }
         }
     }
 
-    /// The latest login and delivery event of each contact of bucket `b`.
-    fn events(&self, b: usize, m: usize, s: &mut Scratch) {
+    /// The latest login and delivery event of each contact of a bucket.
+    fn events(&self, bucket: &Bucket, m: usize, s: &mut Scratch) {
         let as_of = self.ctx.rules.as_of;
         s.last_login[..m].fill(i64::MIN);
-        for p in self.parts {
-            #[allow(clippy::cast_possible_wrap)]
-            for e in p.logins.bucket(b) {
-                let x = &mut s.last_login[e.local()];
-                *x = (*x).max(as_of - e.rel() as i64);
-            }
-            #[allow(clippy::cast_possible_wrap)]
-            for e in &p.delivery_events[b] {
-                let x = &mut s.last_deliv[e.local()];
-                *x = (*x).max(as_of - e.rel() as i64);
-            }
+        #[allow(clippy::cast_possible_wrap)]
+        for e in bucket.logins.iter() {
+            let x = &mut s.last_login[e.local()];
+            *x = (*x).max(as_of - e.rel() as i64);
+        }
+        #[allow(clippy::cast_possible_wrap)]
+        for e in bucket.deliveries.iter().flatten() {
+            let x = &mut s.last_deliv[e.local()];
+            *x = (*x).max(as_of - e.rel() as i64);
         }
     }
 }

@@ -32,7 +32,7 @@ pub(crate) mod rules;
 
 pub use error::ConsolidationError;
 
-use contacts::Stage2;
+use contacts::{Bucket, Stage2};
 use partition::Stage1;
 use records::LOCAL_BITS;
 use rules::Rules;
@@ -188,22 +188,30 @@ impl Dataset {
         referenced.dedup();
         let days = ctx.days(&parts);
 
-        // Stage 2: contiguous bucket runs balanced by load.
+        // Stage 2: contiguous bucket runs balanced by load, each with its buckets' records.
         let stage2 = Stage2 {
             ctx: &ctx,
-            parts: &parts,
             days: &days,
             referenced: &referenced,
         };
+        let runs: Vec<_> = ctx
+            .runs(&parts)
+            .into_iter()
+            .map(|(from, to)| {
+                let buckets: Vec<Bucket> =
+                    (from..to).map(|b| Bucket::take(&mut parts, b)).collect();
+                (from, to, buckets)
+            })
+            .collect();
         let chunks: Vec<Vec<CustomerProfile<'_>>> =
-            in_parallel(ctx.runs(&parts), |(from, to)| stage2.run(from, to))
+            in_parallel(runs, |(from, to, buckets)| stage2.run(from, to, buckets))
                 .into_iter()
                 .flatten()
                 .collect();
         let skipped_orders = parts.iter().map(|p| p.skipped).sum();
-        // Release the partition buffers (~300 MB at 10 M orders) on all threads at once: the
-        // page freeing runs in parallel instead of after the last thread.
-        in_parallel(parts, drop);
+        // The records were freed bucket by bucket; what is left (bucket tables, order bits)
+        // is small.
+        drop(parts);
         Ok(Consolidation {
             as_of: policy.as_of,
             currency: policy.reporting_currency,

@@ -139,14 +139,44 @@ impl<T: Packed> Partition<T> {
         self.buckets[bucket].len()
     }
 
-    #[inline]
-    pub(super) fn get(&self, bucket: usize, i: usize) -> T {
-        T::unpack(self.buckets[bucket][i])
+    /// Moves bucket `bucket`'s records out (it is left empty).
+    pub(super) fn take(&mut self, bucket: usize) -> Vec<T::Words> {
+        std::mem::take(&mut self.buckets[bucket])
+    }
+}
+
+/// The records of one bucket from every share (one list per share), in share order.
+pub(super) struct Shares<T: Packed>(Vec<Vec<T::Words>>);
+
+impl<T: Packed> Shares<T> {
+    /// Moves bucket `b` of each partition out.
+    pub(super) fn take<'p>(parts: impl Iterator<Item = &'p mut Partition<T>>, b: usize) -> Self
+    where
+        T: 'p,
+    {
+        Self(parts.map(|p| p.take(b)).collect())
     }
 
+    /// Every record, share after share.
     #[inline]
-    pub(super) fn bucket(&self, bucket: usize) -> impl Iterator<Item = T> + '_ {
-        self.buckets[bucket].iter().map(|&w| T::unpack(w))
+    pub(super) fn iter(&self) -> impl Iterator<Item = T> + '_ {
+        self.0.iter().flatten().map(|&w| T::unpack(w))
+    }
+
+    /// Each record with its share and its index in the share.
+    pub(super) fn indexed(&self) -> impl Iterator<Item = (usize, usize, T)> + '_ {
+        self.0.iter().enumerate().flat_map(|(s, words)| {
+            words
+                .iter()
+                .enumerate()
+                .map(move |(i, &w)| (s, i, T::unpack(w)))
+        })
+    }
+
+    /// Record `i` of share `share`.
+    #[inline]
+    pub(super) fn get(&self, share: usize, i: usize) -> T {
+        T::unpack(self.0[share][i])
     }
 }
 
