@@ -304,11 +304,12 @@ const BYTES_PER_ORDER: usize = 8 + 4 + 4 + 8 + 8 + 8 + 4;
 
 /// `t` in µs, recording `t` itself at `i` in `exact` when the µs do not hold it.
 fn exact(exact: &mut HashMap<u32, DateTime<Utc>>, i: u32, t: DateTime<Utc>) -> i64 {
-    let us = micros(t);
-    if DateTime::from_timestamp_micros(us) != Some(t) {
+    // whole µs read back exactly; not sub-µs parts nor leap seconds (nanos ≥ 10⁹)
+    let nanos = t.timestamp_subsec_nanos();
+    if nanos % 1000 != 0 || nanos >= 1_000_000_000 {
         exact.insert(i, t);
     }
-    us
+    micros(t)
 }
 
 /// The instant of order `i` from its µs, or as recorded in `exact`.
