@@ -306,7 +306,7 @@ const BYTES_PER_ORDER: usize = 8 + 4 + 4 + 8 + 8 + 8 + 4;
 fn exact(exact: &mut HashMap<u32, DateTime<Utc>>, i: u32, t: DateTime<Utc>) -> i64 {
     // whole µs read back exactly; not sub-µs parts nor leap seconds (nanos ≥ 10⁹)
     let nanos = t.timestamp_subsec_nanos();
-    if nanos % 1000 != 0 || nanos >= 1_000_000_000 {
+    if !nanos.is_multiple_of(1000) || nanos >= 1_000_000_000 {
         exact.insert(i, t);
     }
     micros(t)
