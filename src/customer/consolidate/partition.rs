@@ -92,8 +92,8 @@ impl Ctx<'_, '_> {
     }
 
     /// The orders at or before `as_of` with a contact; stops at the first failing order.
-    /// Reads the order columns; a row only for a cart link or a value
-    /// the columns cannot give.
+    /// Reads the order columns; an order is put together only for a value the columns cannot
+    /// give (a currency past the 255th, a value that overflows).
     fn partition_orders(&self, range: std::ops::Range<usize>, out: &mut Stage1) {
         let ds = self.ds;
         let cols = &ds.order_cols;
