@@ -43,6 +43,12 @@ impl<I: Iterator<Item = Result<RecordBatch, ArrowError>>> BatchRows<I> {
             row_no: 0,
         }
     }
+
+    /// The same rows numbered after `rows` others (a part of a file that starts there).
+    pub(crate) fn after_rows(mut self, rows: usize) -> Self {
+        self.row_no = rows;
+        self
+    }
 }
 
 /// A column as text: strings as they are, instants as RFC 3339 UTC (a timestamp without a

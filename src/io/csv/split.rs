@@ -15,7 +15,7 @@ use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
 /// Files below this size are read by one reader.
-pub(super) const MIN_SPLIT: u64 = 16 << 20;
+pub(crate) const MIN_SPLIT: u64 = 16 << 20;
 
 /// Where a part's first record starts: absolute byte offset and the part's own line number.
 /// `u64::MAX` when the part has no record.
