@@ -45,6 +45,7 @@ impl<I: Iterator<Item = Result<RecordBatch, ArrowError>>> BatchRows<I> {
     }
 
     /// The same rows numbered after `rows` others (a part of a file that starts there).
+    #[cfg(feature = "parquet")]
     pub(crate) fn after_rows(mut self, rows: usize) -> Self {
         self.row_no = rows;
         self

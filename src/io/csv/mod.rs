@@ -63,6 +63,7 @@ pub(crate) use reader::Reader;
 #[cfg(feature = "arrow")]
 pub(crate) use reader::{Rows, position, trim};
 pub use sellers::{EVENT_COLUMNS, SELLER_COLUMNS, write_events, write_seller_profiles};
+#[cfg(feature = "parquet")]
 pub(crate) use split::MIN_SPLIT;
 pub(crate) use write::ShopWriter;
 pub use write::write_dir;
