@@ -145,12 +145,7 @@ impl Rules {
             .slot()
             .and_then(|s| self.slot_rates.get(s).copied().flatten())
         {
-            let minor = ds.order_cols.minor[i];
-            let raw = match self.refunds {
-                RefundPolicy::Net => minor.saturating_sub(refunded),
-                RefundPolicy::Gross => minor,
-            }
-            .max(0);
+            let raw = self.counted_minor(ds.order_cols.minor[i], refunded);
             match rate {
                 SlotRate::Same => return Ok(raw),
                 SlotRate::Factor(f) => {
@@ -170,6 +165,17 @@ impl Rules {
         self.value_of(o.id, o.amount, o.refunded_minor)
     }
 
+    /// An amount net or gross of its refunds, as the policy says, never below 0 (in the
+    /// amount's own minor units).
+    #[inline]
+    fn counted_minor(&self, minor: i64, refunded: i64) -> i64 {
+        match self.refunds {
+            RefundPolicy::Net => minor.saturating_sub(refunded),
+            RefundPolicy::Gross => minor,
+        }
+        .max(0)
+    }
+
     /// The counted value of an amount (net of its refunds per the policy) in the reporting
     /// currency's minor units; `id` names the order in errors.
     #[inline]
@@ -179,11 +185,7 @@ impl Rules {
         amount: crate::customer::Money,
         refunded_minor: i64,
     ) -> Result<i64, ConsolidationError> {
-        let raw = match self.refunds {
-            RefundPolicy::Net => amount.minor.saturating_sub(refunded_minor),
-            RefundPolicy::Gross => amount.minor,
-        }
-        .max(0);
+        let raw = self.counted_minor(amount.minor, refunded_minor);
         if amount.currency == self.currency {
             return Ok(raw);
         }
