@@ -183,6 +183,57 @@ fn csv_quoting_and_optional_columns() {
     let _ = std::fs::remove_dir_all(d);
 }
 
+/// The `customer_id`s of orders resolve to the last customer row of that id, whatever the
+/// id's shape (numeric, zero-padded, text), to that row's contact (shared by two rows of
+/// one email), and an unknown id makes one bare customer for all its orders.
+#[test]
+fn order_customer_ids_resolve_to_the_last_row_and_its_contact() {
+    let d = temp_dir("ids");
+    std::fs::create_dir_all(&d).unwrap();
+    std::fs::write(
+        d.join("customers.csv"),
+        "customer_id,email\n7,a@x.io\n7,b@x.io\n007,c@x.io\nx-9,d@x.io\n12,A@X.io\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("orders.csv"),
+        "order_id,customer_id,email,placed_at,status,amount,currency\n\
+         1,7,,2024-01-01T10:00:00Z,paid,1,EUR\n\
+         2,007,,2024-01-02T10:00:00Z,paid,2,EUR\n\
+         3,x-9,,2024-01-03T10:00:00Z,paid,3,EUR\n\
+         4,12,,2024-01-04T10:00:00Z,paid,4,EUR\n\
+         5,12,,2024-01-05T10:00:00Z,paid,5,EUR\n\
+         6,99,e@x.io,2024-01-06T10:00:00Z,paid,6,EUR\n\
+         7,99,,2024-01-07T10:00:00Z,paid,7,EUR\n",
+    )
+    .unwrap();
+    let (ds, _) = csv::read_dir(&d).unwrap();
+    assert_eq!(ds.contact_count(), 5);
+    let c = ds
+        .consolidate(&ConsolidationPolicy::new(
+            Currency::EUR,
+            csv::parse_instant("2024-02-01T00:00:00Z").unwrap(),
+            chrono_tz::UTC,
+        ))
+        .unwrap();
+    for (email, orders, revenue_minor) in [
+        ("a@x.io", 2, 900),
+        ("b@x.io", 1, 100),
+        ("c@x.io", 1, 200),
+        ("d@x.io", 1, 300),
+        ("e@x.io", 2, 1300),
+    ] {
+        let p = c.by_email(email).unwrap();
+        assert_eq!(
+            (p.orders_count(), p.revenue().minor),
+            (orders, revenue_minor),
+            "{email}"
+        );
+    }
+    assert_eq!(c.by_email("e@x.io").unwrap().customer_id(), Some("99"));
+    let _ = std::fs::remove_dir_all(d);
+}
+
 /// Enough contacts for the profiles to span several output chunks (and both threads): every
 /// lookup, the iteration order, the per-contact values and the RFM scores must not depend on
 /// the chunking.

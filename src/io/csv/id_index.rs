@@ -34,7 +34,7 @@ const DENSE_LIMIT: u64 = 1 << 24;
 
 /// The value of an id written as a canonical decimal number (no sign, no leading zero)
 /// below [`DENSE_LIMIT`]: such an id and its number name each other one to one.
-fn dense_key(id: &str) -> Option<usize> {
+pub(super) fn dense_key(id: &str) -> Option<usize> {
     let b = id.as_bytes();
     if b.is_empty() || b.len() > 8 || (b.len() > 1 && b[0] == b'0') {
         return None;
@@ -127,6 +127,11 @@ impl<S: std::hash::BuildHasher> IdIndex<S> {
                 }
             }
         }
+    }
+
+    /// The rows of the ids [`dense_key`] reads, by that key (`u32::MAX`: no row).
+    pub(super) fn dense(&self) -> &[u32] {
+        &self.dense
     }
 
     pub(super) fn get(&self, id: &str) -> Option<CustomerIdx> {

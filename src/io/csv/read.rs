@@ -9,7 +9,7 @@ use std::thread::Scope;
 
 use chrono::{DateTime, Utc};
 
-use super::id_index::IdIndex;
+use super::id_index::{IdIndex, dense_key};
 use super::pipeline::{Batch, Parsed, fold, spawn_parser};
 use super::reader::{Reader, Rows};
 use super::split::MIN_SPLIT;
@@ -82,10 +82,10 @@ pub(crate) fn read_tables<R: Rows + Send>(
         if let Some(parsed) = customers {
             shop.customers(parsed)?;
         }
-        let _ = known.set(Known {
-            by_id: std::mem::take(&mut shop.by_id),
-            contacts: shop.ds.customer_contacts().to_vec(),
-        });
+        let _ = known.set(Known::new(
+            std::mem::take(&mut shop.by_id),
+            shop.ds.customer_contacts().to_vec(),
+        ));
         shop.orders(orders)?;
         if let Some(parsed) = deliveries {
             shop.deliveries(parsed)?;
@@ -113,11 +113,35 @@ pub(crate) fn read_tables<R: Rows + Send>(
 struct Known {
     by_id: IdIndex,
     contacts: Vec<u32>,
+    /// Row and contact side by side by numeric id (the index's dense table joined to
+    /// `contacts`): one random read per lookup instead of two, as the lookups of 17 M
+    /// rows' ids miss the cache.
+    dense: Vec<(u32, u32)>,
 }
 
 impl Known {
+    fn new(by_id: IdIndex, contacts: Vec<u32>) -> Self {
+        let dense = by_id
+            .dense()
+            .iter()
+            .map(|&c| match contacts.get(c as usize) {
+                Some(&contact) => (c, contact),
+                None => (u32::MAX, u32::MAX),
+            })
+            .collect();
+        Self {
+            by_id,
+            contacts,
+            dense,
+        }
+    }
+
     /// The row of a shop id and its contact.
     fn customer(&self, id: &str) -> Option<(CustomerIdx, u32)> {
+        if let Some(k) = dense_key(id) {
+            let &(c, contact) = self.dense.get(k)?;
+            return (c != u32::MAX).then_some((CustomerIdx(c), contact));
+        }
         let c = self.by_id.get(id)?;
         Some((c, *self.contacts.get(c.0 as usize)?))
     }
