@@ -142,6 +142,208 @@ fn typed_batches_give_the_profiles_of_the_csv_files() {
     assert_eq!(got, expected);
 }
 
+/// Typed columns of every table read from their values (integer ids and `customer_id`s,
+/// `Float64` amounts, timestamps of every unit) give the profiles of the CSV files.
+#[test]
+fn typed_ids_amounts_and_instants_of_every_table_give_the_profiles_of_the_csv_files() {
+    let dir = shop_dir("typed-all");
+    let expected = profiles_csv(&csv::read_dir(&dir).unwrap());
+    let micros = || DataType::Timestamp(TimeUnit::Microsecond, Some("+00:00".into()));
+    let types: [(&str, Vec<(&str, DataType)>); 4] = [
+        (
+            "orders",
+            vec![
+                ("order_id", DataType::UInt64),
+                ("customer_id", DataType::Int64),
+                ("cart_id", DataType::Int32),
+                ("placed_at", micros()),
+                ("amount", DataType::Float64),
+                ("refunded_amount", DataType::Float64),
+            ],
+        ),
+        (
+            "deliveries",
+            vec![
+                ("order_id", DataType::Int64),
+                (
+                    "delivered_at",
+                    DataType::Timestamp(TimeUnit::Nanosecond, None),
+                ),
+            ],
+        ),
+        (
+            "carts",
+            vec![
+                ("customer_id", DataType::UInt32),
+                ("created_at", utc_seconds()),
+                ("updated_at", micros()),
+            ],
+        ),
+        (
+            "logins",
+            vec![
+                ("customer_id", DataType::Int64),
+                ("at", DataType::Timestamp(TimeUnit::Millisecond, None)),
+            ],
+        ),
+    ];
+    let mut shop = ShopBatches::default();
+    shop.customers = vec![text_batch(&dir.join("customers.csv"))];
+    shop.rates = vec![text_batch(&dir.join("rates.csv"))];
+    for (name, types) in types {
+        let batch = typed(&text_batch(&dir.join(format!("{name}.csv"))), &types);
+        let slot = match name {
+            "orders" => &mut shop.orders,
+            "deliveries" => &mut shop.deliveries,
+            "carts" => &mut shop.carts,
+            _ => &mut shop.logins,
+        };
+        *slot = vec![
+            batch.slice(0, batch.num_rows() / 2),
+            batch.slice(
+                batch.num_rows() / 2,
+                batch.num_rows() - batch.num_rows() / 2,
+            ),
+        ];
+    }
+    assert_eq!(
+        shop.orders[0]
+            .schema()
+            .field_with_name("amount")
+            .unwrap()
+            .data_type(),
+        &DataType::Float64
+    );
+    assert_eq!(profiles_csv(&read_batches(&shop).unwrap()), expected);
+}
+
+/// Every column of `batch` cast to text, as a CSV file would hold it.
+fn as_text_batch(batch: &RecordBatch) -> RecordBatch {
+    let schema = batch.schema();
+    let columns = schema.fields().iter().zip(batch.columns()).map(|(f, c)| {
+        (
+            f.name().clone(),
+            arrow::compute::cast(c, &DataType::Utf8).unwrap(),
+        )
+    });
+    RecordBatch::try_from_iter(columns).unwrap()
+}
+
+/// Each profile's email and `orders_count` (rows without quoted fields).
+fn orders_counts(profiles: &str) -> Vec<(String, String)> {
+    let header: Vec<&str> = profiles.lines().next().unwrap().split(',').collect();
+    let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let (email, count) = (col("email"), col("orders_count"));
+    profiles
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            (f[email].to_owned(), f[count].to_owned())
+        })
+        .collect()
+}
+
+/// Integer `customer_id`s small and large, negative, null and unknown, parents `0`, null
+/// and set, and amounts with more digits than the currency's: the typed values read as
+/// their text reads, to the same dataset or the same error.
+#[test]
+fn typed_values_read_as_their_text_whatever_the_value() {
+    use arrow::array::{Float64Array, Int64Array, TimestampMicrosecondArray};
+    let ids = |v: Vec<Option<i64>>| -> ArrayRef { Arc::new(Int64Array::from(v)) };
+    let text = |v: Vec<&str>| -> ArrayRef { Arc::new(StringArray::from(v)) };
+    let customers = RecordBatch::try_from_iter([
+        (
+            "customer_id",
+            ids(vec![Some(7), Some(99_999_999_999), Some(-5), Some(7)]),
+        ),
+        ("email", text(vec!["a@x.io", "b@x.io", "c@x.io", "d@x.io"])),
+    ])
+    .unwrap();
+    let orders = |amounts: Vec<f64>| {
+        let n = amounts.len();
+        let at: Vec<i64> = (0..n)
+            .map(|i| 1_700_000_000_000_000 + i64::try_from(i).unwrap() * 86_400_000_000 + 123)
+            .collect();
+        RecordBatch::try_from_iter([
+            (
+                "order_id",
+                ids((1..=i64::try_from(n).unwrap()).map(Some).collect()),
+            ),
+            (
+                "customer_id",
+                ids(vec![
+                    Some(7),
+                    Some(99_999_999_999),
+                    Some(-5),
+                    None,
+                    Some(123),
+                    Some(123),
+                    Some(7),
+                ][..n]
+                    .to_vec()),
+            ),
+            (
+                "email",
+                text(vec!["", "", "", "g@x.io", "new@x.io", "", ""][..n].to_vec()),
+            ),
+            (
+                "placed_at",
+                Arc::new(TimestampMicrosecondArray::from(at).with_timezone("+00:00")) as ArrayRef,
+            ),
+            ("status", text(vec!["completed"; n])),
+            ("amount", Arc::new(Float64Array::from(amounts)) as ArrayRef),
+            ("currency", text(vec!["EUR"; n])),
+            (
+                "parent_order_id",
+                ids(vec![Some(0), None, Some(0), None, None, None, Some(3)][..n].to_vec()),
+            ),
+        ])
+        .unwrap()
+    };
+    let read = |orders: RecordBatch, as_text: bool| {
+        let mut shop = ShopBatches::default();
+        let (c, o) = if as_text {
+            (as_text_batch(&customers), as_text_batch(&orders))
+        } else {
+            (customers.clone(), orders)
+        };
+        shop.customers = vec![c];
+        shop.orders = vec![o];
+        read_batches(&shop).map(|read| profiles_csv(&read))
+    };
+    let good = orders(vec![11.51, 20.0, 0.5, 1e9, 3.25, 0.01, 99.99]);
+    let typed = read(good.clone(), false).unwrap();
+    assert_eq!(typed, read(good, true).unwrap());
+    let counts = orders_counts(&typed);
+    for (email, orders) in [
+        ("a@x.io", "0"),
+        ("b@x.io", "1"),
+        ("c@x.io", "1"),
+        ("d@x.io", "1"),
+        ("g@x.io", "1"),
+        ("new@x.io", "2"),
+    ] {
+        assert!(
+            counts.contains(&(email.to_owned(), orders.to_owned())),
+            "{email}: {counts:?}"
+        );
+    }
+    for bad in [0.1 + 0.2, 1e-7, 12.345, f64::NAN, 1e300] {
+        let amounts = vec![11.51, 20.0, bad];
+        let (typed, text) = (
+            read(orders(amounts.clone()), false),
+            read(orders(amounts), true),
+        );
+        let (typed, text) = (
+            typed.unwrap_err().to_string(),
+            text.unwrap_err().to_string(),
+        );
+        assert_eq!(typed, text);
+        assert!(typed.contains("bad amount"), "{typed}");
+    }
+}
+
 #[test]
 fn a_parquet_directory_gives_the_profiles_of_the_csv_files() {
     let dir = shop_dir("parquet");

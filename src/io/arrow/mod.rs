@@ -13,6 +13,10 @@
 //!   `newsletter_optin` and `is_guest` as booleans or text;
 //! - any other type through Arrow's cast to text (dictionary-encoded strings included).
 //!
+//! Integer ids, `Float64` amounts and timestamps are read from their values without a
+//! detour through text (a quarter of a Parquet load's CPU was that detour); the result is
+//! the one their text gives, errors included.
+//!
 //! A null is an empty field. Errors are [`CsvError`]s naming the table (or the file) and
 //! the 1-based row.
 //!

@@ -61,7 +61,7 @@ pub(crate) use read::{ShopTables, read_tables};
 #[cfg(feature = "parquet")]
 pub(crate) use reader::Reader;
 #[cfg(feature = "arrow")]
-pub(crate) use reader::{Rows, position, trim};
+pub(crate) use reader::{Rows, float_minor, position, text_id, text_instant, trim};
 pub use sellers::{EVENT_COLUMNS, SELLER_COLUMNS, write_events, write_seller_profiles};
 #[cfg(feature = "parquet")]
 pub(crate) use split::MIN_SPLIT;

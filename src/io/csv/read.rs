@@ -136,6 +136,17 @@ impl Known {
         }
     }
 
+    /// The row and contact of the shop id written as the decimal `n`.
+    fn by_number(&self, n: u64) -> Option<(CustomerIdx, u32)> {
+        match usize::try_from(n) {
+            Ok(k) if k < self.dense.len() => {
+                let (c, contact) = self.dense[k];
+                (c != u32::MAX).then_some((CustomerIdx(c), contact))
+            }
+            _ => self.customer(itoa::Buffer::new().format(n)),
+        }
+    }
+
     /// The row of a shop id and its contact.
     fn customer(&self, id: &str) -> Option<(CustomerIdx, u32)> {
         if let Some(k) = dense_key(id) {
@@ -144,6 +155,18 @@ impl Known {
         }
         let c = self.by_id.get(id)?;
         Some((c, *self.contacts.get(c.0 as usize)?))
+    }
+}
+
+/// The known customer of the row's `customer_id` (`None` when empty or unknown): by number
+/// from a typed integer column, else by its text.
+fn customer_of(r: &impl Rows, col: usize, known: &Known) -> Option<(CustomerIdx, u32)> {
+    if let Some(n) = r.uint(col) {
+        return known.by_number(n);
+    }
+    match r.field(col) {
+        "" => None,
+        id => known.customer(id),
     }
 }
 
@@ -256,10 +279,9 @@ fn parse_logins<'s, R: Rows + Send + 's>(
                 return Ok(false);
             }
             let Some(at) = r.instant(ca)? else { continue };
-            let id = r.field(cc);
-            let row = match known.wait().customer(id) {
+            let row = match customer_of(r, cc, known.wait()) {
                 Some((c, _)) => (Ok(c), at),
-                None => (Err(batch.keep(id)), at),
+                None => (Err(batch.keep(r.field(cc))), at),
             };
             batch.rows.push(row);
             return Ok(true);
@@ -481,8 +503,8 @@ fn parse_cart(
             .field(cols[0])
             .parse()
             .map_err(|_| r.err("bad cart_id".into()))?;
-        let (customer, email) = (r.field(cols[1]), r.field(cols[2]));
-        if customer.is_empty() && email.trim().is_empty() {
+        let (found, email) = (customer_of(r, cols[1], known), r.field(cols[2]));
+        if found.is_none() && r.field(cols[1]).is_empty() && email.trim().is_empty() {
             continue; // no buyer: no contact
         }
         let created = r.instant(cols[3])?;
@@ -515,9 +537,9 @@ fn parse_cart(
             total,
             converted_order: converted,
         };
-        let owner = match (customer.is_empty(), known.customer(customer)) {
-            (false, Some((c, _))) => Ok(Buyer::Customer(c)),
-            _ => Err((batch.keep(customer), batch.keep(email))),
+        let owner = match found {
+            Some((c, _)) => Ok(Buyer::Customer(c)),
+            None => Err((batch.keep(r.field(cols[1])), batch.keep(email))),
         };
         batch.rows.push((owner, cart));
         return Ok(true);
@@ -571,21 +593,25 @@ fn parse_order(
         if !r.next()? {
             return Ok(false);
         }
-        if !no_parent(r.field(c.parent)) {
+        if !r
+            .uint(c.parent)
+            .map_or_else(|| no_parent(r.field(c.parent)), |p| p == 0)
+        {
             continue; // a seller's child order: the buyer's order is its parent's row
         }
         let id = r.id(c.id, "order_id")?;
-        let (customer, email) = (r.field(c.customer), r.field(c.email));
-        if customer.is_empty() && email.trim().is_empty() {
+        let (found, email) = (customer_of(r, c.customer, known), r.field(c.email));
+        if found.is_none() && r.field(c.customer).is_empty() && email.trim().is_empty() {
             continue; // guest order without email: no contact
         }
         let placed = r
             .instant(c.placed)?
             .ok_or_else(|| r.err("missing placed_at".into()))?;
         let (amount, refunded) = r.money((c.amount, c.refunded, c.currency), currencies)?;
-        let cart = match r.opt(c.cart) {
-            None => None,
-            Some(s) => Some(CartId(
+        let cart = match (r.uint(c.cart), r.opt(c.cart)) {
+            (Some(n), _) => Some(CartId(n)),
+            (None, None) => None,
+            (None, Some(s)) => Some(CartId(
                 s.parse().map_err(|_| r.err(format!("bad cart_id {s:?}")))?,
             )),
         };
@@ -595,18 +621,13 @@ fn parse_order(
             Some(s) => (s, None),
             None => (OrderStatus::Paid, Some(batch.keep(status_text))),
         };
-        let found = if customer.is_empty() {
-            None
-        } else {
-            known.customer(customer)
-        };
         let (buyer, contact, customer, email) = match found {
             Some((c, contact)) => (Buyer::Customer(c), Some(contact), 0..0, 0..0),
             // resolved by the folding thread (`Shop::buyer`)
             None => (
                 Buyer::Customer(CustomerIdx(0)),
                 None,
-                batch.keep(customer),
+                batch.keep(r.field(c.customer)),
                 batch.keep(email),
             ),
         };
