@@ -30,7 +30,9 @@
 //! on otherwise), so quoted line breaks, results and error lines are those of one reader.
 
 mod id_index;
+mod known;
 mod marketplace;
+mod order_rows;
 mod partition;
 mod pipeline;
 mod profiles;

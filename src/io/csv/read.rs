@@ -9,14 +9,16 @@ use std::thread::Scope;
 
 use chrono::{DateTime, Utc};
 
-use super::id_index::{IdIndex, dense_key};
+use super::id_index::IdIndex;
+use super::known::{Known, customer_of};
+use super::order_rows::{OrderColumns, ParsedOrder, parse_order};
 use super::pipeline::{Batch, Parsed, fold, spawn_parser};
 use super::reader::{Reader, Rows};
 use super::split::MIN_SPLIT;
 use super::{CsvError, parse_date};
 use crate::customer::{
     Buyer, Cart, CartId, Civility, Currency, Customer, CustomerIdx, Dataset, FxRate, Login, Money,
-    OptIn, Order, OrderId, OrderIdx, OrderStatus,
+    OptIn, OrderId, OrderIdx,
 };
 
 /// Reads a shop directory (see the [module docs](super)). Returns the dataset and the rates
@@ -103,71 +105,6 @@ pub(crate) fn read_tables<R: Rows + Send>(
         None => Vec::new(),
     };
     Ok((shop.ds, rates))
-}
-
-/// The customer rows once `customers.csv` is folded, for the parsing threads of the other
-/// tables to resolve the `customer_id`s they read (the random lookups leave the folding
-/// thread): the rows by shop id and each row's contact. Read-only; customers created bare
-/// later (an order of an unknown id) are in the folding thread's own index.
-#[derive(Default)]
-struct Known {
-    by_id: IdIndex,
-    contacts: Vec<u32>,
-    /// Row and contact side by side by numeric id (the index's dense table joined to
-    /// `contacts`): one random read per lookup instead of two, as the lookups of 17 M
-    /// rows' ids miss the cache.
-    dense: Vec<(u32, u32)>,
-}
-
-impl Known {
-    fn new(by_id: IdIndex, contacts: Vec<u32>) -> Self {
-        let dense = by_id
-            .dense()
-            .iter()
-            .map(|&c| match contacts.get(c as usize) {
-                Some(&contact) => (c, contact),
-                None => (u32::MAX, u32::MAX),
-            })
-            .collect();
-        Self {
-            by_id,
-            contacts,
-            dense,
-        }
-    }
-
-    /// The row and contact of the shop id written as the decimal `n`.
-    fn by_number(&self, n: u64) -> Option<(CustomerIdx, u32)> {
-        match usize::try_from(n) {
-            Ok(k) if k < self.dense.len() => {
-                let (c, contact) = self.dense[k];
-                (c != u32::MAX).then_some((CustomerIdx(c), contact))
-            }
-            _ => self.customer(itoa::Buffer::new().format(n)),
-        }
-    }
-
-    /// The row of a shop id and its contact.
-    fn customer(&self, id: &str) -> Option<(CustomerIdx, u32)> {
-        if let Some(k) = dense_key(id) {
-            let &(c, contact) = self.dense.get(k)?;
-            return (c != u32::MAX).then_some((CustomerIdx(c), contact));
-        }
-        let c = self.by_id.get(id)?;
-        Some((c, *self.contacts.get(c.0 as usize)?))
-    }
-}
-
-/// The known customer of the row's `customer_id` (`None` when empty or unknown): by number
-/// from a typed integer column, else by its text.
-fn customer_of(r: &impl Rows, col: usize, known: &Known) -> Option<(CustomerIdx, u32)> {
-    if let Some(n) = r.uint(col) {
-        return known.by_number(n);
-    }
-    match r.field(col) {
-        "" => None,
-        id => known.customer(id),
-    }
 }
 
 /// Sets an empty [`Known`] when dropped before the customers were (an error, a panic), so
@@ -406,17 +343,6 @@ impl Shop {
     }
 }
 
-/// An order row, parsed: the order, with its buyer and contact when the parser found the
-/// customer, else the buyer's id and email to resolve (spans of the batch's text); a status
-/// that is not a standard one is left to intern.
-struct ParsedOrder {
-    order: Order,
-    contact: Option<u32>,
-    customer: Range<usize>,
-    email: Range<usize>,
-    custom_status: Option<Range<usize>>,
-}
-
 /// The columns of `customers.csv`, in the order [`parse_customer`] reads them.
 const CUSTOMER_COLUMNS: [&str; 16] = [
     "customer_id",
@@ -542,106 +468,6 @@ fn parse_cart(
             None => Err((batch.keep(r.field(cols[1])), batch.keep(email))),
         };
         batch.rows.push((owner, cart));
-        return Ok(true);
-    }
-}
-
-/// The columns of `orders.csv`.
-#[derive(Clone, Copy)]
-struct OrderColumns {
-    id: usize,
-    customer: usize,
-    email: usize,
-    placed: usize,
-    status: usize,
-    amount: usize,
-    currency: usize,
-    refunded: usize,
-    cart: usize,
-    delivered: usize,
-    parent: usize,
-}
-
-impl OrderColumns {
-    fn of(r: &impl Rows) -> Self {
-        Self {
-            id: r.col("order_id"),
-            customer: r.col("customer_id"),
-            email: r.col("email"),
-            placed: r.col("placed_at"),
-            status: r.col("status"),
-            amount: r.col("amount"),
-            currency: r.col("currency"),
-            refunded: r.col("refunded_amount"),
-            cart: r.col("cart_id"),
-            delivered: r.col("delivered_at"),
-            parent: r.col("parent_order_id"),
-        }
-    }
-}
-
-/// Reads the next order row into `batch` (skipping what the dataset would skip: a seller's
-/// child order, a guest order without email); `false` at the end.
-fn parse_order(
-    r: &mut impl Rows,
-    c: &OrderColumns,
-    currencies: &mut Vec<(String, Currency)>,
-    known: &Known,
-    batch: &mut Batch<ParsedOrder>,
-) -> Result<bool, CsvError> {
-    loop {
-        if !r.next()? {
-            return Ok(false);
-        }
-        if !r
-            .uint(c.parent)
-            .map_or_else(|| no_parent(r.field(c.parent)), |p| p == 0)
-        {
-            continue; // a seller's child order: the buyer's order is its parent's row
-        }
-        let id = r.id(c.id, "order_id")?;
-        let (found, email) = (customer_of(r, c.customer, known), r.field(c.email));
-        if found.is_none() && r.field(c.customer).is_empty() && email.trim().is_empty() {
-            continue; // guest order without email: no contact
-        }
-        let placed = r
-            .instant(c.placed)?
-            .ok_or_else(|| r.err("missing placed_at".into()))?;
-        let (amount, refunded) = r.money((c.amount, c.refunded, c.currency), currencies)?;
-        let cart = match (r.uint(c.cart), r.opt(c.cart)) {
-            (Some(n), _) => Some(CartId(n)),
-            (None, None) => None,
-            (None, Some(s)) => Some(CartId(
-                s.parse().map_err(|_| r.err(format!("bad cart_id {s:?}")))?,
-            )),
-        };
-        let delivered = r.instant(c.delivered)?;
-        let status_text = r.field(c.status);
-        let (status, custom_status) = match OrderStatus::parse_standard(status_text) {
-            Some(s) => (s, None),
-            None => (OrderStatus::Paid, Some(batch.keep(status_text))),
-        };
-        let (buyer, contact, customer, email) = match found {
-            Some((c, contact)) => (Buyer::Customer(c), Some(contact), 0..0, 0..0),
-            // resolved by the folding thread (`Shop::buyer`)
-            None => (
-                Buyer::Customer(CustomerIdx(0)),
-                None,
-                batch.keep(r.field(c.customer)),
-                batch.keep(email),
-            ),
-        };
-        let mut order = Order::new(OrderId(id), buyer, placed, status, amount);
-        order.refunded_minor = refunded;
-        order.cart = cart;
-        order.delivered_at = delivered;
-        batch.rows.push(ParsedOrder {
-            order,
-            contact,
-            customer,
-            email,
-            custom_status,
-        });
         return Ok(true);
     }
 }

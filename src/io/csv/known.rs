@@ -1,0 +1,71 @@
+//! The customers the parsing threads know: `customer_id`s of orders, carts and logins
+//! resolved to customer rows and contacts where they are read.
+
+use super::id_index::{IdIndex, dense_key};
+use super::reader::Rows;
+use crate::customer::CustomerIdx;
+
+/// The customer rows once `customers.csv` is folded, for the parsing threads of the other
+/// tables to resolve the `customer_id`s they read (the random lookups leave the folding
+/// thread): the rows by shop id and each row's contact. Read-only; customers created bare
+/// later (an order of an unknown id) are in the folding thread's own index.
+#[derive(Default)]
+pub(super) struct Known {
+    by_id: IdIndex,
+    contacts: Vec<u32>,
+    /// Row and contact side by side by numeric id (the index's dense table joined to
+    /// `contacts`): one random read per lookup instead of two, as the lookups of 17 M
+    /// rows' ids miss the cache.
+    dense: Vec<(u32, u32)>,
+}
+
+impl Known {
+    pub(super) fn new(by_id: IdIndex, contacts: Vec<u32>) -> Self {
+        let dense = by_id
+            .dense()
+            .iter()
+            .map(|&c| match contacts.get(c as usize) {
+                Some(&contact) => (c, contact),
+                None => (u32::MAX, u32::MAX),
+            })
+            .collect();
+        Self {
+            by_id,
+            contacts,
+            dense,
+        }
+    }
+
+    /// The row and contact of the shop id written as the decimal `n`.
+    pub(super) fn by_number(&self, n: u64) -> Option<(CustomerIdx, u32)> {
+        match usize::try_from(n) {
+            Ok(k) if k < self.dense.len() => {
+                let (c, contact) = self.dense[k];
+                (c != u32::MAX).then_some((CustomerIdx(c), contact))
+            }
+            _ => self.customer(itoa::Buffer::new().format(n)),
+        }
+    }
+
+    /// The row of a shop id and its contact.
+    pub(super) fn customer(&self, id: &str) -> Option<(CustomerIdx, u32)> {
+        if let Some(k) = dense_key(id) {
+            let &(c, contact) = self.dense.get(k)?;
+            return (c != u32::MAX).then_some((CustomerIdx(c), contact));
+        }
+        let c = self.by_id.get(id)?;
+        Some((c, *self.contacts.get(c.0 as usize)?))
+    }
+}
+
+/// The known customer of the row's `customer_id` (`None` when empty or unknown): by number
+/// from a typed integer column, else by its text.
+pub(super) fn customer_of(r: &impl Rows, col: usize, known: &Known) -> Option<(CustomerIdx, u32)> {
+    if let Some(n) = r.uint(col) {
+        return known.by_number(n);
+    }
+    match r.field(col) {
+        "" => None,
+        id => known.customer(id),
+    }
+}
