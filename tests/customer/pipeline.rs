@@ -234,6 +234,57 @@ fn order_customer_ids_resolve_to_the_last_row_and_its_contact() {
     let _ = std::fs::remove_dir_all(d);
 }
 
+/// More orders than one run of customer lookups, known and unknown ids mixed: every order
+/// goes to its customer's contact, unknown ids make bare customers, and an error after the
+/// last full run still names its line.
+#[test]
+fn order_customers_resolve_across_runs_of_lookups() {
+    use std::fmt::Write as _;
+    let d = temp_dir("runs");
+    std::fs::create_dir_all(&d).unwrap();
+    let mut customers = String::from("customer_id,email\n");
+    for k in 0..100 {
+        writeln!(customers, "{k},c{k}@x.io").unwrap();
+    }
+    // a larger id: the unknown ids below it are looked up like the known ones
+    customers.push_str("1000,far@x.io\n");
+    std::fs::write(d.join("customers.csv"), customers).unwrap();
+    let mut orders = String::from("order_id,customer_id,email,placed_at,status,amount,currency\n");
+    for i in 0..1000 {
+        let k = i % 150;
+        writeln!(orders, "{i},{k},u{k}@x.io,2024-01-01T10:00:00Z,paid,1,EUR").unwrap();
+    }
+    std::fs::write(d.join("orders.csv"), &orders).unwrap();
+    let (ds, _) = csv::read_dir(&d).unwrap();
+    assert_eq!(ds.contact_count(), 151);
+    let c = ds
+        .consolidate(&ConsolidationPolicy::new(
+            Currency::EUR,
+            csv::parse_instant("2024-02-01T00:00:00Z").unwrap(),
+            chrono_tz::UTC,
+        ))
+        .unwrap();
+    for k in 0..150 {
+        let email = if k < 100 {
+            format!("c{k}@x.io")
+        } else {
+            format!("u{k}@x.io")
+        };
+        let want = (0..1000).filter(|i| i % 150 == k).count();
+        let p = c.by_email(&email).unwrap();
+        assert_eq!(p.orders_count() as usize, want, "{email}");
+        assert_eq!(p.customer_id(), Some(k.to_string().as_str()), "{email}");
+    }
+    orders.push_str("1000,5,,2024-01-01T10:00:00Z,paid,1.234,EUR\n");
+    std::fs::write(d.join("orders.csv"), &orders).unwrap();
+    let err = csv::read_dir(&d).unwrap_err().to_string();
+    assert!(
+        err.contains("orders.csv:1002") && err.contains("1.234"),
+        "{err}"
+    );
+    let _ = std::fs::remove_dir_all(d);
+}
+
 /// Enough contacts for the profiles to span several output chunks (and both threads): every
 /// lookup, the iteration order, the per-contact values and the RFM scores must not depend on
 /// the chunking.

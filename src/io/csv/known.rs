@@ -47,6 +47,12 @@ impl Known {
         }
     }
 
+    /// The row and contact of a [`Key::Dense`] key (`None`: no such customer).
+    pub(super) fn dense_entry(&self, k: u32) -> Option<(CustomerIdx, u32)> {
+        let (c, contact) = *self.dense.get(k as usize)?;
+        (c != u32::MAX).then_some((CustomerIdx(c), contact))
+    }
+
     /// The row of a shop id and its contact.
     pub(super) fn customer(&self, id: &str) -> Option<(CustomerIdx, u32)> {
         if let Some(k) = dense_key(id) {
@@ -55,6 +61,37 @@ impl Known {
         }
         let c = self.by_id.get(id)?;
         Some((c, *self.contacts.get(c.0 as usize)?))
+    }
+}
+
+/// A row's `customer_id` as the parsers look it up.
+pub(super) enum Key {
+    /// Empty (or null).
+    Empty,
+    /// A number below the dense table's end: looked up later, with others, in
+    /// [`Known::dense_entry`].
+    Dense(u32),
+    /// Looked up at once (text, or a number past the dense table).
+    Looked(Option<(CustomerIdx, u32)>),
+}
+
+/// The row's `customer_id` as a [`Key`].
+pub(super) fn customer_key(r: &impl Rows, col: usize, known: &Known) -> Key {
+    let dense = |k: usize| {
+        u32::try_from(k)
+            .ok()
+            .filter(|_| k < known.dense.len())
+            .map(Key::Dense)
+    };
+    if let Some(n) = r.uint(col) {
+        let k = usize::try_from(n).ok().and_then(dense);
+        return k.unwrap_or_else(|| Key::Looked(known.by_number(n)));
+    }
+    match r.field(col) {
+        "" => Key::Empty,
+        id => dense_key(id)
+            .and_then(dense)
+            .unwrap_or_else(|| Key::Looked(known.customer(id))),
     }
 }
 
