@@ -24,6 +24,15 @@ fn policy(rates: &[FxRate]) -> ConsolidationPolicy {
     p
 }
 
+/// EUR, as of 2024-02-01 in UTC.
+fn feb_2024_utc() -> ConsolidationPolicy {
+    ConsolidationPolicy::new(
+        Currency::EUR,
+        csv::parse_instant("2024-02-01T00:00:00Z").unwrap(),
+        chrono_tz::UTC,
+    )
+}
+
 fn profiles_csv(ds: &Dataset, rates: &[FxRate]) -> String {
     let mut c = ds.consolidate(&policy(rates)).unwrap();
     c.apply_rfm(&RfmConfig::default());
@@ -159,13 +168,7 @@ fn csv_quoting_and_optional_columns() {
     .unwrap();
     let (ds, _) = csv::read_dir(&d).unwrap();
     assert_eq!(ds.contact_count(), 2);
-    let c = ds
-        .consolidate(&ConsolidationPolicy::new(
-            Currency::EUR,
-            csv::parse_instant("2024-02-01T00:00:00Z").unwrap(),
-            chrono_tz::UTC,
-        ))
-        .unwrap();
+    let c = ds.consolidate(&feb_2024_utc()).unwrap();
     let ann = c.by_email("ann@x.io").unwrap();
     assert_eq!(ann.first_name(), Some("Ann, \"the\" first"));
     assert_eq!(ann.customer_group_ids(), ["1", "2"]);
@@ -209,13 +212,7 @@ fn order_customer_ids_resolve_to_the_last_row_and_its_contact() {
     .unwrap();
     let (ds, _) = csv::read_dir(&d).unwrap();
     assert_eq!(ds.contact_count(), 5);
-    let c = ds
-        .consolidate(&ConsolidationPolicy::new(
-            Currency::EUR,
-            csv::parse_instant("2024-02-01T00:00:00Z").unwrap(),
-            chrono_tz::UTC,
-        ))
-        .unwrap();
+    let c = ds.consolidate(&feb_2024_utc()).unwrap();
     for (email, orders, revenue_minor) in [
         ("a@x.io", 2, 900),
         ("b@x.io", 1, 100),
@@ -257,13 +254,7 @@ fn order_customers_resolve_across_runs_of_lookups() {
     std::fs::write(d.join("orders.csv"), &orders).unwrap();
     let (ds, _) = csv::read_dir(&d).unwrap();
     assert_eq!(ds.contact_count(), 151);
-    let c = ds
-        .consolidate(&ConsolidationPolicy::new(
-            Currency::EUR,
-            csv::parse_instant("2024-02-01T00:00:00Z").unwrap(),
-            chrono_tz::UTC,
-        ))
-        .unwrap();
+    let c = ds.consolidate(&feb_2024_utc()).unwrap();
     for k in 0..150 {
         let email = if k < 100 {
             format!("c{k}@x.io")

@@ -94,81 +94,73 @@ pub(super) fn parse_order(
     known: &Known,
     batch: &mut Batch<ParsedOrder>,
 ) -> Result<bool, CsvError> {
-    let more = next_order(r, c, currencies, known, batch);
+    let mut next = || -> Result<bool, CsvError> {
+        loop {
+            if !r.next()? {
+                return Ok(false);
+            }
+            if !r
+                .uint(c.parent)
+                .map_or_else(|| no_parent(r.field(c.parent)), |p| p == 0)
+            {
+                continue; // a seller's child order: the buyer's order is its parent's row
+            }
+            let id = r.id(c.id, "order_id")?;
+            let (key, email) = (customer_key(r, c.customer, known), r.field(c.email));
+            if matches!(key, Key::Empty) && email.trim().is_empty() {
+                continue; // guest order without email: no contact
+            }
+            let placed = r
+                .instant(c.placed)?
+                .ok_or_else(|| r.err("missing placed_at".into()))?;
+            let (amount, refunded) = r.money((c.amount, c.refunded, c.currency), currencies)?;
+            let cart = match (r.uint(c.cart), r.opt(c.cart)) {
+                (Some(n), _) => Some(CartId(n)),
+                (None, None) => None,
+                (None, Some(s)) => Some(CartId(
+                    s.parse().map_err(|_| r.err(format!("bad cart_id {s:?}")))?,
+                )),
+            };
+            let delivered = r.instant(c.delivered)?;
+            let status_text = r.field(c.status);
+            let (status, custom_status) = match OrderStatus::parse_standard(status_text) {
+                Some(s) => (s, None),
+                None => (OrderStatus::Paid, Some(batch.keep(status_text))),
+            };
+            let unknown = Buyer::Customer(CustomerIdx(0));
+            let (buyer, contact, customer, email, pending) = match key {
+                Key::Looked(Some((c, contact))) => {
+                    (Buyer::Customer(c), Some(contact), 0..0, 0..0, u32::MAX)
+                }
+                // looked up with the next rows; its email kept in case it is unknown
+                Key::Dense(k) => (unknown, None, 0..0, batch.keep(email), k),
+                // resolved by the folding thread (`Shop::buyer`)
+                Key::Empty | Key::Looked(None) => (
+                    unknown,
+                    None,
+                    batch.keep(r.field(c.customer)),
+                    batch.keep(email),
+                    u32::MAX,
+                ),
+            };
+            let mut order = Order::new(OrderId(id), buyer, placed, status, amount);
+            order.refunded_minor = refunded;
+            order.cart = cart;
+            order.delivered_at = delivered;
+            batch.rows.push(ParsedOrder {
+                order,
+                contact,
+                customer,
+                email,
+                custom_status,
+                pending,
+            });
+            return Ok(true);
+        }
+    };
+    let more = next();
     if !matches!(more, Ok(true)) || batch.rows.len().is_multiple_of(LOOKUPS) {
         resolve(batch, known);
     }
     more
-}
-
-/// [`parse_order`] but for the pending lookups.
-fn next_order(
-    r: &mut impl Rows,
-    c: &OrderColumns,
-    currencies: &mut Vec<(String, Currency)>,
-    known: &Known,
-    batch: &mut Batch<ParsedOrder>,
-) -> Result<bool, CsvError> {
-    loop {
-        if !r.next()? {
-            return Ok(false);
-        }
-        if !r
-            .uint(c.parent)
-            .map_or_else(|| no_parent(r.field(c.parent)), |p| p == 0)
-        {
-            continue; // a seller's child order: the buyer's order is its parent's row
-        }
-        let id = r.id(c.id, "order_id")?;
-        let (key, email) = (customer_key(r, c.customer, known), r.field(c.email));
-        if matches!(key, Key::Empty) && email.trim().is_empty() {
-            continue; // guest order without email: no contact
-        }
-        let placed = r
-            .instant(c.placed)?
-            .ok_or_else(|| r.err("missing placed_at".into()))?;
-        let (amount, refunded) = r.money((c.amount, c.refunded, c.currency), currencies)?;
-        let cart = match (r.uint(c.cart), r.opt(c.cart)) {
-            (Some(n), _) => Some(CartId(n)),
-            (None, None) => None,
-            (None, Some(s)) => Some(CartId(
-                s.parse().map_err(|_| r.err(format!("bad cart_id {s:?}")))?,
-            )),
-        };
-        let delivered = r.instant(c.delivered)?;
-        let status_text = r.field(c.status);
-        let (status, custom_status) = match OrderStatus::parse_standard(status_text) {
-            Some(s) => (s, None),
-            None => (OrderStatus::Paid, Some(batch.keep(status_text))),
-        };
-        let unknown = Buyer::Customer(CustomerIdx(0));
-        let (buyer, contact, customer, email, pending) = match key {
-            Key::Looked(Some((c, contact))) => {
-                (Buyer::Customer(c), Some(contact), 0..0, 0..0, u32::MAX)
-            }
-            // looked up with the next rows; its email kept in case it is unknown
-            Key::Dense(k) => (unknown, None, 0..0, batch.keep(email), k),
-            // resolved by the folding thread (`Shop::buyer`)
-            Key::Empty | Key::Looked(None) => (
-                unknown,
-                None,
-                batch.keep(r.field(c.customer)),
-                batch.keep(email),
-                u32::MAX,
-            ),
-        };
-        let mut order = Order::new(OrderId(id), buyer, placed, status, amount);
-        order.refunded_minor = refunded;
-        order.cart = cart;
-        order.delivered_at = delivered;
-        batch.rows.push(ParsedOrder {
-            order,
-            contact,
-            customer,
-            email,
-            custom_status,
-            pending,
-        });
-        return Ok(true);
-    }
 }
