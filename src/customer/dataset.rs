@@ -1,11 +1,9 @@
 //! The dataset builder: interns customers and guest emails into dense indices.
 
-use std::collections::HashMap;
-
 use chrono::{DateTime, Utc};
 
+use super::email_index::EmailIndex;
 use super::order_columns::{OrderColumns, Orders};
-use super::strhash::StrHash;
 
 use crate::customer::{
     Buyer, Cart, ContactIdx, Currency, CustomStatus, Customer, CustomerIdx, Delivery, GuestIdx,
@@ -45,7 +43,7 @@ pub struct Dataset {
     pub(crate) contact_head: Vec<u32>,
     /// normalised email of each contact.
     pub(crate) contact_email: Vec<String>,
-    email_index: HashMap<String, u32, StrHash>,
+    email_index: EmailIndex,
     /// the orders as columns, each with its contact resolved at insertion (which keeps the
     /// consolidation's hot loop free of random lookups)
     pub(crate) order_cols: OrderColumns,
@@ -68,6 +66,14 @@ pub fn normalize_email(email: &str) -> String {
 }
 
 fn is_normalized(email: &str) -> bool {
+    let b = email.as_bytes();
+    let edge = |c: &u8| *c > b' ' && c.is_ascii();
+    if b.first().is_some_and(edge)
+        && b.last().is_some_and(edge)
+        && b.iter().all(|c| c.is_ascii() && !c.is_ascii_uppercase())
+    {
+        return true; // ASCII, nothing to trim, no capital: the common case, in one pass
+    }
     email.trim().len() == email.len() && !email.chars().any(char::is_uppercase)
 }
 
@@ -97,7 +103,7 @@ impl Dataset {
             customer_next: Vec::with_capacity(customers),
             contact_head: Vec::with_capacity(customers),
             contact_email: Vec::with_capacity(customers),
-            email_index: HashMap::with_capacity_and_hasher(customers, StrHash::default()),
+            email_index: EmailIndex::with_capacity(customers),
             order_cols: OrderColumns::with_capacity(orders),
             ..Self::default()
         }
@@ -115,18 +121,19 @@ impl Dataset {
         if email.trim().is_empty() {
             return None;
         }
-        let found = if is_normalized(email) {
-            self.email_index.get(email).copied()
+        let key = if is_normalized(email) {
+            std::borrow::Cow::Borrowed(email)
         } else {
-            self.email_index.get(&normalize_email(email)).copied()
+            std::borrow::Cow::Owned(normalize_email(email))
         };
-        if let Some(c) = found {
-            return Some(c);
+        match self.email_index.find(&key, &self.contact_email) {
+            Ok(c) => Some(c),
+            Err(hash) => {
+                let c = self.new_contact(key.into_owned());
+                self.email_index.insert(hash, c);
+                Some(c)
+            }
         }
-        let key = normalize_email(email);
-        let c = self.new_contact(key.clone());
-        self.email_index.insert(key, c);
-        Some(c)
     }
 
     /// Adds a customer row. Its group ids are sorted and deduplicated.
@@ -514,8 +521,9 @@ impl Dataset {
     #[must_use]
     pub fn find_contact(&self, email: &str) -> Option<ContactIdx> {
         self.email_index
-            .get(&normalize_email(email))
-            .map(|&c| ContactIdx(c))
+            .find(&normalize_email(email), &self.contact_email)
+            .ok()
+            .map(ContactIdx)
     }
 
     /// Customer rows of a contact, in insertion order.
@@ -574,9 +582,9 @@ impl Dataset {
             + self
                 .contact_email
                 .iter()
-                .map(|e| 2 * e.capacity())
+                .map(String::capacity)
                 .sum::<usize>()
-            + self.contact_email.len() * (2 * size_of::<String>() + 12)
+            + self.contact_email.len() * (size_of::<String>() + EmailIndex::BYTES_PER_CONTACT + 4)
             + self.order_cols.approx_bytes()
             + self.carts.len() * (size_of::<Cart>() + 4)
             + self.logins.len() * (size_of::<Login>() + 4)

@@ -41,6 +41,7 @@ pub mod clv;
 mod consolidate;
 mod consolidation;
 mod dataset;
+mod email_index;
 pub mod events;
 mod field;
 mod input;

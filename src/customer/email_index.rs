@@ -1,0 +1,78 @@
+//! Contacts by normalised email, without a second copy of the emails: the table holds each
+//! contact's index and its email's hash, and compares against the dataset's own list of
+//! emails. Loading a shop interns a million emails; a map of owned keys hashed each new
+//! email twice and copied it once more.
+
+use hashbrown::HashTable;
+
+use super::strhash::StrHash;
+
+/// Contacts by the hash of their normalised email.
+#[derive(Default)]
+pub(crate) struct EmailIndex {
+    table: HashTable<(u64, u32)>,
+    hasher: StrHash,
+}
+
+impl std::fmt::Debug for EmailIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EmailIndex")
+            .field("len", &self.table.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl EmailIndex {
+    pub(crate) fn with_capacity(n: usize) -> Self {
+        Self {
+            table: HashTable::with_capacity(n),
+            hasher: StrHash::default(),
+        }
+    }
+
+    /// The contact whose email (in `emails`, by contact) is `key`; else `Err` with the
+    /// hash to [`insert`](Self::insert) it under.
+    pub(crate) fn find(&self, key: &str, emails: &[String]) -> Result<u32, u64> {
+        use std::hash::BuildHasher;
+        let hash = self.hasher.hash_one(key);
+        let same =
+            |&(h, c): &(u64, u32)| h == hash && emails.get(c as usize).is_some_and(|e| e == key);
+        self.table.find(hash, same).map(|&(_, c)| c).ok_or(hash)
+    }
+
+    /// Adds `contact` under `hash` (from [`find`](Self::find), which found no contact).
+    pub(crate) fn insert(&mut self, hash: u64, contact: u32) {
+        self.table.insert_unique(hash, (hash, contact), |&(h, _)| h);
+    }
+
+    /// Bytes held per contact (table slot and control byte), for memory estimates.
+    pub(crate) const BYTES_PER_CONTACT: usize = std::mem::size_of::<(u64, u32)>() + 1;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::EmailIndex;
+
+    #[test]
+    fn finds_each_email_it_was_given_and_no_other() {
+        let mut idx = EmailIndex::with_capacity(0);
+        let mut emails: Vec<String> = Vec::new();
+        for i in 0..5_000 {
+            let e = format!("c{}@x.io", i % 3_000);
+            match idx.find(&e, &emails) {
+                Ok(c) => assert_eq!(emails[c as usize], e),
+                Err(h) => {
+                    let c = u32::try_from(emails.len()).unwrap();
+                    emails.push(e);
+                    idx.insert(h, c);
+                }
+            }
+        }
+        assert_eq!(emails.len(), 3_000);
+        for (c, e) in emails.iter().enumerate() {
+            assert_eq!(idx.find(e, &emails), Ok(u32::try_from(c).unwrap()));
+        }
+        assert!(idx.find("c3000@x.io", &emails).is_err());
+        assert!(idx.find("C1@x.io", &emails).is_err());
+    }
+}
