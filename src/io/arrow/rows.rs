@@ -1,7 +1,8 @@
 //! Arrow record batches read as rows by the shop readers: each column of a batch turned into
 //! text once (vectorised), so that every value goes through the same parsing as in a CSV
-//! file; instants and integer ids are read from their typed columns directly (the value a
-//! CSV reader would get from their text), and turned into text only if read as text.
+//! file; instants, integer ids and `Float64` amounts are read from their typed columns
+//! directly (the value a CSV reader would get from their text), and turned into text only
+//! if read as text.
 
 use std::cell::OnceCell;
 use std::path::PathBuf;
@@ -53,7 +54,7 @@ impl Column {
         let text = match self {
             Self::Text(t) => t,
             Self::Typed { array, text } => text.get_or_init(|| {
-                // integers and timestamps always have a text
+                // unreachable: integers, floats and timestamps always cast to text
                 as_text(array).unwrap_or_else(|_| StringArray::new_null(array.len()))
             }),
         };

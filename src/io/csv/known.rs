@@ -38,11 +38,8 @@ impl Known {
 
     /// The row and contact of the shop id written as the decimal `n`.
     pub(super) fn by_number(&self, n: u64) -> Option<(CustomerIdx, u32)> {
-        match usize::try_from(n) {
-            Ok(k) if k < self.dense.len() => {
-                let (c, contact) = self.dense[k];
-                (c != u32::MAX).then_some((CustomerIdx(c), contact))
-            }
+        match u32::try_from(n) {
+            Ok(k) if (k as usize) < self.dense.len() => self.dense_entry(k),
             _ => self.customer(itoa::Buffer::new().format(n)),
         }
     }
@@ -56,8 +53,7 @@ impl Known {
     /// The row of a shop id and its contact.
     pub(super) fn customer(&self, id: &str) -> Option<(CustomerIdx, u32)> {
         if let Some(k) = dense_key(id) {
-            let &(c, contact) = self.dense.get(k)?;
-            return (c != u32::MAX).then_some((CustomerIdx(c), contact));
+            return self.dense_entry(u32::try_from(k).ok()?);
         }
         let c = self.by_id.get(id)?;
         Some((c, *self.contacts.get(c.0 as usize)?))
