@@ -231,21 +231,28 @@ fn order_customer_ids_resolve_to_the_last_row_and_its_contact() {
     let _ = std::fs::remove_dir_all(d);
 }
 
+/// A shop directory whose `customers.csv` holds ids 0–99 (`c{k}@x.io`) and 1000: the
+/// unknown ids below 1000 are looked up like the known ones.
+fn hundred_customers_and_a_far_one(name: &str) -> PathBuf {
+    use std::fmt::Write as _;
+    let d = temp_dir(name);
+    std::fs::create_dir_all(&d).unwrap();
+    let mut customers = String::from("customer_id,email\n");
+    for k in 0..100 {
+        writeln!(customers, "{k},c{k}@x.io").unwrap();
+    }
+    customers.push_str("1000,far@x.io\n");
+    std::fs::write(d.join("customers.csv"), customers).unwrap();
+    d
+}
+
 /// More orders than one run of customer lookups, known and unknown ids mixed: every order
 /// goes to its customer's contact, unknown ids make bare customers, and an error after the
 /// last full run still names its line.
 #[test]
 fn order_customers_resolve_across_runs_of_lookups() {
     use std::fmt::Write as _;
-    let d = temp_dir("runs");
-    std::fs::create_dir_all(&d).unwrap();
-    let mut customers = String::from("customer_id,email\n");
-    for k in 0..100 {
-        writeln!(customers, "{k},c{k}@x.io").unwrap();
-    }
-    // a larger id: the unknown ids below it are looked up like the known ones
-    customers.push_str("1000,far@x.io\n");
-    std::fs::write(d.join("customers.csv"), customers).unwrap();
+    let d = hundred_customers_and_a_far_one("runs");
     let mut orders = String::from("order_id,customer_id,email,placed_at,status,amount,currency\n");
     for i in 0..1000 {
         let k = i % 150;
@@ -273,6 +280,63 @@ fn order_customers_resolve_across_runs_of_lookups() {
         err.contains("orders.csv:1002") && err.contains("1.234"),
         "{err}"
     );
+    let _ = std::fs::remove_dir_all(d);
+}
+
+/// Carts and logins of known and unknown `customer_id`s, more than one run of lookups:
+/// each cart goes to its customer (an unknown id makes a bare customer with the cart's
+/// email), each login to its customer, those made bare by carts included.
+#[test]
+fn cart_and_login_customers_resolve_across_runs_of_lookups() {
+    use std::fmt::Write as _;
+    let d = hundred_customers_and_a_far_one("runs-carts");
+    std::fs::write(
+        d.join("orders.csv"),
+        "order_id,customer_id,email,placed_at,status,amount,currency\n\
+         1,7,,2024-01-01T10:00:00Z,paid,1,EUR\n",
+    )
+    .unwrap();
+    let (mut carts, mut logins) = (
+        String::from(
+            "cart_id,customer_id,email,created_at,updated_at,item_count,total,currency,converted_order_id\n",
+        ),
+        String::from("customer_id,at\n"),
+    );
+    for i in 0..700 {
+        let k = i % 150;
+        writeln!(carts, "{i},{k},u{k}@x.io,2024-01-01T10:00:00Z,,1,5,EUR,").unwrap();
+        writeln!(logins, "{k},2024-01-02T10:00:00Z").unwrap();
+    }
+    std::fs::write(d.join("carts.csv"), carts).unwrap();
+    std::fs::write(d.join("logins.csv"), logins).unwrap();
+    let (ds, _) = csv::read_dir(&d).unwrap();
+    let id_of = |b: Buyer| match b {
+        Buyer::Customer(c) => ds.customers()[c.0 as usize].id.clone(),
+        Buyer::Guest(_) => String::new(),
+    };
+    assert_eq!(ds.carts().len(), 700);
+    for (i, cart) in ds.carts().iter().enumerate() {
+        let k = i % 150;
+        assert_eq!(id_of(cart.owner), k.to_string(), "cart {i}");
+        let email = if k < 100 {
+            format!("c{k}@x.io")
+        } else {
+            format!("u{k}@x.io")
+        };
+        assert_eq!(
+            ds.contact_email(ds.contact_of(cart.owner)),
+            email,
+            "cart {i}"
+        );
+    }
+    assert_eq!(ds.logins().len(), 700);
+    for (i, login) in ds.logins().iter().enumerate() {
+        assert_eq!(
+            id_of(Buyer::Customer(login.customer)),
+            (i % 150).to_string(),
+            "login {i}"
+        );
+    }
     let _ = std::fs::remove_dir_all(d);
 }
 

@@ -4,7 +4,7 @@
 use std::ops::Range;
 
 use super::CsvError;
-use super::known::{Key, Known, customer_key};
+use super::known::{Key, Known, Pending, customer_key, look_up_runs};
 use super::pipeline::Batch;
 use super::read::no_parent;
 use super::reader::Rows;
@@ -19,33 +19,20 @@ pub(super) struct ParsedOrder {
     pub(super) customer: Range<usize>,
     pub(super) email: Range<usize>,
     pub(super) custom_status: Option<Range<usize>>,
-    /// A [`Key::Dense`] key not looked up yet ([`resolve`]); `u32::MAX` when none.
+    /// A [`Key::Dense`] key not looked up yet ([`look_up_runs`]); `u32::MAX` when none.
     pending: u32,
 }
 
-/// Rows whose dense customer keys are looked up together: the lookups of a run of rows
-/// are independent reads, which the processor overlaps, where one lookup per row waited
-/// for its cache miss (a tenth of a load's CPU).
-const LOOKUPS: usize = 256;
-
-/// Looks up the pending keys of the batch's last [`LOOKUPS`] rows: the customer and
-/// contact when known, else the id's text (the key's decimal) for the folding thread.
-fn resolve(batch: &mut Batch<ParsedOrder>, known: &Known) {
-    let from = batch.rows.len().saturating_sub(LOOKUPS);
-    for i in from..batch.rows.len() {
-        let k = batch.rows[i].pending;
-        if k == u32::MAX {
-            continue;
-        }
-        let row = &mut batch.rows[i];
-        row.pending = u32::MAX;
-        if let Some((c, contact)) = known.dense_entry(k) {
-            row.order.buyer = Buyer::Customer(c);
-            row.contact = Some(contact);
-        } else {
-            let id = batch.keep(itoa::Buffer::new().format(k));
-            batch.rows[i].customer = id;
-        }
+impl Pending for ParsedOrder {
+    fn pending(&mut self) -> &mut u32 {
+        &mut self.pending
+    }
+    fn found(&mut self, customer: CustomerIdx, contact: u32) {
+        self.order.buyer = Buyer::Customer(customer);
+        self.contact = Some(contact);
+    }
+    fn unknown(&mut self, id: Range<usize>) {
+        self.customer = id;
     }
 }
 
@@ -85,8 +72,7 @@ impl OrderColumns {
 
 /// Reads the next order row into `batch` (skipping what the dataset would skip: a seller's
 /// child order, a guest order without email); `false` at the end. The rows' customers are
-/// looked up by runs of [`LOOKUPS`] rows, and before anything is returned at the end or on
-/// an error.
+/// looked up by runs of rows ([`look_up_runs`]).
 pub(super) fn parse_order(
     r: &mut impl Rows,
     c: &OrderColumns,
@@ -159,8 +145,6 @@ pub(super) fn parse_order(
         }
     };
     let more = next();
-    if !matches!(more, Ok(true)) || batch.rows.len().is_multiple_of(LOOKUPS) {
-        resolve(batch, known);
-    }
+    look_up_runs(&more, batch, known);
     more
 }

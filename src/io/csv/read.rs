@@ -10,7 +10,7 @@ use std::thread::Scope;
 use chrono::{DateTime, Utc};
 
 use super::id_index::IdIndex;
-use super::known::{Known, customer_of};
+use super::known::{Key, Known, Pending, customer_key, look_up_runs};
 use super::order_rows::{OrderColumns, ParsedOrder, parse_order};
 use super::pipeline::{Batch, Parsed, fold, spawn_parser};
 use super::reader::{Reader, Rows};
@@ -211,23 +211,51 @@ fn parse_logins<'s, R: Rows + Send + 's>(
 ) -> Parsed<ParsedLogin> {
     let (cc, ca) = (parts[0].col("customer_id"), parts[0].col("at"));
     spawn_parser(scope, parts, || {
-        move |r: &mut R, batch: &mut Batch<ParsedLogin>| loop {
-            if !r.next()? {
-                return Ok(false);
-            }
-            let Some(at) = r.instant(ca)? else { continue };
-            let row = match customer_of(r, cc, known.wait()) {
-                Some((c, _)) => (Ok(c), at),
-                None => (Err(batch.keep(r.field(cc))), at),
+        move |r: &mut R, batch: &mut Batch<ParsedLogin>| {
+            let known = known.wait();
+            let mut next = || loop {
+                if !r.next()? {
+                    return Ok(false);
+                }
+                let Some(at) = r.instant(ca)? else { continue };
+                let (customer, pending) = match customer_key(r, cc, known) {
+                    Key::Dense(k) => (Err(0..0), k),
+                    Key::Looked(Some((c, _))) => (Ok(c), u32::MAX),
+                    Key::Empty | Key::Looked(None) => (Err(batch.keep(r.field(cc))), u32::MAX),
+                };
+                batch.rows.push(ParsedLogin {
+                    customer,
+                    at,
+                    pending,
+                });
+                return Ok(true);
             };
-            batch.rows.push(row);
-            return Ok(true);
+            let more = next();
+            look_up_runs(&more, batch, known);
+            more
         }
     })
 }
 
 /// A login row: its customer row when known to the parser, else the id to look up.
-type ParsedLogin = (Result<CustomerIdx, Range<usize>>, DateTime<Utc>);
+struct ParsedLogin {
+    customer: Result<CustomerIdx, Range<usize>>,
+    at: DateTime<Utc>,
+    /// A key waiting for [`look_up_runs`]; `u32::MAX` when none.
+    pending: u32,
+}
+
+impl Pending for ParsedLogin {
+    fn pending(&mut self) -> &mut u32 {
+        &mut self.pending
+    }
+    fn found(&mut self, customer: CustomerIdx, _contact: u32) {
+        self.customer = Ok(customer);
+    }
+    fn unknown(&mut self, id: Range<usize>) {
+        self.customer = Err(id);
+    }
+}
 
 impl Shop {
     fn customers(&mut self, parsed: Parsed<Customer>) -> Result<(), CsvError> {
@@ -313,8 +341,8 @@ impl Shop {
 
     fn carts(&mut self, parsed: Parsed<ParsedCart>) -> Result<(), CsvError> {
         fold(parsed, |Batch { text, rows }| {
-            for (buyer, cart) in rows {
-                let owner = match buyer {
+            for ParsedCart { owner, cart, .. } in rows {
+                let owner = match owner {
                     Ok(owner) => Some(owner),
                     Err((customer, email)) => self.buyer(text.get(&customer), text.get(&email)),
                 };
@@ -329,7 +357,7 @@ impl Shop {
     /// Logins (rows of unknown customers are skipped).
     fn logins(&mut self, parsed: Parsed<ParsedLogin>) -> Result<(), CsvError> {
         fold(parsed, |Batch { text, rows }| {
-            for (customer, at) in rows {
+            for ParsedLogin { customer, at, .. } in rows {
                 let customer = match customer {
                     Ok(c) => Some(c),
                     Err(id) => self.by_id.get(text.get(&id)),
@@ -411,17 +439,36 @@ const CART_COLUMNS: [&str; 9] = [
 
 /// A cart row parsed: its owner when the parser found the customer, else the buyer's id
 /// and email to resolve; the cart (its owner set when added).
-type ParsedCart = (Result<Buyer, (Range<usize>, Range<usize>)>, Cart);
+struct ParsedCart {
+    owner: Result<Buyer, (Range<usize>, Range<usize>)>,
+    cart: Cart,
+    /// A key waiting for [`look_up_runs`]; `u32::MAX` when none.
+    pending: u32,
+}
+
+impl Pending for ParsedCart {
+    fn pending(&mut self) -> &mut u32 {
+        &mut self.pending
+    }
+    fn found(&mut self, customer: CustomerIdx, _contact: u32) {
+        self.owner = Ok(Buyer::Customer(customer));
+    }
+    fn unknown(&mut self, id: Range<usize>) {
+        if let Err((customer, _)) = &mut self.owner {
+            *customer = id;
+        }
+    }
+}
 
 /// Reads the next cart row into `batch` (skipping a guest cart without email); `false` at
-/// the end.
+/// the end. Customers are looked up by runs of rows ([`look_up_runs`]).
 fn parse_cart(
     r: &mut impl Rows,
     cols: &[usize; 9],
     known: &Known,
     batch: &mut Batch<ParsedCart>,
 ) -> Result<bool, CsvError> {
-    loop {
+    let mut next = || loop {
         if !r.next()? {
             return Ok(false);
         }
@@ -429,8 +476,8 @@ fn parse_cart(
             .field(cols[0])
             .parse()
             .map_err(|_| r.err("bad cart_id".into()))?;
-        let (found, email) = (customer_of(r, cols[1], known), r.field(cols[2]));
-        if found.is_none() && r.field(cols[1]).is_empty() && email.trim().is_empty() {
+        let (key, email) = (customer_key(r, cols[1], known), r.field(cols[2]));
+        if matches!(key, Key::Empty) && email.trim().is_empty() {
             continue; // no buyer: no contact
         }
         let created = r.instant(cols[3])?;
@@ -463,13 +510,25 @@ fn parse_cart(
             total,
             converted_order: converted,
         };
-        let owner = match found {
-            Some((c, _)) => Ok(Buyer::Customer(c)),
-            None => Err((batch.keep(r.field(cols[1])), batch.keep(email))),
+        let (owner, pending) = match key {
+            Key::Looked(Some((c, _))) => (Ok(Buyer::Customer(c)), u32::MAX),
+            // looked up with the next rows; its email kept in case it is unknown
+            Key::Dense(k) => (Err((0..0, batch.keep(email))), k),
+            Key::Empty | Key::Looked(None) => (
+                Err((batch.keep(r.field(cols[1])), batch.keep(email))),
+                u32::MAX,
+            ),
         };
-        batch.rows.push((owner, cart));
+        batch.rows.push(ParsedCart {
+            owner,
+            cart,
+            pending,
+        });
         return Ok(true);
-    }
+    };
+    let more = next();
+    look_up_runs(&more, batch, known);
+    more
 }
 
 /// `rates.csv`.
