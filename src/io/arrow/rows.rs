@@ -227,13 +227,9 @@ impl<I: Iterator<Item = Result<RecordBatch, ArrowError>>> Rows for BatchRows<I> 
     }
 
     fn id(&self, col: usize, name: &str) -> Result<u64, CsvError> {
-        if let Some(Column::Typed { array, .. }) = self.current.get(col)
-            && !array.is_null(self.row)
-            && let Some(v) = integer(array, self.row)
-        {
-            return u64::try_from(v).map_err(|_| self.err(format!("bad {name} \"{v}\"")));
-        }
-        crate::io::csv::text_id(self, col, name)
+        // a null or negative value: its text gives the error
+        self.uint(col)
+            .map_or_else(|| crate::io::csv::text_id(self, col, name), Ok)
     }
 
     fn float_minor(&self, col: usize, exponent: u8) -> Option<i64> {
