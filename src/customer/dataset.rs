@@ -3,7 +3,8 @@
 use chrono::{DateTime, Utc};
 
 use super::email_index::EmailIndex;
-use super::order_columns::{OrderColumns, Orders};
+use super::order_columns::OrderColumns;
+use super::orders::Orders;
 
 use crate::customer::{
     Buyer, Cart, ContactIdx, Currency, CustomStatus, Customer, CustomerIdx, Delivery, GuestIdx,
@@ -272,6 +273,18 @@ impl Dataset {
         debug_assert_eq!(contact, self.resolve(order.buyer));
         assert!(self.order_cols.len() < NONE as usize, "too many orders");
         self.order_cols.push(&order, contact);
+    }
+
+    /// Appends orders put together apart ([`OrderColumns`] of their own, each with its
+    /// buyer's contact resolved as [`add_customer_order`](Self::add_customer_order) takes
+    /// it), as if each was added in turn.
+    pub(crate) fn append_orders(&mut self, chunk: OrderColumns) {
+        debug_assert!((0..chunk.len()).all(|i| {
+            chunk
+                .get(i)
+                .is_some_and(|o| chunk.contact[i] == self.resolve(o.buyer))
+        }));
+        self.order_cols.append(chunk);
     }
 
     /// The contact of each customer row so far, by row.

@@ -47,6 +47,7 @@ mod field;
 mod input;
 pub(crate) mod money;
 pub(crate) mod order_columns;
+mod orders;
 pub(crate) mod par;
 pub mod partition;
 mod policy;
@@ -66,7 +67,7 @@ pub use input::{
     GuestIdx, Login, OptIn, Order, OrderId, OrderIdx, OrderStatus,
 };
 pub use money::{Currency, Money};
-pub use order_columns::{Orders, OrdersIter};
+pub use orders::{Orders, OrdersIter};
 pub use policy::{
     CartClock, CartScope, ConsolidationPolicy, ConvertedBy, DeliverySource, FrequencyMode, FxRate,
     GroupIdsMode, MissingFx, RefundPolicy, StatusSet,

@@ -7,7 +7,7 @@
 //! `(index, value)` lists in index order, currencies past the first 255 a dataset meets, and
 //! instants a whole number of microseconds does not hold exactly (sub-microsecond parts,
 //! leap seconds), so that every order reads back exactly as it was added
-//! ([`Orders`]).
+//! ([`Orders`](crate::customer::Orders)).
 
 use std::collections::HashMap;
 
@@ -92,6 +92,21 @@ impl Tag {
     pub(crate) fn cart(self) -> bool {
         self.0 & Self::CART != 0
     }
+}
+
+/// An order's parts, as [`OrderColumns::push_row`] takes them.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct OrderRow {
+    pub(crate) id: OrderId,
+    pub(crate) buyer: Buyer,
+    /// contact of the buyer
+    pub(crate) contact: u32,
+    pub(crate) placed: At,
+    pub(crate) status: OrderStatus,
+    pub(crate) amount: Money,
+    pub(crate) refunded_minor: i64,
+    pub(crate) cart: Option<CartId>,
+    pub(crate) delivered: Option<At>,
 }
 
 /// Values of a few orders, in index order.
@@ -187,41 +202,127 @@ impl OrderColumns {
     /// # Panics
     /// Past `u32::MAX - 1` orders.
     pub(crate) fn push(&mut self, order: &Order, contact: u32) {
+        self.push_row(OrderRow {
+            id: order.id,
+            buyer: order.buyer,
+            contact,
+            placed: order.placed_at.into(),
+            status: order.status,
+            amount: order.amount,
+            refunded_minor: order.refunded_minor,
+            cart: order.cart,
+            delivered: order.delivered_at.map(At::from),
+        });
+    }
+
+    /// Appends an order given by its parts.
+    ///
+    /// # Panics
+    /// Past `u32::MAX - 1` orders.
+    pub(crate) fn push_row(&mut self, row: OrderRow) {
         let i = u32::try_from(self.len()).unwrap_or(u32::MAX);
         assert!(i != u32::MAX, "too many orders");
-        let code = u32::try_from(status_code(order.status)).unwrap_or(u32::MAX);
-        let slot = self.slot(order.amount.currency);
+        let code = u32::try_from(status_code(row.status)).unwrap_or(u32::MAX);
+        let slot = self.slot(row.amount.currency);
         if slot == Tag::NO_SLOT {
-            self.other_currency.insert(i, order.amount.currency);
+            self.other_currency.insert(i, row.amount.currency);
         }
-        let mut tag = code | slot << Tag::SLOT_SHIFT;
-        let buyer = match order.buyer {
-            Buyer::Customer(c) => c.0,
-            Buyer::Guest(g) => {
-                tag |= Tag::GUEST;
-                g.0
-            }
-        };
-        if order.refunded_minor != 0 {
+        let tag = code | slot << Tag::SLOT_SHIFT;
+        let (buyer, guest) = Self::buyer_word(row.buyer);
+        let mut tag = tag | guest;
+        if row.refunded_minor != 0 {
             tag |= Tag::REFUND;
-            self.refunds.0.push((i, order.refunded_minor));
+            self.refunds.0.push((i, row.refunded_minor));
         }
-        if let Some(cart) = order.cart {
+        if let Some(cart) = row.cart {
             tag |= Tag::CART;
             self.carts.0.push((i, cart.0));
         }
-        self.id.push(order.id);
+        self.id.push(row.id);
         self.buyer.push(buyer);
-        self.contact.push(contact);
-        self.at
-            .push(exact(&mut self.exact_placed, i, order.placed_at));
-        self.minor.push(order.amount.minor);
+        self.contact.push(row.contact);
+        self.at.push(exact(&mut self.exact_placed, i, row.placed));
+        self.minor.push(row.amount.minor);
         self.delivered.push(
-            order
-                .delivered_at
+            row.delivered
                 .map_or(NOT_DELIVERED, |d| exact(&mut self.exact_delivered, i, d)),
         );
         self.tag.push(Tag(tag));
+    }
+
+    /// The buyer column's word of `buyer` and its [`Tag::GUEST`] bit.
+    fn buyer_word(buyer: Buyer) -> (u32, u32) {
+        match buyer {
+            Buyer::Customer(c) => (c.0, 0),
+            Buyer::Guest(g) => (g.0, Tag::GUEST),
+        }
+    }
+
+    /// Sets the buyer of order `i` and its contact.
+    pub(crate) fn set_buyer(&mut self, i: usize, buyer: Buyer, contact: u32) {
+        let (word, guest) = Self::buyer_word(buyer);
+        self.buyer[i] = word;
+        self.contact[i] = contact;
+        self.tag[i].0 = self.tag[i].0 & !Tag::GUEST | guest;
+    }
+
+    /// Sets the status of order `i`.
+    pub(crate) fn set_status(&mut self, i: usize, status: OrderStatus) {
+        let code = u32::try_from(status_code(status)).unwrap_or(Tag::STATUS_MASK);
+        self.tag[i].0 = self.tag[i].0 & !Tag::STATUS_MASK | code & Tag::STATUS_MASK;
+    }
+
+    /// Appends the orders of `chunk` (orders put together apart, with currency slots of
+    /// their own), as if each was pushed in turn.
+    ///
+    /// # Panics
+    /// Past `u32::MAX - 1` orders.
+    pub(crate) fn append(&mut self, chunk: OrderColumns) {
+        let base = u32::try_from(self.len()).unwrap_or(u32::MAX);
+        let total = self.len().saturating_add(chunk.len());
+        assert!(total < u32::MAX as usize, "too many orders");
+        // the chunk's slots in this table: the same numbers in the common case
+        let slots: Vec<u32> = chunk.currencies.iter().map(|&c| self.slot(c)).collect();
+        let same = slots
+            .iter()
+            .enumerate()
+            .all(|(s, &t)| u32::try_from(s).is_ok_and(|s| s == t));
+        if same && chunk.other_currency.is_empty() {
+            self.tag.extend_from_slice(&chunk.tag);
+        } else {
+            for (k, t) in (base..).zip(&chunk.tag) {
+                let (slot, currency) = if let Some(s) = t.slot() {
+                    (slots[s], chunk.currencies[s])
+                } else {
+                    let c = chunk.other_currency.get(&(k - base)).copied();
+                    let c = c.unwrap_or(Currency::EUR);
+                    (self.slot(c), c)
+                };
+                if slot == Tag::NO_SLOT {
+                    self.other_currency.insert(k, currency);
+                }
+                let rest = t.0 & !(Tag::NO_SLOT << Tag::SLOT_SHIFT);
+                self.tag.push(Tag(rest | slot << Tag::SLOT_SHIFT));
+            }
+        }
+        let shift = |k: u32| base + k;
+        let refunds = chunk.refunds.0.into_iter().map(|(k, v)| (shift(k), v));
+        self.refunds.0.extend(refunds);
+        let carts = chunk.carts.0.into_iter().map(|(k, v)| (shift(k), v));
+        self.carts.0.extend(carts);
+        let placed = chunk.exact_placed.into_iter().map(|(k, t)| (shift(k), t));
+        self.exact_placed.extend(placed);
+        let delivered = chunk
+            .exact_delivered
+            .into_iter()
+            .map(|(k, t)| (shift(k), t));
+        self.exact_delivered.extend(delivered);
+        self.id.extend_from_slice(&chunk.id);
+        self.buyer.extend_from_slice(&chunk.buyer);
+        self.contact.extend_from_slice(&chunk.contact);
+        self.at.extend_from_slice(&chunk.at);
+        self.minor.extend_from_slice(&chunk.minor);
+        self.delivered.extend_from_slice(&chunk.delivered);
     }
 
     /// Sets the delivery instant of order `i`.
@@ -229,7 +330,7 @@ impl OrderColumns {
         let Ok(k) = u32::try_from(i) else { return };
         if i < self.len() {
             self.exact_delivered.remove(&k);
-            self.delivered[i] = exact(&mut self.exact_delivered, k, at);
+            self.delivered[i] = exact(&mut self.exact_delivered, k, at.into());
         }
     }
 
@@ -302,14 +403,37 @@ impl OrderColumns {
 /// Bytes per order of the dense columns.
 const BYTES_PER_ORDER: usize = 8 + 4 + 4 + 8 + 8 + 8 + 4;
 
-/// `t` in µs, recording `t` itself at `i` in `exact` when the µs do not hold it.
-fn exact(exact: &mut HashMap<u32, DateTime<Utc>>, i: u32, t: DateTime<Utc>) -> i64 {
-    // whole µs read back exactly; not sub-µs parts nor leap seconds (nanos ≥ 10⁹)
-    let nanos = t.timestamp_subsec_nanos();
-    if !nanos.is_multiple_of(1000) || nanos >= 1_000_000_000 {
-        exact.insert(i, t);
+/// An instant as the order columns keep it: whole microseconds since the epoch, or the
+/// instant itself where they do not hold it exactly (sub-µs parts, leap seconds).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum At {
+    /// µs since the epoch.
+    Us(i64),
+    /// An instant the µs do not hold.
+    Exact(DateTime<Utc>),
+}
+
+impl From<DateTime<Utc>> for At {
+    fn from(t: DateTime<Utc>) -> Self {
+        // whole µs read back exactly; not sub-µs parts nor leap seconds (nanos ≥ 10⁹)
+        let nanos = t.timestamp_subsec_nanos();
+        if nanos.is_multiple_of(1000) && nanos < 1_000_000_000 {
+            Self::Us(micros(t))
+        } else {
+            Self::Exact(t)
+        }
     }
-    micros(t)
+}
+
+/// The µs of `at`, recording the instant itself at `i` in `exact` when they do not hold it.
+fn exact(exact: &mut HashMap<u32, DateTime<Utc>>, i: u32, at: At) -> i64 {
+    match at {
+        At::Us(us) => us,
+        At::Exact(t) => {
+            exact.insert(i, t);
+            micros(t)
+        }
+    }
 }
 
 /// The instant of order `i` from its µs, or as recorded in `exact`.
@@ -323,124 +447,6 @@ fn instant(exact: &HashMap<u32, DateTime<Utc>>, i: usize, us: i64) -> DateTime<U
         .or_else(|| DateTime::from_timestamp_micros(us))
         .unwrap_or_default()
 }
-
-/// The orders of a [`Dataset`](crate::customer::Dataset), indexed by
-/// [`OrderIdx`](crate::customer::OrderIdx): the dataset stores them as columns, and each
-/// [`Order`] is put together when read.
-///
-/// ```
-/// use chrono::{TimeZone, Utc};
-/// use relance::customer::*;
-/// let mut ds = Dataset::new();
-/// let g = ds.guest("g@x.io").unwrap();
-/// let t = Utc.with_ymd_and_hms(2024, 1, 1, 0, 0, 0).unwrap();
-/// ds.add_order(Order::new(OrderId(7), Buyer::Guest(g), t, OrderStatus::Paid, Money::new(100, Currency::EUR)));
-/// let orders = ds.orders();
-/// assert_eq!((orders.len(), orders.ids()), (1, &[OrderId(7)][..]));
-/// assert_eq!(orders.get(0).unwrap().placed_at, t);
-/// assert_eq!(orders.iter().map(|o| o.amount.minor).sum::<i64>(), 100);
-/// ```
-#[derive(Clone, Copy, Debug)]
-pub struct Orders<'d> {
-    cols: &'d OrderColumns,
-}
-
-impl<'d> Orders<'d> {
-    pub(crate) fn new(cols: &'d OrderColumns) -> Self {
-        Self { cols }
-    }
-
-    /// Number of orders.
-    ///
-    /// ```
-    /// assert_eq!(relance::customer::Dataset::new().orders().len(), 0);
-    /// ```
-    #[must_use]
-    pub fn len(&self) -> usize {
-        self.cols.len()
-    }
-
-    /// Whether there is no order.
-    ///
-    /// ```
-    /// assert!(relance::customer::Dataset::new().orders().is_empty());
-    /// ```
-    #[must_use]
-    pub fn is_empty(&self) -> bool {
-        self.cols.len() == 0
-    }
-
-    /// Order `i` (an [`OrderIdx`](crate::customer::OrderIdx)'s index), as it was added.
-    ///
-    /// ```
-    /// assert!(relance::customer::Dataset::new().orders().get(0).is_none());
-    /// ```
-    #[must_use]
-    pub fn get(&self, i: usize) -> Option<Order> {
-        self.cols.get(i)
-    }
-
-    /// The orders' ids, by index (a column: no order is put together).
-    ///
-    /// ```
-    /// assert!(relance::customer::Dataset::new().orders().ids().is_empty());
-    /// ```
-    #[must_use]
-    pub fn ids(&self) -> &'d [OrderId] {
-        &self.cols.id
-    }
-
-    /// The orders in index order.
-    ///
-    /// ```
-    /// assert_eq!(relance::customer::Dataset::new().orders().iter().count(), 0);
-    /// ```
-    #[must_use]
-    pub fn iter(&self) -> OrdersIter<'d> {
-        OrdersIter {
-            cols: self.cols,
-            next: 0,
-        }
-    }
-}
-
-impl<'d> IntoIterator for Orders<'d> {
-    type Item = Order;
-    type IntoIter = OrdersIter<'d>;
-    fn into_iter(self) -> OrdersIter<'d> {
-        self.iter()
-    }
-}
-
-impl<'d> IntoIterator for &Orders<'d> {
-    type Item = Order;
-    type IntoIter = OrdersIter<'d>;
-    fn into_iter(self) -> OrdersIter<'d> {
-        self.iter()
-    }
-}
-
-/// The orders of a dataset in index order (see [`Orders::iter`]).
-#[derive(Clone, Debug)]
-pub struct OrdersIter<'d> {
-    cols: &'d OrderColumns,
-    next: usize,
-}
-
-impl Iterator for OrdersIter<'_> {
-    type Item = Order;
-    fn next(&mut self) -> Option<Order> {
-        let o = self.cols.get(self.next)?;
-        self.next += 1;
-        Some(o)
-    }
-    fn size_hint(&self) -> (usize, Option<usize>) {
-        let n = self.cols.len().saturating_sub(self.next);
-        (n, Some(n))
-    }
-}
-
-impl ExactSizeIterator for OrdersIter<'_> {}
 
 #[cfg(test)]
 mod tests {
@@ -496,6 +502,78 @@ mod tests {
         assert_eq!(cols.get(1).unwrap().delivered_at, Some(b.placed_at));
         cols.set_delivered(0, b.placed_at);
         assert_eq!(cols.delivered_at(0), Some(b.placed_at));
+    }
+
+    #[test]
+    fn a_chunk_appends_as_its_orders_pushed_one_by_one() {
+        let letters = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+        // 300 currencies: past the 255 slots of a table
+        let all: Vec<Currency> = letters
+            .iter()
+            .flat_map(|a| {
+                letters
+                    .iter()
+                    .map(move |b| Currency::new([b'Q', *a, *b], 2))
+            })
+            .take(300)
+            .collect();
+        let t = Utc.with_ymd_and_hms(2024, 1, 2, 3, 4, 5).unwrap();
+        let orders: Vec<(Order, u32)> = (0..900u32)
+            .map(|i| {
+                // the last chunk meets the currencies in another order
+                let c = if i < 700 { i % 300 } else { (i * 7) % 300 };
+                let status = match i % 9 {
+                    0 => OrderStatus::Other(CustomStatus(u16::try_from(i % 4).unwrap())),
+                    k => OrderStatus::STANDARD[k as usize % 7],
+                };
+                let mut o = order(status, all[c as usize]);
+                o.id = OrderId(u64::from(i));
+                o.refunded_minor = if i % 3 == 0 { -i64::from(i) } else { 0 };
+                o.cart = (i % 4 == 0).then_some(CartId(u64::from(i) * 10));
+                if i % 5 == 0 {
+                    o.buyer = Buyer::Guest(GuestIdx(i));
+                }
+                o.placed_at = t + chrono::TimeDelta::nanoseconds(i64::from(i % 7) * 333);
+                o.delivered_at =
+                    (i % 2 == 0).then(|| t + chrono::TimeDelta::nanoseconds(i64::from(i)));
+                (o, i + 1)
+            })
+            .collect();
+        let mut one = OrderColumns::default();
+        for (o, c) in &orders {
+            one.push(o, *c);
+        }
+        let mut parts = OrderColumns::default();
+        for (o, c) in &orders[..250] {
+            parts.push(o, *c);
+        }
+        for range in [250..420, 420..700, 700..900] {
+            let mut chunk = OrderColumns::with_capacity(range.len());
+            for (k, (o, c)) in orders[range].iter().enumerate() {
+                if k % 6 == 0 {
+                    // buyer and status settled after the row (as the folding thread does)
+                    let mut bare = *o;
+                    bare.buyer = Buyer::Customer(CustomerIdx(0));
+                    bare.status = OrderStatus::Paid;
+                    chunk.push(&bare, u32::MAX);
+                    chunk.set_buyer(k, o.buyer, *c);
+                    chunk.set_status(k, o.status);
+                } else {
+                    chunk.push(o, *c);
+                }
+            }
+            parts.append(chunk);
+        }
+        assert_eq!(parts.len(), 900);
+        for i in 0..=900 {
+            assert_eq!(parts.get(i), one.get(i), "order {i}");
+        }
+        for i in 0..900 {
+            assert_eq!(parts.currency(i), one.currency(i), "order {i}");
+        }
+        assert_eq!(parts.contact, one.contact);
+        assert_eq!(parts.at, one.at);
+        assert_eq!(parts.delivered, one.delivered);
     }
 
     #[test]

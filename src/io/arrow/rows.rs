@@ -17,6 +17,8 @@ use arrow::error::ArrowError;
 use arrow::record_batch::RecordBatch;
 use chrono::{DateTime, Utc};
 
+use crate::customer::order_columns::At;
+
 use crate::io::csv::{CsvError, Rows, format_instant, position, trim};
 
 /// A column of the current batch: text, or a typed column (integers, `Float64`,
@@ -224,6 +226,28 @@ impl<I: Iterator<Item = Result<RecordBatch, ArrowError>>> Rows for BatchRows<I> 
             }
         }
         crate::io::csv::text_instant(self, col)
+    }
+
+    fn at(&self, col: usize) -> Result<Option<At>, CsvError> {
+        if let Some(Column::Typed { array, .. }) = self.current.get(col)
+            && let &DataType::Timestamp(unit, _) = array.data_type()
+        {
+            if array.is_null(self.row) {
+                return Ok(None);
+            }
+            let v = timestamp_value(array, self.row, unit);
+            let us = match unit {
+                TimeUnit::Second => v.checked_mul(1_000_000),
+                TimeUnit::Millisecond => v.checked_mul(1_000),
+                TimeUnit::Microsecond => Some(v),
+                TimeUnit::Nanosecond => None,
+            };
+            return Ok(match us {
+                Some(us) if DateTime::from_timestamp_micros(us).is_some() => Some(At::Us(us)),
+                _ => timestamp(v, unit).map(At::from),
+            });
+        }
+        crate::io::csv::text_at(self, col)
     }
 
     fn id(&self, col: usize, name: &str) -> Result<u64, CsvError> {

@@ -5,7 +5,7 @@ use std::ops::Range;
 
 use super::CsvError;
 use super::id_index::{IdIndex, dense_key};
-use super::pipeline::Batch;
+use super::pipeline::{Batch, Rowset};
 use super::reader::Rows;
 use crate::customer::CustomerIdx;
 
@@ -106,6 +106,29 @@ pub(super) trait Pending {
     fn unknown(&mut self, id: Range<usize>);
 }
 
+/// Parsed rows whose customers may wait for the lookups of their [`Key::Dense`] keys: a
+/// `Vec` of [`Pending`] rows, or columns keeping the keys aside.
+pub(super) trait PendingRows: Rowset {
+    /// Takes the key row `i` waits for; `u32::MAX` when none waits.
+    fn take_key(&mut self, i: usize) -> u32;
+    /// The customer of row `i`'s key.
+    fn found(&mut self, i: usize, customer: CustomerIdx, contact: u32);
+    /// No customer has row `i`'s key: its id (the key's decimal, in the batch's text).
+    fn unknown(&mut self, i: usize, id: Range<usize>);
+}
+
+impl<T: Pending> PendingRows for Vec<T> {
+    fn take_key(&mut self, i: usize) -> u32 {
+        std::mem::replace(self[i].pending(), u32::MAX)
+    }
+    fn found(&mut self, i: usize, customer: CustomerIdx, contact: u32) {
+        self[i].found(customer, contact);
+    }
+    fn unknown(&mut self, i: usize, id: Range<usize>) {
+        self[i].unknown(id);
+    }
+}
+
 /// Rows whose dense keys are looked up together: the lookups of a run of rows are
 /// independent reads, which the processor overlaps, where one lookup per row waited for
 /// its cache miss (a tenth of a load's CPU).
@@ -114,25 +137,25 @@ const LOOKUPS: usize = 256;
 /// Called after each step of a row parser (`more` its result): at the end of each run of
 /// [`LOOKUPS`] rows, and before the batch leaves (the end of the table, an error), looks up
 /// the pending keys of the batch's last run.
-pub(super) fn look_up_runs<T: Pending>(
+pub(super) fn look_up_runs<S: PendingRows>(
     more: &Result<bool, CsvError>,
-    batch: &mut Batch<T>,
+    batch: &mut Batch<S>,
     known: &Known,
 ) {
-    if matches!(more, Ok(true)) && !batch.rows.len().is_multiple_of(LOOKUPS) {
+    let len = batch.rows.len();
+    if matches!(more, Ok(true)) && !len.is_multiple_of(LOOKUPS) {
         return;
     }
-    let from = batch.rows.len().saturating_sub(LOOKUPS);
-    for i in from..batch.rows.len() {
-        let k = std::mem::replace(batch.rows[i].pending(), u32::MAX);
+    for i in len.saturating_sub(LOOKUPS)..len {
+        let k = batch.rows.take_key(i);
         if k == u32::MAX {
             continue;
         }
         if let Some((c, contact)) = known.dense_entry(k) {
-            batch.rows[i].found(c, contact);
+            batch.rows.found(i, c, contact);
         } else {
             let id = batch.keep(itoa::Buffer::new().format(k));
-            batch.rows[i].unknown(id);
+            batch.rows.unknown(i, id);
         }
     }
 }

@@ -49,6 +49,8 @@ use std::path::PathBuf;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 
+use crate::customer::order_columns::At;
+
 pub use marketplace::{MarketplaceDir, read_marketplace_dir, write_marketplace_dir};
 pub use partition::{partition_dir, partition_path, partitions};
 pub use profiles::{
@@ -63,7 +65,7 @@ pub(crate) use read::{ShopTables, read_tables};
 #[cfg(feature = "parquet")]
 pub(crate) use reader::Reader;
 #[cfg(feature = "arrow")]
-pub(crate) use reader::{Rows, float_minor, position, text_id, text_instant, trim};
+pub(crate) use reader::{Rows, float_minor, position, text_at, text_id, text_instant, trim};
 pub use sellers::{EVENT_COLUMNS, SELLER_COLUMNS, write_events, write_seller_profiles};
 #[cfg(feature = "parquet")]
 pub(crate) use split::MIN_SPLIT;
@@ -164,6 +166,60 @@ fn utc_seconds(b: &[u8]) -> Option<DateTime<Utc>> {
     Some(date.and_time(time).and_utc())
 }
 
+/// [`parse_instant`] as the order columns keep instants: the common shape,
+/// `YYYY-MM-DDTHH:MM:SSZ`, straight to µs (no calendar type in between), anything else
+/// through [`parse_instant`]. Accepts and rejects what [`parse_instant`] does.
+pub(crate) fn parse_at(s: &str) -> Option<At> {
+    utc_micros(s.trim().as_bytes())
+        .map(At::Us)
+        .or_else(|| parse_instant(s).map(At::from))
+}
+
+/// `YYYY-MM-DDTHH:MM:SSZ` in µs; `None` for anything else (a leap second included).
+fn utc_micros(b: &[u8]) -> Option<i64> {
+    if b.len() != 20
+        || b[19] != b'Z'
+        || !matches!(b[10], b'T' | b't' | b' ')
+        || b[13] != b':'
+        || b[16] != b':'
+    {
+        return None;
+    }
+    let (h, m, sec) = (digits(b, 11..13)?, digits(b, 14..16)?, digits(b, 17..19)?);
+    if h > 23 || m > 59 || sec > 59 {
+        return None; // as `NaiveTime::from_hms_opt`
+    }
+    let secs = epoch_days(b)? * 86_400 + i64::from(h * 3600 + m * 60 + sec);
+    Some(secs * 1_000_000)
+}
+
+/// Days from 1970-01-01 to the `YYYY-MM-DD` date at the start of `b` (`None` unless it
+/// is a date of the proleptic Gregorian calendar, as `NaiveDate::from_ymd_opt` says).
+fn epoch_days(b: &[u8]) -> Option<i64> {
+    if b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let (y, m, d) = (digits(b, 0..4)?, digits(b, 5..7)?, digits(b, 8..10)?);
+    let leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
+    let month_days = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return None,
+    };
+    if d == 0 || d > month_days {
+        return None;
+    }
+    // days from civil: years counted from March, so that the leap day ends a year
+    let y = i64::from(y) - i64::from(m <= 2);
+    let (era, yoe) = (y.div_euclid(400), y.rem_euclid(400));
+    let mp = (i64::from(m) + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + i64::from(d) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    Some(era * 146_097 + doe - 719_468)
+}
+
 /// A `YYYY-MM-DD` date: the common shape read directly, anything else by chrono's
 /// `%Y-%m-%d` (which also takes unpadded months and days).
 pub(crate) fn parse_date(s: &str) -> Option<chrono::NaiveDate> {
@@ -204,4 +260,55 @@ fn digits(b: &[u8], r: std::ops::Range<usize>) -> Option<u32> {
 #[must_use]
 pub fn format_instant(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::AutoSi, true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{At, parse_at, parse_instant};
+
+    /// `parse_at` against `parse_instant` turned into µs.
+    fn same(s: &str) {
+        assert_eq!(parse_at(s), parse_instant(s).map(At::from), "{s:?}");
+    }
+
+    #[test]
+    fn instants_to_micros_as_chrono_reads_them() {
+        // every month and day number (valid or not) of many years, leap rules included
+        let years = (0..=2100).chain((2101..9990).step_by(7)).chain(9990..=9999);
+        for y in years {
+            for m in 0..=13 {
+                for d in 0..=32 {
+                    same(&format!("{y:04}-{m:02}-{d:02}T12:34:56Z"));
+                }
+            }
+        }
+        for h in 0..=25 {
+            for (m, s) in [(0, 0), (59, 59), (60, 0), (0, 60), (7, 9)] {
+                same(&format!("2024-02-29T{h:02}:{m:02}:{s:02}Z"));
+                same(&format!("1969-12-31 {h:02}:{m:02}:{s:02}Z"));
+            }
+        }
+        for other in [
+            " 2024-03-31T21:30:00Z ",
+            "2024-03-31t21:30:00Z",
+            "2024-03-31T21:30:00.5Z",
+            "2024-03-31T21:30:00.000001Z",
+            "2024-03-31T21:30:00.0000001Z",
+            "2016-12-31T23:59:60Z",
+            "2024-03-31T23:30:00+02:00",
+            "2024-3-31T21:30:00Z",
+            "2024-03-31T21:30:0xZ",
+            "+024-03-31T21:30:00Z",
+            "2024-03-31T21-30:00Z",
+            "2024-03-31X21:30:00Z",
+            "",
+        ] {
+            same(other);
+        }
+        assert_eq!(
+            parse_at("1970-01-01T00:00:01Z"),
+            Some(At::Us(1_000_000)),
+            "the epoch's first second"
+        );
+    }
 }

@@ -1,6 +1,10 @@
 //! Reading tables on several threads: each table's rows are parsed (fields split, numbers,
 //! instants and amounts read) into batches on a thread of its own, all tables at once, while
 //! the calling thread folds the batches into the dataset, table after table, in file order.
+//! A file's first part goes in batches of [`BATCH`] rows, at most [`AHEAD`] of them ahead of
+//! the folding thread; a later part, whose rows wait for the parts before it anyway, in one
+//! batch (large allocations, which go back to the system once folded, where thousands of
+//! small ones stayed with the allocator).
 
 use std::ops::Range;
 use std::sync::mpsc::{Receiver, Sender, SyncSender, channel, sync_channel};
@@ -13,9 +17,31 @@ use super::reader::Rows;
 const BATCH: usize = 8192;
 
 /// Parsed rows and the text their string fields point into.
-pub(super) struct Batch<T> {
+pub(super) struct Batch<S> {
     pub(super) text: Text,
-    pub(super) rows: Vec<T>,
+    pub(super) rows: S,
+}
+
+/// What a batch holds its rows in: a `Vec` of rows, or columns.
+pub(super) trait Rowset {
+    /// Room for `n` rows.
+    fn with_capacity(n: usize) -> Self;
+    /// Rows held.
+    fn len(&self) -> usize;
+    /// Whether the rows may leave the parsing thread (rows waiting for something else to
+    /// be read first keep the batch back, past its size).
+    fn ready(&self) -> bool {
+        true
+    }
+}
+
+impl<T> Rowset for Vec<T> {
+    fn with_capacity(n: usize) -> Self {
+        Vec::with_capacity(n)
+    }
+    fn len(&self) -> usize {
+        self.len()
+    }
 }
 
 /// The text of a batch's string fields, named by spans.
@@ -28,14 +54,16 @@ impl Text {
     }
 }
 
-impl<T> Batch<T> {
-    fn new() -> Self {
+impl<S: Rowset> Batch<S> {
+    pub(super) fn new() -> Self {
         Self {
             text: Text(String::with_capacity(BATCH * 32)),
-            rows: Vec::with_capacity(BATCH),
+            rows: S::with_capacity(BATCH),
         }
     }
+}
 
+impl<S> Batch<S> {
     /// Keeps `s` in the batch's text; the span names it there.
     pub(super) fn keep(&mut self, s: &str) -> Range<usize> {
         let start = self.text.0.len();
@@ -46,27 +74,27 @@ impl<T> Batch<T> {
 
 /// What a parsing thread sends: batches in file order, then the end of its part (see
 /// [`Rows::handoff`]) or the error that stopped it.
-pub(super) enum Piece<T> {
-    Rows(Batch<T>),
+pub(super) enum Piece<S> {
+    Rows(Batch<S>),
     End(Option<(usize, u64)>),
     Failed(CsvError),
 }
 
 /// The batches of one table, one stream per part of it.
-pub(super) struct Parsed<T>(Vec<Receiver<Piece<T>>>);
+pub(super) struct Parsed<S>(Vec<Receiver<Piece<S>>>);
 
 /// Where a parsing thread sends its pieces: the first part of a table runs at most
 /// [`AHEAD`] batches ahead of the folding thread; the later parts are not held back, as
 /// their rows wait for the parts before them to be folded (holding them back would leave a
-/// core idle). Their batches are the dataset's rows soon after.
-enum Tx<T> {
-    Bounded(SyncSender<Piece<T>>),
-    Unbounded(Sender<Piece<T>>),
+/// core idle). Their batch is the dataset's rows soon after.
+enum Tx<S> {
+    Bounded(SyncSender<Piece<S>>),
+    Unbounded(Sender<Piece<S>>),
 }
 
-impl<T> Tx<T> {
+impl<S> Tx<S> {
     /// Sends `piece`; `Err` when the receiver is gone.
-    fn send(&self, piece: Piece<T>) -> Result<(), ()> {
+    fn send(&self, piece: Piece<S>) -> Result<(), ()> {
         match self {
             Self::Bounded(tx) => tx.send(piece).map_err(drop),
             Self::Unbounded(tx) => tx.send(piece).map_err(drop),
@@ -79,32 +107,35 @@ impl<T> Tx<T> {
 const AHEAD: usize = 32;
 
 /// Starts parsing each part of a table on a thread of `scope`, where the parser `make`
-/// returns adds the next row to a batch (`false` at the end; it may skip rows). Folding the
+/// returns for a part (by its index) adds the next row to a batch (`false` at the end; it may skip rows). Folding the
 /// batches ([`fold`]) gives the rows and the first error of a sequential read. A thread
 /// stops when its receiver is dropped.
-pub(super) fn spawn_parser<'scope, R, T, P>(
+pub(super) fn spawn_parser<'scope, R, S, P>(
     scope: &'scope Scope<'scope, '_>,
     parts: Vec<R>,
-    make: impl Fn() -> P,
-) -> Parsed<T>
+    make: impl Fn(usize) -> P,
+) -> Parsed<S>
 where
     R: Rows + Send + 'scope,
-    T: Send + 'scope,
-    P: FnMut(&mut R, &mut Batch<T>) -> Result<bool, CsvError> + Send + 'scope,
+    S: Rowset + Send + 'scope,
+    P: FnMut(&mut R, &mut Batch<S>) -> Result<bool, CsvError> + Send + 'scope,
 {
     let receivers = parts
         .into_iter()
         .enumerate()
         .map(|(i, rows)| {
             let (tx, rx) = if i == 0 {
-                let (tx, rx) = sync_channel::<Piece<T>>(AHEAD);
+                let (tx, rx) = sync_channel::<Piece<S>>(AHEAD);
                 (Tx::Bounded(tx), rx)
             } else {
-                let (tx, rx) = channel::<Piece<T>>();
+                let (tx, rx) = channel::<Piece<S>>();
                 (Tx::Unbounded(tx), rx)
             };
-            let parse = make();
-            scope.spawn(move || parse_part(rows, parse, &tx));
+            let parse = make(i);
+            // a later part's rows wait for the parts before it: sent whole, in one batch
+            // of large allocations that go back to the system once folded
+            let limit = if i == 0 { BATCH } else { usize::MAX };
+            scope.spawn(move || parse_part(rows, parse, &tx, limit));
             rx
         })
         .collect();
@@ -112,15 +143,16 @@ where
 }
 
 /// One parsing thread's loop.
-fn parse_part<R: Rows, T>(
+fn parse_part<R: Rows, S: Rowset>(
     mut rows: R,
-    mut parse: impl FnMut(&mut R, &mut Batch<T>) -> Result<bool, CsvError>,
-    tx: &Tx<T>,
+    mut parse: impl FnMut(&mut R, &mut Batch<S>) -> Result<bool, CsvError>,
+    tx: &Tx<S>,
+    limit: usize,
 ) {
     let mut batch = Batch::new();
     loop {
         match parse(&mut rows, &mut batch) {
-            Ok(true) if batch.rows.len() < BATCH => {}
+            Ok(true) if batch.rows.len() < limit || !batch.rows.ready() => {}
             Ok(true) => {
                 let full = std::mem::replace(&mut batch, Batch::new());
                 if tx.send(Piece::Rows(full)).is_err() {
@@ -128,13 +160,13 @@ fn parse_part<R: Rows, T>(
                 }
             }
             Ok(false) => {
-                if batch.rows.is_empty() || tx.send(Piece::Rows(batch)).is_ok() {
+                if batch.rows.len() == 0 || tx.send(Piece::Rows(batch)).is_ok() {
                     let _ = tx.send(Piece::End(rows.handoff()));
                 }
                 return;
             }
             Err(e) => {
-                if batch.rows.is_empty() || tx.send(Piece::Rows(batch)).is_ok() {
+                if batch.rows.len() == 0 || tx.send(Piece::Rows(batch)).is_ok() {
                     let _ = tx.send(Piece::Failed(e));
                 }
                 return;
@@ -145,11 +177,11 @@ fn parse_part<R: Rows, T>(
 
 /// Folds a table's batches in order with `apply`, part after part as each hands over, up
 /// to the first error (its line number counted from the file's start).
-pub(super) fn fold<T>(
-    parsed: Parsed<T>,
-    mut apply: impl FnMut(Batch<T>) -> Result<(), CsvError>,
+pub(super) fn fold<S>(
+    parsed: Parsed<S>,
+    mut apply: impl FnMut(Batch<S>) -> Result<(), CsvError>,
 ) -> Result<(), CsvError> {
-    let mut parts: Vec<Option<Receiver<Piece<T>>>> = parsed.0.into_iter().map(Some).collect();
+    let mut parts: Vec<Option<Receiver<Piece<S>>>> = parsed.0.into_iter().map(Some).collect();
     let (mut i, mut lines) = (0, 0u64);
     while let Some(rx) = parts.get_mut(i).and_then(Option::take) {
         let mut next = i + 1;

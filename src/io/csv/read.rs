@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 
 use super::id_index::IdIndex;
 use super::known::{Key, Known, Pending, customer_key, look_up_runs};
-use super::order_rows::{OrderColumns, ParsedOrder, parse_order};
+use super::order_rows::{OrderChunk, OrderColumns, parse_order};
 use super::pipeline::{Batch, Parsed, fold, spawn_parser};
 use super::reader::{Reader, Rows};
 use super::split::MIN_SPLIT;
@@ -142,10 +142,10 @@ struct Shop {
 fn parse_customers<'s, R: Rows + Send + 's>(
     scope: &'s Scope<'s, '_>,
     parts: Vec<R>,
-) -> Parsed<Customer> {
+) -> Parsed<Vec<Customer>> {
     let cols = CUSTOMER_COLUMNS.map(|n| parts[0].col(n));
-    spawn_parser(scope, parts, || {
-        move |r: &mut R, batch: &mut Batch<Customer>| {
+    spawn_parser(scope, parts, |_| {
+        move |r: &mut R, batch: &mut Batch<Vec<Customer>>| {
             if !r.next()? {
                 return Ok(false);
             }
@@ -160,12 +160,14 @@ fn parse_orders<'s, R: Rows + Send + 's>(
     scope: &'s Scope<'s, '_>,
     parts: Vec<R>,
     known: &'s OnceLock<Known>,
-) -> Parsed<ParsedOrder> {
+) -> Parsed<OrderChunk> {
     let cols = OrderColumns::of(&parts[0]);
-    spawn_parser(scope, parts, || {
+    spawn_parser(scope, parts, |_| {
         let mut currencies: Vec<(String, Currency)> = Vec::new();
-        move |r: &mut R, batch: &mut Batch<ParsedOrder>| {
-            parse_order(r, &cols, &mut currencies, known.wait(), batch)
+        // every part starts at once, the customers of the rows read before the customers
+        // were looked up when they come (the batch kept back till then)
+        move |r: &mut R, batch: &mut Batch<OrderChunk>| {
+            parse_order(r, &cols, &mut currencies, known, batch)
         }
     })
 }
@@ -175,10 +177,10 @@ fn parse_orders<'s, R: Rows + Send + 's>(
 fn parse_deliveries<'s, R: Rows + Send + 's>(
     scope: &'s Scope<'s, '_>,
     parts: Vec<R>,
-) -> Parsed<(u64, DateTime<Utc>)> {
+) -> Parsed<Vec<(u64, DateTime<Utc>)>> {
     let (co, cd) = (parts[0].col("order_id"), parts[0].col("delivered_at"));
-    spawn_parser(scope, parts, || {
-        move |r: &mut R, batch: &mut Batch<(u64, DateTime<Utc>)>| loop {
+    spawn_parser(scope, parts, |_| {
+        move |r: &mut R, batch: &mut Batch<Vec<(u64, DateTime<Utc>)>>| loop {
             if !r.next()? {
                 return Ok(false);
             }
@@ -195,10 +197,12 @@ fn parse_carts<'s, R: Rows + Send + 's>(
     scope: &'s Scope<'s, '_>,
     parts: Vec<R>,
     known: &'s OnceLock<Known>,
-) -> Parsed<ParsedCart> {
+) -> Parsed<Vec<ParsedCart>> {
     let cols = CART_COLUMNS.map(|n| parts[0].col(n));
-    spawn_parser(scope, parts, || {
-        move |r: &mut R, batch: &mut Batch<ParsedCart>| parse_cart(r, &cols, known.wait(), batch)
+    spawn_parser(scope, parts, |_| {
+        move |r: &mut R, batch: &mut Batch<Vec<ParsedCart>>| {
+            parse_cart(r, &cols, known.wait(), batch)
+        }
     })
 }
 
@@ -208,10 +212,10 @@ fn parse_logins<'s, R: Rows + Send + 's>(
     scope: &'s Scope<'s, '_>,
     parts: Vec<R>,
     known: &'s OnceLock<Known>,
-) -> Parsed<ParsedLogin> {
+) -> Parsed<Vec<ParsedLogin>> {
     let (cc, ca) = (parts[0].col("customer_id"), parts[0].col("at"));
-    spawn_parser(scope, parts, || {
-        move |r: &mut R, batch: &mut Batch<ParsedLogin>| {
+    spawn_parser(scope, parts, |_| {
+        move |r: &mut R, batch: &mut Batch<Vec<ParsedLogin>>| {
             let known = known.wait();
             let mut next = || loop {
                 if !r.next()? {
@@ -258,7 +262,7 @@ impl Pending for ParsedLogin {
 }
 
 impl Shop {
-    fn customers(&mut self, parsed: Parsed<Customer>) -> Result<(), CsvError> {
+    fn customers(&mut self, parsed: Parsed<Vec<Customer>>) -> Result<(), CsvError> {
         fold(parsed, |batch| {
             for customer in batch.rows {
                 let idx = self.ds.add_customer(customer);
@@ -287,23 +291,25 @@ impl Shop {
         Some(Buyer::Customer(c))
     }
 
-    fn orders(&mut self, parsed: Parsed<ParsedOrder>) -> Result<(), CsvError> {
+    fn orders(&mut self, parsed: Parsed<OrderChunk>) -> Result<(), CsvError> {
         fold(parsed, |Batch { text, rows }| {
-            for mut row in rows {
-                if let Some(status) = &row.custom_status {
-                    row.order.status = self.ds.status(text.get(status));
-                }
-                if let Some(contact) = row.contact {
-                    self.ds.add_customer_order(row.order, contact);
-                    continue;
-                }
-                let (customer, email) = (text.get(&row.customer), text.get(&row.email));
-                let Some(b) = self.buyer(customer, email) else {
-                    continue; // guest order without email: no contact
-                };
-                row.order.buyer = b;
-                self.ds.add_order(row.order);
+            let OrderChunk {
+                mut cols,
+                mut unknown,
+                custom,
+                ..
+            } = rows;
+            for (row, name) in custom {
+                cols.set_status(row, self.ds.status(text.get(&name)));
             }
+            unknown.sort_unstable_by_key(|u| u.0); // created in file order
+            for (row, customer, email) in unknown {
+                let Some(b) = self.buyer(text.get(&customer), text.get(&email)) else {
+                    unreachable!("the parser skips guest orders without email")
+                };
+                cols.set_buyer(row, b, self.ds.contact_of(b).0);
+            }
+            self.ds.append_orders(cols);
             Ok(())
         })
     }
@@ -311,7 +317,7 @@ impl Shop {
     /// Deliveries, folded into the orders' `delivered_at`. When every order's id is its
     /// position (ids numbered from 0 in file order, as many shops export them) an order is
     /// found without a lookup table.
-    fn deliveries(&mut self, parsed: Parsed<(u64, DateTime<Utc>)>) -> Result<(), CsvError> {
+    fn deliveries(&mut self, parsed: Parsed<Vec<(u64, DateTime<Utc>)>>) -> Result<(), CsvError> {
         let orders = self.ds.orders().ids();
         let positional = orders
             .iter()
@@ -339,7 +345,7 @@ impl Shop {
         })
     }
 
-    fn carts(&mut self, parsed: Parsed<ParsedCart>) -> Result<(), CsvError> {
+    fn carts(&mut self, parsed: Parsed<Vec<ParsedCart>>) -> Result<(), CsvError> {
         fold(parsed, |Batch { text, rows }| {
             for ParsedCart { owner, cart, .. } in rows {
                 let owner = match owner {
@@ -355,7 +361,7 @@ impl Shop {
     }
 
     /// Logins (rows of unknown customers are skipped).
-    fn logins(&mut self, parsed: Parsed<ParsedLogin>) -> Result<(), CsvError> {
+    fn logins(&mut self, parsed: Parsed<Vec<ParsedLogin>>) -> Result<(), CsvError> {
         fold(parsed, |Batch { text, rows }| {
             for ParsedLogin { customer, at, .. } in rows {
                 let customer = match customer {
@@ -466,7 +472,7 @@ fn parse_cart(
     r: &mut impl Rows,
     cols: &[usize; 9],
     known: &Known,
-    batch: &mut Batch<ParsedCart>,
+    batch: &mut Batch<Vec<ParsedCart>>,
 ) -> Result<bool, CsvError> {
     let mut next = || loop {
         if !r.next()? {

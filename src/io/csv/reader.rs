@@ -8,8 +8,9 @@ use std::path::PathBuf;
 use chrono::{DateTime, Utc};
 
 use super::split::{self, Part};
-use super::{CsvError, parse_instant};
+use super::{CsvError, parse_at, parse_instant};
 use crate::customer::money::parse_decimal_minor;
+use crate::customer::order_columns::At;
 use crate::customer::{Currency, Money};
 
 /// A CSV file being read with the `csv` crate (RFC 4180; a field may hold quoted commas,
@@ -216,6 +217,11 @@ pub(crate) trait Rows {
         text_instant(self, col)
     }
 
+    /// [`instant`](Self::instant) as the order columns keep it.
+    fn at(&self, col: usize) -> Result<Option<At>, CsvError> {
+        text_at(self, col)
+    }
+
     /// A required numeric id.
     fn id(&self, col: usize, name: &str) -> Result<u64, CsvError> {
         text_id(self, col, name)
@@ -295,8 +301,21 @@ pub(crate) fn text_instant<R: Rows + ?Sized>(
         None => Ok(None),
         Some(s) => parse_instant(s)
             .map(Some)
-            .ok_or_else(|| r.err(format!("bad RFC 3339 instant {s:?}"))),
+            .ok_or_else(|| r.err(bad_instant(s))),
     }
+}
+
+/// [`Rows::at`] read from the field's text.
+pub(crate) fn text_at<R: Rows + ?Sized>(r: &R, col: usize) -> Result<Option<At>, CsvError> {
+    match r.opt(col) {
+        None => Ok(None),
+        Some(s) => parse_at(s).map(Some).ok_or_else(|| r.err(bad_instant(s))),
+    }
+}
+
+/// The error message of a field that is not an instant.
+fn bad_instant(s: &str) -> String {
+    format!("bad RFC 3339 instant {s:?}")
 }
 
 /// [`Rows::id`] read from the field's text.
@@ -324,6 +343,9 @@ impl<R: Rows + ?Sized> Rows for Box<R> {
     }
     fn instant(&self, col: usize) -> Result<Option<DateTime<Utc>>, CsvError> {
         (**self).instant(col)
+    }
+    fn at(&self, col: usize) -> Result<Option<At>, CsvError> {
+        (**self).at(col)
     }
     fn id(&self, col: usize, name: &str) -> Result<u64, CsvError> {
         (**self).id(col, name)

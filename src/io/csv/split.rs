@@ -143,9 +143,9 @@ mod tests {
         let (ci, cn) = (parts[0].col("id"), parts[0].col("note"));
         let mut rows = Vec::new();
         std::thread::scope(|scope| {
-            let parsed = spawn_parser(scope, parts, || {
+            let parsed = spawn_parser(scope, parts, |_| {
                 move |r: &mut Reader,
-                      batch: &mut super::super::pipeline::Batch<(String, String)>| {
+                      batch: &mut super::super::pipeline::Batch<Vec<(String, String)>>| {
                     if !r.next()? {
                         return Ok(false);
                     }
