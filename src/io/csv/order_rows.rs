@@ -45,7 +45,8 @@ impl Rowset for OrderChunk {
         self.cols.len()
     }
     fn ready(&self) -> bool {
-        self.deferred.is_empty()
+        // no row waiting for the customers, nor for the lookups of its run
+        self.deferred.is_empty() && self.pending.is_empty()
     }
 }
 
@@ -272,7 +273,20 @@ mod tests {
             if batch.rows.len() == before {
                 let _ = lock.set(known());
             }
-            if !parse_order(&mut r, &cols, &mut currencies, &lock, &mut batch).unwrap() {
+            let more = parse_order(&mut r, &cols, &mut currencies, &lock, &mut batch).unwrap();
+            if batch.rows.ready() {
+                // a batch that may leave: every row's buyer found, or left to the folding thread
+                let rows = &batch.rows;
+                let unknown: std::collections::HashSet<usize> =
+                    rows.unknown.iter().map(|u| u.0).collect();
+                assert!(
+                    (0..rows.len())
+                        .all(|i| rows.cols.contact[i] != u32::MAX || unknown.contains(&i)),
+                    "a batch ready with a buyer not looked up, after {} rows",
+                    rows.len()
+                );
+            }
+            if !more {
                 break;
             }
         }
