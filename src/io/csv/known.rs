@@ -5,7 +5,7 @@ use std::ops::Range;
 
 use super::CsvError;
 use super::id_index::{IdIndex, dense_key};
-use super::pipeline::{Batch, Rowset};
+use super::pipeline::{Batch, Rowset, Text};
 use super::reader::Rows;
 use crate::customer::CustomerIdx;
 
@@ -113,8 +113,9 @@ pub(super) trait PendingRows: Rowset {
     fn take_key(&mut self, i: usize) -> u32;
     /// The customer of row `i`'s key.
     fn found(&mut self, i: usize, customer: CustomerIdx, contact: u32);
-    /// No customer has row `i`'s key: its id (the key's decimal, in the batch's text).
-    fn unknown(&mut self, i: usize, id: Range<usize>);
+    /// No customer has row `i`'s key: its id (the key's decimal, in the batch's `text`,
+    /// where the row may keep more).
+    fn unknown(&mut self, i: usize, id: Range<usize>, text: &mut Text);
 }
 
 impl<T: Pending> PendingRows for Vec<T> {
@@ -124,7 +125,7 @@ impl<T: Pending> PendingRows for Vec<T> {
     fn found(&mut self, i: usize, customer: CustomerIdx, contact: u32) {
         self[i].found(customer, contact);
     }
-    fn unknown(&mut self, i: usize, id: Range<usize>) {
+    fn unknown(&mut self, i: usize, id: Range<usize>, _text: &mut Text) {
         self[i].unknown(id);
     }
 }
@@ -155,7 +156,7 @@ pub(super) fn look_up_runs<S: PendingRows>(
             batch.rows.found(i, c, contact);
         } else {
             let id = batch.keep(itoa::Buffer::new().format(k));
-            batch.rows.unknown(i, id);
+            batch.rows.unknown(i, id, &mut batch.text);
         }
     }
 }

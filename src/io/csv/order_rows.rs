@@ -23,9 +23,13 @@ pub(super) struct OrderChunk {
     /// Rows whose status is not a standard one, and its name, in row order.
     pub(super) custom: Vec<(usize, Range<usize>)>,
     /// Rows waiting for the lookup of a [`Key::Dense`] key: the row, the key and the
-    /// row's email (in case no customer has the key); those before `looked` are done.
+    /// row's email in `emails` (in case no customer has the key); those before `looked`
+    /// are done.
     pending: Vec<(usize, u32, Range<usize>)>,
     looked: usize,
+    /// The emails of the `pending` rows, for a run of rows only: most keys are found, and
+    /// their emails never reach the batch's text.
+    emails: Text,
     /// Rows read before the customers were: the row, its `customer_id` and its email.
     deferred: Vec<(usize, Range<usize>, Range<usize>)>,
 }
@@ -38,6 +42,7 @@ impl Rowset for OrderChunk {
             custom: Vec::new(),
             pending: Vec::new(),
             looked: 0,
+            emails: Text::default(),
             deferred: Vec::new(),
         }
     }
@@ -62,8 +67,8 @@ impl PendingRows for OrderChunk {
         self.cols.set_buyer(i, Buyer::Customer(customer), contact);
         self.next_pending();
     }
-    fn unknown(&mut self, i: usize, id: Range<usize>) {
-        let email = self.pending[self.looked].2.clone();
+    fn unknown(&mut self, i: usize, id: Range<usize>, text: &mut Text) {
+        let email = text.keep(self.emails.get(&self.pending[self.looked].2));
         self.unknown.push((i, id, email));
         self.next_pending();
     }
@@ -85,6 +90,7 @@ impl OrderChunk {
         self.looked += 1;
         if self.looked == self.pending.len() {
             self.pending.clear();
+            self.emails.clear();
             self.looked = 0;
         }
     }
@@ -181,7 +187,7 @@ pub(super) fn parse_order(
                 Key::Looked(Some((c, contact))) => (Buyer::Customer(c), contact),
                 Key::Dense(k) => {
                     // looked up with the next rows; its email kept in case it is unknown
-                    let email = batch.keep(email);
+                    let email = batch.rows.emails.keep(email);
                     batch.rows.pending.push((row, k, email));
                     (Buyer::Customer(CustomerIdx(0)), u32::MAX)
                 }
@@ -326,6 +332,17 @@ mod tests {
         let (at_once, _, unknown_at_once) = read(&path, 0);
         assert_eq!(at_once.cols.len(), 1500);
         assert!(unknown_at_once.len() > 400, "{}", unknown_at_once.len());
+        for (row, id_email) in &unknown_at_once {
+            // each unknown buyer with its own row's email (row i's is g{i % 30})
+            assert!(
+                id_email.ends_with(&format!(" g{}@x.io", row % 30)),
+                "{row}: {id_email}"
+            );
+        }
+        assert!(
+            unknown_at_once.iter().any(|u| u.1.starts_with("0 ")),
+            "a dense key unknown"
+        );
         for before in [1, 255, 256, 700, 1500] {
             let (later, _, unknown) = read(&path, before);
             assert!(later.deferred.is_empty() && later.ready());

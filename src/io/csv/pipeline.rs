@@ -45,12 +45,25 @@ impl<T> Rowset for Vec<T> {
 }
 
 /// The text of a batch's string fields, named by spans.
+#[derive(Default)]
 pub(super) struct Text(String);
 
 impl Text {
     /// The text of a span.
     pub(super) fn get(&self, span: &Range<usize>) -> &str {
         self.0.get(span.clone()).unwrap_or("")
+    }
+
+    /// Keeps `s`; the span names it.
+    pub(super) fn keep(&mut self, s: &str) -> Range<usize> {
+        let start = self.0.len();
+        self.0.push_str(s);
+        start..self.0.len()
+    }
+
+    /// Forgets everything kept.
+    pub(super) fn clear(&mut self) {
+        self.0.clear();
     }
 }
 
@@ -66,9 +79,7 @@ impl<S: Rowset> Batch<S> {
 impl<S> Batch<S> {
     /// Keeps `s` in the batch's text; the span names it there.
     pub(super) fn keep(&mut self, s: &str) -> Range<usize> {
-        let start = self.text.0.len();
-        self.text.0.push_str(s);
-        start..self.text.0.len()
+        self.text.keep(s)
     }
 }
 
