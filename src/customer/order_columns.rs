@@ -464,6 +464,20 @@ mod tests {
         )
     }
 
+    /// `n` distinct currencies (`QAA`, `QAB`, …).
+    fn currencies(n: usize) -> Vec<Currency> {
+        let letters = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+        letters
+            .iter()
+            .flat_map(|a| {
+                letters
+                    .iter()
+                    .map(move |b| Currency::new([b'Q', *a, *b], 2))
+            })
+            .take(n)
+            .collect()
+    }
+
     #[test]
     fn every_order_reads_back_as_added() {
         let mut cols = OrderColumns::default();
@@ -506,17 +520,8 @@ mod tests {
 
     #[test]
     fn a_chunk_appends_as_its_orders_pushed_one_by_one() {
-        let letters = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ";
         // 300 currencies: past the 255 slots of a table
-        let all: Vec<Currency> = letters
-            .iter()
-            .flat_map(|a| {
-                letters
-                    .iter()
-                    .map(move |b| Currency::new([b'Q', *a, *b], 2))
-            })
-            .take(300)
-            .collect();
+        let all = currencies(300);
         let t = Utc.with_ymd_and_hms(2024, 1, 2, 3, 4, 5).unwrap();
         let orders: Vec<(Order, u32)> = (0..900u32)
             .map(|i| {
@@ -589,16 +594,7 @@ mod tests {
     #[test]
     fn currencies_past_255_are_kept_aside() {
         let mut cols = OrderColumns::default();
-        let letters = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ";
-        let all: Vec<Currency> = letters
-            .iter()
-            .flat_map(|a| {
-                letters
-                    .iter()
-                    .map(move |b| Currency::new([b'Q', *a, *b], 2))
-            })
-            .take(257)
-            .collect();
+        let all = currencies(257);
         for &c in &all {
             cols.push(&order(OrderStatus::Paid, c), 0);
         }
