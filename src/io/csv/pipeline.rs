@@ -4,7 +4,7 @@
 //! A file's first part goes in batches of [`BATCH`] rows, at most [`AHEAD`] of them ahead of
 //! the folding thread; a later part, whose rows wait for the parts before it anyway, in one
 //! batch (large allocations, which go back to the system once folded, where thousands of
-//! small ones stayed with the allocator).
+//! small ones stayed with the allocator; batches of a million rows measured slower).
 
 use std::ops::Range;
 use std::sync::mpsc::{Receiver, Sender, SyncSender, channel, sync_channel};
@@ -15,6 +15,10 @@ use super::reader::Rows;
 
 /// Rows per batch handed from the parsing thread.
 const BATCH: usize = 8192;
+
+/// Rows a later part's thread reads between two signs of life ([`Piece::Alive`]): a part
+/// read again by the part before (whose receiver is then dropped) stops within as many.
+const ALIVE_EVERY: usize = if cfg!(test) { 16 } else { BATCH * 128 };
 
 /// Parsed rows and the text their string fields point into.
 pub(super) struct Batch<S> {
@@ -87,6 +91,8 @@ impl<S> Batch<S> {
 /// [`Rows::handoff`]) or the error that stopped it.
 pub(super) enum Piece<S> {
     Rows(Batch<S>),
+    /// A later part's thread still reading its one batch.
+    Alive,
     End(Option<(usize, u64)>),
     Failed(CsvError),
 }
@@ -118,13 +124,13 @@ impl<S> Tx<S> {
 const AHEAD: usize = 32;
 
 /// Starts parsing each part of a table on a thread of `scope`, where the parser `make`
-/// returns for a part (by its index) adds the next row to a batch (`false` at the end; it may skip rows). Folding the
+/// returns adds the next row to a batch (`false` at the end; it may skip rows). Folding the
 /// batches ([`fold`]) gives the rows and the first error of a sequential read. A thread
 /// stops when its receiver is dropped.
 pub(super) fn spawn_parser<'scope, R, S, P>(
     scope: &'scope Scope<'scope, '_>,
     parts: Vec<R>,
-    make: impl Fn(usize) -> P,
+    make: impl Fn() -> P,
 ) -> Parsed<S>
 where
     R: Rows + Send + 'scope,
@@ -142,9 +148,7 @@ where
                 let (tx, rx) = channel::<Piece<S>>();
                 (Tx::Unbounded(tx), rx)
             };
-            let parse = make(i);
-            // a later part's rows wait for the parts before it: sent whole, in one batch
-            // of large allocations that go back to the system once folded
+            let parse = make();
             let limit = if i == 0 { BATCH } else { usize::MAX };
             scope.spawn(move || parse_part(rows, parse, &tx, limit));
             rx
@@ -163,7 +167,14 @@ fn parse_part<R: Rows, S: Rowset>(
     let mut batch = Batch::new();
     loop {
         match parse(&mut rows, &mut batch) {
-            Ok(true) if batch.rows.len() < limit || !batch.rows.ready() => {}
+            Ok(true) if batch.rows.len() < limit || !batch.rows.ready() => {
+                if limit == usize::MAX
+                    && batch.rows.len().is_multiple_of(ALIVE_EVERY)
+                    && tx.send(Piece::Alive).is_err()
+                {
+                    return; // read by the part before: nobody waits for these rows
+                }
+            }
             Ok(true) => {
                 let full = std::mem::replace(&mut batch, Batch::new());
                 if tx.send(Piece::Rows(full)).is_err() {
@@ -199,6 +210,7 @@ pub(super) fn fold<S>(
         for piece in rx {
             match piece {
                 Piece::Rows(batch) => apply(batch)?,
+                Piece::Alive => {}
                 Piece::Failed(e) => return Err(e.lines_after(lines)),
                 Piece::End(handoff) => {
                     if let Some((part, more)) = handoff {
@@ -215,4 +227,53 @@ pub(super) fn fold<S>(
         i = next;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::mpsc::channel;
+
+    use super::{ALIVE_EVERY, Batch, Piece, Tx, parse_part};
+    use crate::io::csv::reader::{Reader, Rows};
+
+    #[test]
+    fn a_later_part_nobody_waits_for_stops_within_its_signs_of_life() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.csv");
+        let rows: Vec<String> = (0..ALIVE_EVERY * 5).map(|i| i.to_string()).collect();
+        std::fs::write(&path, format!("n\n{}\n", rows.join("\n"))).unwrap();
+        let parse = |r: &mut Reader, b: &mut Batch<Vec<String>>| {
+            let more = r.next()?;
+            if more {
+                b.rows.push(r.field(0).to_owned());
+            }
+            Ok(more)
+        };
+        // the part's rows read again by the part before: its receiver is gone
+        let (tx, rx) = channel::<Piece<Vec<String>>>();
+        drop(rx);
+        let mut read = 0;
+        let counting = |r: &mut Reader, b: &mut Batch<Vec<String>>| {
+            read += 1;
+            parse(r, b)
+        };
+        let reader = Reader::open(path.clone()).unwrap().unwrap();
+        parse_part(reader, counting, &Tx::Unbounded(tx), usize::MAX);
+        assert_eq!(read, ALIVE_EVERY, "stopped at its first sign of life");
+        // waited for: every row in one batch, then the end
+        let (tx, rx) = channel::<Piece<Vec<String>>>();
+        let reader = Reader::open(path).unwrap().unwrap();
+        parse_part(reader, parse, &Tx::Unbounded(tx), usize::MAX);
+        let pieces: Vec<_> = rx.iter().collect();
+        let alive = pieces.iter().filter(|p| matches!(p, Piece::Alive)).count();
+        let batches: Vec<usize> = pieces
+            .iter()
+            .filter_map(|p| match p {
+                Piece::Rows(b) => Some(b.rows.len()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!((alive, batches), (5, vec![ALIVE_EVERY * 5]));
+        assert!(matches!(pieces.last(), Some(Piece::End(None))));
+    }
 }

@@ -144,7 +144,7 @@ fn parse_customers<'s, R: Rows + Send + 's>(
     parts: Vec<R>,
 ) -> Parsed<Vec<Customer>> {
     let cols = CUSTOMER_COLUMNS.map(|n| parts[0].col(n));
-    spawn_parser(scope, parts, |_| {
+    spawn_parser(scope, parts, || {
         move |r: &mut R, batch: &mut Batch<Vec<Customer>>| {
             if !r.next()? {
                 return Ok(false);
@@ -162,7 +162,7 @@ fn parse_orders<'s, R: Rows + Send + 's>(
     known: &'s OnceLock<Known>,
 ) -> Parsed<OrderChunk> {
     let cols = OrderColumns::of(&parts[0]);
-    spawn_parser(scope, parts, |_| {
+    spawn_parser(scope, parts, || {
         let mut currencies: Vec<(String, Currency)> = Vec::new();
         // every part starts at once, the customers of the rows read before the customers
         // were looked up when they come (the batch kept back till then)
@@ -179,7 +179,7 @@ fn parse_deliveries<'s, R: Rows + Send + 's>(
     parts: Vec<R>,
 ) -> Parsed<Vec<(u64, DateTime<Utc>)>> {
     let (co, cd) = (parts[0].col("order_id"), parts[0].col("delivered_at"));
-    spawn_parser(scope, parts, |_| {
+    spawn_parser(scope, parts, || {
         move |r: &mut R, batch: &mut Batch<Vec<(u64, DateTime<Utc>)>>| loop {
             if !r.next()? {
                 return Ok(false);
@@ -199,7 +199,7 @@ fn parse_carts<'s, R: Rows + Send + 's>(
     known: &'s OnceLock<Known>,
 ) -> Parsed<Vec<ParsedCart>> {
     let cols = CART_COLUMNS.map(|n| parts[0].col(n));
-    spawn_parser(scope, parts, |_| {
+    spawn_parser(scope, parts, || {
         move |r: &mut R, batch: &mut Batch<Vec<ParsedCart>>| {
             parse_cart(r, &cols, known.wait(), batch)
         }
@@ -214,7 +214,7 @@ fn parse_logins<'s, R: Rows + Send + 's>(
     known: &'s OnceLock<Known>,
 ) -> Parsed<Vec<ParsedLogin>> {
     let (cc, ca) = (parts[0].col("customer_id"), parts[0].col("at"));
-    spawn_parser(scope, parts, |_| {
+    spawn_parser(scope, parts, || {
         move |r: &mut R, batch: &mut Batch<Vec<ParsedLogin>>| {
             let known = known.wait();
             let mut next = || loop {

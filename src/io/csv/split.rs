@@ -143,7 +143,7 @@ mod tests {
         let (ci, cn) = (parts[0].col("id"), parts[0].col("note"));
         let mut rows = Vec::new();
         std::thread::scope(|scope| {
-            let parsed = spawn_parser(scope, parts, |_| {
+            let parsed = spawn_parser(scope, parts, || {
                 move |r: &mut Reader,
                       batch: &mut super::super::pipeline::Batch<Vec<(String, String)>>| {
                     if !r.next()? {
