@@ -18,7 +18,8 @@ use crate::customer::{Buyer, CartId, Currency, CustomerIdx, OrderId, OrderStatus
 pub(super) struct OrderChunk {
     pub(super) cols: Columns,
     /// Rows whose buyer the parser did not find: the row, its `customer_id` and its email
-    /// (spans of the batch's text), in row order.
+    /// (spans of the batch's text); not in row order (rows looked up later come last), which
+    /// the folding thread restores.
     pub(super) unknown: Vec<(usize, Range<usize>, Range<usize>)>,
     /// Rows whose status is not a standard one, and its name, in row order.
     pub(super) custom: Vec<(usize, Range<usize>)>,
