@@ -162,9 +162,9 @@ impl Money {
     /// ```
     #[must_use]
     pub fn to_decimal_string(&self) -> String {
-        let mut s = String::with_capacity(24);
+        let mut s = Vec::with_capacity(24);
         write_decimal(&mut s, self.minor, self.currency.exponent);
-        s
+        String::from_utf8(s).unwrap_or_default()
     }
 
     /// Amount in major units as `f64` (e.g. 65.0 for 6500 cents).
@@ -201,22 +201,26 @@ impl fmt::Display for Money {
 }
 
 /// Appends `minor` formatted with `exponent` decimals to `out`.
-pub(crate) fn write_decimal(out: &mut String, minor: i64, exponent: u8) {
-    use std::fmt::Write as _;
+pub(crate) fn write_decimal(out: &mut Vec<u8>, minor: i64, exponent: u8) {
+    let mut int = itoa::Buffer::new();
     if exponent == 0 {
-        let _ = write!(out, "{minor}");
+        out.extend_from_slice(int.format(minor).as_bytes());
         return;
     }
     let scale = 10u64.pow(u32::from(exponent));
     let abs = minor.unsigned_abs();
-    let sign = if minor < 0 { "-" } else { "" };
-    let _ = write!(
-        out,
-        "{sign}{}.{:0width$}",
-        abs / scale,
-        abs % scale,
-        width = exponent as usize
+    if minor < 0 {
+        out.push(b'-');
+    }
+    out.extend_from_slice(int.format(abs / scale).as_bytes());
+    out.push(b'.');
+    let mut frac = itoa::Buffer::new();
+    let frac = frac.format(abs % scale);
+    out.resize(
+        out.len() + usize::from(exponent).saturating_sub(frac.len()),
+        b'0',
     );
+    out.extend_from_slice(frac.as_bytes());
 }
 
 /// Parses a plain decimal into minor units with `exponent` digits.

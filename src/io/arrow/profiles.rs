@@ -13,7 +13,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::customer::clv::PredictedValues;
 use crate::customer::{Consolidation, Money, ProfileField};
-use crate::io::csv::{PROFILE_COLUMNS, ProfileSink, emit_profile};
+use crate::io::csv::{PROFILE_COLUMNS, ProfileSink, emit_profiles};
 
 /// The type of each of [`PROFILE_COLUMNS`], in order.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -195,10 +195,8 @@ pub fn profiles_to_batch(
         next: 0,
         scale,
     };
-    let mut groups = String::new();
-    for p in c.iter() {
-        sink.next = 0;
-        emit_profile(p, predicted, &mut groups, &mut sink);
+    for run in c.runs() {
+        emit_profiles(run, predicted, &mut sink, |sink| sink.next = 0);
     }
     let arrays: Vec<ArrayRef> = sink
         .columns

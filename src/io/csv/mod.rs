@@ -58,7 +58,7 @@ pub use profiles::{
     write_profiles_with,
 };
 #[cfg(feature = "arrow")]
-pub(crate) use profiles::{ProfileSink, emit_profile};
+pub(crate) use profiles::{ProfileSink, emit_profiles};
 pub use read::read_dir;
 #[cfg(feature = "arrow")]
 pub(crate) use read::{ShopTables, read_tables};
