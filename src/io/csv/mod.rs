@@ -140,7 +140,7 @@ impl std::error::Error for CsvError {
 /// ```
 #[must_use]
 pub fn parse_instant(s: &str) -> Option<DateTime<Utc>> {
-    let s = s.trim();
+    let s = reader::trim(s);
     utc_seconds(s.as_bytes()).or_else(|| {
         DateTime::parse_from_rfc3339(s)
             .ok()
@@ -170,7 +170,7 @@ fn utc_seconds(b: &[u8]) -> Option<DateTime<Utc>> {
 /// `YYYY-MM-DDTHH:MM:SSZ`, straight to µs (no calendar type in between), anything else
 /// through [`parse_instant`]. Accepts and rejects what [`parse_instant`] does.
 pub(crate) fn parse_at(s: &str) -> Option<At> {
-    utc_micros(s.trim().as_bytes())
+    utc_micros(reader::trim(s).as_bytes())
         .map(At::Us)
         .or_else(|| parse_instant(s).map(At::from))
 }

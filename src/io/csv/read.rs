@@ -124,10 +124,14 @@ pub(super) fn no_parent(parent_order_id: &str) -> bool {
 }
 
 pub(super) fn parse_optin(s: &str) -> OptIn {
-    match s.trim().to_ascii_lowercase().as_str() {
-        "yes" | "1" | "true" | "y" => OptIn::Yes,
-        "no" | "0" | "false" | "n" => OptIn::No,
-        _ => OptIn::Unknown,
+    let s = super::reader::trim(s);
+    let any = |words: [&str; 4]| words.iter().any(|w| s.eq_ignore_ascii_case(w));
+    if any(["yes", "1", "true", "y"]) {
+        OptIn::Yes
+    } else if any(["no", "0", "false", "n"]) {
+        OptIn::No
+    } else {
+        OptIn::Unknown
     }
 }
 
@@ -551,4 +555,23 @@ fn rates(mut r: impl Rows) -> Result<Vec<FxRate>, CsvError> {
         rates.push(FxRate { from, rate });
     }
     Ok(rates)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_optin;
+    use crate::customer::OptIn;
+
+    #[test]
+    fn opt_ins_are_read_in_any_case_and_spacing() {
+        for yes in ["yes", "YES", " Yes ", "1", "true", "True", "y", "Y", "yEs"] {
+            assert_eq!(parse_optin(yes), OptIn::Yes, "{yes:?}");
+        }
+        for no in ["no", "No", "\tNO", "0", "false", "FALSE", "n", "N "] {
+            assert_eq!(parse_optin(no), OptIn::No, "{no:?}");
+        }
+        for unknown in ["", " ", "oui", "yess", "2", "t", "nope", "yes no"] {
+            assert_eq!(parse_optin(unknown), OptIn::Unknown, "{unknown:?}");
+        }
+    }
 }
