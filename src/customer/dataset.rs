@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::email_index::EmailIndex;
+use super::email_index::{EmailIndex, Emails};
 use super::order_columns::OrderColumns;
 use super::orders::Orders;
 
@@ -43,7 +43,7 @@ pub struct Dataset {
     /// first customer row of each contact, `NONE` for guest-only contacts.
     pub(crate) contact_head: Vec<u32>,
     /// normalised email of each contact.
-    pub(crate) contact_email: Vec<String>,
+    pub(crate) contact_email: Emails,
     email_index: EmailIndex,
     /// the orders as columns, each with its contact resolved at insertion (which keeps the
     /// consolidation's hot loop free of random lookups)
@@ -103,14 +103,14 @@ impl Dataset {
             customer_contact: Vec::with_capacity(customers),
             customer_next: Vec::with_capacity(customers),
             contact_head: Vec::with_capacity(customers),
-            contact_email: Vec::with_capacity(customers),
+            contact_email: Emails::with_capacity(customers),
             email_index: EmailIndex::with_capacity(customers),
             order_cols: OrderColumns::with_capacity(orders),
             ..Self::default()
         }
     }
 
-    fn new_contact(&mut self, email: String) -> u32 {
+    fn new_contact(&mut self, email: &str) -> u32 {
         let idx = u32::try_from(self.contact_email.len()).unwrap_or(NONE);
         assert!(idx != NONE, "too many contacts");
         self.contact_email.push(email);
@@ -130,7 +130,7 @@ impl Dataset {
         match self.email_index.find(&key, &self.contact_email) {
             Ok(c) => Some(c),
             Err(hash) => {
-                let c = self.new_contact(key.into_owned());
+                let c = self.new_contact(&key);
                 self.email_index.insert(hash, c);
                 Some(c)
             }
@@ -157,7 +157,7 @@ impl Dataset {
         customer.group_ids.dedup();
         let contact = match self.intern(&customer.email) {
             Some(c) => c,
-            None => self.new_contact(String::new()),
+            None => self.new_contact(""),
         };
         // append at the tail of the contact's row list (keeps insertion order)
         let head = self.contact_head[contact as usize];
@@ -592,12 +592,8 @@ impl Dataset {
             .sum();
         self.customers.len() * (size_of::<Customer>() + 3 * size_of::<u32>())
             + strings
-            + self
-                .contact_email
-                .iter()
-                .map(String::capacity)
-                .sum::<usize>()
-            + self.contact_email.len() * (size_of::<String>() + EmailIndex::BYTES_PER_CONTACT + 4)
+            + self.contact_email.bytes()
+            + self.contact_email.len() * (EmailIndex::BYTES_PER_CONTACT + 4)
             + self.order_cols.approx_bytes()
             + self.carts.len() * (size_of::<Cart>() + 4)
             + self.logins.len() * (size_of::<Login>() + 4)

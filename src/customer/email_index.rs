@@ -32,7 +32,7 @@ impl EmailIndex {
 
     /// The contact whose email (in `emails`, by contact) is `key`; else `Err` with the
     /// hash to [`insert`](Self::insert) it under.
-    pub(crate) fn find(&self, key: &str, emails: &[String]) -> Result<u32, u64> {
+    pub(crate) fn find(&self, key: &str, emails: &Emails) -> Result<u32, u64> {
         use std::hash::BuildHasher;
         let hash = self.hasher.hash_one(key);
         let same =
@@ -49,29 +49,93 @@ impl EmailIndex {
     pub(crate) const BYTES_PER_CONTACT: usize = std::mem::size_of::<(u64, u32)>() + 1;
 }
 
+/// The contacts' normalised emails, by contact, in one text: no allocation per contact (a
+/// million small strings were a tenth of folding a shop's customers), and the emails of
+/// contacts created together side by side in memory.
+#[derive(Debug, Default)]
+pub(crate) struct Emails {
+    text: String,
+    /// where each contact's email ends in `text`
+    ends: Vec<usize>,
+}
+
+impl Emails {
+    /// Room for `n` emails of a usual length.
+    pub(crate) fn with_capacity(n: usize) -> Self {
+        Self {
+            text: String::with_capacity(n.saturating_mul(24)),
+            ends: Vec::with_capacity(n),
+        }
+    }
+
+    /// Number of emails.
+    pub(crate) fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// Adds the email of the next contact.
+    pub(crate) fn push(&mut self, email: &str) {
+        self.text.push_str(email);
+        self.ends.push(self.text.len());
+    }
+
+    /// The email of contact `i`.
+    pub(crate) fn get(&self, i: usize) -> Option<&str> {
+        let end = *self.ends.get(i)?;
+        let start = i.checked_sub(1).map_or(0, |p| self.ends[p]);
+        self.text.get(start..end)
+    }
+
+    /// Bytes held, for memory estimates.
+    pub(crate) fn bytes(&self) -> usize {
+        self.text.capacity() + self.ends.capacity() * std::mem::size_of::<usize>()
+    }
+}
+
+impl std::ops::Index<usize> for Emails {
+    type Output = str;
+
+    /// # Panics
+    /// Past the last contact.
+    fn index(&self, i: usize) -> &str {
+        let start = i.checked_sub(1).map_or(0, |p| self.ends[p]);
+        &self.text[start..self.ends[i]]
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::EmailIndex;
+    use super::{EmailIndex, Emails};
 
     #[test]
     fn finds_each_email_it_was_given_and_no_other() {
         let mut idx = EmailIndex::with_capacity(0);
-        let mut emails: Vec<String> = Vec::new();
+        let mut emails = Emails::default();
+        let mut given: Vec<String> = Vec::new();
         for i in 0..5_000 {
-            let e = format!("c{}@x.io", i % 3_000);
+            // an empty email among them, as a blank-email customer's contact has
+            let e = if i == 7 {
+                String::new()
+            } else {
+                format!("c{}@x.io", i % 3_000)
+            };
             match idx.find(&e, &emails) {
-                Ok(c) => assert_eq!(emails[c as usize], e),
+                Ok(c) => assert_eq!(&emails[c as usize], e),
                 Err(h) => {
                     let c = u32::try_from(emails.len()).unwrap();
-                    emails.push(e);
+                    emails.push(&e);
+                    given.push(e);
                     idx.insert(h, c);
                 }
             }
         }
-        assert_eq!(emails.len(), 3_000);
-        for (c, e) in emails.iter().enumerate() {
+        assert_eq!(emails.len(), 3_001);
+        for (c, e) in given.iter().enumerate() {
+            assert_eq!(emails.get(c), Some(e.as_str()));
+            assert_eq!(&emails[c], e);
             assert_eq!(idx.find(e, &emails), Ok(u32::try_from(c).unwrap()));
         }
+        assert_eq!(emails.get(3_001), None);
         assert!(idx.find("c3000@x.io", &emails).is_err());
         assert!(idx.find("C1@x.io", &emails).is_err());
     }
