@@ -429,14 +429,7 @@ impl Dataset {
     /// ```
     #[must_use]
     pub fn most_common_currency(&self) -> Option<Currency> {
-        let mut counts: Vec<(Currency, usize)> = Vec::new();
-        for i in 0..self.order_cols.len() {
-            let currency = self.order_cols.currency(i);
-            match counts.iter_mut().find(|(c, _)| *c == currency) {
-                Some(e) => e.1 += 1,
-                None => counts.push((currency, 1)),
-            }
-        }
+        let counts = self.order_cols.currency_counts();
         let best = counts.iter().map(|e| e.1).max()?;
         counts.into_iter().find(|e| e.1 == best).map(|e| e.0)
     }

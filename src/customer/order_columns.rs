@@ -340,6 +340,28 @@ impl OrderColumns {
         (d != NOT_DELIVERED).then(|| instant(&self.exact_delivered, i, d))
     }
 
+    /// Each currency of the orders with its number of orders, in the order the currencies
+    /// were first met. The slots are handed out in that order, so that counting slots (one
+    /// pass over the tags, no lookup) gives it, unless a currency went past the 255 slots.
+    pub(crate) fn currency_counts(&self) -> Vec<(Currency, usize)> {
+        let mut per_slot = [0usize; 256];
+        for t in &self.tag {
+            per_slot[(t.0 >> Tag::SLOT_SHIFT & Tag::NO_SLOT) as usize] += 1;
+        }
+        if per_slot[Tag::NO_SLOT as usize] == 0 {
+            return self.currencies.iter().copied().zip(per_slot).collect();
+        }
+        let mut counts: Vec<(Currency, usize)> = Vec::new();
+        for i in 0..self.len() {
+            let currency = self.currency(i);
+            match counts.iter_mut().find(|(c, _)| *c == currency) {
+                Some(e) => e.1 += 1,
+                None => counts.push((currency, 1)),
+            }
+        }
+        counts
+    }
+
     /// The currency of order `i`.
     pub(crate) fn currency(&self, i: usize) -> Currency {
         match self.tag[i].slot() {
@@ -570,6 +592,24 @@ mod tests {
             parts.append(chunk);
         }
         assert_eq!(parts.len(), 900);
+        // past the 255 slots, and within them (the first 250 orders)
+        let naive = |cols: &OrderColumns| {
+            let mut counts: Vec<(Currency, usize)> = Vec::new();
+            for i in 0..cols.len() {
+                match counts.iter_mut().find(|e| e.0 == cols.currency(i)) {
+                    Some(e) => e.1 += 1,
+                    None => counts.push((cols.currency(i), 1)),
+                }
+            }
+            counts
+        };
+        assert_eq!(parts.currency_counts(), naive(&parts));
+        let mut first = OrderColumns::default();
+        for (o, c) in orders[..250].iter().rev() {
+            first.push(o, *c);
+        }
+        assert_eq!(first.currency_counts().len(), 250);
+        assert_eq!(first.currency_counts(), naive(&first));
         for i in 0..=900 {
             assert_eq!(parts.get(i), one.get(i), "order {i}");
         }
