@@ -355,13 +355,20 @@ impl Dataset {
     /// assert_eq!(ds.orders().get(0).unwrap().delivered_at, Some(t));
     /// ```
     pub fn set_delivered_at(&mut self, idx: OrderIdx, at: DateTime<Utc>) -> bool {
-        let i = idx.0 as usize;
-        if i >= self.order_cols.len() {
-            return false;
-        }
-        let at = self.order_cols.delivered_at(i).map_or(at, |d| d.max(at));
-        self.order_cols.set_delivered(i, at);
-        true
+        self.order_cols.deliver(idx.0 as usize, at)
+    }
+
+    /// The orders' columns, taken out while something else than the orders is added (the
+    /// deliveries folded apart while the carts and logins are); put back with
+    /// [`put_orders`](Self::put_orders). Without them the dataset has no order.
+    pub(crate) fn take_orders(&mut self) -> OrderColumns {
+        std::mem::take(&mut self.order_cols)
+    }
+
+    /// Puts back the columns [`take_orders`](Self::take_orders) took.
+    pub(crate) fn put_orders(&mut self, orders: OrderColumns) {
+        debug_assert!(self.order_cols.len() == 0, "orders added while taken out");
+        self.order_cols = orders;
     }
 
     /// The customer rows, indexed by [`CustomerIdx`].

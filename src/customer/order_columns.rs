@@ -325,6 +325,17 @@ impl OrderColumns {
         self.delivered.extend_from_slice(&chunk.delivered);
     }
 
+    /// Records a delivery of order `i` at `at` (the latest of its deliveries is kept);
+    /// `false` when there is no such order.
+    pub(crate) fn deliver(&mut self, i: usize, at: DateTime<Utc>) -> bool {
+        if i >= self.len() {
+            return false;
+        }
+        let at = self.delivered_at(i).map_or(at, |d| d.max(at));
+        self.set_delivered(i, at);
+        true
+    }
+
     /// Sets the delivery instant of order `i`.
     pub(crate) fn set_delivered(&mut self, i: usize, at: DateTime<Utc>) {
         let Ok(k) = u32::try_from(i) else { return };

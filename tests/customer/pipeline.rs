@@ -408,3 +408,77 @@ fn many_contacts_span_several_chunks() {
         assert!(c.get(ContactIdx(n)).is_none());
     }
 }
+
+/// The deliveries are folded apart from the carts and logins: they still land on their
+/// orders (the latest of several), and an error is still the first a sequential read meets.
+#[test]
+fn deliveries_folded_beside_carts_and_logins_keep_their_orders_and_errors() {
+    use std::fmt::Write as _;
+    let d = temp_dir("deliveries-beside");
+    std::fs::create_dir_all(&d).unwrap();
+    let (mut orders, mut deliveries, mut carts) = (
+        String::from("order_id,customer_id,email,placed_at,status,amount,currency\n"),
+        String::from("order_id,delivered_at\n"),
+        String::from(
+            "cart_id,customer_id,email,created_at,updated_at,item_count,total,currency,converted_order_id\n",
+        ),
+    );
+    for i in 0..3000 {
+        // ids not positional (every third one skipped): found through the table
+        writeln!(
+            orders,
+            "{},,g{}@x.io,2024-01-01T10:00:00Z,paid,1,EUR",
+            i * 3 / 2,
+            i % 40
+        )
+        .unwrap();
+        if i % 4 != 1 {
+            let day = 2 + i % 20;
+            writeln!(deliveries, "{},2024-01-{day:02}T10:00:00Z", i * 3 / 2).unwrap();
+        }
+        writeln!(
+            carts,
+            "{i},,g{}@x.io,2024-01-01T10:00:00Z,,1,5,EUR,",
+            i % 50
+        )
+        .unwrap();
+    }
+    // a later, earlier and unknown delivery
+    deliveries
+        .push_str("0,2024-01-25T00:00:00Z\n0,2024-01-03T00:00:00Z\n999999,2024-01-05T00:00:00Z\n");
+    let write = |name: &str, text: &str| std::fs::write(d.join(name), text).unwrap();
+    write("orders.csv", &orders);
+    write("deliveries.csv", &deliveries);
+    write("carts.csv", &carts);
+    write("logins.csv", "customer_id,at\n1,2024-01-02T10:00:00Z\n");
+    let (ds, _) = csv::read_dir(&d).unwrap();
+    assert_eq!((ds.orders().len(), ds.carts().len()), (3000, 3000));
+    for (i, o) in ds.orders().iter().enumerate() {
+        let expected = match i {
+            0 => Some("2024-01-25T00:00:00Z".to_owned()),
+            _ if i % 4 == 1 => None,
+            _ => Some(format!("2024-01-{:02}T10:00:00Z", 2 + i % 20)),
+        };
+        assert_eq!(
+            o.delivered_at.map(csv::format_instant),
+            expected,
+            "order {i}"
+        );
+    }
+    assert_eq!(ds.contact_count(), 50); // the carts' guests beside the orders'
+    let failing = |name: &str| match csv::read_dir(&d).unwrap_err() {
+        csv::CsvError::Parse { file, line, .. } => {
+            assert!(file.ends_with(name), "{file:?}");
+            line
+        }
+        other @ csv::CsvError::Io(..) => panic!("{other:?}"),
+    };
+    write(
+        "carts.csv",
+        &format!("{carts}x,,a@x.io,2024-01-01T10:00:00Z,,1,5,EUR,\n"),
+    );
+    assert_eq!(failing("carts.csv"), 3002);
+    write("deliveries.csv", &format!("{deliveries}7,someday\n"));
+    assert_eq!(failing("deliveries.csv"), deliveries.lines().count() + 1);
+    let _ = std::fs::remove_dir_all(d);
+}

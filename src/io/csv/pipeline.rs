@@ -1,6 +1,7 @@
 //! Reading tables on several threads: each table's rows are parsed (fields split, numbers,
 //! instants and amounts read) into batches on a thread of its own, all tables at once, while
-//! the calling thread folds the batches into the dataset, table after table, in file order.
+//! the calling thread folds the batches into the dataset, table after table, in file order
+//! (the deliveries, which touch only the orders, beside the carts and logins).
 //! A file's first part goes in batches of [`BATCH`] rows, at most [`AHEAD`] of them ahead of
 //! the folding thread; a later part, whose rows wait for the parts before it anyway, in one
 //! batch (large allocations, which go back to the system once folded, where thousands of

@@ -16,9 +16,10 @@ use super::pipeline::{Batch, Parsed, fold, spawn_parser};
 use super::reader::{Reader, Rows};
 use super::split::MIN_SPLIT;
 use super::{CsvError, parse_date};
+use crate::customer::order_columns::OrderColumns as Orders;
 use crate::customer::{
     Buyer, Cart, CartId, Civility, Currency, Customer, CustomerIdx, Dataset, FxRate, Login, Money,
-    OptIn, OrderId, OrderIdx,
+    OptIn, OrderId,
 };
 
 /// Reads a shop directory (see the [module docs](super)). Returns the dataset and the rates
@@ -89,16 +90,24 @@ pub(crate) fn read_tables<R: Rows + Send>(
             shop.ds.customer_contacts().to_vec(),
         ));
         shop.orders(orders)?;
-        if let Some(parsed) = deliveries {
-            shop.deliveries(parsed)?;
+        // The deliveries touch only the orders, the carts and logins everything but: the
+        // deliveries are folded on a thread of their own meanwhile.
+        let delivering = deliveries.map(|parsed| {
+            let mut orders = shop.ds.take_orders();
+            scope.spawn(move || {
+                let folded = fold_deliveries(parsed, &mut orders);
+                (orders, folded)
+            })
+        });
+        let rest = shop.carts_and_logins(carts, logins);
+        if let Some(thread) = delivering {
+            let (orders, folded) = thread
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            shop.ds.put_orders(orders);
+            folded?; // before the carts' error: the first of a sequential read
         }
-        if let Some(parsed) = carts {
-            shop.carts(parsed)?;
-        }
-        if let Some(parsed) = logins {
-            shop.logins(parsed)?;
-        }
-        Ok::<(), CsvError>(())
+        rest
     })?;
     let rates = match tables.rates {
         Some(r) => rates(r)?,
@@ -318,35 +327,18 @@ impl Shop {
         })
     }
 
-    /// Deliveries, folded into the orders' `delivered_at`. When every order's id is its
-    /// position (ids numbered from 0 in file order, as many shops export them) an order is
-    /// found without a lookup table.
-    fn deliveries(&mut self, parsed: Parsed<Vec<(u64, DateTime<Utc>)>>) -> Result<(), CsvError> {
-        let orders = self.ds.orders().ids();
-        let positional = orders
-            .iter()
-            .enumerate()
-            .all(|(i, o)| u64::try_from(i).is_ok_and(|i| i == o.0));
-        let index: HashMap<u64, usize> = if positional {
-            HashMap::new()
-        } else {
-            orders.iter().enumerate().map(|(i, o)| (o.0, i)).collect()
-        };
-        let count = orders.len();
-        fold(parsed, |batch| {
-            for (id, at) in batch.rows {
-                let found = if positional {
-                    usize::try_from(id).ok().filter(|&i| i < count)
-                } else {
-                    index.get(&id).copied()
-                };
-                if let Some(i) = found {
-                    self.ds
-                        .set_delivered_at(OrderIdx(u32::try_from(i).unwrap_or(u32::MAX)), at);
-                }
-            }
-            Ok(())
-        })
+    fn carts_and_logins(
+        &mut self,
+        carts: Option<Parsed<Vec<ParsedCart>>>,
+        logins: Option<Parsed<Vec<ParsedLogin>>>,
+    ) -> Result<(), CsvError> {
+        if let Some(parsed) = carts {
+            self.carts(parsed)?;
+        }
+        if let Some(parsed) = logins {
+            self.logins(parsed)?;
+        }
+        Ok(())
     }
 
     fn carts(&mut self, parsed: Parsed<Vec<ParsedCart>>) -> Result<(), CsvError> {
@@ -379,6 +371,44 @@ impl Shop {
             Ok(())
         })
     }
+}
+
+/// Deliveries, folded into the orders' `delivered_at`. When every order's id is its
+/// position (ids numbered from 0 in file order, as many shops export them) an order is
+/// found without a lookup table.
+fn fold_deliveries(
+    parsed: Parsed<Vec<(u64, DateTime<Utc>)>>,
+    orders: &mut Orders,
+) -> Result<(), CsvError> {
+    let positional = orders
+        .id
+        .iter()
+        .enumerate()
+        .all(|(i, o)| u64::try_from(i).is_ok_and(|i| i == o.0));
+    let index: HashMap<u64, usize> = if positional {
+        HashMap::new()
+    } else {
+        orders
+            .id
+            .iter()
+            .enumerate()
+            .map(|(i, o)| (o.0, i))
+            .collect()
+    };
+    let count = orders.len();
+    fold(parsed, |batch| {
+        for (id, at) in batch.rows {
+            let found = if positional {
+                usize::try_from(id).ok().filter(|&i| i < count)
+            } else {
+                index.get(&id).copied()
+            };
+            if let Some(i) = found {
+                orders.deliver(i, at);
+            }
+        }
+        Ok(())
+    })
 }
 
 /// The columns of `customers.csv`, in the order [`parse_customer`] reads them.
