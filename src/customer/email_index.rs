@@ -82,8 +82,12 @@ impl Emails {
     /// The email of contact `i`.
     pub(crate) fn get(&self, i: usize) -> Option<&str> {
         let end = *self.ends.get(i)?;
-        let start = i.checked_sub(1).map_or(0, |p| self.ends[p]);
-        self.text.get(start..end)
+        self.text.get(self.start(i)..end)
+    }
+
+    /// Where contact `i`'s email starts: where the one before it ends.
+    fn start(&self, i: usize) -> usize {
+        i.checked_sub(1).map_or(0, |p| self.ends[p])
     }
 
     /// Bytes held, for memory estimates.
@@ -98,8 +102,7 @@ impl std::ops::Index<usize> for Emails {
     /// # Panics
     /// Past the last contact.
     fn index(&self, i: usize) -> &str {
-        let start = i.checked_sub(1).map_or(0, |p| self.ends[p]);
-        &self.text[start..self.ends[i]]
+        &self.text[self.start(i)..self.ends[i]]
     }
 }
 
