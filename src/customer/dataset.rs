@@ -309,6 +309,14 @@ impl Dataset {
         self.carts.push(cart);
     }
 
+    /// [`add_cart`](Self::add_cart) with its owner's contact already known (a loader that
+    /// looked the owner up has it: one random read per cart less).
+    pub(crate) fn add_cart_of(&mut self, cart: Cart, contact: u32) {
+        debug_assert_eq!(contact, self.resolve(cart.owner));
+        self.cart_contact.push(contact);
+        self.carts.push(cart);
+    }
+
     /// Adds a login event.
     ///
     /// ```
@@ -322,6 +330,13 @@ impl Dataset {
     pub fn add_login(&mut self, login: Login) {
         self.login_contact
             .push(self.resolve(Buyer::Customer(login.customer)));
+        self.logins.push(login);
+    }
+
+    /// [`add_login`](Self::add_login) with its customer's contact already known.
+    pub(crate) fn add_login_of(&mut self, login: Login, contact: u32) {
+        debug_assert_eq!(contact, self.resolve(Buyer::Customer(login.customer)));
+        self.login_contact.push(contact);
         self.logins.push(login);
     }
 

@@ -237,7 +237,7 @@ fn parse_logins<'s, R: Rows + Send + 's>(
                 let Some(at) = r.instant(ca)? else { continue };
                 let (customer, pending) = match customer_key(r, cc, known) {
                     Key::Dense(k) => (Err(0..0), k),
-                    Key::Looked(Some((c, _))) => (Ok(c), u32::MAX),
+                    Key::Looked(Some(found)) => (Ok(found), u32::MAX),
                     Key::Empty | Key::Looked(None) => (Err(batch.keep(r.field(cc))), u32::MAX),
                 };
                 batch.rows.push(ParsedLogin {
@@ -256,7 +256,8 @@ fn parse_logins<'s, R: Rows + Send + 's>(
 
 /// A login row: its customer row when known to the parser, else the id to look up.
 struct ParsedLogin {
-    customer: Result<CustomerIdx, Range<usize>>,
+    /// the customer row and its contact
+    customer: Result<(CustomerIdx, u32), Range<usize>>,
     at: DateTime<Utc>,
     /// A key waiting for [`look_up_runs`]; `u32::MAX` when none.
     pending: u32,
@@ -266,8 +267,8 @@ impl Pending for ParsedLogin {
     fn pending(&mut self) -> &mut u32 {
         &mut self.pending
     }
-    fn found(&mut self, customer: CustomerIdx, _contact: u32) {
-        self.customer = Ok(customer);
+    fn found(&mut self, customer: CustomerIdx, contact: u32) {
+        self.customer = Ok((customer, contact));
     }
     fn unknown(&mut self, id: Range<usize>) {
         self.customer = Err(id);
@@ -345,11 +346,13 @@ impl Shop {
         fold(parsed, |Batch { text, rows }| {
             for ParsedCart { owner, cart, .. } in rows {
                 let owner = match owner {
-                    Ok(owner) => Some(owner),
-                    Err((customer, email)) => self.buyer(text.get(&customer), text.get(&email)),
+                    Ok(found) => Some(found),
+                    Err((customer, email)) => self
+                        .buyer(text.get(&customer), text.get(&email))
+                        .map(|b| (b, self.ds.contact_of(b).0)),
                 };
-                if let Some(owner) = owner {
-                    self.ds.add_cart(Cart { owner, ..cart });
+                if let Some((owner, contact)) = owner {
+                    self.ds.add_cart_of(Cart { owner, ..cart }, contact);
                 }
             }
             Ok(())
@@ -361,11 +364,14 @@ impl Shop {
         fold(parsed, |Batch { text, rows }| {
             for ParsedLogin { customer, at, .. } in rows {
                 let customer = match customer {
-                    Ok(c) => Some(c),
-                    Err(id) => self.by_id.get(text.get(&id)),
+                    Ok(found) => Some(found),
+                    Err(id) => self
+                        .by_id
+                        .get(text.get(&id))
+                        .map(|c| (c, self.ds.contact_of(Buyer::Customer(c)).0)),
                 };
-                if let Some(customer) = customer {
-                    self.ds.add_login(Login { customer, at });
+                if let Some((customer, contact)) = customer {
+                    self.ds.add_login_of(Login { customer, at }, contact);
                 }
             }
             Ok(())
@@ -480,7 +486,8 @@ const CART_COLUMNS: [&str; 9] = [
 /// A cart row parsed: its owner when the parser found the customer, else the buyer's id
 /// and email to resolve; the cart (its owner set when added).
 struct ParsedCart {
-    owner: Result<Buyer, (Range<usize>, Range<usize>)>,
+    /// the owner and its contact
+    owner: Result<(Buyer, u32), (Range<usize>, Range<usize>)>,
     cart: Cart,
     /// A key waiting for [`look_up_runs`]; `u32::MAX` when none.
     pending: u32,
@@ -490,8 +497,8 @@ impl Pending for ParsedCart {
     fn pending(&mut self) -> &mut u32 {
         &mut self.pending
     }
-    fn found(&mut self, customer: CustomerIdx, _contact: u32) {
-        self.owner = Ok(Buyer::Customer(customer));
+    fn found(&mut self, customer: CustomerIdx, contact: u32) {
+        self.owner = Ok((Buyer::Customer(customer), contact));
     }
     fn unknown(&mut self, id: Range<usize>) {
         if let Err((customer, _)) = &mut self.owner {
@@ -551,7 +558,7 @@ fn parse_cart(
             converted_order: converted,
         };
         let (owner, pending) = match key {
-            Key::Looked(Some((c, _))) => (Ok(Buyer::Customer(c)), u32::MAX),
+            Key::Looked(Some((c, contact))) => (Ok((Buyer::Customer(c), contact)), u32::MAX),
             // looked up with the next rows; its email kept in case it is unknown
             Key::Dense(k) => (Err((0..0, batch.keep(email))), k),
             Key::Empty | Key::Looked(None) => (
