@@ -223,31 +223,136 @@ pub(crate) fn write_decimal(out: &mut Vec<u8>, minor: i64, exponent: u8) {
     out.extend_from_slice(frac.as_bytes());
 }
 
-/// Parses a plain decimal into minor units with `exponent` digits.
+/// Parses a plain decimal into minor units with `exponent` digits: an optional sign, digits,
+/// and at most `exponent` digits after a point (surrounding whitespace ignored).
 pub(crate) fn parse_decimal_minor(text: &str, exponent: u8) -> Option<i64> {
-    let t = text.trim();
-    let (neg, t) = match t.strip_prefix('-') {
-        Some(rest) => (true, rest),
-        None => (false, t.strip_prefix('+').unwrap_or(t)),
+    // byte by byte, the common case (no whitespace around) without `str::trim`
+    let t = match text.as_bytes() {
+        [first, .., last] if first.is_ascii_graphic() && last.is_ascii_graphic() => text,
+        [only] if only.is_ascii_graphic() => text,
+        _ => text.trim(),
     };
-    let (int, frac) = match t.split_once('.') {
-        Some((i, f)) => (i, f),
-        None => (t, ""),
+    let (neg, b) = match t.as_bytes() {
+        [b'-', rest @ ..] => (true, rest),
+        [b'+', rest @ ..] => (false, rest),
+        b => (false, b),
+    };
+    let (int, frac) = match b.iter().position(|&c| c == b'.') {
+        Some(dot) => (&b[..dot], &b[dot + 1..]),
+        None => (b, &b[b.len()..]),
     };
     if (int.is_empty() && frac.is_empty())
-        || frac.len() > exponent as usize
-        || !int.bytes().all(|b| b.is_ascii_digit())
-        || !frac.bytes().all(|b| b.is_ascii_digit())
+        || frac.len() > usize::from(exponent)
+        || !int.iter().all(u8::is_ascii_digit)
+        || !frac.iter().all(u8::is_ascii_digit)
     {
         return None;
     }
     let mut v: i64 = 0;
-    for b in int.bytes() {
-        v = v.checked_mul(10)?.checked_add(i64::from(b - b'0'))?;
+    for &d in int {
+        v = v.checked_mul(10)?.checked_add(i64::from(d - b'0'))?;
     }
-    for i in 0..exponent as usize {
-        let d = frac.as_bytes().get(i).map_or(0, |b| i64::from(b - b'0'));
+    for i in 0..usize::from(exponent) {
+        let d = frac.get(i).map_or(0, |d| i64::from(d - b'0'));
         v = v.checked_mul(10)?.checked_add(d)?;
     }
     Some(if neg { -v } else { v })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_decimal_minor;
+
+    /// What `parse_decimal_minor` answered when written with `str` methods (trim, sign
+    /// prefixes, split at the point): the byte-level one must answer the same.
+    fn by_str_methods(text: &str, exponent: u8) -> Option<i64> {
+        let t = text.trim();
+        let (neg, t) = match t.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, t.strip_prefix('+').unwrap_or(t)),
+        };
+        let (int, frac) = t.split_once('.').unwrap_or((t, ""));
+        if (int.is_empty() && frac.is_empty())
+            || frac.len() > exponent as usize
+            || !int.bytes().all(|b| b.is_ascii_digit())
+            || !frac.bytes().all(|b| b.is_ascii_digit())
+        {
+            return None;
+        }
+        let mut v: i64 = 0;
+        for b in int.bytes() {
+            v = v.checked_mul(10)?.checked_add(i64::from(b - b'0'))?;
+        }
+        for i in 0..exponent as usize {
+            let d = frac.as_bytes().get(i).map_or(0, |b| i64::from(b - b'0'));
+            v = v.checked_mul(10)?.checked_add(d)?;
+        }
+        Some(if neg { -v } else { v })
+    }
+
+    #[test]
+    fn decimals_are_read_as_before_byte_by_byte() {
+        let mut cases: Vec<String> = [
+            "",
+            " ",
+            ".",
+            "-",
+            "+",
+            "-.",
+            "+.5",
+            "-.5",
+            "5.",
+            "0",
+            "00.10",
+            "1.2.3",
+            "1..2",
+            "--1",
+            "-+1",
+            "+-1",
+            " 12.34 ",
+            "\t7\n",
+            "\u{a0}3.5\u{2003}",
+            "\u{a0}",
+            "1 2",
+            "12,5",
+            "1e3",
+            "9223372036854775807",
+            "9223372036854775808",
+            "-9223372036854775807",
+            "922337203685477.5807",
+            "92233720368547758.08",
+            "é1",
+            "1é",
+            "٣",
+            "0.001",
+            "0.0001",
+            "-0",
+            "+0.00",
+        ]
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect();
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        let alphabet = b"0123456789.-+ \tx";
+        for _ in 0..200_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let s: String = (0..x % 12)
+                .map(|i| char::from(alphabet[usize::try_from(x >> (i * 4) & 15).unwrap_or(0)]))
+                .collect();
+            cases.push(s);
+        }
+        for text in &cases {
+            for exponent in [0u8, 1, 2, 3, 4] {
+                assert_eq!(
+                    parse_decimal_minor(text, exponent),
+                    by_str_methods(text, exponent),
+                    "{text:?} at {exponent}"
+                );
+            }
+        }
+        assert_eq!(parse_decimal_minor(" -12.3 ", 2), Some(-1230));
+        assert_eq!(parse_decimal_minor("\u{a0}3.5", 2), Some(350));
+    }
 }
