@@ -305,8 +305,8 @@ impl Dataset {
     /// assert_eq!(ds.carts().len(), 1);
     /// ```
     pub fn add_cart(&mut self, cart: Cart) {
-        self.cart_contact.push(self.resolve(cart.owner));
-        self.carts.push(cart);
+        let contact = self.resolve(cart.owner);
+        self.add_cart_of(cart, contact);
     }
 
     /// [`add_cart`](Self::add_cart) with its owner's contact already known (a loader that
@@ -328,9 +328,8 @@ impl Dataset {
     /// assert_eq!(ds.logins().len(), 1);
     /// ```
     pub fn add_login(&mut self, login: Login) {
-        self.login_contact
-            .push(self.resolve(Buyer::Customer(login.customer)));
-        self.logins.push(login);
+        let contact = self.resolve(Buyer::Customer(login.customer));
+        self.add_login_of(login, contact);
     }
 
     /// [`add_login`](Self::add_login) with its customer's contact already known.
