@@ -177,48 +177,35 @@ impl Row {
     pub(super) fn opt(&mut self, v: Option<&str>) -> &mut Self {
         self.str(v.unwrap_or(""))
     }
-    pub(super) fn num<T: fmt::Display>(&mut self, v: Option<T>) -> &mut Self {
+    /// A field written by `push` when `v` is set, empty otherwise.
+    fn field_of<T>(&mut self, v: Option<T>, push: impl FnOnce(&mut Vec<u8>, T)) -> &mut Self {
         self.sep();
         if let Some(v) = v {
-            let _ = write!(self.s, "{v}");
+            push(&mut self.s, v);
         }
         self
+    }
+    pub(super) fn num<T: fmt::Display>(&mut self, v: Option<T>) -> &mut Self {
+        self.field_of(v, |s, v| {
+            let _ = write!(s, "{v}");
+        })
     }
     pub(super) fn int(&mut self, v: Option<i64>) -> &mut Self {
-        self.sep();
-        if let Some(v) = v {
-            self.s
-                .extend_from_slice(itoa::Buffer::new().format(v).as_bytes());
-        }
-        self
+        self.field_of(v, |s, v| {
+            s.extend_from_slice(itoa::Buffer::new().format(v).as_bytes());
+        })
     }
     pub(super) fn float(&mut self, v: Option<f64>) -> &mut Self {
-        self.sep();
-        if let Some(v) = v {
-            push_float(&mut self.s, v);
-        }
-        self
+        self.field_of(v, push_float)
     }
     pub(super) fn date(&mut self, v: Option<NaiveDate>) -> &mut Self {
-        self.sep();
-        if let Some(v) = v {
-            push_date(&mut self.s, v);
-        }
-        self
+        self.field_of(v, push_date)
     }
     pub(super) fn at(&mut self, v: Option<DateTime<Utc>>) -> &mut Self {
-        self.sep();
-        if let Some(v) = v {
-            push_instant(&mut self.s, v);
-        }
-        self
+        self.field_of(v, push_instant)
     }
     pub(super) fn money(&mut self, v: Option<Money>) -> &mut Self {
-        self.sep();
-        if let Some(m) = v {
-            write_decimal(&mut self.s, m.minor, m.currency.exponent());
-        }
-        self
+        self.field_of(v, |s, m| write_decimal(s, m.minor, m.currency.exponent()))
     }
     /// Ends the row in the row's own buffer; the next one follows it there.
     pub(super) fn next_line(&mut self) {
