@@ -278,7 +278,7 @@ impl Dataset {
     /// Appends orders put together apart ([`OrderColumns`] of their own, each with its
     /// buyer's contact resolved as [`add_customer_order`](Self::add_customer_order) takes
     /// it), as if each was added in turn.
-    pub(crate) fn append_orders(&mut self, chunk: OrderColumns) {
+    pub(crate) fn append_orders(&mut self, chunk: &mut OrderColumns) {
         debug_assert!((0..chunk.len()).all(|i| {
             chunk
                 .get(i)

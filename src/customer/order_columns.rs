@@ -273,11 +273,12 @@ impl OrderColumns {
     }
 
     /// Appends the orders of `chunk` (orders put together apart, with currency slots of
-    /// their own), as if each was pushed in turn.
+    /// their own), as if each was pushed in turn, leaving `chunk` empty with its room kept
+    /// (a parser fills it again).
     ///
     /// # Panics
     /// Past `u32::MAX - 1` orders.
-    pub(crate) fn append(&mut self, chunk: OrderColumns) {
+    pub(crate) fn append(&mut self, chunk: &mut OrderColumns) {
         let base = u32::try_from(self.len()).unwrap_or(u32::MAX);
         let total = self.len().saturating_add(chunk.len());
         assert!(total < u32::MAX as usize, "too many orders");
@@ -306,16 +307,13 @@ impl OrderColumns {
             }
         }
         let shift = |k: u32| base + k;
-        let refunds = chunk.refunds.0.into_iter().map(|(k, v)| (shift(k), v));
+        let refunds = chunk.refunds.0.drain(..).map(|(k, v)| (shift(k), v));
         self.refunds.0.extend(refunds);
-        let carts = chunk.carts.0.into_iter().map(|(k, v)| (shift(k), v));
+        let carts = chunk.carts.0.drain(..).map(|(k, v)| (shift(k), v));
         self.carts.0.extend(carts);
-        let placed = chunk.exact_placed.into_iter().map(|(k, t)| (shift(k), t));
+        let placed = chunk.exact_placed.drain().map(|(k, t)| (shift(k), t));
         self.exact_placed.extend(placed);
-        let delivered = chunk
-            .exact_delivered
-            .into_iter()
-            .map(|(k, t)| (shift(k), t));
+        let delivered = chunk.exact_delivered.drain().map(|(k, t)| (shift(k), t));
         self.exact_delivered.extend(delivered);
         self.id.extend_from_slice(&chunk.id);
         self.buyer.extend_from_slice(&chunk.buyer);
@@ -323,6 +321,24 @@ impl OrderColumns {
         self.at.extend_from_slice(&chunk.at);
         self.minor.extend_from_slice(&chunk.minor);
         self.delivered.extend_from_slice(&chunk.delivered);
+        chunk.clear();
+    }
+
+    /// Forgets every order, keeping the room they took.
+    pub(crate) fn clear(&mut self) {
+        self.id.clear();
+        self.buyer.clear();
+        self.contact.clear();
+        self.at.clear();
+        self.minor.clear();
+        self.delivered.clear();
+        self.tag.clear();
+        self.refunds.0.clear();
+        self.carts.0.clear();
+        self.currencies.clear();
+        self.other_currency.clear();
+        self.exact_placed.clear();
+        self.exact_delivered.clear();
     }
 
     /// Records a delivery of order `i` at `at` (the latest of its deliveries is kept);
@@ -434,7 +450,7 @@ impl OrderColumns {
 }
 
 /// Bytes per order of the dense columns.
-const BYTES_PER_ORDER: usize = 8 + 4 + 4 + 8 + 8 + 8 + 4;
+pub(crate) const BYTES_PER_ORDER: usize = 8 + 4 + 4 + 8 + 8 + 8 + 4;
 
 /// An instant as the order columns keep it: whole microseconds since the epoch, or the
 /// instant itself where they do not hold it exactly (sub-µs parts, leap seconds).
@@ -600,7 +616,7 @@ mod tests {
                     chunk.push(o, *c);
                 }
             }
-            parts.append(chunk);
+            parts.append(&mut chunk);
         }
         assert_eq!(parts.len(), 900);
         // past the 255 slots, and within them (the first 250 orders)

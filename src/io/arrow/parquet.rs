@@ -13,7 +13,7 @@ use super::profiles_to_batch;
 use super::rows::BatchRows;
 use crate::customer::clv::PredictedValues;
 use crate::customer::{Consolidation, Dataset, FxRate};
-use crate::io::csv::{CsvError, MIN_SPLIT, Reader, Rows, ShopTables, read_tables};
+use crate::io::csv::{CsvError, MIN_SPLIT, Reader, Rows, ShopTables, part_count, read_tables};
 
 /// One table of a shop directory in parts: `NAME.parquet` when it exists, cut between row
 /// groups, else `NAME.csv`, cut by byte ranges; no part when there is neither. A file is
@@ -21,20 +21,23 @@ use crate::io::csv::{CsvError, MIN_SPLIT, Reader, Rows, ShopTables, read_tables}
 fn table(
     dir: &Path,
     name: &str,
-    parts: usize,
+    parts: Option<usize>,
     min_split: u64,
 ) -> Result<Vec<Box<dyn Rows + Send>>, CsvError> {
     let path = dir.join(format!("{name}.parquet"));
     match File::open(&path) {
-        Ok(file) => parquet_parts(&path, file, parts, min_split),
+        Ok(file) => {
+            let parts = parts.unwrap_or_else(|| part_count(&path));
+            parquet_parts(&path, file, parts, min_split)
+        }
         Err(e) if e.kind() == io::ErrorKind::NotFound => {
-            Ok(
-                Reader::open_parts(dir.join(format!("{name}.csv")), parts, min_split)?
-                    .unwrap_or_default()
-                    .into_iter()
-                    .map(|r| Box::new(r) as Box<dyn Rows + Send>)
-                    .collect(),
-            )
+            let path = dir.join(format!("{name}.csv"));
+            let parts = parts.unwrap_or_else(|| part_count(&path));
+            Ok(Reader::open_parts(path, parts, min_split)?
+                .unwrap_or_default()
+                .into_iter()
+                .map(|r| Box::new(r) as Box<dyn Rows + Send>)
+                .collect())
         }
         Err(e) => Err(CsvError::Io(path, e)),
     }
@@ -118,14 +121,14 @@ fn cuts(rows: &[usize], parts: usize) -> Vec<usize> {
 /// # Ok::<(), relance::io::csv::CsvError>(())
 /// ```
 pub fn read_parquet_dir(dir: &Path) -> Result<(Dataset, Vec<FxRate>), CsvError> {
-    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
-    read_parts(dir, threads, MIN_SPLIT)
+    read_parts(dir, None, MIN_SPLIT)
 }
 
-/// [`read_parquet_dir`] with each file of `min_split` bytes or more read in `parts` parts.
+/// [`read_parquet_dir`] with each file of `min_split` bytes or more read in `parts` parts
+/// (`None`: one per few MB of the file, see [`part_count`]).
 fn read_parts(
     dir: &Path,
-    parts: usize,
+    parts: Option<usize>,
     min_split: u64,
 ) -> Result<(Dataset, Vec<FxRate>), CsvError> {
     let orders = table(dir, "orders", parts, min_split)?;
@@ -144,7 +147,7 @@ fn read_parts(
         deliveries: table(dir, "deliveries", parts, min_split)?,
         carts: table(dir, "carts", parts, min_split)?,
         logins: table(dir, "logins", parts, min_split)?,
-        rates: table(dir, "rates", 1, u64::MAX)?.pop(),
+        rates: table(dir, "rates", Some(1), u64::MAX)?.pop(),
     })
 }
 
@@ -227,7 +230,7 @@ mod tests {
         to_parquet(dir.path(), "orders", 250);
         to_parquet(dir.path(), "carts", 100);
         for parts in [1, 2, 3, 7] {
-            let (got, rates) = read_parts(dir.path(), parts, 0).unwrap();
+            let (got, rates) = read_parts(dir.path(), Some(parts), 0).unwrap();
             assert_eq!(orders(&got), orders(&want), "{parts} parts");
             assert_eq!(got.carts(), want.carts(), "{parts} parts");
             assert_eq!(got.contact_count(), want.contact_count());
@@ -257,7 +260,7 @@ mod tests {
         };
         to_parquet(dir.path(), "orders", 128);
         for parts in [1, 3, 4] {
-            match read_parts(dir.path(), parts, 0).unwrap_err() {
+            match read_parts(dir.path(), Some(parts), 0).unwrap_err() {
                 CsvError::Parse { line, message, .. } => {
                     // Parquet rows are numbered without a header line
                     assert_eq!(line + 1, one, "{parts} parts");

@@ -68,7 +68,7 @@ pub(crate) use reader::Reader;
 pub(crate) use reader::{Rows, float_minor, position, text_at, text_id, text_instant, trim};
 pub use sellers::{EVENT_COLUMNS, SELLER_COLUMNS, write_events, write_seller_profiles};
 #[cfg(feature = "parquet")]
-pub(crate) use split::MIN_SPLIT;
+pub(crate) use split::{MIN_SPLIT, part_count};
 pub(crate) use write::ShopWriter;
 pub use write::write_dir;
 

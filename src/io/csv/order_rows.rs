@@ -45,6 +45,7 @@ pub(super) struct OrderChunk {
 }
 
 impl Rowset for OrderChunk {
+    const ROW_BYTES: usize = crate::customer::order_columns::BYTES_PER_ORDER;
     fn with_capacity(n: usize) -> Self {
         Self {
             cols: Columns::with_capacity(n),
@@ -60,6 +61,17 @@ impl Rowset for OrderChunk {
     }
     fn len(&self) -> usize {
         self.cols.len()
+    }
+    fn clear(&mut self) {
+        self.cols.clear();
+        self.unknown.clear();
+        self.custom.clear();
+        self.pending.clear();
+        self.looked = 0;
+        self.emails.clear();
+        self.deferred.clear();
+        self.numbered.clear();
+        self.numbered_emails.clear();
     }
     fn ready(&self) -> bool {
         // no row waiting for the customers, nor for the lookups of its run

@@ -14,7 +14,7 @@ use super::known::{Key, Known, Pending, customer_key, look_up_runs};
 use super::order_rows::{OrderChunk, OrderColumns, parse_order};
 use super::pipeline::{Batch, Parsed, fold, spawn_parser};
 use super::reader::{Reader, Rows};
-use super::split::MIN_SPLIT;
+use super::split::{MIN_SPLIT, part_count, workers};
 use super::{CsvError, parse_date};
 use crate::customer::order_columns::OrderColumns as Orders;
 use crate::customer::{
@@ -30,9 +30,10 @@ use crate::customer::{
 /// # Ok::<(), relance::io::csv::CsvError>(())
 /// ```
 pub fn read_dir(dir: &Path) -> Result<(Dataset, Vec<FxRate>), CsvError> {
-    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
     let open = |name: &str| -> Result<Vec<Reader>, CsvError> {
-        Ok(Reader::open_parts(dir.join(name), threads, MIN_SPLIT)?.unwrap_or_default())
+        let path = dir.join(name);
+        let parts = part_count(&path);
+        Ok(Reader::open_parts(path, parts, MIN_SPLIT)?.unwrap_or_default())
     };
     let orders = open("orders.csv")?;
     if orders.is_empty() {
@@ -157,7 +158,7 @@ fn parse_customers<'s, R: Rows + Send + 's>(
     parts: Vec<R>,
 ) -> Parsed<Vec<Customer>> {
     let cols = CUSTOMER_COLUMNS.map(|n| parts[0].col(n));
-    spawn_parser(scope, parts, || {
+    spawn_parser(scope, parts, workers(), || {
         move |r: &mut R, batch: &mut Batch<Vec<Customer>>| {
             if !r.next()? {
                 return Ok(false);
@@ -175,7 +176,7 @@ fn parse_orders<'s, R: Rows + Send + 's>(
     known: &'s OnceLock<Known>,
 ) -> Parsed<OrderChunk> {
     let cols = OrderColumns::of(&parts[0]);
-    spawn_parser(scope, parts, || {
+    spawn_parser(scope, parts, workers(), || {
         let mut currencies: Vec<(String, Currency)> = Vec::new();
         // every part starts at once, the customers of the rows read before the customers
         // were looked up when they come (the batch kept back till then)
@@ -192,7 +193,7 @@ fn parse_deliveries<'s, R: Rows + Send + 's>(
     parts: Vec<R>,
 ) -> Parsed<Vec<(u64, DateTime<Utc>)>> {
     let (co, cd) = (parts[0].col("order_id"), parts[0].col("delivered_at"));
-    spawn_parser(scope, parts, || {
+    spawn_parser(scope, parts, workers(), || {
         move |r: &mut R, batch: &mut Batch<Vec<(u64, DateTime<Utc>)>>| loop {
             if !r.next()? {
                 return Ok(false);
@@ -212,7 +213,7 @@ fn parse_carts<'s, R: Rows + Send + 's>(
     known: &'s OnceLock<Known>,
 ) -> Parsed<Vec<ParsedCart>> {
     let cols = CART_COLUMNS.map(|n| parts[0].col(n));
-    spawn_parser(scope, parts, || {
+    spawn_parser(scope, parts, workers(), || {
         move |r: &mut R, batch: &mut Batch<Vec<ParsedCart>>| {
             parse_cart(r, &cols, known.wait(), batch)
         }
@@ -227,7 +228,7 @@ fn parse_logins<'s, R: Rows + Send + 's>(
     known: &'s OnceLock<Known>,
 ) -> Parsed<Vec<ParsedLogin>> {
     let (cc, ca) = (parts[0].col("customer_id"), parts[0].col("at"));
-    spawn_parser(scope, parts, || {
+    spawn_parser(scope, parts, workers(), || {
         move |r: &mut R, batch: &mut Batch<Vec<ParsedLogin>>| {
             let known = known.wait();
             let mut next = || loop {
@@ -278,7 +279,7 @@ impl Pending for ParsedLogin {
 impl Shop {
     fn customers(&mut self, parsed: Parsed<Vec<Customer>>) -> Result<(), CsvError> {
         fold(parsed, |batch| {
-            for customer in batch.rows {
+            for customer in batch.rows.drain(..) {
                 let idx = self.ds.add_customer(customer);
                 self.by_id.insert(&self.ds, idx);
             }
@@ -308,16 +309,16 @@ impl Shop {
     fn orders(&mut self, parsed: Parsed<OrderChunk>) -> Result<(), CsvError> {
         fold(parsed, |Batch { text, rows }| {
             let OrderChunk {
-                mut cols,
-                mut unknown,
+                cols,
+                unknown,
                 custom,
                 ..
             } = rows;
-            for (row, name) in custom {
+            for (row, name) in custom.drain(..) {
                 cols.set_status(row, self.ds.status(text.get(&name)));
             }
             unknown.sort_unstable_by_key(|u| u.0); // created in file order
-            for (row, customer, email) in unknown {
+            for (row, customer, email) in unknown.drain(..) {
                 let Some(b) = self.buyer(text.get(&customer), text.get(&email)) else {
                     unreachable!("the parser skips guest orders without email")
                 };
@@ -344,7 +345,7 @@ impl Shop {
 
     fn carts(&mut self, parsed: Parsed<Vec<ParsedCart>>) -> Result<(), CsvError> {
         fold(parsed, |Batch { text, rows }| {
-            for ParsedCart { owner, cart, .. } in rows {
+            for ParsedCart { owner, cart, .. } in rows.drain(..) {
                 let owner = match owner {
                     Ok(found) => Some(found),
                     Err((customer, email)) => self
@@ -362,7 +363,7 @@ impl Shop {
     /// Logins (rows of unknown customers are skipped).
     fn logins(&mut self, parsed: Parsed<Vec<ParsedLogin>>) -> Result<(), CsvError> {
         fold(parsed, |Batch { text, rows }| {
-            for ParsedLogin { customer, at, .. } in rows {
+            for ParsedLogin { customer, at, .. } in rows.drain(..) {
                 let customer = match customer {
                     Ok(found) => Some(found),
                     Err(id) => self
@@ -403,7 +404,7 @@ fn fold_deliveries(
     };
     let count = orders.len();
     fold(parsed, |batch| {
-        for (id, at) in batch.rows {
+        for &(id, at) in &batch.rows {
             let found = if positional {
                 usize::try_from(id).ok().filter(|&i| i < count)
             } else {

@@ -17,7 +17,9 @@ use crate::customer::{Currency, Money};
 /// quotes and newlines): its header's column names and the current record.
 pub(crate) struct Reader {
     path: PathBuf,
-    inner: csv::Reader<File>,
+    /// The `csv` reader; a later part's is opened when the part is first read (a buffer
+    /// each for a hundred parts waiting their turn was 100 MB of memory).
+    inner: Option<csv::Reader<File>>,
     rec: csv::StringRecord,
     line_no: usize,
     columns: Vec<String>,
@@ -25,13 +27,36 @@ pub(crate) struct Reader {
     part: Option<Part>,
 }
 
-/// The `csv` reader of a file (or of the part of it from where `file` is).
-fn csv_reader(file: File) -> csv::Reader<File> {
+/// The `csv` reader of a file (or of the part of it from where `file` is), with a buffer of
+/// `buffer` bytes.
+fn csv_reader(file: File, buffer: usize) -> csv::Reader<File> {
     csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
-        .buffer_capacity(1 << 20)
+        .buffer_capacity(buffer)
         .from_reader(file)
+}
+
+/// Buffer of the reader of a file or part.
+const BUFFER: usize = 1 << 20;
+
+/// The file `path` from byte `start` on.
+fn open_at(path: &std::path::Path, start: u64) -> io::Result<File> {
+    let mut file = File::open(path)?;
+    file.seek(SeekFrom::Start(start))?;
+    Ok(file)
+}
+
+/// Where the first record read from byte `start` of `path` starts (absolute offset, and line
+/// number counted from `start`), as a part's reader from there finds it; `(u64::MAX, 0)`
+/// when it finds none (the end, or an error first).
+fn first_record(path: &std::path::Path, start: u64) -> io::Result<(u64, u64)> {
+    let mut r = csv_reader(open_at(path, start)?, 1 << 16);
+    let mut rec = csv::StringRecord::new();
+    Ok(match (r.read_record(&mut rec), rec.position()) {
+        (Ok(true), Some(p)) => (start + p.byte(), p.line()),
+        _ => (u64::MAX, 0),
+    })
 }
 
 impl Reader {
@@ -43,7 +68,7 @@ impl Reader {
         };
         let mut r = Self {
             path,
-            inner: csv_reader(file),
+            inner: Some(csv_reader(file, BUFFER)),
             rec: csv::StringRecord::new(),
             line_no: 0,
             columns: Vec::new(),
@@ -59,8 +84,8 @@ impl Reader {
         Ok(Some(r))
     }
 
-    /// The file read in up to `n` parts split by byte ranges (see [`super::split`]), each to
-    /// be read on a thread of its own; the rows of the parts, in order and handed over as
+    /// The file read in up to `n` parts split by byte ranges (see [`super::split`]), to be
+    /// read on several threads; the rows of the parts, in order and handed over as
     /// each part says ([`Rows::handoff`]), are the file's. One part when the file is smaller
     /// than `min_split` bytes.
     pub(crate) fn open_parts(
@@ -77,7 +102,7 @@ impl Reader {
         if n < 2 || size < min_split {
             return Ok(Some(vec![first]));
         }
-        let after_header = first.inner.position().byte();
+        let after_header = first.inner.as_ref().map_or(0, |r| r.position().byte());
         let starts = split::guesses(&path, size, n, after_header).map_err(io_err)?;
         let firsts: Vec<split::First> = starts.iter().map(|_| split::First::default()).collect();
         let later = |from: usize| -> Vec<(u64, split::First)> {
@@ -89,11 +114,12 @@ impl Reader {
         };
         let mut parts = Vec::with_capacity(starts.len() + 1);
         for (k, &start) in starts.iter().enumerate() {
-            let mut file = File::open(&path).map_err(io_err)?;
-            file.seek(SeekFrom::Start(start)).map_err(io_err)?;
+            // known before any part is read: a part reading on into the next ones never
+            // waits for a worker busy with a part before them
+            let _ = firsts[k].set(first_record(&path, start).map_err(io_err)?);
             parts.push(Self {
                 path: path.clone(),
-                inner: csv_reader(file),
+                inner: None,
                 rec: csv::StringRecord::new(),
                 line_no: 0,
                 columns: first.columns.clone(),
@@ -122,8 +148,17 @@ impl Rows for Reader {
     /// Reads the next record (blank lines skipped); `false` at end of file, or at the end
     /// of a part.
     fn next(&mut self) -> Result<bool, CsvError> {
+        if self.inner.is_none() {
+            let start = self.part.as_ref().map_or(0, |p| p.start);
+            let file =
+                open_at(&self.path, start).map_err(|e| CsvError::Io(self.path.clone(), e))?;
+            self.inner = Some(csv_reader(file, BUFFER));
+        }
+        let Some(inner) = &mut self.inner else {
+            unreachable!("opened above")
+        };
         loop {
-            match self.inner.read_record(&mut self.rec) {
+            match inner.read_record(&mut self.rec) {
                 Ok(more) => {
                     self.line_no = self
                         .rec

@@ -1,10 +1,11 @@
 //! Reading one CSV file on several threads, split by byte ranges.
 //!
 //! The file is cut at guesses (the first line start after each `k / n` of its size); each
-//! part is read from its guess by a reader of its own, which publishes where its first
-//! record starts. A part reads on past the next guess until its first record starting there
-//! or later, and hands over when that record is the next part's first: the guess was a
-//! record boundary, and the rows after it are the next part's. When it is not (the guess fell
+//! part is read from its guess by a reader of its own. Where each part's first record
+//! starts, as its reader finds it, is read when the file is opened (so that no part waits
+//! for another to be started). A part reads on past the next guess until its first record
+//! starting there or later, and hands over when that record is the next part's first: the
+//! guess was a record boundary, and the rows after it are the next part's. When it is not (the guess fell
 //! inside a quoted field holding a line break), the next part's rows are discarded and this
 //! part reads on to the guess after it. So quoted line breaks are read exactly as by one
 //! reader, and line numbers are carried over at each hand-over.
@@ -17,6 +18,24 @@ use std::sync::{Arc, OnceLock};
 /// Files below this size are read by one reader.
 pub(crate) const MIN_SPLIT: u64 = 16 << 20;
 
+/// Bytes per part of a file read in parts: small enough that the rows a worker parses ahead
+/// of the folding thread stay few, large enough that a part's start (a file opened, its
+/// first record found) costs nothing next to its reading.
+pub(crate) const PART_BYTES: u64 = 8 << 20;
+
+/// The parts the file at `path` is read in: one per [`PART_BYTES`] (one when it cannot be
+/// read; opening it says why).
+pub(crate) fn part_count(path: &Path) -> usize {
+    std::fs::metadata(path).map_or(1, |m| {
+        usize::try_from(m.len().div_ceil(PART_BYTES)).unwrap_or(usize::MAX)
+    })
+}
+
+/// Threads parsing each table: one per core.
+pub(crate) fn workers() -> usize {
+    std::thread::available_parallelism().map_or(1, std::num::NonZero::get)
+}
+
 /// Where a part's first record starts: absolute byte offset and the part's own line number.
 /// `u64::MAX` when the part has no record.
 pub(super) type First = Arc<OnceLock<(u64, u64)>>;
@@ -27,8 +46,8 @@ pub(super) struct Part {
     pub(super) index: usize,
     /// Absolute offset of the part's first byte.
     pub(super) start: u64,
-    /// This part's first record, published when read (or as absent when the part ends
-    /// without one, or is dropped).
+    /// This part's first record, found when the parts are opened (or as absent when the
+    /// part has none, or is dropped).
     pub(super) first: First,
     /// The later parts' starts and first records, in order.
     pub(super) later: Vec<(u64, First)>,
@@ -136,6 +155,15 @@ mod tests {
     /// The rows (fields of columns `id`, `note`) as read through the pipeline from `n`
     /// parts, or the first error.
     fn read(path: &Path, n: usize) -> Result<(usize, Vec<(String, String)>), CsvError> {
+        read_on(path, n, 2)
+    }
+
+    /// [`read`] by `workers` threads.
+    fn read_on(
+        path: &Path,
+        n: usize,
+        workers: usize,
+    ) -> Result<(usize, Vec<(String, String)>), CsvError> {
         let parts = Reader::open_parts(path.to_path_buf(), n, 0)
             .unwrap()
             .unwrap();
@@ -143,7 +171,7 @@ mod tests {
         let (ci, cn) = (parts[0].col("id"), parts[0].col("note"));
         let mut rows = Vec::new();
         std::thread::scope(|scope| {
-            let parsed = spawn_parser(scope, parts, || {
+            let parsed = spawn_parser(scope, parts, workers, || {
                 move |r: &mut Reader,
                       batch: &mut super::super::pipeline::Batch<Vec<(String, String)>>| {
                     if !r.next()? {
@@ -159,7 +187,7 @@ mod tests {
                 }
             });
             fold(parsed, |batch| {
-                rows.extend(batch.rows);
+                rows.append(&mut batch.rows);
                 Ok(())
             })
         })?;
@@ -189,9 +217,11 @@ mod tests {
             let (_, whole) = read(&path, 1).unwrap();
             assert_eq!(whole.len(), rows);
             for n in [2, 3, 5, 8, 13] {
-                let (count, split) = read(&path, n).unwrap();
-                assert!(rows < 50 || count > 1, "{rows} rows: split in {count}");
-                assert_eq!(split, whole, "{rows} rows in {n} parts");
+                for workers in [1, 2, 3] {
+                    let (count, split) = read_on(&path, n, workers).unwrap();
+                    assert!(rows < 50 || count > 1, "{rows} rows: split in {count}");
+                    assert_eq!(split, whole, "{rows} rows in {n} parts, {workers} workers");
+                }
             }
         }
     }
@@ -207,7 +237,10 @@ mod tests {
         for n in [2, 3, 4, 9] {
             let (count, _) = read(&file(&tricky(300)), n).unwrap();
             assert!(count > 1);
-            assert_eq!(read(&path, n).unwrap_err().to_string(), want, "{n} parts");
+            for workers in [1, 3] {
+                let got = read_on(&path, n, workers).unwrap_err().to_string();
+                assert_eq!(got, want, "{n} parts, {workers} workers");
+            }
         }
     }
 }
