@@ -54,6 +54,9 @@ pub struct Dataset {
     pub(crate) login_contact: Vec<u32>,
     pub(crate) deliveries: Vec<Delivery>,
     statuses: Vec<String>,
+    /// bytes of the customers' strings, counted as they are added (for
+    /// [`approx_input_bytes`](Self::approx_input_bytes), which read them all again)
+    customer_text: usize,
 }
 
 /// Normalises an email for the identity key: trim, then lowercase.
@@ -170,6 +173,7 @@ impl Dataset {
             }
             self.customer_next[cur as usize] = idx;
         }
+        self.customer_text += text_bytes(&customer);
         self.customers.push(customer);
         self.customer_contact.push(contact);
         self.customer_next.push(NONE);
@@ -588,29 +592,58 @@ impl Dataset {
     #[must_use]
     pub fn approx_input_bytes(&self) -> usize {
         use std::mem::size_of;
-        let opt = |s: &Option<String>| s.as_ref().map_or(0, String::capacity);
-        let strings: usize = self
-            .customers
-            .iter()
-            .map(|c| {
-                c.id.capacity()
-                    + c.email.capacity()
-                    + opt(&c.first_name)
-                    + opt(&c.last_name)
-                    + opt(&c.phone)
-                    + opt(&c.postcode)
-                    + opt(&c.shop_id)
-                    + c.group_ids.capacity() * size_of::<String>()
-                    + c.group_ids.iter().map(String::capacity).sum::<usize>()
-            })
-            .sum();
         self.customers.len() * (size_of::<Customer>() + 3 * size_of::<u32>())
-            + strings
+            + self.customer_text
             + self.contact_email.bytes()
             + self.contact_email.len() * (EmailIndex::BYTES_PER_CONTACT + 4)
             + self.order_cols.approx_bytes()
             + self.carts.len() * (size_of::<Cart>() + 4)
             + self.logins.len() * (size_of::<Login>() + 4)
             + self.deliveries.len() * size_of::<Delivery>()
+    }
+}
+
+/// Bytes held by a customer's strings (their capacities, and the group ids' list).
+fn text_bytes(c: &Customer) -> usize {
+    let opt = |s: &Option<String>| s.as_ref().map_or(0, String::capacity);
+    c.id.capacity()
+        + c.email.capacity()
+        + opt(&c.first_name)
+        + opt(&c.last_name)
+        + opt(&c.phone)
+        + opt(&c.postcode)
+        + opt(&c.shop_id)
+        + c.group_ids.capacity() * std::mem::size_of::<String>()
+        + c.group_ids.iter().map(String::capacity).sum::<usize>()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Customer, Dataset};
+
+    #[test]
+    fn input_bytes_count_the_customers_strings_as_added() {
+        let customer = |id_room: usize, group: &str| Customer {
+            id: String::with_capacity(id_room),
+            email: "a@x.io".to_owned(),
+            first_name: Some(String::with_capacity(7)),
+            group_ids: vec![group.to_owned(), group.to_owned()],
+            ..Customer::default()
+        };
+        let mut small = Dataset::new();
+        let mut large = Dataset::new();
+        small.add_customer(customer(10, "g"));
+        large.add_customer(customer(1_010, "gggg"));
+        // 1 000 more bytes of id, 3 more in each of the (deduplicated: one) group ids
+        assert_eq!(
+            large.approx_input_bytes() - small.approx_input_bytes(),
+            1_003
+        );
+        small.add_customer(customer(500, "h"));
+        large.add_customer(customer(500, "h"));
+        assert_eq!(
+            large.approx_input_bytes() - small.approx_input_bytes(),
+            1_003
+        );
     }
 }
