@@ -17,7 +17,8 @@ use crate::io::csv::{CsvError, MIN_SPLIT, Reader, Rows, ShopTables, part_count, 
 
 /// One table of a shop directory in parts: `NAME.parquet` when it exists, cut between row
 /// groups, else `NAME.csv`, cut by byte ranges; no part when there is neither. A file is
-/// cut in `parts` when it has `min_split` bytes or more.
+/// cut in `parts` (`None`: one per few MB, see [`part_count`]) when it has `min_split` bytes
+/// or more.
 fn table(
     dir: &Path,
     name: &str,
@@ -111,8 +112,9 @@ fn cuts(rows: &[usize], parts: usize) -> Vec<usize> {
 /// Reads a shop directory where each table is `NAME.parquet` or, when there is none,
 /// `NAME.csv` (the same tables and columns as [`read_dir`](crate::io::csv::read_dir), typed
 /// as the [module docs](super) say). Only `orders` is required. Files of 16 MiB and more are
-/// read in parts, one per core: a Parquet file in runs of row groups, a CSV file in byte
-/// ranges; the rows and the row numbers in errors are those of one reader. Parquet pages compressed
+/// read in parts of about 8 MiB, taken in turn by one worker per core: a Parquet file in
+/// runs of row groups (a part per row group at most), a CSV file in byte ranges; the rows
+/// and the row numbers in errors are those of one reader. Parquet pages compressed
 /// with Snappy (the usual default) or not at all are read; other codecs are an error naming
 /// the file.
 ///

@@ -23,9 +23,10 @@
 //! Rows referencing an unknown `customer_id` create a bare customer row with that id; orders and
 //! carts with neither `customer_id` nor `email` are skipped.
 //!
-//! Threads ([`read_dir`]): every table is parsed at once, files of 16 MiB and more in as many
-//! parts (byte ranges) as the machine has cores, each on a thread of its own, while the
-//! calling thread folds the rows into the dataset in file order. A part starts at a guessed
+//! Threads ([`read_dir`]): every table is parsed at once, files of 16 MiB and more cut into
+//! parts (byte ranges) of about 8 MiB that the table's workers (one per core) take in turn,
+//! while the calling thread folds the rows into the dataset in file order, each worker at
+//! most 16 MiB of rows ahead of it. A part starts at a guessed
 //! line start and is only used when that guess is a record boundary (the part before reads
 //! on otherwise), so quoted line breaks, results and error lines are those of one reader.
 
