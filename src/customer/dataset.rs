@@ -1,5 +1,7 @@
 //! The dataset builder: interns customers and guest emails into dense indices.
 
+use std::borrow::Cow;
+
 use chrono::{DateTime, Utc};
 
 use super::email_index::{EmailIndex, Emails};
@@ -81,6 +83,10 @@ fn is_normalized(email: &str) -> bool {
     email.trim().len() == email.len() && !email.chars().any(char::is_uppercase)
 }
 
+/// What interning an email finds: its contact, or the hash to add it under; `None` when the
+/// email is blank.
+pub(crate) type Found = Option<Result<u32, u64>>;
+
 impl Dataset {
     /// An empty dataset.
     ///
@@ -121,23 +127,58 @@ impl Dataset {
         idx
     }
 
-    fn intern(&mut self, email: &str) -> Option<u32> {
+    /// An email's identity key (normalised; borrowed when it already is); `None` when blank.
+    fn key(email: &str) -> Option<Cow<'_, str>> {
         if email.trim().is_empty() {
-            return None;
-        }
-        let key = if is_normalized(email) {
-            std::borrow::Cow::Borrowed(email)
+            None
+        } else if is_normalized(email) {
+            Some(Cow::Borrowed(email))
         } else {
-            std::borrow::Cow::Owned(normalize_email(email))
-        };
+            Some(Cow::Owned(normalize_email(email)))
+        }
+    }
+
+    /// What [`intern`](Self::intern) finds of `email` now: its contact, or the hash to add it
+    /// under; `None` when blank.
+    fn look_up(&self, email: &str) -> Found {
+        let key = Self::key(email)?;
+        Some(self.email_index.find(&key, &self.contact_email))
+    }
+
+    /// [`look_up`](Self::look_up) of each of `emails`, all at once: independent reads the
+    /// processor overlaps, where interning them one after another waited for each one's
+    /// cache misses (slot, end offset, text).
+    pub(crate) fn look_up_all<'e>(&self, emails: impl Iterator<Item = &'e str>) -> Vec<Found> {
+        emails.map(|e| self.look_up(e)).collect()
+    }
+
+    fn intern(&mut self, email: &str) -> Option<u32> {
+        let key = Self::key(email)?;
         match self.email_index.find(&key, &self.contact_email) {
             Ok(c) => Some(c),
-            Err(hash) => {
-                let c = self.new_contact(&key);
-                self.email_index.insert(hash, c);
-                Some(c)
-            }
+            Err(hash) => Some(self.add_contact(&key, hash)),
         }
+    }
+
+    /// [`intern`](Self::intern) of `email`, for which [`look_up`](Self::look_up) gave
+    /// `found` (emails interned since included: an email not found then is looked up again).
+    fn intern_found(&mut self, email: &str, found: Found) -> Option<u32> {
+        let hash = match found? {
+            Ok(c) => return Some(c),
+            Err(hash) => hash,
+        };
+        let key = Self::key(email)?;
+        let again = self
+            .email_index
+            .find_hashed(hash, &key, &self.contact_email);
+        Some(again.unwrap_or_else(|hash| self.add_contact(&key, hash)))
+    }
+
+    /// A new contact for the normalised email `key`, indexed under its `hash`.
+    fn add_contact(&mut self, key: &str, hash: u64) -> u32 {
+        let c = self.new_contact(key);
+        self.email_index.insert(hash, c);
+        c
     }
 
     /// Adds a customer row. Its group ids are sorted and deduplicated.
@@ -153,15 +194,34 @@ impl Dataset {
     /// assert_ne!(a, b);
     /// assert_eq!(ds.contact_count(), 1); // duplicate email: one contact
     /// ```
-    pub fn add_customer(&mut self, mut customer: Customer) -> CustomerIdx {
+    pub fn add_customer(&mut self, customer: Customer) -> CustomerIdx {
+        let contact = self.intern(&customer.email);
+        self.push_customer(customer, contact)
+    }
+
+    /// [`add_customer`](Self::add_customer) of each of `rows` in turn (emptied), their
+    /// emails looked up together first ([`look_up_all`](Self::look_up_all)); `each` is
+    /// called after each row.
+    pub(crate) fn add_customers(
+        &mut self,
+        rows: &mut Vec<Customer>,
+        mut each: impl FnMut(&Self, CustomerIdx),
+    ) {
+        let found = self.look_up_all(rows.iter().map(|c| c.email.as_str()));
+        for (customer, found) in rows.drain(..).zip(found) {
+            let contact = self.intern_found(&customer.email, found);
+            let idx = self.push_customer(customer, contact);
+            each(self, idx);
+        }
+    }
+
+    /// [`add_customer`](Self::add_customer), its email interned as `contact` (`None`: blank).
+    fn push_customer(&mut self, mut customer: Customer, contact: Option<u32>) -> CustomerIdx {
         let idx = u32::try_from(self.customers.len()).unwrap_or(NONE);
         assert!(idx != NONE, "too many customers");
         customer.group_ids.sort_unstable();
         customer.group_ids.dedup();
-        let contact = match self.intern(&customer.email) {
-            Some(c) => c,
-            None => self.new_contact(""),
-        };
+        let contact = contact.unwrap_or_else(|| self.new_contact(""));
         // append at the tail of the contact's row list (keeps insertion order)
         let head = self.contact_head[contact as usize];
         if head == NONE {
@@ -190,6 +250,11 @@ impl Dataset {
     /// ```
     pub fn guest(&mut self, email: &str) -> Option<GuestIdx> {
         self.intern(email).map(GuestIdx)
+    }
+
+    /// [`guest`](Self::guest), the email looked up already ([`look_up_all`](Self::look_up_all)).
+    pub(crate) fn guest_found(&mut self, email: &str, found: Found) -> Option<GuestIdx> {
+        self.intern_found(email, found).map(GuestIdx)
     }
 
     /// Interns an order status name: standard names give the standard variant
@@ -615,35 +680,4 @@ fn text_bytes(c: &Customer) -> usize {
         + opt(&c.shop_id)
         + c.group_ids.capacity() * std::mem::size_of::<String>()
         + c.group_ids.iter().map(String::capacity).sum::<usize>()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::{Customer, Dataset};
-
-    #[test]
-    fn input_bytes_count_the_customers_strings_as_added() {
-        let customer = |id_room: usize, group: &str| Customer {
-            id: String::with_capacity(id_room),
-            email: "a@x.io".to_owned(),
-            first_name: Some(String::with_capacity(7)),
-            group_ids: vec![group.to_owned(), group.to_owned()],
-            ..Customer::default()
-        };
-        let mut small = Dataset::new();
-        let mut large = Dataset::new();
-        small.add_customer(customer(10, "g"));
-        large.add_customer(customer(1_010, "gggg"));
-        // 1 000 more bytes of id, 3 more in each of the (deduplicated: one) group ids
-        assert_eq!(
-            large.approx_input_bytes() - small.approx_input_bytes(),
-            1_003
-        );
-        small.add_customer(customer(500, "h"));
-        large.add_customer(customer(500, "h"));
-        assert_eq!(
-            large.approx_input_bytes() - small.approx_input_bytes(),
-            1_003
-        );
-    }
 }

@@ -33,8 +33,17 @@ impl EmailIndex {
     /// The contact whose email (in `emails`, by contact) is `key`; else `Err` with the
     /// hash to [`insert`](Self::insert) it under.
     pub(crate) fn find(&self, key: &str, emails: &Emails) -> Result<u32, u64> {
+        self.find_hashed(self.hash(key), key, emails)
+    }
+
+    /// The hash [`find`](Self::find) looks `key` up under.
+    pub(crate) fn hash(&self, key: &str) -> u64 {
         use std::hash::BuildHasher;
-        let hash = self.hasher.hash_one(key);
+        self.hasher.hash_one(key)
+    }
+
+    /// [`find`](Self::find), `key`'s [`hash`](Self::hash) given.
+    pub(crate) fn find_hashed(&self, hash: u64, key: &str, emails: &Emails) -> Result<u32, u64> {
         let same =
             |&(h, c): &(u64, u32)| h == hash && emails.get(c as usize).is_some_and(|e| e == key);
         self.table.find(hash, same).map(|&(_, c)| c).ok_or(hash)

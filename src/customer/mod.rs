@@ -60,6 +60,7 @@ mod tzdays;
 
 pub use consolidate::ConsolidationError;
 pub use consolidation::Consolidation;
+pub(crate) use dataset::Found;
 pub use dataset::{Dataset, normalize_email};
 pub use field::{CustomField, FieldKind, ProfileField};
 pub use input::{

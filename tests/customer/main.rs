@@ -10,6 +10,7 @@
 
 mod clv;
 mod clv_values;
+mod dataset;
 mod events;
 mod golden;
 mod marketplace_csv;

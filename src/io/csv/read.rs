@@ -12,10 +12,11 @@ use chrono::{DateTime, Utc};
 use super::id_index::IdIndex;
 use super::known::{Key, Known, Pending, customer_key, look_up_runs};
 use super::order_rows::{OrderChunk, OrderColumns, parse_order};
-use super::pipeline::{Batch, Parsed, fold, spawn_parser};
+use super::pipeline::{Batch, Parsed, Text, fold, spawn_parser};
 use super::reader::{Reader, Rows};
 use super::split::{MIN_SPLIT, part_count, workers};
 use super::{CsvError, parse_date};
+use crate::customer::Found;
 use crate::customer::order_columns::OrderColumns as Orders;
 use crate::customer::{
     Buyer, Cart, CartId, Civility, Currency, Customer, CustomerIdx, Dataset, FxRate, Login, Money,
@@ -278,21 +279,19 @@ impl Pending for ParsedLogin {
 
 impl Shop {
     fn customers(&mut self, parsed: Parsed<Vec<Customer>>) -> Result<(), CsvError> {
+        let Self { ds, by_id } = self;
         fold(parsed, |batch| {
-            for customer in batch.rows.drain(..) {
-                let idx = self.ds.add_customer(customer);
-                self.by_id.insert(&self.ds, idx);
-            }
+            ds.add_customers(&mut batch.rows, |ds, idx| by_id.insert(ds, idx));
             Ok(())
         })
     }
 
     /// The buyer of a row whose `id` the parser did not find among the [`Known`] customers:
     /// a customer created bare earlier (or now) with that id, or the guest of `email` when
-    /// `id` is empty; `None` without either.
-    fn buyer(&mut self, id: &str, email: &str) -> Option<Buyer> {
+    /// `id` is empty (`found`: the email's [`Dataset::look_up_all`]); `None` without either.
+    fn buyer(&mut self, id: &str, email: &str, found: Found) -> Option<Buyer> {
         if id.is_empty() {
-            return self.ds.guest(email).map(Buyer::Guest);
+            return self.ds.guest_found(email, found).map(Buyer::Guest);
         }
         if let Some(c) = self.by_id.get(id) {
             return Some(Buyer::Customer(c));
@@ -318,8 +317,12 @@ impl Shop {
                 cols.set_status(row, self.ds.status(text.get(&name)));
             }
             unknown.sort_unstable_by_key(|u| u.0); // created in file order
-            for (row, customer, email) in unknown.drain(..) {
-                let Some(b) = self.buyer(text.get(&customer), text.get(&email)) else {
+            let guests = unknown
+                .iter()
+                .map(|(_, id, email)| guest_email(text, id, email));
+            let found = self.ds.look_up_all(guests);
+            for ((row, customer, email), found) in unknown.drain(..).zip(found) {
+                let Some(b) = self.buyer(text.get(&customer), text.get(&email), found) else {
                     unreachable!("the parser skips guest orders without email")
                 };
                 cols.set_buyer(row, b, self.ds.contact_of(b).0);
@@ -345,11 +348,16 @@ impl Shop {
 
     fn carts(&mut self, parsed: Parsed<Vec<ParsedCart>>) -> Result<(), CsvError> {
         fold(parsed, |Batch { text, rows }| {
-            for ParsedCart { owner, cart, .. } in rows.drain(..) {
+            let guests = rows.iter().map(|r| match &r.owner {
+                Err((id, email)) => guest_email(text, id, email),
+                Ok(_) => "",
+            });
+            let found = self.ds.look_up_all(guests);
+            for (ParsedCart { owner, cart, .. }, found) in rows.drain(..).zip(found) {
                 let owner = match owner {
-                    Ok(found) => Some(found),
+                    Ok(owner) => Some(owner),
                     Err((customer, email)) => self
-                        .buyer(text.get(&customer), text.get(&email))
+                        .buyer(text.get(&customer), text.get(&email), found)
                         .map(|b| (b, self.ds.contact_of(b).0)),
                 };
                 if let Some((owner, contact)) = owner {
@@ -377,6 +385,15 @@ impl Shop {
             }
             Ok(())
         })
+    }
+}
+
+/// The email of a row a guest bought (no `customer_id`), else `""` (nothing to look up).
+fn guest_email<'t>(text: &'t Text, id: &Range<usize>, email: &Range<usize>) -> &'t str {
+    if text.get(id).is_empty() {
+        text.get(email)
+    } else {
+        ""
     }
 }
 
