@@ -4,6 +4,7 @@
 use std::fs::File;
 use std::io::{self, Seek, SeekFrom};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
@@ -51,7 +52,7 @@ fn open_at(path: &std::path::Path, start: u64) -> io::Result<File> {
 /// number counted from `start`), as a part's reader from there finds it; `(u64::MAX, 0)`
 /// when it finds none (the end, or an error first).
 fn first_record(path: &std::path::Path, start: u64) -> io::Result<(u64, u64)> {
-    let mut r = csv_reader(open_at(path, start)?, 1 << 16);
+    let mut r = csv_reader(open_at(path, start)?, 1 << 13);
     let mut rec = csv::StringRecord::new();
     Ok(match (r.read_record(&mut rec), rec.position()) {
         (Ok(true), Some(p)) => (start + p.byte(), p.line()),
@@ -103,31 +104,27 @@ impl Reader {
             return Ok(Some(vec![first]));
         }
         let after_header = first.inner.as_ref().map_or(0, |r| r.position().byte());
-        let starts = split::guesses(&path, size, n, after_header).map_err(io_err)?;
-        let firsts: Vec<split::First> = starts.iter().map(|_| split::First::default()).collect();
-        let later = |from: usize| -> Vec<(u64, split::First)> {
-            starts[from..]
-                .iter()
-                .copied()
-                .zip(firsts[from..].iter().cloned())
-                .collect()
-        };
+        let guesses = split::guesses(&path, size, n, after_header).map_err(io_err)?;
+        // each part's first record found now: a part reading on into the next ones never
+        // waits for a worker busy with a part before them
+        let starts: Arc<[split::Start]> = guesses
+            .iter()
+            .map(|&start| Ok((start, first_record(&path, start)?)))
+            .collect::<io::Result<_>>()
+            .map_err(io_err)?;
         let mut parts = Vec::with_capacity(starts.len() + 1);
-        for (k, &start) in starts.iter().enumerate() {
-            // known before any part is read: a part reading on into the next ones never
-            // waits for a worker busy with a part before them
-            let _ = firsts[k].set(first_record(&path, start).map_err(io_err)?);
+        first.part = Some(Part::new(0, 0, Arc::clone(&starts)));
+        parts.push(first);
+        for (k, &(start, _)) in starts.iter().enumerate() {
             parts.push(Self {
                 path: path.clone(),
                 inner: None,
                 rec: csv::StringRecord::new(),
                 line_no: 0,
-                columns: first.columns.clone(),
-                part: Some(Part::new(k + 1, start, firsts[k].clone(), later(k + 1))),
+                columns: parts[0].columns.clone(),
+                part: Some(Part::new(k + 1, start, Arc::clone(&starts))),
             });
         }
-        first.part = Some(Part::new(0, 0, split::First::default(), later(0)));
-        parts.insert(0, first);
         Ok(Some(parts))
     }
 }

@@ -13,7 +13,7 @@
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom};
 use std::path::Path;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 /// Files below this size are read by one reader.
 pub(crate) const MIN_SPLIT: u64 = 16 << 20;
@@ -36,9 +36,9 @@ pub(crate) fn workers() -> usize {
     std::thread::available_parallelism().map_or(1, std::num::NonZero::get)
 }
 
-/// Where a part's first record starts: absolute byte offset and the part's own line number.
-/// `u64::MAX` when the part has no record.
-pub(super) type First = Arc<OnceLock<(u64, u64)>>;
+/// Where a part starts (absolute byte offset) and where its first record starts: absolute
+/// byte offset and the part's own line number (`u64::MAX` when the part has no record).
+pub(super) type Start = (u64, (u64, u64));
 
 /// A part's place among the others.
 pub(super) struct Part {
@@ -46,12 +46,9 @@ pub(super) struct Part {
     pub(super) index: usize,
     /// Absolute offset of the part's first byte.
     pub(super) start: u64,
-    /// This part's first record, found when the parts are opened (or as absent when the
-    /// part has none, or is dropped).
-    pub(super) first: First,
-    /// The later parts' starts and first records, in order.
-    pub(super) later: Vec<(u64, First)>,
-    /// Which of `later` this part reads up to.
+    /// The starts of parts `1..n`, found when the file is opened (one list for all parts).
+    starts: Arc<[Start]>,
+    /// How many of the parts after this one it reads into.
     aim: usize,
     /// Set when the part ends: the next part whose rows follow, and the line-number
     /// difference between this part's numbering and that part's.
@@ -59,12 +56,11 @@ pub(super) struct Part {
 }
 
 impl Part {
-    pub(super) fn new(index: usize, start: u64, first: First, later: Vec<(u64, First)>) -> Self {
+    pub(super) fn new(index: usize, start: u64, starts: Arc<[Start]>) -> Self {
         Self {
             index,
             start,
-            first,
-            later,
+            starts,
             aim: 0,
             handoff: None,
         }
@@ -73,12 +69,11 @@ impl Part {
     /// Called with each record read (absolute start, this part's line number): whether the
     /// record belongs to the next part, this part ending there.
     pub(super) fn ends_at(&mut self, at: u64, line: u64) -> bool {
-        let _ = self.first.set((at, line));
-        while let Some((start, first)) = self.later.get(self.aim) {
-            if at < *start {
+        // part `index + 1 + aim` is `starts[index + aim]`
+        while let Some(&(start, (their_at, their_line))) = self.starts.get(self.index + self.aim) {
+            if at < start {
                 return false;
             }
-            let &(their_at, their_line) = first.wait();
             if their_at == at {
                 self.handoff = Some((self.index + 1 + self.aim, line.saturating_sub(their_line)));
                 return true;
@@ -90,14 +85,7 @@ impl Part {
 
     /// Called at the end of the file.
     pub(super) fn at_end(&mut self) {
-        let _ = self.first.set((u64::MAX, 0));
-        self.handoff = Some((self.index + 1 + self.later.len(), 0));
-    }
-}
-
-impl Drop for Part {
-    fn drop(&mut self) {
-        let _ = self.first.set((u64::MAX, 0)); // nobody waits for ever
+        self.handoff = Some((self.starts.len() + 1, 0));
     }
 }
 
