@@ -267,9 +267,10 @@ pub(super) fn fold<S>(
 #[cfg(test)]
 mod tests {
     use std::sync::atomic::{AtomicBool, Ordering};
-    use std::sync::mpsc::{channel, sync_channel};
+    use std::sync::mpsc::{SyncSender, channel, sync_channel};
 
     use super::{BATCH, Batch, Piece, Rowset, ahead, fold, parse_part, spawn_parser};
+    use crate::io::csv::CsvError;
     use crate::io::csv::reader::{Reader, Rows};
 
     /// A file of `n` one-field rows `0`, `1`, ...
@@ -280,7 +281,7 @@ mod tests {
         Reader::open(path).unwrap().unwrap()
     }
 
-    fn parse(r: &mut Reader, b: &mut Batch<Vec<String>>) -> Result<bool, crate::io::csv::CsvError> {
+    fn parse(r: &mut Reader, b: &mut Batch<Vec<String>>) -> Result<bool, CsvError> {
         let more = r.next()?;
         if more {
             b.rows.push(r.field(0).to_owned());
@@ -288,17 +289,21 @@ mod tests {
         Ok(more)
     }
 
+    /// [`parse_part`] of a part of `n` rows ([`numbers`]), no batch to fill again.
+    fn part_of(
+        n: usize,
+        parse: impl FnMut(&mut Reader, &mut Batch<Vec<String>>) -> Result<bool, CsvError>,
+        tx: &SyncSender<Piece<Vec<String>>>,
+        skipped: &AtomicBool,
+    ) -> Result<(), ()> {
+        let dir = tempfile::tempdir().unwrap();
+        parse_part(numbers(dir.path(), n), parse, tx, &channel().1, skipped)
+    }
+
     #[test]
     fn a_part_is_sent_in_batches_then_its_end() {
-        let dir = tempfile::tempdir().unwrap();
         let (tx, rx) = sync_channel(64);
-        let done = parse_part(
-            numbers(dir.path(), BATCH * 2 + 5),
-            parse,
-            &tx,
-            &channel().1,
-            &AtomicBool::new(false),
-        );
+        let done = part_of(BATCH * 2 + 5, parse, &tx, &AtomicBool::new(false));
         assert_eq!(done, Ok(()));
         drop(tx);
         let pieces: Vec<_> = rx.iter().collect();
@@ -315,7 +320,6 @@ mod tests {
 
     #[test]
     fn a_skipped_part_ends_at_its_next_row() {
-        let dir = tempfile::tempdir().unwrap();
         let skipped = AtomicBool::new(false);
         let (tx, rx) = sync_channel(64);
         let mut read = 0;
@@ -326,13 +330,7 @@ mod tests {
             }
             parse(r, b)
         };
-        let done = parse_part(
-            numbers(dir.path(), BATCH * 5),
-            counting,
-            &tx,
-            &channel().1,
-            &skipped,
-        );
+        let done = part_of(BATCH * 5, counting, &tx, &skipped);
         assert_eq!((done, read), (Ok(()), BATCH + 3));
         drop(tx);
         let pieces: Vec<_> = rx.iter().collect();
@@ -342,7 +340,6 @@ mod tests {
 
     #[test]
     fn a_part_nobody_folds_stops_at_its_first_batch() {
-        let dir = tempfile::tempdir().unwrap();
         let (tx, rx) = sync_channel(64);
         drop(rx);
         let mut read = 0;
@@ -350,13 +347,7 @@ mod tests {
             read += 1;
             parse(r, b)
         };
-        let done = parse_part(
-            numbers(dir.path(), BATCH * 5),
-            counting,
-            &tx,
-            &channel().1,
-            &AtomicBool::new(false),
-        );
+        let done = part_of(BATCH * 5, counting, &tx, &AtomicBool::new(false));
         assert_eq!((done, read), (Err(()), BATCH));
     }
 
