@@ -5,10 +5,10 @@
 //! starts, as its reader finds it, is read when the file is opened (so that no part waits
 //! for another to be started). A part reads on past the next guess until its first record
 //! starting there or later, and hands over when that record is the next part's first: the
-//! guess was a record boundary, and the rows after it are the next part's. When it is not (the guess fell
-//! inside a quoted field holding a line break), the next part's rows are discarded and this
-//! part reads on to the guess after it. So quoted line breaks are read exactly as by one
-//! reader, and line numbers are carried over at each hand-over.
+//! guess was a record boundary, and the rows after it are the next part's. When it is not
+//! (the guess fell inside a quoted field holding a line break), the next part's rows are
+//! discarded and this part reads on to the guess after it. So quoted line breaks are read
+//! exactly as by one reader, and line numbers are carried over at each hand-over.
 
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom};
