@@ -6,7 +6,6 @@ use std::ops::Range;
 use std::sync::OnceLock;
 
 use super::CsvError;
-use super::id_index::dense_key;
 use super::known::{Key, Known, PendingRows, customer_key, look_up_runs};
 use super::pipeline::{Batch, Rowset, Text};
 use super::read::no_parent;
@@ -34,14 +33,6 @@ pub(super) struct OrderChunk {
     emails: Text,
     /// Rows read before the customers were: the row, its `customer_id` and its email.
     deferred: Vec<(usize, Range<usize>, Range<usize>)>,
-    /// The same for a `customer_id` that is a number (most): the row, where its email ends
-    /// in `numbered_emails`, and the number — 16 bytes a row and the email, where the text
-    /// spans took 40 and the id's text (a few hundred MB for the orders read before the
-    /// customers of a 10 M-order shop).
-    numbered: Vec<(u32, u32, u64)>,
-    /// The emails of the `numbered` rows, until the customers are known: the emails of the
-    /// ids no customer has are kept then, the others dropped.
-    numbered_emails: Text,
 }
 
 impl Rowset for OrderChunk {
@@ -55,8 +46,6 @@ impl Rowset for OrderChunk {
             looked: 0,
             emails: Text::default(),
             deferred: Vec::new(),
-            numbered: Vec::new(),
-            numbered_emails: Text::default(),
         }
     }
     fn len(&self) -> usize {
@@ -70,12 +59,10 @@ impl Rowset for OrderChunk {
         self.looked = 0;
         self.emails.clear();
         self.deferred.clear();
-        self.numbered.clear();
-        self.numbered_emails.clear();
     }
     fn ready(&self) -> bool {
         // no row waiting for the customers, nor for the lookups of its run
-        self.deferred.is_empty() && self.numbered.is_empty() && self.pending.is_empty()
+        self.deferred.is_empty() && self.pending.is_empty()
     }
 }
 
@@ -100,26 +87,13 @@ impl PendingRows for OrderChunk {
 
 impl OrderChunk {
     /// Looks up the customers of the rows read before the customers were.
-    fn resolve_deferred(&mut self, text: &mut Text, known: &Known) {
+    fn resolve_deferred(&mut self, text: &Text, known: &Known) {
         for (row, id, email) in self.deferred.drain(..) {
             match known.customer(text.get(&id)) {
                 Some((c, contact)) => self.cols.set_buyer(row, Buyer::Customer(c), contact),
                 None => self.unknown.push((row, id, email)),
             }
         }
-        let mut start = 0;
-        for (row, end, n) in self.numbered.drain(..) {
-            let (row, end) = (row as usize, end as usize);
-            if let Some((c, contact)) = known.by_number(n) {
-                self.cols.set_buyer(row, Buyer::Customer(c), contact);
-            } else {
-                let id = text.keep(itoa::Buffer::new().format(n));
-                let email = text.keep(self.numbered_emails.get(&(start..end)));
-                self.unknown.push((row, id, email));
-            }
-            start = end;
-        }
-        self.numbered_emails.clear();
     }
 
     /// Past the row just looked up; the list emptied once all of it is.
@@ -252,14 +226,14 @@ pub(super) fn parse_order(
     if let Some(known) = ready {
         look_up_runs(&more, batch, known);
     }
-    if !batch.rows.deferred.is_empty() || !batch.rows.numbered.is_empty() {
+    if !batch.rows.deferred.is_empty() {
         let known = if matches!(more, Ok(true)) {
             known.get()
         } else {
             Some(known.wait()) // the part's end: not without its customers
         };
         if let Some(known) = known {
-            batch.rows.resolve_deferred(&mut batch.text, known);
+            batch.rows.resolve_deferred(&batch.text, known);
         }
     }
     more
@@ -277,13 +251,6 @@ fn unknown_yet(
     row: usize,
     batch: &mut Batch<OrderChunk>,
 ) {
-    // read before the customers: a number waits in the compact form
-    let later = before_customers
-        .then(|| number.or_else(|| dense_key(r.field(col)).and_then(|k| u64::try_from(k).ok())))
-        .flatten();
-    if later.is_some_and(|n| defer_number(&mut batch.rows, row, n, email)) {
-        return;
-    }
     let customer = match number {
         Some(n) if before_customers => batch.keep(itoa::Buffer::new().format(n)),
         _ => batch.keep(r.field(col)),
@@ -295,19 +262,6 @@ fn unknown_yet(
         // resolved by the folding thread (`Shop::buyer`)
         batch.rows.unknown.push((row, customer, email));
     }
-}
-
-/// Keeps row `row`, read before the customers were, to be looked up by its number `id`
-/// once they are (its email aside); `false` (nothing kept) past what the compact form
-/// holds.
-fn defer_number(rows: &mut OrderChunk, row: usize, id: u64, email: &str) -> bool {
-    let end = rows.numbered_emails.len() + email.len();
-    let (Ok(row), Ok(end)) = (u32::try_from(row), u32::try_from(end)) else {
-        return false;
-    };
-    rows.numbered_emails.keep(email);
-    rows.numbered.push((row, end, id));
-    true
 }
 
 #[cfg(test)]

@@ -77,11 +77,6 @@ impl Text {
         start..self.0.len()
     }
 
-    /// Bytes kept.
-    pub(super) fn len(&self) -> usize {
-        self.0.len()
-    }
-
     /// Forgets everything kept.
     pub(super) fn clear(&mut self) {
         self.0.clear();

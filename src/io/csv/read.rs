@@ -64,7 +64,7 @@ pub(crate) struct ShopTables<R> {
     pub(crate) rates: Option<R>,
 }
 
-/// Reads a shop's tables, each parsed on a thread of its own and all at once, folded into
+/// Reads a shop's tables, each parsed by workers of its own and all at once, folded into
 /// the dataset in the order that makes ids resolve (customers, orders, deliveries, carts,
 /// logins), whatever their source.
 pub(crate) fn read_tables<R: Rows + Send>(
@@ -153,7 +153,7 @@ struct Shop {
     by_id: IdIndex,
 }
 
-/// `customers.csv`'s rows, parsed on a thread of `scope`.
+/// `customers.csv`'s rows, parsed on threads of `scope`.
 fn parse_customers<'s, R: Rows + Send + 's>(
     scope: &'s Scope<'s, '_>,
     parts: Vec<R>,
@@ -170,7 +170,7 @@ fn parse_customers<'s, R: Rows + Send + 's>(
     })
 }
 
-/// `orders.csv`'s rows, parsed on a thread of `scope`.
+/// `orders.csv`'s rows, parsed on threads of `scope`.
 fn parse_orders<'s, R: Rows + Send + 's>(
     scope: &'s Scope<'s, '_>,
     parts: Vec<R>,
@@ -187,8 +187,8 @@ fn parse_orders<'s, R: Rows + Send + 's>(
     })
 }
 
-/// `deliveries.csv`'s rows (order id, instant; rows without instant skipped), parsed on a
-/// thread of `scope`.
+/// `deliveries.csv`'s rows (order id, instant; rows without instant skipped), parsed on
+/// threads of `scope`.
 fn parse_deliveries<'s, R: Rows + Send + 's>(
     scope: &'s Scope<'s, '_>,
     parts: Vec<R>,
@@ -207,7 +207,7 @@ fn parse_deliveries<'s, R: Rows + Send + 's>(
     })
 }
 
-/// `carts.csv`'s rows, parsed on a thread of `scope`.
+/// `carts.csv`'s rows, parsed on threads of `scope`.
 fn parse_carts<'s, R: Rows + Send + 's>(
     scope: &'s Scope<'s, '_>,
     parts: Vec<R>,
@@ -221,8 +221,8 @@ fn parse_carts<'s, R: Rows + Send + 's>(
     })
 }
 
-/// `logins.csv`'s rows (customer id, instant; rows without instant skipped), parsed on a
-/// thread of `scope`.
+/// `logins.csv`'s rows (customer id, instant; rows without instant skipped), parsed on
+/// threads of `scope`.
 fn parse_logins<'s, R: Rows + Send + 's>(
     scope: &'s Scope<'s, '_>,
     parts: Vec<R>,
