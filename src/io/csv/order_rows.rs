@@ -203,8 +203,17 @@ pub(super) fn parse_order(
                     (Buyer::Customer(CustomerIdx(0)), u32::MAX)
                 }
                 Key::Empty | Key::Looked(None) => {
-                    let before_customers = ready.is_none();
-                    unknown_yet(r, c.customer, number, email, before_customers, row, batch);
+                    let customer = match number {
+                        Some(n) if ready.is_none() => batch.keep(itoa::Buffer::new().format(n)),
+                        _ => batch.keep(r.field(c.customer)),
+                    };
+                    let email = batch.keep(email);
+                    if ready.is_none() && !customer.is_empty() {
+                        batch.rows.deferred.push((row, customer, email));
+                    } else {
+                        // resolved by the folding thread (`Shop::buyer`)
+                        batch.rows.unknown.push((row, customer, email));
+                    }
                     (Buyer::Customer(CustomerIdx(0)), u32::MAX)
                 }
             };
@@ -237,31 +246,6 @@ pub(super) fn parse_order(
         }
     }
     more
-}
-
-/// Row `row`, whose customer the parser could not look up (`customer_id` in column `col`,
-/// `number` when typed): kept to be looked up once the customers are known when read
-/// before them, else listed for the folding thread (an id no customer has, or a guest).
-fn unknown_yet(
-    r: &impl Rows,
-    col: usize,
-    number: Option<u64>,
-    email: &str,
-    before_customers: bool,
-    row: usize,
-    batch: &mut Batch<OrderChunk>,
-) {
-    let customer = match number {
-        Some(n) if before_customers => batch.keep(itoa::Buffer::new().format(n)),
-        _ => batch.keep(r.field(col)),
-    };
-    let email = batch.keep(email);
-    if before_customers && !customer.is_empty() {
-        batch.rows.deferred.push((row, customer, email));
-    } else {
-        // resolved by the folding thread (`Shop::buyer`)
-        batch.rows.unknown.push((row, customer, email));
-    }
 }
 
 #[cfg(test)]
