@@ -174,7 +174,9 @@ async fn retry_after_as_an_http_date_is_honoured() {
         .retry(quick_retries())
         .build()
         .unwrap();
-    let soon = httpdate::fmt_http_date(std::time::SystemTime::now() + Duration::from_secs(1));
+    // An HTTP date has whole seconds: two seconds ahead is still at least one once cut
+    // (one second ahead was a few milliseconds when the clock was near a second's end).
+    let soon = httpdate::fmt_http_date(std::time::SystemTime::now() + Duration::from_secs(2));
     fake.inject(
         Fault::status(429)
             .header("Retry-After", soon)
