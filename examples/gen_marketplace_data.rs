@@ -55,7 +55,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         m.market.products().len(),
         m.shop.dataset.orders().len(),
         m.market.sub_orders().len(),
-        m.shop.dataset.customers().len(),
+        m.shop.dataset.customer_count(),
         out.display()
     );
     Ok(())

@@ -294,7 +294,7 @@ async fn run_nights<T: SyncTarget, S: StateStore>(
         shop.market.products().len(),
         shop.market.sub_orders().len(),
         shop.dataset.orders().len(),
-        shop.dataset.customers().len()
+        shop.dataset.customer_count()
     );
     let as_of = match args.as_of {
         Some(t) => t,

@@ -93,7 +93,7 @@ fn shop(args: &Args) -> Result<(Dataset, Vec<FxRate>), Box<dyn Error>> {
     println!(
         "shop: {} orders, {} customers ({:.1} s)",
         dataset.orders().len(),
-        dataset.customers().len(),
+        dataset.customer_count(),
         started.elapsed().as_secs_f64()
     );
     Ok((dataset, rates))

@@ -1,17 +1,21 @@
 //! The dataset builder: interns customers and guest emails into dense indices.
 
 use std::borrow::Cow;
+use std::sync::OnceLock;
 
 use chrono::{DateTime, Utc};
 
+use super::customers::CustomerStore;
 use super::email_index::{EmailIndex, Emails};
 use super::order_columns::OrderColumns;
 use super::orders::Orders;
 
 use crate::customer::{
     Buyer, Cart, ContactIdx, Currency, CustomStatus, Customer, CustomerIdx, Delivery, GuestIdx,
-    Login, OptIn, Order, OrderIdx, OrderStatus,
+    Login, Order, OrderIdx, OrderStatus,
 };
+
+mod customer_rows;
 
 pub(crate) const NONE: u32 = u32::MAX;
 
@@ -37,7 +41,10 @@ pub(crate) const NONE: u32 = u32::MAX;
 /// ```
 #[derive(Debug, Default)]
 pub struct Dataset {
-    pub(crate) customers: Vec<Customer>,
+    pub(crate) customers: CustomerStore,
+    /// the rows as [`Customer`]s, put together on the first call to
+    /// [`customers`](Self::customers) (emptied by any change)
+    owned: OnceLock<Vec<Customer>>,
     /// contact of each customer row.
     pub(crate) customer_contact: Vec<u32>,
     /// next customer row with the same contact (linked list), `NONE` at the end.
@@ -56,9 +63,6 @@ pub struct Dataset {
     pub(crate) login_contact: Vec<u32>,
     pub(crate) deliveries: Vec<Delivery>,
     statuses: Vec<String>,
-    /// bytes of the customers' strings, counted as they are added (for
-    /// [`approx_input_bytes`](Self::approx_input_bytes), which read them all again)
-    customer_text: usize,
 }
 
 /// Normalises an email for the identity key: trim, then lowercase.
@@ -108,7 +112,7 @@ impl Dataset {
     #[must_use]
     pub fn with_capacity(customers: usize, orders: usize) -> Self {
         Self {
-            customers: Vec::with_capacity(customers),
+            customers: CustomerStore::with_capacity(customers),
             customer_contact: Vec::with_capacity(customers),
             customer_next: Vec::with_capacity(customers),
             contact_head: Vec::with_capacity(customers),
@@ -117,6 +121,17 @@ impl Dataset {
             order_cols: OrderColumns::with_capacity(orders),
             ..Self::default()
         }
+    }
+
+    /// Room for about `n` more customer rows and their contacts, as far as the memory can be
+    /// had: a loader's estimate, which may be wrong, never fails the load.
+    pub(crate) fn try_reserve_customers(&mut self, n: usize) {
+        self.customers.try_reserve(n);
+        let _ = self.customer_contact.try_reserve(n);
+        let _ = self.customer_next.try_reserve(n);
+        let _ = self.contact_head.try_reserve(n);
+        self.contact_email.try_reserve(n);
+        self.email_index.try_reserve(n);
     }
 
     fn new_contact(&mut self, email: &str) -> u32 {
@@ -179,65 +194,6 @@ impl Dataset {
         let c = self.new_contact(key);
         self.email_index.insert(hash, c);
         c
-    }
-
-    /// Adds a customer row. Its group ids are sorted and deduplicated.
-    ///
-    /// # Panics
-    /// Past `u32::MAX - 1` rows.
-    ///
-    /// ```
-    /// use relance::customer::{Customer, Dataset};
-    /// let mut ds = Dataset::new();
-    /// let a = ds.add_customer(Customer { id: "1".into(), email: "a@x.io".into(), ..Customer::default() });
-    /// let b = ds.add_customer(Customer { id: "2".into(), email: "A@X.io".into(), ..Customer::default() });
-    /// assert_ne!(a, b);
-    /// assert_eq!(ds.contact_count(), 1); // duplicate email: one contact
-    /// ```
-    pub fn add_customer(&mut self, customer: Customer) -> CustomerIdx {
-        let contact = self.intern(&customer.email);
-        self.push_customer(customer, contact)
-    }
-
-    /// [`add_customer`](Self::add_customer) of each of `rows` in turn (emptied), their
-    /// emails looked up together first ([`look_up_all`](Self::look_up_all)); `each` is
-    /// called after each row.
-    pub(crate) fn add_customers(
-        &mut self,
-        rows: &mut Vec<Customer>,
-        mut each: impl FnMut(&Self, CustomerIdx),
-    ) {
-        let found = self.look_up_all(rows.iter().map(|c| c.email.as_str()));
-        for (customer, found) in rows.drain(..).zip(found) {
-            let contact = self.intern_found(&customer.email, found);
-            let idx = self.push_customer(customer, contact);
-            each(self, idx);
-        }
-    }
-
-    /// [`add_customer`](Self::add_customer), its email interned as `contact` (`None`: blank).
-    fn push_customer(&mut self, mut customer: Customer, contact: Option<u32>) -> CustomerIdx {
-        let idx = u32::try_from(self.customers.len()).unwrap_or(NONE);
-        assert!(idx != NONE, "too many customers");
-        customer.group_ids.sort_unstable();
-        customer.group_ids.dedup();
-        let contact = contact.unwrap_or_else(|| self.new_contact(""));
-        // append at the tail of the contact's row list (keeps insertion order)
-        let head = self.contact_head[contact as usize];
-        if head == NONE {
-            self.contact_head[contact as usize] = idx;
-        } else {
-            let mut cur = head;
-            while self.customer_next[cur as usize] != NONE {
-                cur = self.customer_next[cur as usize];
-            }
-            self.customer_next[cur as usize] = idx;
-        }
-        self.customer_text += text_bytes(&customer);
-        self.customers.push(customer);
-        self.customer_contact.push(contact);
-        self.customer_next.push(NONE);
-        CustomerIdx(idx)
     }
 
     /// Interns a guest email (normalised). Returns `None` for a blank email. Allocates only the
@@ -454,46 +410,6 @@ impl Dataset {
         self.order_cols = orders;
     }
 
-    /// The customer rows, indexed by [`CustomerIdx`].
-    ///
-    /// ```
-    /// assert!(relance::customer::Dataset::new().customers().is_empty());
-    /// ```
-    #[must_use]
-    pub fn customers(&self) -> &[Customer] {
-        &self.customers
-    }
-
-    /// Sets the newsletter consent (and its instant) of every customer row of `email`,
-    /// compared normalised: the shop applying a consent change made at a provider (see
-    /// `Syncer::consent_changes` in `relance::sync`). Returns how many rows it changed; a
-    /// guest-only contact has none (its consent is unknown to the shop).
-    ///
-    /// ```
-    /// use relance::customer::{Customer, Dataset, OptIn};
-    /// let mut ds = Dataset::new();
-    /// ds.add_customer(Customer { id: "1".into(), email: "Ann@X.io".into(), newsletter_optin: OptIn::Yes, ..Customer::default() });
-    /// assert_eq!(ds.set_newsletter_optin("ann@x.io", OptIn::No, None), 1);
-    /// assert_eq!(ds.customers()[0].newsletter_optin, OptIn::No);
-    /// ```
-    pub fn set_newsletter_optin(
-        &mut self,
-        email: &str,
-        optin: OptIn,
-        at: Option<DateTime<Utc>>,
-    ) -> usize {
-        let wanted = normalize_email(email);
-        let mut changed = 0;
-        for c in &mut self.customers {
-            if normalize_email(&c.email) == wanted {
-                c.newsletter_optin = optin;
-                c.newsletter_optin_at = at;
-                changed += 1;
-            }
-        }
-        changed
-    }
-
     /// The orders, indexed by [`OrderIdx`] (stored as columns: each [`Order`] is put
     /// together when read, exactly as it was added).
     ///
@@ -657,8 +573,8 @@ impl Dataset {
     #[must_use]
     pub fn approx_input_bytes(&self) -> usize {
         use std::mem::size_of;
-        self.customers.len() * (size_of::<Customer>() + 3 * size_of::<u32>())
-            + self.customer_text
+        self.customers.bytes()
+            + self.customers.len() * 3 * size_of::<u32>()
             + self.contact_email.bytes()
             + self.contact_email.len() * (EmailIndex::BYTES_PER_CONTACT + 4)
             + self.order_cols.approx_bytes()
@@ -666,18 +582,4 @@ impl Dataset {
             + self.logins.len() * (size_of::<Login>() + 4)
             + self.deliveries.len() * size_of::<Delivery>()
     }
-}
-
-/// Bytes held by a customer's strings (their capacities, and the group ids' list).
-fn text_bytes(c: &Customer) -> usize {
-    let opt = |s: &Option<String>| s.as_ref().map_or(0, String::capacity);
-    c.id.capacity()
-        + c.email.capacity()
-        + opt(&c.first_name)
-        + opt(&c.last_name)
-        + opt(&c.phone)
-        + opt(&c.postcode)
-        + opt(&c.shop_id)
-        + c.group_ids.capacity() * std::mem::size_of::<String>()
-        + c.group_ids.iter().map(String::capacity).sum::<usize>()
 }

@@ -30,6 +30,11 @@ impl EmailIndex {
         }
     }
 
+    /// Room for `n` more contacts, as far as the memory can be had.
+    pub(crate) fn try_reserve(&mut self, n: usize) {
+        let _ = self.table.try_reserve(n, |&(h, _)| h);
+    }
+
     /// The contact whose email (in `emails`, by contact) is `key`; else `Err` with the
     /// hash to [`insert`](Self::insert) it under.
     pub(crate) fn find(&self, key: &str, emails: &Emails) -> Result<u32, u64> {
@@ -75,6 +80,13 @@ impl Emails {
             text: String::with_capacity(n.saturating_mul(24)),
             ends: Vec::with_capacity(n),
         }
+    }
+
+    /// Room for `n` more emails of a usual length, as far as the memory can be had (an
+    /// estimate asked too much of: nothing more is reserved).
+    pub(crate) fn try_reserve(&mut self, n: usize) {
+        let _ = self.ends.try_reserve(n);
+        let _ = self.text.try_reserve(n.saturating_mul(24));
     }
 
     /// Number of emails.

@@ -8,6 +8,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::customer::Money;
+use crate::customer::customers::CivilityText;
 
 /// Dense index of a customer row, returned by [`Dataset::add_customer`](crate::customer::Dataset::add_customer).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -71,16 +72,7 @@ impl Civility {
     /// ```
     #[must_use]
     pub fn parse(text: &str) -> Option<Self> {
-        let t = text.trim();
-        if t.is_empty() {
-            return None;
-        }
-        Some(match t.to_ascii_lowercase().trim_end_matches('.') {
-            "mr" | "m" => Self::Mr,
-            "mrs" | "mme" | "ms" => Self::Mrs,
-            "miss" | "mlle" => Self::Miss,
-            _ => Self::Other(t.to_owned()),
-        })
+        CivilityText::parse(text).map(CivilityText::to_civility)
     }
 
     /// Canonical text (`Mr`, `Mrs`, `Miss` or the verbatim other value).

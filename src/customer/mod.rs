@@ -40,6 +40,7 @@
 pub mod clv;
 mod consolidate;
 mod consolidation;
+pub(crate) mod customers;
 mod dataset;
 mod email_index;
 pub mod events;
@@ -60,6 +61,7 @@ mod tzdays;
 
 pub use consolidate::ConsolidationError;
 pub use consolidation::Consolidation;
+pub use customers::CustomerView;
 pub(crate) use dataset::Found;
 pub use dataset::{Dataset, normalize_email};
 pub use field::{CustomField, FieldKind, ProfileField};

@@ -6,7 +6,7 @@
 use super::Ctx;
 use super::aggregate::{Agg, DaySeen, EMPTY, aggregate};
 use super::partition::Stage1;
-use super::records::{CartRec, Ev, Grouped, LOCAL_BITS, NO_DELIVERY, Rec, Shares};
+use super::records::{CartRec, Ev, Grouped, LOCAL_BITS, Rec, Shares};
 use super::rules::{micros, representative_row};
 use crate::customer::dataset::NONE;
 use crate::customer::profile::NO_INSTANT;
@@ -187,11 +187,6 @@ impl<'d> Stage2<'_, 'd> {
             let ts = as_of - (r.hi >> LOCAL_BITS) as i64;
             s.grouped[*slot as usize] = Grouped { ts, lo: r.lo };
             *slot += 1;
-            #[allow(clippy::cast_possible_wrap)]
-            if r.deliv != NO_DELIVERY {
-                let last = &mut s.last_deliv[local];
-                *last = (*last).max(as_of - r.deliv as i64);
-            }
         }
     }
 
@@ -249,7 +244,11 @@ impl<'a, 'd> ProfileRules<'a, 'd> {
         let mut multi = false;
         let mut cur = head;
         while cur != NONE {
-            if let Some(l) = ds.customers[cur as usize].last_login_at {
+            if let Some(l) = ds
+                .customers
+                .get(cur as usize)
+                .and_then(|c| c.last_login_at())
+            {
                 let l = micros(l);
                 if self.ctx.rules.by_as_of(l) {
                     login = login.max(l);

@@ -3,9 +3,7 @@
 //! contact (a radix partition by contact index; exact capacities come from a counting
 //! pre-pass over the compact contact arrays).
 
-use super::records::{
-    CartRec, ESCAPE, Ev, MAX_REL, NO_DELIVERY, NOT_COUNTED, Partition, Rec, pack_rel,
-};
+use super::records::{CartRec, ESCAPE, Ev, MAX_REL, NOT_COUNTED, Partition, Rec, pack_rel};
 use super::rules::micros;
 use super::{ConsolidationError, Ctx};
 use crate::customer::dataset::NONE;
@@ -17,8 +15,9 @@ pub(super) struct Stage1 {
     pub(super) orders: Partition<Rec>,
     pub(super) carts: Partition<CartRec>,
     pub(super) logins: Partition<Ev>,
-    /// [`Delivery`](crate::customer::Delivery) events (their count per bucket is not known in
-    /// advance), filled by [`Ctx::stage1_deliveries`]
+    /// Delivery events (their count per bucket is not known in advance): the orders' own
+    /// `delivered_at` that counts, from the order scan, and the
+    /// [`Delivery`](crate::customer::Delivery) events, filled by [`Ctx::stage1_deliveries`]
     pub(super) delivery_events: Vec<Vec<Ev>>,
     /// carts referenced by an order of this share that counts for a contact
     pub(super) referenced_carts: Vec<u64>,
@@ -124,7 +123,9 @@ impl Ctx<'_, '_> {
             {
                 out.referenced_carts.push(cart);
             }
-            let mut deliv = NO_DELIVERY;
+            let local = contact & self.local_mask;
+            // the delivery event of a counted order delivered by `as_of`
+            let mut deliv = None;
             let value = if rules.counted_code(tag.status()) {
                 out.eligible[i >> 6] |= 1 << (i & 63);
                 let refunded = if tag.refund() {
@@ -136,10 +137,7 @@ impl Ctx<'_, '_> {
                     Ok(v) => {
                         out.min_ts = out.min_ts.min(ts);
                         // `delivered` is i64::MAX without a delivery: no relative instant
-                        deliv = u64::try_from(as_of.saturating_sub(delivered))
-                            .ok()
-                            .filter(|&r| r <= MAX_REL)
-                            .unwrap_or(NO_DELIVERY);
+                        deliv = pack_rel(as_of, delivered, local).map(Ev);
                         u64::try_from(v).map_or(ESCAPE, |v| v.min(ESCAPE))
                     }
                     Err(e) if rules.skipped(&e) => {
@@ -154,19 +152,22 @@ impl Ctx<'_, '_> {
             } else {
                 NOT_COUNTED
             };
-            let Some(hi) = pack_rel(as_of, ts, contact & self.local_mask) else {
+            let Some(hi) = pack_rel(as_of, ts, local) else {
                 let order = cols.id[at];
                 out.error = Some((at, ConsolidationError::TooOld { order }));
                 return;
             };
             #[allow(clippy::cast_possible_truncation)]
             let idx = at as u64;
+            let bucket = self.bucket(contact);
+            if let Some(e) = deliv {
+                out.delivery_events[bucket].push(e);
+            }
             out.orders.push(
-                self.bucket(contact),
+                bucket,
                 Rec {
                     hi,
                     lo: value << 32 | idx,
-                    deliv,
                 },
             );
         }

@@ -10,8 +10,8 @@ use super::records::CartRec;
 use crate::customer::dataset::NONE;
 use crate::customer::order_columns::{STANDARD_CODES, Tag, status_code};
 use crate::customer::{
-    CartClock, CartScope, ConsolidationPolicy, ConvertedBy, Currency, Customer, Dataset, MissingFx,
-    Order, OrderStatus, RefundPolicy,
+    CartClock, CartScope, ConsolidationPolicy, ConvertedBy, Currency, Dataset, MissingFx, Order,
+    OrderStatus, RefundPolicy,
 };
 
 /// An instant in microseconds since the epoch (the unit of every rule).
@@ -287,11 +287,15 @@ impl Abandonment {
 /// rows, then the latest `updated_at`, then the latest `signed_up_at`, then the row added
 /// first. `head` is the contact's first row.
 pub(super) fn representative_row(ds: &Dataset, head: u32) -> u32 {
-    let key = |x: &Customer| (!x.is_guest, x.updated_at, x.signed_up_at);
+    let key = |i: u32| {
+        ds.customers
+            .get(i as usize)
+            .map(|x| (!x.is_guest(), x.updated_at(), x.signed_up_at()))
+    };
     let mut best = head;
     let mut cur = ds.customer_next[head as usize];
     while cur != NONE {
-        if key(&ds.customers[cur as usize]) > key(&ds.customers[best as usize]) {
+        if key(cur) > key(best) {
             best = cur;
         }
         cur = ds.customer_next[cur as usize];

@@ -4,10 +4,13 @@
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::CustomerProfile;
-use crate::customer::{Civility, Customer, OptIn};
+use crate::customer::{Civility, Customer, CustomerView, OptIn};
 
 impl<'d> CustomerProfile<'d> {
-    /// The chosen customer row (`None` for guest-only contacts).
+    /// The chosen customer row (`None` for guest-only contacts), as a [`Customer`]: the
+    /// first call puts together every row of the dataset
+    /// ([`Dataset::customers`](crate::customer::Dataset::customers));
+    /// [`customer_view`](Self::customer_view) and the field accessors read in place.
     ///
     /// ```
     /// # use chrono::{TimeZone, Utc}; use relance::customer::*;
@@ -26,6 +29,26 @@ impl<'d> CustomerProfile<'d> {
     /// ```
     #[must_use]
     pub fn customer(&self) -> Option<&'d Customer> {
+        if self.customer as usize >= self.dataset.customers.len() {
+            return None;
+        }
+        self.dataset.customers().get(self.customer as usize)
+    }
+
+    /// The chosen customer row read in place (`None` for guest-only contacts).
+    ///
+    /// ```
+    /// # use chrono::{TimeZone, Utc}; use relance::customer::*;
+    /// let mut ds = Dataset::new();
+    /// ds.add_customer(Customer { id: "42".into(), email: "Ann@x.io".into(), ..Customer::default() });
+    /// ds.guest("bob@x.io");
+    /// let as_of = Utc.with_ymd_and_hms(2024, 1, 1, 0, 0, 0).unwrap();
+    /// let c = ds.consolidate(&ConsolidationPolicy::new(Currency::EUR, as_of, chrono_tz::UTC)).unwrap();
+    /// let ids: Vec<_> = c.iter().map(|p| p.customer_view().map(|v| v.id())).collect();
+    /// assert_eq!(ids, [Some("42"), None]);
+    /// ```
+    #[must_use]
+    pub fn customer_view(&self) -> Option<CustomerView<'d>> {
         self.dataset.customers.get(self.customer as usize)
     }
 
@@ -48,7 +71,7 @@ impl<'d> CustomerProfile<'d> {
     /// ```
     #[must_use]
     pub fn customer_id(&self) -> Option<&'d str> {
-        self.customer().map(|c| c.id.as_str())
+        self.customer_view().map(|c| c.id())
     }
 
     /// #2 first name.
@@ -70,7 +93,7 @@ impl<'d> CustomerProfile<'d> {
     /// ```
     #[must_use]
     pub fn first_name(&self) -> Option<&'d str> {
-        self.customer().and_then(|c| c.first_name.as_deref())
+        self.customer_view().and_then(|c| c.first_name())
     }
 
     /// #1 last name.
@@ -92,7 +115,7 @@ impl<'d> CustomerProfile<'d> {
     /// ```
     #[must_use]
     pub fn last_name(&self) -> Option<&'d str> {
-        self.customer().and_then(|c| c.last_name.as_deref())
+        self.customer_view().and_then(|c| c.last_name())
     }
 
     /// #3 civility.
@@ -114,7 +137,7 @@ impl<'d> CustomerProfile<'d> {
     /// ```
     #[must_use]
     pub fn civility(&self) -> Option<&'d Civility> {
-        self.customer().and_then(|c| c.civility.as_ref())
+        self.customer_view().and_then(|c| c.civility())
     }
 
     /// #4 birth date.
@@ -136,7 +159,7 @@ impl<'d> CustomerProfile<'d> {
     /// ```
     #[must_use]
     pub fn birth_date(&self) -> Option<NaiveDate> {
-        self.customer().and_then(|c| c.birth_date)
+        self.customer_view().and_then(|c| c.birth_date())
     }
 
     /// #6 phone.
@@ -158,7 +181,7 @@ impl<'d> CustomerProfile<'d> {
     /// ```
     #[must_use]
     pub fn phone(&self) -> Option<&'d str> {
-        self.customer().and_then(|c| c.phone.as_deref())
+        self.customer_view().and_then(|c| c.phone())
     }
 
     /// #7 postcode.
@@ -180,7 +203,7 @@ impl<'d> CustomerProfile<'d> {
     /// ```
     #[must_use]
     pub fn postcode(&self) -> Option<&'d str> {
-        self.customer().and_then(|c| c.postcode.as_deref())
+        self.customer_view().and_then(|c| c.postcode())
     }
 
     /// #8 account creation (chosen row).
@@ -202,7 +225,7 @@ impl<'d> CustomerProfile<'d> {
     /// ```
     #[must_use]
     pub fn signed_up_at(&self) -> Option<DateTime<Utc>> {
-        self.customer().and_then(|c| c.signed_up_at)
+        self.customer_view().and_then(|c| c.signed_up_at())
     }
 
     /// #19 newsletter consent (chosen row; `Unknown` for guest-only contacts).
@@ -224,8 +247,8 @@ impl<'d> CustomerProfile<'d> {
     /// ```
     #[must_use]
     pub fn newsletter_optin(&self) -> OptIn {
-        self.customer()
-            .map_or(OptIn::Unknown, |c| c.newsletter_optin)
+        self.customer_view()
+            .map_or(OptIn::Unknown, |c| c.newsletter_optin())
     }
 
     /// When that consent was recorded (chosen row).
@@ -247,7 +270,7 @@ impl<'d> CustomerProfile<'d> {
     /// ```
     #[must_use]
     pub fn newsletter_optin_at(&self) -> Option<DateTime<Utc>> {
-        self.customer().and_then(|c| c.newsletter_optin_at)
+        self.customer_view().and_then(|c| c.newsletter_optin_at())
     }
 
     /// #21 shop id.
@@ -269,7 +292,7 @@ impl<'d> CustomerProfile<'d> {
     /// ```
     #[must_use]
     pub fn shop_id(&self) -> Option<&'d str> {
-        self.customer().and_then(|c| c.shop_id.as_deref())
+        self.customer_view().and_then(|c| c.shop_id())
     }
 
     /// #20 customer group ids, sorted and deduplicated: the union over the contact's rows
@@ -292,21 +315,17 @@ impl<'d> CustomerProfile<'d> {
     /// ```
     #[must_use]
     pub fn customer_group_ids(&self) -> Vec<&'d str> {
-        let Some(row) = self.customer() else {
+        let Some(row) = self.customer_view() else {
             return Vec::new();
         };
         if !self.union_groups {
-            return row.group_ids.iter().map(String::as_str).collect();
+            return row.group_ids().collect();
         }
         let ds = self.dataset;
         let mut all: Vec<&'d str> = ds
             .contact_rows(self.contact())
-            .flat_map(|c| {
-                ds.customers[c.0 as usize]
-                    .group_ids
-                    .iter()
-                    .map(String::as_str)
-            })
+            .filter_map(|c| ds.customers.get(c.0 as usize))
+            .flat_map(|c| c.group_ids())
             .collect();
         all.sort_unstable();
         all.dedup();

@@ -121,11 +121,7 @@ fn read<'a>(
         F::Phone => text(p.phone()),
         F::Postcode => text(p.postcode()),
         F::ShopId => text(p.shop_id()),
-        F::CustomerGroupIds => V::Text(
-            p.customer()
-                .and_then(|c| c.group_ids.first())
-                .map(String::as_str),
-        ),
+        F::CustomerGroupIds => V::Text(p.customer_view().and_then(|c| c.group_ids().next())),
         F::NewsletterOptIn => V::OptIn(p.newsletter_optin()),
         F::NewsletterOptInAt => V::Date(p.newsletter_optin_at()),
         F::BirthDate => V::Date(p.birth_date().map(|d| d.and_time(NaiveTime::MIN).and_utc())),

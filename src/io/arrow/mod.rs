@@ -104,6 +104,7 @@ pub fn read_batches(shop: &ShopBatches) -> Result<(Dataset, Vec<FxRate>), CsvErr
         BatchRows::new("orders", &arrow::datatypes::Schema::empty(), none)
     });
     read_tables(ShopTables {
+        customer_rows: 0,
         customers: rows("customers", &shop.customers).into_iter().collect(),
         orders: vec![orders],
         deliveries: rows("deliveries", &shop.deliveries).into_iter().collect(),

@@ -144,6 +144,7 @@ fn read_parts(
         ));
     }
     read_tables(ShopTables {
+        customer_rows: 0,
         customers: table(dir, "customers", parts, min_split)?,
         orders,
         deliveries: table(dir, "deliveries", parts, min_split)?,

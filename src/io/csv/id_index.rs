@@ -94,8 +94,12 @@ impl<S: std::hash::BuildHasher> IdIndex<S> {
 
     /// Indexes row `c` under its id.
     pub(super) fn insert(&mut self, ds: &Dataset, c: CustomerIdx) {
+        self.insert_id(ds.customer(c).map_or("", |v| v.id()), c);
+    }
+
+    /// Indexes row `c` under `id`, its id.
+    pub(super) fn insert_id(&mut self, id: &str, c: CustomerIdx) {
         use std::collections::hash_map::Entry;
-        let id = ds.customers()[c.0 as usize].id.as_str();
         if let Some(k) = dense_key(id) {
             if self.dense.len() <= k {
                 self.dense.resize(k + 1, u32::MAX);

@@ -256,8 +256,8 @@ fn write_orders(ds: &Dataset, market: &Marketplace, dir: &Path, row: &mut Row) -
     for o in ds.orders() {
         let who = match o.buyer {
             Buyer::Customer(c) => {
-                let c = &ds.customers()[c.0 as usize];
-                (c.id.as_str(), c.email.as_str())
+                let c = ds.customer(c);
+                (c.map_or("", |c| c.id()), c.map_or("", |c| c.email()))
             }
             Buyer::Guest(g) => ("", ds.contact_email(ContactIdx(g.0))),
         };

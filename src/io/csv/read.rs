@@ -12,15 +12,16 @@ use chrono::{DateTime, Utc};
 use super::id_index::IdIndex;
 use super::known::{Key, Known, Pending, customer_key, look_up_runs};
 use super::order_rows::{OrderChunk, OrderColumns, parse_order};
-use super::pipeline::{Batch, Parsed, Text, fold, spawn_parser};
+use super::pipeline::{Batch, Parsed, Rowset, Text, fold, spawn_parser};
 use super::reader::{Reader, Rows};
-use super::split::{MIN_SPLIT, part_count, workers};
+use super::split::{MIN_SPLIT, estimated_rows, part_count, workers};
 use super::{CsvError, parse_date};
 use crate::customer::Found;
+use crate::customer::customers::{CivilityText, CustomerFields, CustomerStore};
 use crate::customer::order_columns::OrderColumns as Orders;
 use crate::customer::{
-    Buyer, Cart, CartId, Civility, Currency, Customer, CustomerIdx, Dataset, FxRate, Login, Money,
-    OptIn, OrderId,
+    Buyer, Cart, CartId, Currency, Customer, CustomerIdx, Dataset, FxRate, Login, Money, OptIn,
+    OrderId,
 };
 
 /// Reads a shop directory (see the [module docs](super)). Returns the dataset and the rates
@@ -44,6 +45,7 @@ pub fn read_dir(dir: &Path) -> Result<(Dataset, Vec<FxRate>), CsvError> {
         ));
     }
     read_tables(ShopTables {
+        customer_rows: estimated_rows(&dir.join("customers.csv")),
         customers: open("customers.csv")?,
         orders,
         deliveries: open("deliveries.csv")?,
@@ -56,6 +58,8 @@ pub fn read_dir(dir: &Path) -> Result<(Dataset, Vec<FxRate>), CsvError> {
 /// The tables of a shop, each a source of rows (CSV files, Arrow batches, or either) in
 /// one or more parts (a file split by byte ranges); no part for an absent table.
 pub(crate) struct ShopTables<R> {
+    /// about how many customer rows there are (0: not known), reserved for at once
+    pub(crate) customer_rows: usize,
     pub(crate) customers: Vec<R>,
     pub(crate) orders: Vec<R>,
     pub(crate) deliveries: Vec<R>,
@@ -75,6 +79,7 @@ pub(crate) fn read_tables<R: Rows + Send>(
         ds: Dataset::new(),
         by_id: IdIndex::default(),
     };
+    shop.ds.try_reserve_customers(tables.customer_rows);
     std::thread::scope(|scope| {
         // Whatever way this thread leaves, the parsers waiting for the customers go on.
         let _release = Release(&known);
@@ -157,17 +162,32 @@ struct Shop {
 fn parse_customers<'s, R: Rows + Send + 's>(
     scope: &'s Scope<'s, '_>,
     parts: Vec<R>,
-) -> Parsed<Vec<Customer>> {
+) -> Parsed<CustomerStore> {
     let cols = CUSTOMER_COLUMNS.map(|n| parts[0].col(n));
     spawn_parser(scope, parts, workers(), || {
-        move |r: &mut R, batch: &mut Batch<Vec<Customer>>| {
+        move |r: &mut R, batch: &mut Batch<CustomerStore>| {
             if !r.next()? {
                 return Ok(false);
             }
-            batch.rows.push(parse_customer(r, &cols)?);
+            parse_customer(r, &cols, &mut batch.rows)?;
             Ok(true)
         }
     })
+}
+
+/// Customer rows are parsed straight into the dataset's compact form: no allocation per
+/// field, and the batch's text moved to the dataset in one copy.
+impl Rowset for CustomerStore {
+    const ROW_BYTES: usize = CustomerStore::ROW_BYTES;
+    fn with_capacity(n: usize) -> Self {
+        CustomerStore::with_capacity(n)
+    }
+    fn len(&self) -> usize {
+        self.len()
+    }
+    fn clear(&mut self) {
+        self.clear();
+    }
 }
 
 /// `orders.csv`'s rows, parsed on threads of `scope`.
@@ -278,11 +298,36 @@ impl Pending for ParsedLogin {
 }
 
 impl Shop {
-    fn customers(&mut self, parsed: Parsed<Vec<Customer>>) -> Result<(), CsvError> {
+    /// The customers: their emails interned and ids indexed on this thread, in file order,
+    /// while another appends their rows to the dataset's store (a copy into memory written
+    /// for the first time), so that the order parsers waiting for the customers wait less.
+    fn customers(&mut self, parsed: Parsed<CustomerStore>) -> Result<(), CsvError> {
         let Self { ds, by_id } = self;
-        fold(parsed, |batch| {
-            ds.add_customers(&mut batch.rows, |ds, idx| by_id.insert(ds, idx));
-            Ok(())
+        let mut store = ds.take_customer_rows();
+        std::thread::scope(|scope| {
+            let (tx, rx) = std::sync::mpsc::channel::<CustomerStore>();
+            let appender = scope.spawn(move || {
+                for mut rows in rx {
+                    store.append(&mut rows);
+                }
+                store
+            });
+            let folded = fold(parsed, |batch| {
+                let room = CustomerStore::with_capacity(batch.rows.len());
+                let rows = std::mem::replace(&mut batch.rows, room);
+                let linked = ds.link_customers(&rows);
+                for (i, c) in linked.enumerate() {
+                    by_id.insert_id(rows.get(i).map_or("", |r| r.id()), CustomerIdx(c));
+                }
+                let _ = tx.send(rows);
+                Ok(())
+            });
+            drop(tx);
+            let store = appender
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            ds.put_customer_rows(store);
+            folded
         })
     }
 
@@ -455,37 +500,41 @@ const CUSTOMER_COLUMNS: [&str; 16] = [
     "newsletter_optin_at",
 ];
 
-/// A customer row.
-fn parse_customer(r: &impl Rows, cols: &[usize; 16]) -> Result<Customer, CsvError> {
-    let s = |i: usize| r.opt(cols[i]).map(str::to_owned);
+/// A customer row, added to `rows`.
+fn parse_customer(
+    r: &impl Rows,
+    cols: &[usize; 16],
+    rows: &mut CustomerStore,
+) -> Result<(), CsvError> {
+    let s = |i: usize| r.opt(cols[i]);
     let birth = match r.opt(cols[5]) {
         None => None,
         Some(b) => Some(parse_date(b).ok_or_else(|| r.err(format!("bad birth_date {b:?}")))?),
     };
-    Ok(Customer {
-        id: r.field(cols[0]).to_owned(),
-        email: r.field(cols[1]).to_owned(),
+    let fields = CustomerFields {
+        id: r.field(cols[0]),
+        email: r.field(cols[1]),
         first_name: s(2),
         last_name: s(3),
-        civility: r.opt(cols[4]).and_then(Civility::parse),
+        civility: r.opt(cols[4]).and_then(CivilityText::parse),
         birth_date: birth,
         phone: s(6),
         postcode: s(7),
         signed_up_at: r.instant(cols[8])?,
         updated_at: r.instant(cols[9])?,
         newsletter_optin: parse_optin(r.field(cols[10])),
-        group_ids: r
-            .field(cols[11])
-            .split(',')
-            .map(str::trim)
-            .filter(|g| !g.is_empty())
-            .map(str::to_owned)
-            .collect(),
         shop_id: s(12),
         last_login_at: r.instant(cols[13])?,
         is_guest: parse_optin(r.field(cols[14])) == OptIn::Yes,
         newsletter_optin_at: r.instant(cols[15])?,
-    })
+    };
+    let groups = r
+        .field(cols[11])
+        .split(',')
+        .map(str::trim)
+        .filter(|g| !g.is_empty());
+    rows.push(&fields, groups);
+    Ok(())
 }
 
 /// The columns of `carts.csv`, in the order [`parse_cart`] reads them.

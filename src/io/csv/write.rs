@@ -9,7 +9,7 @@ use super::partition::partition_path;
 use super::writer::{Row, create};
 use crate::customer::partition::partition_of_key;
 use crate::customer::{
-    Buyer, Cart, Civility, ContactIdx, Customer, Dataset, FxRate, Login, Money, OptIn, Order,
+    Buyer, Cart, Civility, ContactIdx, CustomerView, Dataset, FxRate, Login, Money, OptIn, Order,
     normalize_email,
 };
 
@@ -24,7 +24,7 @@ use crate::customer::{
 /// ```
 pub fn write_dir(ds: &Dataset, rates: &[FxRate], dir: &Path) -> io::Result<()> {
     let mut w = ShopWriter::create(dir, None, rates)?;
-    for c in ds.customers() {
+    for c in (0..ds.customer_count()).filter_map(|c| ds.customers.get(c)) {
         w.customer(c)?;
     }
     for o in ds.orders() {
@@ -141,8 +141,8 @@ impl ShopWriter {
         match b {
             Buyer::Customer(c) => {
                 let p = self.customer_part.get(c.0 as usize).copied().unwrap_or(0);
-                let c = &ds.customers()[c.0 as usize];
-                (p, c.id.as_str(), c.email.as_str())
+                let c = ds.customer(c);
+                (p, c.map_or("", |c| c.id()), c.map_or("", |c| c.email()))
             }
             Buyer::Guest(g) => {
                 let email = ds.contact_email(ContactIdx(g.0));
@@ -152,30 +152,30 @@ impl ShopWriter {
     }
 
     /// Writes the next customer row (customer rows must come in the dataset's order).
-    pub(crate) fn customer(&mut self, c: &Customer) -> io::Result<()> {
-        let p = self.part_of_email(&c.email);
+    pub(crate) fn customer(&mut self, c: CustomerView<'_>) -> io::Result<()> {
+        let p = self.part_of_email(c.email());
         self.customer_part.push(p);
         self.row
-            .str(&c.id)
-            .str(&c.email)
-            .opt(c.first_name.as_deref())
-            .opt(c.last_name.as_deref())
-            .opt(c.civility.as_ref().map(Civility::as_str))
-            .num(c.birth_date)
-            .opt(c.phone.as_deref())
-            .opt(c.postcode.as_deref())
-            .at(c.signed_up_at)
-            .at(c.updated_at)
-            .str(match c.newsletter_optin {
+            .str(c.id())
+            .str(c.email())
+            .opt(c.first_name())
+            .opt(c.last_name())
+            .opt(c.civility().map(Civility::as_str))
+            .num(c.birth_date())
+            .opt(c.phone())
+            .opt(c.postcode())
+            .at(c.signed_up_at())
+            .at(c.updated_at())
+            .str(match c.newsletter_optin() {
                 OptIn::Yes => "yes",
                 OptIn::No => "no",
                 OptIn::Unknown => "",
             })
-            .str(&c.group_ids.join(","))
-            .opt(c.shop_id.as_deref())
-            .at(c.newsletter_optin_at)
-            .at(c.last_login_at)
-            .str(if c.is_guest { "yes" } else { "" })
+            .str(&c.group_ids().collect::<Vec<_>>().join(","))
+            .opt(c.shop_id())
+            .at(c.newsletter_optin_at())
+            .at(c.last_login_at())
+            .str(if c.is_guest() { "yes" } else { "" })
             .end(&mut self.parts[p as usize].customers)
     }
 

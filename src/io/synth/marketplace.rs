@@ -81,12 +81,14 @@ pub fn generate_marketplace(config: &MarketplaceConfig) -> SynthMarketplace {
     let mut rng = Rng(config.seed ^ 0x5E11_E125);
     let mut market = Marketplace::new();
     let t0 = start() - secs(THREE_YEARS);
-    let customers = shop.dataset.customers();
+    let customers = &shop.dataset.customers;
     let mut selling = Vec::new();
     let mut product_no = 0u64;
     for i in 0..config.sellers {
-        let email = if !customers.is_empty() && rng.below(100) < 5 {
-            customers[skewed(&mut rng, customers.len())].email.clone()
+        let email = if customers.len() > 0 && rng.below(100) < 5 {
+            customers
+                .email(skewed(&mut rng, customers.len()))
+                .to_owned()
         } else {
             format!("seller{}@vendors.example", i + 1)
         };

@@ -234,9 +234,11 @@ impl Sink for Streamed {
         &self.ds
     }
     fn customer(&mut self, c: Customer) -> std::io::Result<()> {
-        self.out.customer(&c)?;
-        self.ds.add_customer(c);
-        Ok(())
+        let idx = self.ds.add_customer(c);
+        match self.ds.customer(idx) {
+            Some(row) => self.out.customer(row),
+            None => Ok(()),
+        }
     }
     fn guest(&mut self, email: &str) -> Option<GuestIdx> {
         self.ds.guest(email)
@@ -353,7 +355,7 @@ fn add_orders(
             // guest checkout with a registered customer's email
             let c = skewed(rng, customers);
             if reg_guests.len() < 1 << 16 {
-                let email = sink.dataset().customers()[c].email.to_uppercase();
+                let email = sink.dataset().customers.email(c).to_uppercase();
                 let g = sink.guest(&email);
                 reg_guests.push(g);
                 g.map_or(Buyer::Customer(CustomerIdx(0)), Buyer::Guest)
