@@ -2,6 +2,7 @@
 
     python3 benches/duckdb_shop.py basic SHOP_DIR OUT.csv   # orders.csv alone, basic aggregates
     python3 benches/duckdb_shop.py full  SHOP_DIR OUT.csv   # every table, per-contact profile
+    python3 benches/duckdb_shop.py inmem SHOP_DIR [N]       # basic aggregates of orders in memory
 
 `basic` is the issue's yardstick: count, revenue, first, last, last amount and distinct days
 per customer_id of orders.csv. `full` does the work a relance run does on the same files:
@@ -9,6 +10,9 @@ all five tables read, orders joined to their customer (the contact is the normal
 of the customer, else of the guest order) and delivery, carts and logins joined to their
 customer, aggregated per contact, joined to the customer's own fields. It has fewer
 columns than relance's profiles but the same tables and joins, and as many rows.
+`inmem` is the yardstick of the consolidation's own time: orders.csv loaded once into an
+in-memory table, then the basic aggregates computed into a table N times (default 3); prints
+`duckdb aggregates: <median> s` (and each time) to stderr.
 Needs `pip install duckdb`.
 """
 import sys
@@ -72,6 +76,34 @@ SELECT * FROM cu
 ) TO '{out}' (HEADER)
 """
 
+AGGREGATE = """
+CREATE OR REPLACE TABLE r AS
+  SELECT customer_id, count(*) AS orders, sum(amount) AS revenue,
+         min(placed_at) AS first_at, max(placed_at) AS last_at,
+         arg_max(amount, placed_at) AS last_amount,
+         count(DISTINCT CAST(placed_at AS DATE)) AS days
+  FROM o GROUP BY customer_id
+"""
+
+
+def in_memory(shop, repeat):
+    import statistics
+    import time
+
+    con = duckdb.connect()
+    con.execute(f"CREATE TABLE o AS SELECT * FROM read_csv('{shop}/orders.csv', header=true)")
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        con.execute(AGGREGATE)
+        times.append(time.perf_counter() - start)
+    each = " ".join(f"{t:.3f}" for t in times)
+    print(f"duckdb aggregates: {statistics.median(times):.3f} s ({each})", file=sys.stderr)
+
+
 if __name__ == "__main__":
-    kind, shop, out = sys.argv[1:4]
-    duckdb.sql({"basic": BASIC, "full": FULL}[kind].format(d=shop, out=out))
+    kind, shop = sys.argv[1:3]
+    if kind == "inmem":
+        in_memory(shop, int(sys.argv[3]) if len(sys.argv) > 3 else 3)
+    else:
+        duckdb.sql({"basic": BASIC, "full": FULL}[kind].format(d=shop, out=sys.argv[3]))
