@@ -5,9 +5,9 @@
 //! it is added to the [`Dataset`]), one file each:
 //! 1. [`partition`]: each thread scans a contiguous share of the orders' columns (32 bytes
 //!    per order: contact, instant, amount, delivery, tag; then carts, logins and
-//!    [`deliveries`]), converts the order value once, and appends a 24-byte record (the
-//!    order's delivery included; 8 bytes for events) to one of the **contact-range buckets**
-//!    of ≤ 4096 contacts ([`records`]);
+//!    [`deliveries`]), converts the order value once, and appends a 16-byte record (8 bytes
+//!    for an event: a login, a delivery, the delivery of a counted order) to one of the
+//!    **contact-range buckets** of ≤ 4096 contacts ([`records`]);
 //! 2. [`contacts`]: each thread takes a contiguous run of buckets (balanced by load), groups
 //!    each bucket's records by contact, folds each contact's orders ([`aggregate`]), picks its
 //!    abandoned cart ([`carts`]) and builds its compact profile. Calendar days come from a
