@@ -14,9 +14,11 @@ use crate::customer::tzdays::DayTable;
 use crate::customer::{CustomerProfile, DeliverySource, FrequencyMode, GroupIdsMode};
 
 /// Bytes of one output chunk of profiles: small enough for the allocator to serve it from
-/// memory it already holds (large blocks are mapped fresh and returned to the system on free,
-/// and each new page costs a kernel fault).
-const CHUNK_BYTES: usize = 8 << 20;
+/// memory it already holds, such as the records the thread has freed (large blocks are mapped
+/// fresh and returned to the system on free, and each new page costs a kernel fault).
+/// Measured at 10 M orders: 4 MiB chunks took 0.92× the time of 8 MiB ones with 10 MiB less
+/// at the peak; 1 and 2 MiB chunks, less memory again but 6–10 % slower.
+const CHUNK_BYTES: usize = 4 << 20;
 
 /// What every stage-2 thread reads.
 pub(super) struct Stage2<'a, 'd> {
@@ -24,6 +26,8 @@ pub(super) struct Stage2<'a, 'd> {
     pub(super) days: &'a DayTable,
     /// carts referenced by an order, sorted
     pub(super) referenced: &'a [u64],
+    /// each contact's latest login (µs), `i64::MIN` for none; empty without logins
+    pub(super) logins: &'a [i64],
 }
 
 /// The records of one bucket from every share, moved to the stage-2 thread that reads them,
@@ -32,7 +36,6 @@ pub(super) struct Stage2<'a, 'd> {
 pub(super) struct Bucket {
     orders: Shares<Rec>,
     pub(super) carts: Shares<CartRec>,
-    logins: Shares<Ev>,
     deliveries: Vec<Vec<Ev>>,
 }
 
@@ -42,7 +45,6 @@ impl Bucket {
         Self {
             orders: Shares::take(parts.iter_mut().map(|p| &mut p.orders), b),
             carts: Shares::take(parts.iter_mut().map(|p| &mut p.carts), b),
-            logins: Shares::take(parts.iter_mut().map(|p| &mut p.logins), b),
             deliveries: parts
                 .iter_mut()
                 .map(|p| std::mem::take(&mut p.delivery_events[b]))
@@ -151,7 +153,7 @@ impl<'d> Stage2<'_, 'd> {
                     u32::try_from(lo + i).unwrap_or(u32::MAX),
                 );
             }
-            self.events(&bucket, m, &mut s);
+            self.events(&bucket, lo, m, &mut s);
             #[allow(clippy::cast_possible_truncation)]
             self.abandoned_carts(&bucket, lo as u32, m, &mut s);
             drop(bucket);
@@ -190,14 +192,12 @@ impl<'d> Stage2<'_, 'd> {
         }
     }
 
-    /// The latest login and delivery event of each contact of a bucket.
-    fn events(&self, bucket: &Bucket, m: usize, s: &mut Scratch) {
+    /// The latest login and delivery event of each contact of a bucket (first contact `lo`).
+    fn events(&self, bucket: &Bucket, lo: usize, m: usize, s: &mut Scratch) {
         let as_of = self.ctx.rules.as_of;
-        s.last_login[..m].fill(i64::MIN);
-        #[allow(clippy::cast_possible_wrap)]
-        for e in bucket.logins.iter() {
-            let x = &mut s.last_login[e.local()];
-            *x = (*x).max(as_of - e.rel() as i64);
+        match self.logins.get(lo..lo + m) {
+            Some(l) => s.last_login[..m].copy_from_slice(l),
+            None => s.last_login[..m].fill(i64::MIN),
         }
         #[allow(clippy::cast_possible_wrap)]
         for e in bucket.deliveries.iter().flatten() {

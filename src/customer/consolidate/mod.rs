@@ -3,11 +3,12 @@
 //! Two parallel stages over `std::thread::scope` (no unsafe, no per-order allocation, no
 //! hashing and no random lookups on the hot path — each order's contact is resolved once when
 //! it is added to the [`Dataset`]), one file each:
+//! 0. [`logins`]: each contact's latest login, folded into one word per contact before the
+//!    orders' records are made;
 //! 1. [`partition`]: each thread scans a contiguous share of the orders' columns (32 bytes
-//!    per order: contact, instant, amount, delivery, tag; then carts, logins and
-//!    [`deliveries`]), converts the order value once, and appends a 16-byte record (8 bytes
-//!    for an event: a login, a delivery, the delivery of a counted order) to one of the
-//!    **contact-range buckets** of ≤ 4096 contacts ([`records`]);
+//!    per order: contact, instant, amount, delivery, tag; then carts and [`deliveries`]),
+//!    converts the order value once, and appends a 16-byte record (8 bytes for a delivery)
+//!    to one of the **contact-range buckets** of ≤ 4096 contacts ([`records`]);
 //! 2. [`contacts`]: each thread takes a contiguous run of buckets (balanced by load), groups
 //!    each bucket's records by contact, folds each contact's orders ([`aggregate`]), picks its
 //!    abandoned cart ([`carts`]) and builds its compact profile. Calendar days come from a
@@ -26,6 +27,7 @@ mod carts;
 mod contacts;
 mod deliveries;
 mod error;
+mod logins;
 mod partition;
 mod records;
 pub(crate) mod rules;
@@ -82,6 +84,12 @@ impl<'d, 'p> Ctx<'d, 'p> {
         })
     }
 
+    /// Number of contacts.
+    #[inline]
+    fn contacts(&self) -> usize {
+        self.ds.contact_email.len()
+    }
+
     /// See [`Rules::contact`].
     #[inline]
     fn contact(&self, resolved: u32, guest: bool) -> Option<u32> {
@@ -111,7 +119,7 @@ impl<'d, 'p> Ctx<'d, 'p> {
                 CONTACT_COST * (1usize << shift).min(n.saturating_sub(b << shift))
                     + parts
                         .iter()
-                        .map(|p| p.orders.len(b) + p.carts.len(b) + p.logins.len(b))
+                        .map(|p| p.orders.len(b) + p.carts.len(b))
                         .sum::<usize>()
             })
             .collect();
@@ -165,6 +173,8 @@ impl Dataset {
         policy: &ConsolidationPolicy,
     ) -> Result<Consolidation<'_>, ConsolidationError> {
         let ctx = Ctx::new(self, policy)?;
+        // Stage 0: the latest login of each contact.
+        let logins = ctx.latest_logins();
         // Stage 1: partition by bucket.
         let mut parts = in_parallel((0..ctx.threads).collect(), |p| ctx.stage1(p));
         if parts.iter().any(|p| p.error.is_some()) {
@@ -193,6 +203,7 @@ impl Dataset {
             ctx: &ctx,
             days: &days,
             referenced: &referenced,
+            logins: &logins,
         };
         let runs: Vec<_> = ctx
             .runs(&parts)

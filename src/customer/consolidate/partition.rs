@@ -1,4 +1,4 @@
-//! Stage 1: each thread scans a contiguous share of the orders, carts and logins, converts
+//! Stage 1: each thread scans a contiguous share of the orders and carts, converts
 //! each counted order's value once, and appends a compact record to the bucket of its
 //! contact (a radix partition by contact index; exact capacities come from a counting
 //! pre-pass over the compact contact arrays).
@@ -14,7 +14,6 @@ use crate::customer::{Buyer, CartScope, OrderId};
 pub(super) struct Stage1 {
     pub(super) orders: Partition<Rec>,
     pub(super) carts: Partition<CartRec>,
-    pub(super) logins: Partition<Ev>,
     /// Delivery events (their count per bucket is not known in advance): the orders' own
     /// `delivered_at` that counts, from the order scan, and the
     /// [`Delivery`](crate::customer::Delivery) events, filled by [`Ctx::stage1_deliveries`]
@@ -47,12 +46,12 @@ fn order_share(len: usize, part: usize, t: usize) -> std::ops::Range<usize> {
 impl Ctx<'_, '_> {
     /// The bucket of a contact.
     #[inline]
-    fn bucket(&self, contact: u32) -> usize {
+    pub(super) fn bucket(&self, contact: u32) -> usize {
         (contact >> self.shift) as usize
     }
 
     /// Records per bucket of the contacts in `contacts` (an upper bound of what is pushed).
-    fn counts(&self, contacts: &[u32]) -> Vec<usize> {
+    pub(super) fn counts(&self, contacts: &[u32]) -> Vec<usize> {
         let mut counts = vec![0usize; self.n_buckets];
         for &k in contacts {
             if k != NONE {
@@ -68,7 +67,6 @@ impl Ctx<'_, '_> {
         let t = self.threads;
         let orders = order_share(ds.order_cols.len(), part, t);
         let carts = share(ds.carts.len(), part, t);
-        let logins = share(ds.logins.len(), part, t);
         let mut out = Stage1 {
             delivery_events: vec![Vec::new(); self.n_buckets],
             eligible: vec![0; orders.len().div_ceil(64)],
@@ -79,13 +77,10 @@ impl Ctx<'_, '_> {
             .reset(&self.counts(&ds.order_cols.contact[orders.clone()]));
         out.carts
             .reset(&self.counts(&ds.cart_contact[carts.clone()]));
-        out.logins
-            .reset(&self.counts(&ds.login_contact[logins.clone()]));
         self.partition_orders(orders, &mut out);
         if out.error.is_some() {
             return out;
         }
-        self.partition_logins(logins, &mut out);
         self.partition_carts(carts, &mut out);
         out
     }
@@ -170,26 +165,6 @@ impl Ctx<'_, '_> {
                     lo: value << 32 | idx,
                 },
             );
-        }
-    }
-
-    /// The logins at or before `as_of`.
-    fn partition_logins(&self, range: std::ops::Range<usize>, out: &mut Stage1) {
-        let ds = self.ds;
-        for (l, &contact) in ds.logins[range.clone()]
-            .iter()
-            .zip(&ds.login_contact[range])
-        {
-            if contact == NONE {
-                continue;
-            }
-            let ts = micros(l.at);
-            if !self.rules.by_as_of(ts) {
-                continue;
-            }
-            if let Some(e) = pack_rel(self.rules.as_of, ts, contact & self.local_mask) {
-                out.logins.push(self.bucket(contact), Ev(e));
-            }
         }
     }
 

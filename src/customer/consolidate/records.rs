@@ -52,7 +52,7 @@ pub(super) struct Grouped {
     pub(super) lo: u64,
 }
 
-/// A timestamped event of a contact (login, delivery): [`pack_rel`] of its instant.
+/// A timestamped event of a contact (a login, a delivery): [`pack_rel`] of its instant.
 #[derive(Clone, Copy, Debug, Default)]
 pub(super) struct Ev(pub(super) u64);
 
@@ -134,6 +134,16 @@ impl<T: Packed> Partition<T> {
     #[inline]
     pub(super) fn len(&self, bucket: usize) -> usize {
         self.buckets[bucket].len()
+    }
+
+    /// The records of bucket `bucket`.
+    #[inline]
+    pub(super) fn iter(&self, bucket: usize) -> impl Iterator<Item = T> + '_ {
+        self.buckets
+            .get(bucket)
+            .into_iter()
+            .flatten()
+            .map(|&w| T::unpack(w))
     }
 
     /// Moves bucket `bucket`'s records out (it is left empty).
