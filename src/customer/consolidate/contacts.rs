@@ -130,7 +130,7 @@ impl<'d> Stage2<'_, 'd> {
         buckets: Vec<Bucket>,
     ) -> Vec<Vec<CustomerProfile<'d>>> {
         let ctx = self.ctx;
-        let (n, shift) = (ctx.ds.contact_email.len(), ctx.shift);
+        let (n, shift) = (ctx.contacts(), ctx.shift);
         let size = 1usize << shift;
         let mut out = Chunks::new((to << shift).min(n) - (from << shift).min(n));
         let mut s = Scratch::new(size, self.days);

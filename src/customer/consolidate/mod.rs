@@ -1,6 +1,6 @@
 //! The consolidation engine.
 //!
-//! Two parallel stages over `std::thread::scope` (no unsafe, no per-order allocation, no
+//! Parallel stages over `std::thread::scope` (no unsafe, no per-order allocation, no
 //! hashing and no random lookups on the hot path — each order's contact is resolved once when
 //! it is added to the [`Dataset`]), one file each:
 //! 0. [`logins`]: each contact's latest login, folded into one word per contact before the
@@ -113,7 +113,7 @@ impl<'d, 'p> Ctx<'d, 'p> {
     /// Contiguous bucket runs, one per thread, balanced by load (stage-1 records plus
     /// [`CONTACT_COST`] per contact).
     fn runs(&self, parts: &[Stage1]) -> Vec<(usize, usize)> {
-        let (n, shift, threads) = (self.ds.contact_email.len(), self.shift, self.threads);
+        let (n, shift, threads) = (self.contacts(), self.shift, self.threads);
         let load: Vec<usize> = (0..self.n_buckets)
             .map(|b| {
                 CONTACT_COST * (1usize << shift).min(n.saturating_sub(b << shift))
