@@ -13,6 +13,7 @@ mod clv_values;
 mod dataset;
 mod events;
 mod golden;
+mod latest_events;
 mod marketplace_csv;
 mod oracle;
 mod pipeline;
