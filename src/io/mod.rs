@@ -24,4 +24,5 @@ pub mod csv;
 #[cfg(feature = "datafusion")]
 #[cfg_attr(docsrs, doc(cfg(feature = "datafusion")))]
 pub mod datafusion;
+pub(crate) mod replace;
 pub mod synth;

@@ -155,7 +155,9 @@ fn read_parts(
 }
 
 /// Writes the profiles of a consolidation to a Parquet file (Snappy-compressed), typed as
-/// [`profiles_schema`](super::profiles_schema) says.
+/// [`profiles_schema`](super::profiles_schema) says. The file replaces whatever is at
+/// `path` as [`write_profiles_file`](crate::io::csv::write_profiles_file) says: never seen
+/// partial, `path` left absent when writing fails.
 ///
 /// ```no_run
 /// # fn f(c: &relance::customer::Consolidation<'_>) -> Result<(), parquet::errors::ParquetError> {
@@ -171,10 +173,12 @@ pub fn write_profiles_parquet(
     let properties = parquet::file::properties::WriterProperties::builder()
         .set_compression(parquet::basic::Compression::SNAPPY)
         .build();
-    let mut writer = ArrowWriter::try_new(File::create(path)?, batch.schema(), Some(properties))?;
-    writer.write(&batch)?;
-    writer.close()?;
-    Ok(())
+    crate::io::replace::replace_file(path, |file| {
+        let mut writer = ArrowWriter::try_new(file, batch.schema(), Some(properties))?;
+        writer.write(&batch)?;
+        writer.close()?;
+        Ok(())
+    })
 }
 
 #[cfg(test)]

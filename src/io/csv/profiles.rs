@@ -1,6 +1,5 @@
 //! Writing consolidated profiles, one CSV row per contact.
 
-use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::Path;
 
@@ -9,6 +8,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use super::writer::Row;
 use crate::customer::clv::PredictedValues;
 use crate::customer::{Civility, Consolidation, CustomerProfile, Money, OrderId, ProfileField};
+use crate::io::replace::replace_file;
 
 /// Column names of [`write_profiles`], in order.
 pub const PROFILE_COLUMNS: [&str; 31] = [
@@ -247,6 +247,11 @@ fn emit_profile(
 
 /// Writes a dataset's profiles to a file path (convenience for [`write_profiles`]).
 ///
+/// No reader ever sees a partial file: the previous file at `path` is removed, the rows are
+/// written beside it under a hidden temporary name (`.NAME.XXXXXX.tmp`), and that file is
+/// moved to `path` once complete. A failed write removes it and leaves `path` absent. A
+/// symbolic link at `path` is replaced, not written through.
+///
 /// ```no_run
 /// # use chrono::{TimeZone, Utc}; use relance::customer::*;
 /// let ds = Dataset::new();
@@ -255,10 +260,11 @@ fn emit_profile(
 /// # Ok::<(), std::io::Error>(())
 /// ```
 pub fn write_profiles_file(c: &Consolidation<'_>, path: &Path) -> io::Result<()> {
-    write_profiles(c, BufWriter::with_capacity(1 << 20, File::create(path)?))
+    write_profiles_file_with(c, None, path)
 }
 
-/// [`write_profiles_with`] to a file path.
+/// [`write_profiles_with`] to a file path, which it replaces once complete (as
+/// [`write_profiles_file`]).
 ///
 /// ```no_run
 /// # fn f(c: &relance::customer::Consolidation<'_>, t: &relance::customer::clv::PredictedValues) -> std::io::Result<()> {
@@ -270,11 +276,9 @@ pub fn write_profiles_file_with(
     predicted: Option<&PredictedValues>,
     path: &Path,
 ) -> io::Result<()> {
-    write_profiles_with(
-        c,
-        predicted,
-        BufWriter::with_capacity(1 << 20, File::create(path)?),
-    )
+    replace_file(path, |file| {
+        write_profiles_with(c, predicted, BufWriter::with_capacity(1 << 20, file))
+    })
 }
 
 #[cfg(test)]
