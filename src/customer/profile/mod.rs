@@ -97,6 +97,34 @@ pub struct CustomerProfile<'d> {
 /// [`CustomerProfile`] instant slot without a value.
 pub(crate) const NO_INSTANT: i64 = i64::MIN;
 
+/// A profile's own instants as µs since the epoch, `None` where the accessor of the same
+/// name has no value: what a writer formats without building a calendar type for each
+/// (the accessors' `DateTime`s were a third of writing the profiles as CSV).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct RawInstants {
+    pub(crate) last_login: Option<i64>,
+    pub(crate) last_abandoned_cart: Option<i64>,
+    pub(crate) first_order: Option<i64>,
+    pub(crate) last_order: Option<i64>,
+    pub(crate) last_delivery: Option<i64>,
+}
+
+impl CustomerProfile<'_> {
+    /// [`RawInstants`] of this profile; each read as an instant (`DateTime::from_timestamp_micros`)
+    /// gives the accessor's value.
+    pub(crate) fn raw_instants(&self) -> RawInstants {
+        let raw = |micros: i64| (micros != NO_INSTANT).then_some(micros);
+        let orders = self.orders_count > 0;
+        RawInstants {
+            last_login: raw(self.last_login_at),
+            last_abandoned_cart: raw(self.last_abandoned_cart_at),
+            first_order: raw(self.first_order_at).filter(|_| orders),
+            last_order: raw(self.last_order_at).filter(|_| orders),
+            last_delivery: raw(self.last_delivery_at),
+        }
+    }
+}
+
 fn instant(micros: i64) -> Option<DateTime<Utc>> {
     if micros == NO_INSTANT {
         None

@@ -180,6 +180,13 @@ pub(crate) trait ProfileSink {
     fn text(&mut self, v: Option<&str>);
     /// An instant.
     fn at(&mut self, v: Option<DateTime<Utc>>);
+    /// An instant as µs since the epoch (`None`, or one chrono cannot hold, as [`at`]'s
+    /// `None`).
+    ///
+    /// [`at`]: Self::at
+    fn micros(&mut self, v: Option<i64>) {
+        self.at(v.and_then(DateTime::from_timestamp_micros));
+    }
     /// An amount in the reporting currency.
     fn money(&mut self, v: Option<Money>);
     /// An integer.
@@ -206,7 +213,7 @@ fn emit_profile(
         }
         groups.push_str(g);
     }
-    let (revenue, btyd, rfm) = (p.revenue(), p.btyd(), p.rfm());
+    let (revenue, btyd, rfm, raw) = (p.revenue(), p.btyd(), p.rfm(), p.raw_instants());
     sink.text(p.customer_id());
     sink.text(Some(p.email()));
     sink.text(p.first_name());
@@ -216,15 +223,15 @@ fn emit_profile(
     sink.text(p.phone());
     sink.text(p.postcode());
     sink.at(p.signed_up_at());
-    sink.at(p.last_login_at());
+    sink.micros(raw.last_login);
     sink.money(Some(revenue));
     sink.text(Some(revenue.currency.code()));
-    sink.at(p.last_abandoned_cart_at());
-    sink.at(p.first_order_at());
-    sink.at(p.last_order_at());
+    sink.micros(raw.last_abandoned_cart);
+    sink.micros(raw.first_order);
+    sink.micros(raw.last_order);
     sink.money(p.last_order_amount());
     sink.int(last_order_id.map(|o| i64::try_from(o.0).unwrap_or(i64::MAX)));
-    sink.at(p.last_delivery_at());
+    sink.micros(raw.last_delivery);
     sink.int(Some(i64::from(p.orders_count())));
     sink.float(p.avg_days_between_orders());
     sink.text(Some(p.newsletter_optin().as_str()));

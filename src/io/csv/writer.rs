@@ -29,15 +29,33 @@ fn field(out: &mut Vec<u8>, s: &str) {
 /// (a `String` per instant made chrono's formatting a tenth of writing the profiles, and
 /// its calendar fields a tenth again).
 fn push_instant(out: &mut Vec<u8>, t: DateTime<Utc>) {
+    if t.timestamp_subsec_nanos() != 0 || !push_secs(out, t.timestamp()) {
+        out.extend_from_slice(format_instant(t).as_bytes());
+    }
+}
+
+/// [`push_instant`] of `micros` µs since the epoch (none when chrono cannot hold it), without
+/// building the calendar type when it is whole seconds.
+fn push_micros(out: &mut Vec<u8>, micros: i64) {
+    if (micros % 1_000_000 != 0 || !push_secs(out, micros / 1_000_000))
+        && let Some(t) = DateTime::from_timestamp_micros(micros)
+    {
+        push_instant(out, t);
+    }
+}
+
+/// Appends the instant `secs` seconds after the epoch as [`format_instant`] writes it, when it
+/// is between 0000-03-01T00:00:00Z and 9999-12-31T23:59:59Z; `false` (nothing written)
+/// otherwise.
+fn push_secs(out: &mut Vec<u8>, secs: i64) -> bool {
     /// 0000-03-01T00:00:00Z and 9999-12-31T23:59:59Z in Unix seconds.
     const FIRST: i64 = -62_162_035_200;
     const LAST: i64 = 253_402_300_799;
-    let secs = t.timestamp();
-    let Ok(since) = u64::try_from(secs - FIRST) else {
-        return out.extend_from_slice(format_instant(t).as_bytes());
+    let Some(since) = secs.checked_sub(FIRST).and_then(|s| u64::try_from(s).ok()) else {
+        return false;
     };
-    if secs > LAST || t.timestamp_subsec_nanos() != 0 {
-        return out.extend_from_slice(format_instant(t).as_bytes());
+    if secs > LAST {
+        return false;
     }
     // days from 0000-03-01 (under 3.7 M) and seconds into the day: both fit a u32
     let days = u32::try_from(since / 86_400).unwrap_or(0);
@@ -52,6 +70,7 @@ fn push_instant(out: &mut Vec<u8>, t: DateTime<Utc>) {
     put2(&mut text[14..16], time / 60 % 60);
     put2(&mut text[17..19], time % 60);
     out.extend_from_slice(&text);
+    true
 }
 
 /// Appends a date as `YYYY-MM-DD` (chrono's `Display` for years 0–9999, which it is for
@@ -204,6 +223,9 @@ impl Row {
     pub(super) fn at(&mut self, v: Option<DateTime<Utc>>) -> &mut Self {
         self.field_of(v, push_instant)
     }
+    pub(super) fn micros(&mut self, v: Option<i64>) -> &mut Self {
+        self.field_of(v, push_micros)
+    }
     pub(super) fn money(&mut self, v: Option<Money>) -> &mut Self {
         self.field_of(v, |s, m| write_decimal(s, m.minor, m.currency.exponent()))
     }
@@ -232,6 +254,9 @@ impl super::profiles::ProfileSink for Row {
     fn at(&mut self, v: Option<DateTime<Utc>>) {
         Row::at(self, v);
     }
+    fn micros(&mut self, v: Option<i64>) {
+        Row::micros(self, v);
+    }
     fn money(&mut self, v: Option<Money>) {
         Row::money(self, v);
     }
@@ -258,7 +283,7 @@ pub(super) fn create(dir: &Path, name: &str) -> io::Result<BufWriter<File>> {
 mod tests {
     use chrono::{DateTime, TimeZone, Utc};
 
-    use super::{format_instant, push_date, push_float, push_instant};
+    use super::{format_instant, push_date, push_float, push_instant, push_micros};
     use crate::customer::money::write_decimal;
 
     #[test]
@@ -287,10 +312,27 @@ mod tests {
             .unwrap()
             .timestamp();
         cases.extend((0..40_000).map(|i| Utc.timestamp_opt(start + i * 25_997, 0).unwrap()));
+        cases.push(Utc.timestamp_opt(-1, 999_999_000).unwrap());
+        cases.push(Utc.timestamp_opt(-86_401, 1_000).unwrap());
         for t in cases {
             let mut s = Vec::new();
             push_instant(&mut s, t);
             assert_eq!(s, format_instant(t).as_bytes(), "{t:?}");
+            let mut m = Vec::new();
+            push_micros(&mut m, t.timestamp_micros());
+            assert_eq!(m, s, "{t:?} from its µs");
+        }
+    }
+
+    #[test]
+    fn micros_chrono_cannot_hold_are_written_as_nothing() {
+        for micros in [i64::MIN, i64::MAX, i64::MIN + 1, i64::MAX - 999_999] {
+            let mut m = Vec::new();
+            push_micros(&mut m, micros);
+            let expected = DateTime::from_timestamp_micros(micros)
+                .map(format_instant)
+                .unwrap_or_default();
+            assert_eq!(String::from_utf8(m).unwrap(), expected, "{micros}");
         }
     }
 
