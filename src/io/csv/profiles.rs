@@ -299,4 +299,38 @@ mod tests {
             assert!(PROFILE_COLUMNS.contains(&field.name()), "{field}");
         }
     }
+
+    /// Each raw instant read as an instant is its accessor's value, with and without one.
+    #[test]
+    fn raw_instants_are_the_accessors_instants() {
+        use crate::customer::ConsolidationPolicy;
+        use crate::io::synth;
+        let shop = synth::generate(&synth::SynthConfig::new(2_000, 300, 5));
+        let as_of = crate::io::csv::parse_instant("2025-01-01T00:00:00Z").unwrap();
+        let policy =
+            ConsolidationPolicy::new(crate::customer::Currency::EUR, as_of, chrono_tz::UTC)
+                .rate(crate::customer::Currency::USD, synth::USD_TO_EUR);
+        let c = shop.dataset.consolidate(&policy).unwrap();
+        let read = |m: Option<i64>| m.and_then(chrono::DateTime::from_timestamp_micros);
+        let (mut some, mut none) = (0, 0);
+        for p in c.iter() {
+            let raw = p.raw_instants();
+            let pairs = [
+                (raw.last_login, p.last_login_at()),
+                (raw.last_abandoned_cart, p.last_abandoned_cart_at()),
+                (raw.first_order, p.first_order_at()),
+                (raw.last_order, p.last_order_at()),
+                (raw.last_delivery, p.last_delivery_at()),
+            ];
+            for (raw, accessor) in pairs {
+                assert_eq!(read(raw), accessor, "{}", p.email());
+                if accessor.is_some() {
+                    some += 1;
+                } else {
+                    none += 1;
+                }
+            }
+        }
+        assert!(some > 1_000 && none > 100, "{some} with, {none} without");
+    }
 }
