@@ -13,7 +13,7 @@ use relance::customer::{Dataset, FxRate, RfmConfig};
 use relance::io::arrow::{ShopBatches, profiles_to_batch, read_batches, read_parquet_dir};
 use relance::io::{csv, synth};
 
-use crate::support::{policy, temp_dir, text_batch};
+use crate::support::{TempDir, policy, temp_dir, text_batch};
 
 const TABLES: [&str; 6] = [
     "customers",
@@ -25,7 +25,7 @@ const TABLES: [&str; 6] = [
 ];
 
 /// A generated shop written as CSV files.
-fn shop_dir(name: &str) -> PathBuf {
+fn shop_dir(name: &str) -> TempDir {
     let dir = temp_dir(name);
     let shop = synth::generate(&synth::SynthConfig::new(3_000, 400, 11));
     csv::write_dir(&shop.dataset, &shop.rates, &dir).unwrap();

@@ -1,13 +1,25 @@
 //! Helpers of the `io` tests.
 
-use std::path::PathBuf;
+use std::path::Path;
 
-/// An empty directory of this name for this test process.
-pub fn temp_dir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("relance-io-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
+/// A directory of the temporary directory, removed with what it holds when dropped.
+pub struct TempDir(tempfile::TempDir);
+
+impl std::ops::Deref for TempDir {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        self.0.path()
+    }
+}
+
+/// An empty directory named after `name`, removed when the returned guard is dropped.
+pub fn temp_dir(name: &str) -> TempDir {
+    TempDir(
+        tempfile::Builder::new()
+            .prefix(&format!("relance-io-{name}-"))
+            .tempdir()
+            .unwrap(),
+    )
 }
 
 /// The policy of the `io` tests: EUR, as of 2025-01-01, Paris, with these rates.

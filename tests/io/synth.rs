@@ -56,7 +56,4 @@ fn a_streamed_shop_has_the_bytes_of_the_generated_one_whole_and_partitioned() {
             &csv::partition_path(&split, i),
         );
     }
-    for d in [whole, streamed, split, parts] {
-        let _ = std::fs::remove_dir_all(d);
-    }
 }

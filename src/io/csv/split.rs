@@ -142,22 +142,21 @@ pub(super) fn guesses(path: &Path, size: u64, n: usize, after: u64) -> io::Resul
 #[cfg(test)]
 mod tests {
     use std::fmt::Write as _;
-    use std::path::{Path, PathBuf};
-    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::path::Path;
 
     use crate::io::csv::CsvError;
     use crate::io::csv::pipeline::{fold, spawn_parser};
     use crate::io::csv::reader::{Reader, Rows};
 
-    fn file(text: &str) -> PathBuf {
-        static N: AtomicUsize = AtomicUsize::new(0);
-        let path = std::env::temp_dir().join(format!(
-            "relance-split-{}-{}.csv",
-            std::process::id(),
-            N.fetch_add(1, Ordering::Relaxed)
-        ));
-        std::fs::write(&path, text).unwrap();
-        path
+    /// A temporary file holding `text`, removed when the returned path is dropped.
+    fn file(text: &str) -> tempfile::TempPath {
+        let mut f = tempfile::Builder::new()
+            .prefix("relance-split-")
+            .suffix(".csv")
+            .tempfile()
+            .unwrap();
+        std::io::Write::write_all(&mut f, text.as_bytes()).unwrap();
+        f.into_temp_path()
     }
 
     /// The rows (fields of columns `id`, `note`) as read through the pipeline from `n`
