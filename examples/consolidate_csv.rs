@@ -345,7 +345,18 @@ fn run_partitioned(
         return Err("--clv-horizon-days fits one model on all buyers: not per partition".into());
     }
     let started = Instant::now();
-    let mut file = std::io::BufWriter::new(std::fs::File::create(out)?);
+    // Written beside `out` under a hidden name and moved into place once complete, as the
+    // library's profile writers do: no reader sees a partial file.
+    let dir = match out.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => std::path::Path::new("."),
+    };
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".profiles.").suffix(".tmp");
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666)); // less the umask
+    let mut tmp = builder.tempfile_in(dir)?;
+    let mut file = std::io::BufWriter::new(tmp.as_file_mut());
     let (mut orders, mut profiles) = (0usize, 0usize);
     for (i, part) in parts.iter().enumerate() {
         let (ds, rates) = read_shop(part)?;
@@ -371,6 +382,8 @@ fn run_partitioned(
         profiles += c.len();
     }
     std::io::Write::flush(&mut file)?;
+    drop(file);
+    tmp.persist(out)?;
     eprintln!(
         "partitions: {}, {orders} orders, {profiles} customers, {:.3} s",
         parts.len(),
