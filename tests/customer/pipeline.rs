@@ -1,15 +1,16 @@
 //! The example pipeline on a tiny dataset, through the library: generate → CSV → read →
 //! consolidate → profiles CSV.
 
-use std::path::PathBuf;
-
 use relance::customer::*;
 use relance::io::{csv, synth};
 
-fn temp_dir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("relance-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    d
+/// An empty directory of the temporary directory, removed with what it holds when dropped
+/// (a failing test's included).
+fn temp_dir(name: &str) -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix(&format!("relance-{name}-"))
+        .tempdir()
+        .unwrap()
 }
 
 fn policy(rates: &[FxRate]) -> ConsolidationPolicy {
@@ -47,8 +48,8 @@ fn generate_write_read_consolidate() {
     let shop = synth::generate(&cfg);
     let d1 = temp_dir("a");
     let d2 = temp_dir("b");
-    csv::write_dir(&shop.dataset, &shop.rates, &d1).unwrap();
-    csv::write_dir(&synth::generate(&cfg).dataset, &shop.rates, &d2).unwrap();
+    csv::write_dir(&shop.dataset, &shop.rates, d1.path()).unwrap();
+    csv::write_dir(&synth::generate(&cfg).dataset, &shop.rates, d2.path()).unwrap();
     for f in [
         "customers.csv",
         "orders.csv",
@@ -58,17 +59,17 @@ fn generate_write_read_consolidate() {
         "rates.csv",
     ] {
         let (a, b) = (
-            std::fs::read(d1.join(f)).unwrap(),
-            std::fs::read(d2.join(f)).unwrap(),
+            std::fs::read(d1.path().join(f)).unwrap(),
+            std::fs::read(d2.path().join(f)).unwrap(),
         );
         assert!(!a.is_empty());
         assert_eq!(a, b, "{f} is not deterministic");
     }
-    let header = std::fs::read_to_string(d1.join("orders.csv")).unwrap();
+    let header = std::fs::read_to_string(d1.path().join("orders.csv")).unwrap();
     assert!(header.starts_with(
         "order_id,customer_id,email,placed_at,status,amount,currency,refunded_amount\n"
     ));
-    let (ds, rates) = csv::read_dir(&d1).unwrap();
+    let (ds, rates) = csv::read_dir(d1.path()).unwrap();
     assert_eq!(ds.orders().len(), 3_000);
     assert_eq!(ds.customers().len(), 300);
     assert_eq!(rates, shop.rates);
@@ -129,9 +130,8 @@ fn generate_write_read_consolidate() {
     assert!(c.iter().any(|p| p.orders_count() == 0));
     // only orders.csv is required
     let d3 = temp_dir("c");
-    std::fs::create_dir_all(&d3).unwrap();
-    std::fs::copy(d1.join("orders.csv"), d3.join("orders.csv")).unwrap();
-    let (only_orders, _) = csv::read_dir(&d3).unwrap();
+    std::fs::copy(d1.path().join("orders.csv"), d3.path().join("orders.csv")).unwrap();
+    let (only_orders, _) = csv::read_dir(d3.path()).unwrap();
     assert_eq!(only_orders.orders().len(), 3_000);
     assert!(only_orders.consolidate(&policy(&rates)).is_ok());
     // a USD order without rates.csv is an error naming an order
@@ -143,30 +143,26 @@ fn generate_write_read_consolidate() {
             ..
         }
     ));
-    for d in [d1, d2, d3] {
-        let _ = std::fs::remove_dir_all(d);
-    }
 }
 
 #[test]
 fn csv_quoting_and_optional_columns() {
     let d = temp_dir("q");
-    std::fs::create_dir_all(&d).unwrap();
     std::fs::write(
-        d.join("customers.csv"),
+        d.path().join("customers.csv"),
         "customer_id,email,first_name,group_ids,newsletter_optin,birth_date\n\
          7,Ann@X.io,\"Ann, \"\"the\"\" first\",\"2,1\",1,1990-02-03\n",
     )
     .unwrap();
     std::fs::write(
-        d.join("orders.csv"),
+        d.path().join("orders.csv"),
         "order_id,customer_id,email,placed_at,status,amount,currency,refunded_amount\n\
          1,7,,2024-01-01T10:00:00+01:00,on-hold,10.5,EUR,\n\
          2,,ANN@x.io ,2024-01-02T10:00:00Z,completed,20,EUR,5.25\n\
          3,8,new@x.io,2024-01-03T10:00:00Z,paid,1,EUR,\n",
     )
     .unwrap();
-    let (ds, _) = csv::read_dir(&d).unwrap();
+    let (ds, _) = csv::read_dir(d.path()).unwrap();
     assert_eq!(ds.contact_count(), 2);
     let c = ds.consolidate(&feb_2024_utc()).unwrap();
     let ann = c.by_email("ann@x.io").unwrap();
@@ -180,10 +176,9 @@ fn csv_quoting_and_optional_columns() {
     let text = String::from_utf8(out).unwrap();
     assert!(text.contains("\"Ann, \"\"the\"\" first\""));
     assert!(text.contains(",\"1,2\","));
-    std::fs::write(d.join("orders.csv"), "order_id,placed_at\nx,2024\n").unwrap();
-    let err = csv::read_dir(&d).unwrap_err();
+    std::fs::write(d.path().join("orders.csv"), "order_id,placed_at\nx,2024\n").unwrap();
+    let err = csv::read_dir(d.path()).unwrap_err();
     assert!(err.to_string().contains("orders.csv:2"), "{err}");
-    let _ = std::fs::remove_dir_all(d);
 }
 
 /// The `customer_id`s of orders resolve to the last customer row of that id, whatever the
@@ -192,14 +187,13 @@ fn csv_quoting_and_optional_columns() {
 #[test]
 fn order_customer_ids_resolve_to_the_last_row_and_its_contact() {
     let d = temp_dir("ids");
-    std::fs::create_dir_all(&d).unwrap();
     std::fs::write(
-        d.join("customers.csv"),
+        d.path().join("customers.csv"),
         "customer_id,email\n7,a@x.io\n7,b@x.io\n007,c@x.io\nx-9,d@x.io\n12,A@X.io\n",
     )
     .unwrap();
     std::fs::write(
-        d.join("orders.csv"),
+        d.path().join("orders.csv"),
         "order_id,customer_id,email,placed_at,status,amount,currency\n\
          1,7,,2024-01-01T10:00:00Z,paid,1,EUR\n\
          2,007,,2024-01-02T10:00:00Z,paid,2,EUR\n\
@@ -210,7 +204,7 @@ fn order_customer_ids_resolve_to_the_last_row_and_its_contact() {
          7,99,,2024-01-07T10:00:00Z,paid,7,EUR\n",
     )
     .unwrap();
-    let (ds, _) = csv::read_dir(&d).unwrap();
+    let (ds, _) = csv::read_dir(d.path()).unwrap();
     assert_eq!(ds.contact_count(), 5);
     let c = ds.consolidate(&feb_2024_utc()).unwrap();
     for (email, orders, revenue_minor) in [
@@ -228,21 +222,19 @@ fn order_customer_ids_resolve_to_the_last_row_and_its_contact() {
         );
     }
     assert_eq!(c.by_email("e@x.io").unwrap().customer_id(), Some("99"));
-    let _ = std::fs::remove_dir_all(d);
 }
 
 /// A shop directory whose `customers.csv` holds ids 0–99 (`c{k}@x.io`) and 1000: the
 /// unknown ids below 1000 are looked up like the known ones.
-fn hundred_customers_and_a_far_one(name: &str) -> PathBuf {
+fn hundred_customers_and_a_far_one(name: &str) -> tempfile::TempDir {
     use std::fmt::Write as _;
     let d = temp_dir(name);
-    std::fs::create_dir_all(&d).unwrap();
     let mut customers = String::from("customer_id,email\n");
     for k in 0..100 {
         writeln!(customers, "{k},c{k}@x.io").unwrap();
     }
     customers.push_str("1000,far@x.io\n");
-    std::fs::write(d.join("customers.csv"), customers).unwrap();
+    std::fs::write(d.path().join("customers.csv"), customers).unwrap();
     d
 }
 
@@ -258,8 +250,8 @@ fn order_customers_resolve_across_runs_of_lookups() {
         let k = i % 150;
         writeln!(orders, "{i},{k},u{k}@x.io,2024-01-01T10:00:00Z,paid,1,EUR").unwrap();
     }
-    std::fs::write(d.join("orders.csv"), &orders).unwrap();
-    let (ds, _) = csv::read_dir(&d).unwrap();
+    std::fs::write(d.path().join("orders.csv"), &orders).unwrap();
+    let (ds, _) = csv::read_dir(d.path()).unwrap();
     assert_eq!(ds.contact_count(), 151);
     let c = ds.consolidate(&feb_2024_utc()).unwrap();
     for k in 0..150 {
@@ -274,13 +266,12 @@ fn order_customers_resolve_across_runs_of_lookups() {
         assert_eq!(p.customer_id(), Some(k.to_string().as_str()), "{email}");
     }
     orders.push_str("1000,5,,2024-01-01T10:00:00Z,paid,1.234,EUR\n");
-    std::fs::write(d.join("orders.csv"), &orders).unwrap();
-    let err = csv::read_dir(&d).unwrap_err().to_string();
+    std::fs::write(d.path().join("orders.csv"), &orders).unwrap();
+    let err = csv::read_dir(d.path()).unwrap_err().to_string();
     assert!(
         err.contains("orders.csv:1002") && err.contains("1.234"),
         "{err}"
     );
-    let _ = std::fs::remove_dir_all(d);
 }
 
 /// Carts and logins of known and unknown `customer_id`s, more than one run of lookups:
@@ -291,7 +282,7 @@ fn cart_and_login_customers_resolve_across_runs_of_lookups() {
     use std::fmt::Write as _;
     let d = hundred_customers_and_a_far_one("runs-carts");
     std::fs::write(
-        d.join("orders.csv"),
+        d.path().join("orders.csv"),
         "order_id,customer_id,email,placed_at,status,amount,currency\n\
          1,7,,2024-01-01T10:00:00Z,paid,1,EUR\n",
     )
@@ -307,9 +298,9 @@ fn cart_and_login_customers_resolve_across_runs_of_lookups() {
         writeln!(carts, "{i},{k},u{k}@x.io,2024-01-01T10:00:00Z,,1,5,EUR,").unwrap();
         writeln!(logins, "{k},2024-01-02T10:00:00Z").unwrap();
     }
-    std::fs::write(d.join("carts.csv"), carts).unwrap();
-    std::fs::write(d.join("logins.csv"), logins).unwrap();
-    let (ds, _) = csv::read_dir(&d).unwrap();
+    std::fs::write(d.path().join("carts.csv"), carts).unwrap();
+    std::fs::write(d.path().join("logins.csv"), logins).unwrap();
+    let (ds, _) = csv::read_dir(d.path()).unwrap();
     let id_of = |b: Buyer| match b {
         Buyer::Customer(c) => ds.customers()[c.0 as usize].id.clone(),
         Buyer::Guest(_) => String::new(),
@@ -337,7 +328,6 @@ fn cart_and_login_customers_resolve_across_runs_of_lookups() {
             "login {i}"
         );
     }
-    let _ = std::fs::remove_dir_all(d);
 }
 
 /// Enough contacts for the profiles to span several output chunks (and both threads): every
@@ -415,7 +405,6 @@ fn many_contacts_span_several_chunks() {
 fn deliveries_folded_beside_carts_and_logins_keep_their_orders_and_errors() {
     use std::fmt::Write as _;
     let d = temp_dir("deliveries-beside");
-    std::fs::create_dir_all(&d).unwrap();
     let (mut orders, mut deliveries, mut carts) = (
         String::from("order_id,customer_id,email,placed_at,status,amount,currency\n"),
         String::from("order_id,delivered_at\n"),
@@ -446,12 +435,12 @@ fn deliveries_folded_beside_carts_and_logins_keep_their_orders_and_errors() {
     // a later, earlier and unknown delivery
     deliveries
         .push_str("0,2024-01-25T00:00:00Z\n0,2024-01-03T00:00:00Z\n999999,2024-01-05T00:00:00Z\n");
-    let write = |name: &str, text: &str| std::fs::write(d.join(name), text).unwrap();
+    let write = |name: &str, text: &str| std::fs::write(d.path().join(name), text).unwrap();
     write("orders.csv", &orders);
     write("deliveries.csv", &deliveries);
     write("carts.csv", &carts);
     write("logins.csv", "customer_id,at\n1,2024-01-02T10:00:00Z\n");
-    let (ds, _) = csv::read_dir(&d).unwrap();
+    let (ds, _) = csv::read_dir(d.path()).unwrap();
     assert_eq!((ds.orders().len(), ds.carts().len()), (3000, 3000));
     for (i, o) in ds.orders().iter().enumerate() {
         let expected = match i {
@@ -466,7 +455,7 @@ fn deliveries_folded_beside_carts_and_logins_keep_their_orders_and_errors() {
         );
     }
     assert_eq!(ds.contact_count(), 50); // the carts' guests beside the orders'
-    let failing = |name: &str| match csv::read_dir(&d).unwrap_err() {
+    let failing = |name: &str| match csv::read_dir(d.path()).unwrap_err() {
         csv::CsvError::Parse { file, line, .. } => {
             assert!(file.ends_with(name), "{file:?}");
             line
@@ -480,5 +469,4 @@ fn deliveries_folded_beside_carts_and_logins_keep_their_orders_and_errors() {
     assert_eq!(failing("carts.csv"), 3002);
     write("deliveries.csv", &format!("{deliveries}7,someday\n"));
     assert_eq!(failing("deliveries.csv"), deliveries.lines().count() + 1);
-    let _ = std::fs::remove_dir_all(d);
 }
