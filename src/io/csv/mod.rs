@@ -37,6 +37,7 @@ mod order_rows;
 mod partition;
 mod pipeline;
 mod profiles;
+mod quote_free;
 mod read;
 mod reader;
 mod sellers;

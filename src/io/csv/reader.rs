@@ -8,19 +8,21 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
+use super::quote_free::{QuoteFree, Step};
 use super::split::{self, Part};
 use super::{CsvError, parse_at, parse_instant};
 use crate::customer::money::parse_decimal_minor;
 use crate::customer::order_columns::At;
 use crate::customer::{Currency, Money};
 
-/// A CSV file being read with the `csv` crate (RFC 4180; a field may hold quoted commas,
-/// quotes and newlines): its header's column names and the current record.
+/// A CSV file being read (RFC 4180; a field may hold quoted commas, quotes and newlines):
+/// quote-free text as [`QuoteFree`] reads it, the rest with the `csv` crate; its header's
+/// column names and the current record.
 pub(crate) struct Reader {
     path: PathBuf,
-    /// The `csv` reader; a later part's is opened when the part is first read (a buffer
+    /// The reader; a later part's is opened when the part is first read (a buffer
     /// each for a hundred parts waiting their turn was 100 MB of memory).
-    inner: Option<csv::Reader<File>>,
+    inner: Source,
     rec: csv::StringRecord,
     line_no: usize,
     columns: Vec<String>,
@@ -36,6 +38,14 @@ fn csv_reader(file: File, buffer: usize) -> csv::Reader<File> {
         .flexible(true)
         .buffer_capacity(buffer)
         .from_reader(file)
+}
+
+/// What reads a file or part: nothing yet, the quote-free reader, or `csv` from an offset
+/// and line number on.
+enum Source {
+    Closed,
+    Fast(QuoteFree),
+    Csv(csv::Reader<File>, u64, u64),
 }
 
 /// Buffer of the reader of a file or part.
@@ -69,17 +79,15 @@ impl Reader {
         };
         let mut r = Self {
             path,
-            inner: Some(csv_reader(file, BUFFER)),
+            inner: Source::Fast(QuoteFree::new(file)),
             rec: csv::StringRecord::new(),
             line_no: 0,
             columns: Vec::new(),
             part: None,
         };
         if r.next()? {
-            r.columns = r
-                .rec
-                .iter()
-                .map(|c| c.trim().to_ascii_lowercase())
+            r.columns = (0..r.len())
+                .map(|i| r.raw(i).trim().to_ascii_lowercase())
                 .collect();
         }
         Ok(Some(r))
@@ -103,7 +111,11 @@ impl Reader {
         if n < 2 || size < min_split {
             return Ok(Some(vec![first]));
         }
-        let after_header = first.inner.as_ref().map_or(0, |r| r.position().byte());
+        let after_header = match &first.inner {
+            Source::Fast(q) => q.after(),
+            Source::Csv(r, base, _) => base + r.position().byte(),
+            Source::Closed => 0,
+        };
         let guesses = split::guesses(&path, size, n, after_header).map_err(io_err)?;
         // each part's first record found now: a part reading on into the next ones never
         // waits for a worker busy with a part before them
@@ -118,7 +130,7 @@ impl Reader {
         for (k, &(start, _)) in starts.iter().enumerate() {
             parts.push(Self {
                 path: path.clone(),
-                inner: None,
+                inner: Source::Closed,
                 rec: csv::StringRecord::new(),
                 line_no: 0,
                 columns: parts[0].columns.clone(),
@@ -126,6 +138,88 @@ impl Reader {
             });
         }
         Ok(Some(parts))
+    }
+}
+
+impl Reader {
+    /// Fields in the current record.
+    pub(super) fn len(&self) -> usize {
+        match &self.inner {
+            Source::Fast(q) => q.len(),
+            _ => self.rec.len(),
+        }
+    }
+
+    /// The header's column names.
+    #[cfg(test)]
+    pub(super) fn columns(&self) -> &[String] {
+        &self.columns
+    }
+
+    /// The current record's line.
+    #[cfg(test)]
+    pub(super) fn line(&self) -> usize {
+        self.line_no
+    }
+
+    /// Field `col` of the current record, untrimmed.
+    pub(super) fn raw(&self, col: usize) -> &str {
+        match &self.inner {
+            Source::Fast(q) => q.get(col),
+            _ => self.rec.get(col).unwrap_or(""),
+        }
+    }
+}
+
+impl Reader {
+    /// Reads the next record as the source finds it: where it starts (offset and line
+    /// number from where the file or part starts), none at the end. Text is read
+    /// quote-free until some needs the `csv` reader, which reads the rest.
+    fn step(&mut self) -> Result<Option<(u64, u64)>, CsvError> {
+        let start = self.part.as_ref().map_or(0, |p| p.start);
+        let io_err = |e| CsvError::Io(self.path.clone(), e);
+        loop {
+            match &mut self.inner {
+                Source::Closed => {
+                    self.inner =
+                        Source::Fast(QuoteFree::new(open_at(&self.path, start).map_err(io_err)?));
+                }
+                Source::Fast(q) => match q.next().map_err(io_err)? {
+                    Step::Record(at, line) => return Ok(Some((at, line))),
+                    Step::End => return Ok(None),
+                    Step::HandOver(at, line) => {
+                        let file = open_at(&self.path, start + at).map_err(io_err)?;
+                        self.inner = Source::Csv(csv_reader(file, BUFFER), at, line - 1);
+                    }
+                },
+                Source::Csv(inner, at, lines) => {
+                    let (at, lines) = (*at, *lines);
+                    return match inner.read_record(&mut self.rec) {
+                        Ok(false) => Ok(None),
+                        Ok(true) => Ok(Some(
+                            self.rec
+                                .position()
+                                .map_or((0, self.line_no as u64 + 1), |p| {
+                                    (at + p.byte(), lines + p.line())
+                                }),
+                        )),
+                        Err(e) => {
+                            let line = e
+                                .position()
+                                .map_or(self.line_no as u64 + 1, |p| lines + p.line());
+                            Err(match e.into_kind() {
+                                csv::ErrorKind::Io(io) => CsvError::Io(self.path.clone(), io),
+                                kind => CsvError::Parse {
+                                    file: self.path.clone(),
+                                    line: usize::try_from(line).unwrap_or(0),
+                                    message: format!("{kind:?}"),
+                                },
+                            })
+                        }
+                    };
+                }
+            }
+        }
     }
 }
 
@@ -145,55 +239,28 @@ impl Rows for Reader {
     /// Reads the next record (blank lines skipped); `false` at end of file, or at the end
     /// of a part.
     fn next(&mut self) -> Result<bool, CsvError> {
-        if self.inner.is_none() {
-            let start = self.part.as_ref().map_or(0, |p| p.start);
-            let file =
-                open_at(&self.path, start).map_err(|e| CsvError::Io(self.path.clone(), e))?;
-            self.inner = Some(csv_reader(file, BUFFER));
-        }
-        let Some(inner) = &mut self.inner else {
-            unreachable!("opened above")
-        };
         loop {
-            match inner.read_record(&mut self.rec) {
-                Ok(more) => {
-                    self.line_no = self
-                        .rec
-                        .position()
-                        .map_or(self.line_no + 1, |p| usize::try_from(p.line()).unwrap_or(0));
-                    if let Some(part) = &mut self.part {
-                        if !more {
-                            part.at_end();
-                        } else if let Some(p) = self.rec.position()
-                            && part.ends_at(part.start + p.byte(), p.line())
-                        {
-                            return Ok(false);
-                        }
-                    }
-                    if more && self.rec.len() == 1 && self.rec[0].trim().is_empty() {
-                        continue;
-                    }
-                    return Ok(more);
+            let Some((at, line)) = self.step()? else {
+                if let Some(part) = &mut self.part {
+                    part.at_end();
                 }
-                Err(e) => {
-                    let line = e
-                        .position()
-                        .map_or(self.line_no + 1, |p| usize::try_from(p.line()).unwrap_or(0));
-                    return Err(match e.into_kind() {
-                        csv::ErrorKind::Io(io) => CsvError::Io(self.path.clone(), io),
-                        kind => CsvError::Parse {
-                            file: self.path.clone(),
-                            line,
-                            message: format!("{kind:?}"),
-                        },
-                    });
-                }
+                return Ok(false);
+            };
+            self.line_no = usize::try_from(line).unwrap_or(0);
+            if let Some(part) = &mut self.part
+                && part.ends_at(part.start + at, line)
+            {
+                return Ok(false);
             }
+            if self.len() == 1 && self.raw(0).trim().is_empty() {
+                continue;
+            }
+            return Ok(true);
         }
     }
 
     fn field(&self, col: usize) -> &str {
-        trim(self.rec.get(col).unwrap_or(""))
+        trim(self.raw(col))
     }
 
     fn handoff(&self) -> Option<(usize, u64)> {

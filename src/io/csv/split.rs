@@ -217,10 +217,26 @@ mod tests {
         s
     }
 
+    /// Mostly plain rows (read without the `csv` crate until a quote or CR comes), with a
+    /// quoted line break, quotes and a CR line end every `every` rows.
+    fn sparse(rows: usize, every: usize) -> String {
+        let mut s = String::from("id,note\n");
+        for i in 0..rows {
+            match (i % every == every - 1, i % 2) {
+                (true, 0) => write!(s, "{i},\"two\nlines, \"\"quoted\"\"\"\n").unwrap(),
+                (true, _) => write!(s, "{i},plain\r\n\n").unwrap(),
+                _ => writeln!(s, "{i},plain {i}").unwrap(),
+            }
+        }
+        s
+    }
+
     #[test]
     fn parts_read_the_rows_of_one_reader_whatever_the_cuts() {
-        for rows in [0, 1, 2, 7, 50, 333] {
-            let path = file(&tricky(rows));
+        let tricky = [0, 1, 2, 7, 50, 333].map(|n| (tricky(n), n));
+        let sparse = [(400, 97), (333, 50), (60, 1000)].map(|(n, e)| (sparse(n, e), n));
+        for (text, rows) in tricky.into_iter().chain(sparse) {
+            let path = file(&text);
             let (_, whole) = read(&path, 1).unwrap();
             assert_eq!(whole.len(), rows);
             for n in [2, 3, 5, 8, 13] {
