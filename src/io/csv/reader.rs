@@ -169,9 +169,7 @@ impl Reader {
             _ => self.rec.get(col).unwrap_or(""),
         }
     }
-}
 
-impl Reader {
     /// Reads the next record as the source finds it: where it starts (offset and line
     /// number from where the file or part starts), none at the end. Text is read
     /// quote-free until some needs the `csv` reader, which reads the rest.
